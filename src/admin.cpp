@@ -1,0 +1,72 @@
+#include "admin.h"
+
+#include <chrono>
+
+#include "auth/credentials.h"
+#include "auth/crypto.h"
+#include "common/time.h"
+
+namespace focusd::admin {
+
+namespace {
+
+Status check_email(const std::string& email) {
+  const auto at = email.find('@');
+  if (email.size() < 3 || email.size() > 254 || at == std::string::npos || at == 0 || at == email.size() - 1) {
+    return invalid("email", "must be an email address");
+  }
+  for (unsigned char c : email) {
+    if (c <= ' ' || c == 0x7f) return invalid("email", "must not contain spaces or control characters");
+  }
+  return Ok{};
+}
+
+Status check_text(const std::string& field, const std::string& value, std::size_t min, std::size_t max) {
+  if (value.size() < min || value.size() > max) {
+    return invalid(field, "must be " + std::to_string(min) + " to " + std::to_string(max) + " bytes long");
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<boost::json::object> create_user(Store& store, const CreateUserArgs& args) {
+  if (auto s = check_email(args.email); !s) return s.error();
+  if (auto s = check_text("password", args.password, 8, 1024); !s) return s.error();
+  if (auto s = check_text("fullname", args.fullname, 0, 255); !s) return s.error();
+  auto role = parse_org_role(args.role);
+  if (!role) return invalid("role", "must be owner, admin or member");
+  auto hash = auth::hash_password(args.password);
+  if (!hash) return internal_error("password hashing failed (out of memory?)");
+
+  auto created = store.create_user(NewUser{args.email, args.fullname, *hash, args.organization_id, *role});
+  if (!created) return created.error();
+  return boost::json::object{{"user_id", created->user_id},
+                             {"organization_id", created->organization_id},
+                             {"workspace_id", created->workspace_id}};
+}
+
+Result<boost::json::object> create_workspace(Store& store, std::int64_t organization_id, const std::string& name) {
+  if (auto s = check_text("name", name, 1, 255); !s) return s.error();
+  auto id = store.create_workspace(organization_id, name);
+  if (!id) return id.error();
+  return boost::json::object{{"workspace_id", *id}};
+}
+
+Result<boost::json::object> create_api_key(Store& store, const std::string& email,
+                                           std::optional<int> expires_in_days) {
+  auto user = store.find_user_by_email(email);
+  if (!user) return user.error();
+  std::optional<std::string> expires_at;
+  if (expires_in_days) {
+    if (*expires_in_days < 1 || *expires_in_days > 3650) return invalid("expires-in-days", "must be 1 to 3650");
+    expires_at = to_rfc3339(std::chrono::system_clock::now() + std::chrono::hours(24) * *expires_in_days);
+  }
+  const std::string key = auth::generate_api_key();
+  if (auto s = store.create_api_key(user->id, auth::sha256_hex(key), expires_at); !s) return s.error();
+  boost::json::object out{{"api_key", key}, {"user_id", user->id}};
+  out["expires_at"] = expires_at ? boost::json::value(*expires_at) : nullptr;
+  return out;
+}
+
+}  // namespace focusd::admin

@@ -1,0 +1,32 @@
+#pragma once
+// `focusd admin …`: the administration commands. Each validates its input,
+// acts on the Store and returns the JSON object to print, or an Error whose
+// description is the message for the operator.
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "store/store.h"
+
+namespace focusd::admin {
+
+struct CreateUserArgs {
+  std::string email;
+  std::string password;
+  std::string fullname;
+  std::optional<std::int64_t> organization_id;
+  std::string role = "member";  // only with organization_id
+};
+
+// {"user_id", "organization_id", "workspace_id"}
+Result<boost::json::object> create_user(Store& store, const CreateUserArgs& args);
+// {"workspace_id"}
+Result<boost::json::object> create_workspace(Store& store, std::int64_t organization_id, const std::string& name);
+// {"api_key"}; the key is shown here once and stored only as its SHA-256.
+Result<boost::json::object> create_api_key(Store& store, const std::string& email,
+                                           std::optional<int> expires_in_days);
+
+}  // namespace focusd::admin

@@ -1,0 +1,73 @@
+#include "api/api.h"
+
+#include <strings.h>
+
+#include "api/errors.h"
+#include "api/offload.h"
+#include "api/routes.h"
+#include "common/logging.h"
+
+namespace focusd::api {
+
+namespace {
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+bool is_json_media_type(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type.size() == 16 && strncasecmp(type.data(), "application/json", 16) == 0) return true;
+  return type.size() > 5 && strncasecmp(type.data() + type.size() - 5, "+json", 5) == 0;
+}
+}  // namespace
+
+Api::Api(Services services) : services_(services), router_(route_table()) {}
+
+boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
+                                                         std::optional<std::uint64_t> content_length,
+                                                         bool chunked, RequestContext& ctx) {
+  ctx.lookup = router_.lookup(head.method(), path_of(head.target()));
+  if (ctx.lookup.error) co_return ctx.lookup.error;
+  const Route& route = *ctx.lookup.route;
+
+  if (route.access == Access::Authenticated) {
+    std::string authorization(head[http::field::authorization]);
+    auto user = co_await offload(services_.blocking,
+                                 [&] { return services_.authenticator.authenticate(authorization); });
+    if (!user) co_return user.error();
+    ctx.user = std::move(user.value());
+  }
+
+  ctx.body_limit = route.body == BodyKind::Json ? services_.config.max_json_body_bytes : 0;
+  const bool has_body = chunked || content_length.value_or(0) > 0;
+  if (content_length && *content_length > ctx.body_limit) {
+    co_return make_error(ErrorCode::PayloadTooLarge,
+                         ctx.body_limit == 0 ? "this operation takes no request body"
+                                             : "request body exceeds " + std::to_string(ctx.body_limit) + " bytes");
+  }
+  if (has_body && route.body == BodyKind::Json) {
+    auto content_type = head[http::field::content_type];
+    if (!content_type.empty() && !is_json_media_type(content_type)) {
+      co_return make_error(ErrorCode::UnsupportedMediaType, "request body must be application/json");
+    }
+  }
+  co_return std::nullopt;
+}
+
+boost::asio::awaitable<Response> Api::handle(const Request& request, RequestContext& ctx) {
+  Call call{services_, request, ctx.lookup.params, ctx.user ? &*ctx.user : nullptr, ctx.request_id};
+  std::optional<Result<Response>> result;
+  try {
+    result = co_await ctx.lookup.route->handler(call);
+  } catch (const std::exception& e) {
+    result.emplace(internal_error(std::string("uncaught exception: ") + e.what()));
+  }
+  if (result->ok()) co_return std::move(*result).value();
+  const Error& error = result->error();
+  if (error.code == ErrorCode::Internal) {
+    logging::event(spdlog::level::err, "internal error",
+                   {{"request_id", ctx.request_id}, {"detail", error.detail}});
+  }
+  co_return error_response(error, ctx.request_id);
+}
+
+}  // namespace focusd::api

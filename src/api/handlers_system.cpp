@@ -1,0 +1,36 @@
+#include <boost/json/object.hpp>
+
+#include "api/handlers.h"
+#include "api/json_util.h"
+#include "api/offload.h"
+#include "version.h"
+
+namespace focusd::api::handlers {
+
+awaitable<Result<Response>> version(Call&) {
+  boost::json::object body;
+  body["version"] = kVersion;
+  body["commit"] = kCommit;
+  // The Swagger's api.VersionResponse names.
+  body["name"] = "focusd";
+  body["revision"] = kCommit;
+  body["number"] = kVersionNumber;
+  co_return json_response(http::status::ok, body);
+}
+
+awaitable<Result<Response>> healthz(Call&) {
+  co_return json_response(http::status::ok, boost::json::object{{"status", "ok"}});
+}
+
+awaitable<Result<Response>> readyz(Call& call) {
+  auto status = co_await offload(call.services.blocking, [&] { return call.services.store.ping(); });
+  if (!status) {
+    Error error = status.error();
+    error.code = ErrorCode::Unavailable;
+    error.description = "database is not answering";
+    co_return error;
+  }
+  co_return json_response(http::status::ok, boost::json::object{{"status", "ready"}});
+}
+
+}  // namespace focusd::api::handlers

@@ -1,0 +1,23 @@
+#include "api/json_util.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace focusd::api {
+
+Response json_response(http::status status, const boost::json::value& body) {
+  Response res{status, 11};
+  res.set(http::field::content_type, kJsonContentType);
+  res.body() = boost::json::serialize(body);
+  return res;
+}
+
+Result<boost::json::object> parse_json_object(std::string_view body) {
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(body, ec);
+  if (ec) return invalid("body", "malformed JSON: " + ec.message());
+  if (!value.is_object()) return invalid("body", "must be a JSON object");
+  return std::move(value.as_object());
+}
+
+}  // namespace focusd::api

@@ -1,0 +1,19 @@
+#pragma once
+// JSON helpers for handlers: building responses and reading request bodies.
+
+#include <boost/json/value.hpp>
+#include <string_view>
+
+#include "api/types.h"
+#include "common/result.h"
+
+namespace focusd::api {
+
+inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
+
+Response json_response(http::status status, const boost::json::value& body);
+// Parses a request body that must be a JSON object. InvalidArgument (naming
+// "body") for malformed JSON or another JSON type.
+Result<boost::json::object> parse_json_object(std::string_view body);
+
+}  // namespace focusd::api

@@ -1,0 +1,23 @@
+#pragma once
+// Runs blocking work (SQLite, Argon2id) on the blocking pool and resumes the
+// calling coroutine on its own executor, so network threads never block.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <optional>
+#include <type_traits>
+
+namespace focusd::api {
+
+template <class F>
+auto offload(boost::asio::thread_pool& pool, F fn) -> boost::asio::awaitable<std::invoke_result_t<F>> {
+  using R = std::invoke_result_t<F>;
+  // co_spawn needs a default-constructible result; optional<R> is one.
+  std::optional<R> result = co_await boost::asio::co_spawn(
+      pool, [&fn]() -> boost::asio::awaitable<std::optional<R>> { co_return std::optional<R>(fn()); },
+      boost::asio::use_awaitable);
+  co_return std::move(*result);
+}
+
+}  // namespace focusd::api

@@ -1,0 +1,73 @@
+#pragma once
+// Matches a method and path against the route table. Patterns are literal
+// segments and typed `{name}` segments; every `{name}` is an id (a positive
+// 64-bit integer), so a path whose id segment is not one is a 400 naming it.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/types.h"
+#include "common/result.h"
+
+namespace focusd::api {
+
+struct Call;
+// Handlers return a response, or an Error that api/errors.h renders.
+using Handler = boost::asio::awaitable<Result<Response>> (*)(Call&);
+
+enum class BodyKind { None, Json };
+enum class Access { Public, Authenticated };
+
+struct Route {
+  http::verb method;
+  std::string_view pattern;
+  Handler handler;
+  BodyKind body;
+  Access access;
+};
+
+class PathParams {
+ public:
+  void add(std::string_view name, std::int64_t value) { values_.emplace_back(name, value); }
+  // The id bound to `name`; 0 when the route has no such segment.
+  std::int64_t get(std::string_view name) const;
+
+ private:
+  std::vector<std::pair<std::string_view, std::int64_t>> values_;
+};
+
+struct RouteLookup {
+  const Route* route = nullptr;  // set when found
+  PathParams params;
+  // Set when not found: NotFound, MethodNotAllowed (see `allow`), or
+  // InvalidArgument for a malformed id segment.
+  std::optional<Error> error;
+  std::string allow;  // for 405: the methods the path does accept, e.g. "GET, HEAD, PATCH"
+};
+
+class Router {
+ public:
+  explicit Router(std::vector<Route> routes);
+  // HEAD is served by GET routes.
+  RouteLookup lookup(http::verb method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  struct Compiled {
+    const Route* route;
+    std::vector<std::string_view> segments;  // "{name}" marks an id segment
+  };
+  std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;
+};
+
+// Splits "/a/b/c" into {"a","b","c"}; an empty segment (as in "/a//b" or a
+// trailing "/") is kept so such paths match no route.
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace focusd::api

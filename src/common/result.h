@@ -1,0 +1,76 @@
+#pragma once
+// The one error vocabulary of focusd. Store, auth and domain calls return
+// Result<T>; api/errors.h maps an Error to an HTTP status and the Focus error body.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace focusd {
+
+enum class ErrorCode {
+  InvalidArgument,       // 400 validation
+  Unauthenticated,       // 401 unauthorized
+  QuotaExceeded,         // 402 quota_exceeded
+  Forbidden,             // 403 forbidden
+  NotFound,              // 404 not_found
+  MethodNotAllowed,      // 405 method_not_allowed
+  RequestTimeout,        // 408 request_timeout
+  Conflict,              // 409 conflict
+  PayloadTooLarge,       // 413 payload_too_large
+  UnsupportedMediaType,  // 415 unsupported_media_type
+  HeaderTooLarge,        // 431 header_too_large
+  Internal,              // 500 internal
+  Unavailable,           // 503 unavailable
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::Internal;
+  // Safe to show to the client.
+  std::string description;
+  // Field name -> what is wrong with it (for InvalidArgument).
+  std::map<std::string, std::string> values;
+  // For the log only; never sent to the client.
+  std::string detail;
+};
+
+inline Error make_error(ErrorCode code, std::string description) {
+  return Error{code, std::move(description), {}, {}};
+}
+
+inline Error invalid(std::string field, std::string problem) {
+  Error e{ErrorCode::InvalidArgument, "invalid " + field + ": " + problem, {}, {}};
+  e.values.emplace(std::move(field), std::move(problem));
+  return e;
+}
+
+inline Error internal_error(std::string detail) {
+  return Error{ErrorCode::Internal, "internal server error", {}, std::move(detail)};
+}
+
+// A value or an Error. Small on purpose: ok(), value(), error().
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+struct Ok {};
+using Status = Result<Ok>;
+
+}  // namespace focusd

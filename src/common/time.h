@@ -1,0 +1,16 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace focusd {
+
+// RFC 3339 in UTC with a `Z`, second precision: 2026-11-22T15:04:05Z.
+std::string to_rfc3339(std::chrono::system_clock::time_point t);
+std::string now_rfc3339();
+
+// The IMF-fixdate of the HTTP `Date` header, e.g. "Sun, 22 Nov 2026 15:04:05 GMT".
+// Cached per second and per thread.
+const std::string& http_date_now();
+
+}  // namespace focusd

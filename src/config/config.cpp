@@ -1,0 +1,88 @@
+#include "config/config.h"
+
+#include <CLI/CLI.hpp>
+
+namespace focusd {
+
+namespace {
+
+// CLI11 reads durations here as whole seconds (or milliseconds) so that the
+// flag, the environment variable and --help all speak the same plain number.
+template <class Duration>
+void add_duration(CLI::App& app, const std::string& flag, const std::string& env, Duration& target,
+                  const std::string& help) {
+  app.add_option_function<std::int64_t>(
+         flag, [&target](std::int64_t v) { target = Duration(v); }, help)
+      ->envname(env)
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400 * 1000}))
+      ->default_str(std::to_string(target.count()));
+}
+
+}  // namespace
+
+void add_data_option(CLI::App& app, Config& config) {
+  app.add_option("--data", config.data_dir, "Data directory (database and attachment files)")
+      ->envname("FOCUSD_DATA")
+      ->capture_default_str();
+}
+
+void add_serve_options(CLI::App& app, Config& c) {
+  add_data_option(app, c);
+  app.add_option("--listen", c.listen, "HOST:PORT to listen on (port 0 = any free port)")
+      ->envname("FOCUSD_LISTEN")
+      ->capture_default_str();
+  app.add_option("--threads", c.threads, "Network threads (0 = number of cores)")
+      ->envname("FOCUSD_THREADS")
+      ->capture_default_str();
+  app.add_option("--blocking-threads", c.blocking_threads,
+                 "Threads for blocking work: SQLite calls and password hashing")
+      ->envname("FOCUSD_BLOCKING_THREADS")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  app.add_option("--log-level", c.log_level, "trace|debug|info|warn|error|off")
+      ->envname("FOCUSD_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  app.add_option("--log-format", c.log_format, "text|json")
+      ->envname("FOCUSD_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--max-header-bytes", c.max_header_bytes,
+                 "Largest request head (request line + headers); larger -> 431")
+      ->envname("FOCUSD_MAX_HEADER_BYTES")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--max-json-body-bytes", c.max_json_body_bytes, "Largest JSON request body; larger -> 413")
+      ->envname("FOCUSD_MAX_JSON_BODY_BYTES")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+      ->capture_default_str();
+  add_duration(app, "--header-timeout", "FOCUSD_HEADER_TIMEOUT", c.header_timeout,
+               "Seconds a client has to send a complete request head");
+  add_duration(app, "--body-timeout", "FOCUSD_BODY_TIMEOUT", c.body_timeout,
+               "Seconds a client has to send a complete request body");
+  add_duration(app, "--idle-timeout", "FOCUSD_IDLE_TIMEOUT", c.idle_timeout,
+               "Seconds an idle keep-alive connection stays open");
+  app.add_option("--max-connections", c.max_connections, "Open connections at most; beyond -> 503 and close")
+      ->envname("FOCUSD_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  add_duration(app, "--shutdown-grace", "FOCUSD_SHUTDOWN_GRACE", c.shutdown_grace,
+               "Seconds in-flight requests get to finish on SIGTERM/SIGINT");
+  add_duration(app, "--auth-cache-ttl", "FOCUSD_AUTH_CACHE_TTL", c.auth_cache_ttl,
+               "Seconds a successful password check is remembered (0 = never)");
+  app.add_option("--sqlite-synchronous", c.sqlite_synchronous,
+                 "full (every 2xx is durable) or normal (faster; survives a crash, not a power loss)")
+      ->envname("FOCUSD_SQLITE_SYNCHRONOUS")
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
+  add_duration(app, "--sqlite-busy-timeout", "FOCUSD_SQLITE_BUSY_TIMEOUT", c.sqlite_busy_timeout,
+               "Milliseconds to wait for a locked database");
+}
+
+std::string validate(const Config& c) {
+  if (c.data_dir.empty()) return "--data must not be empty";
+  if (c.listen.find(':') == std::string::npos) return "--listen must be HOST:PORT";
+  return "";
+}
+
+}  // namespace focusd

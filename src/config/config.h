@@ -1,0 +1,57 @@
+#pragma once
+// Every setting of focusd in one place: its type, its default and its documentation.
+// Precedence: command-line flag > environment variable (FOCUSD_*) > default.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace focusd {
+
+struct Config {
+  // Where the SQLite database (focusd.db) and attachment files live.
+  std::string data_dir = "./focusd-data";
+  // HOST:PORT to listen on. Port 0 picks a free port (printed at start).
+  std::string listen = "127.0.0.1:8080";
+  // Network threads running the io_context; 0 = number of cores.
+  unsigned threads = 0;
+  // Threads that run blocking work (SQLite calls, password hashing) off the
+  // network threads; also the number of SQLite reader connections.
+  unsigned blocking_threads = 4;
+
+  std::string log_level = "info";   // trace|debug|info|warn|error|off
+  std::string log_format = "text";  // text|json
+
+  // HTTP limits.
+  std::size_t max_header_bytes = 16 * 1024;          // larger request heads -> 431
+  std::size_t max_json_body_bytes = 1024 * 1024;     // larger JSON bodies -> 413
+  std::chrono::seconds header_timeout{10};           // time to send a complete request head
+  std::chrono::seconds body_timeout{60};             // time to send a complete request body
+  std::chrono::seconds idle_timeout{60};             // keep-alive connection idle time
+  std::size_t max_connections = 10000;               // beyond -> 503 and close
+  std::chrono::seconds shutdown_grace{10};           // in-flight requests get this long on SIGTERM
+
+  // Auth: how long a successful password verification is remembered.
+  std::chrono::seconds auth_cache_ttl{60};
+
+  // SQLite: "full" (default; a 2xx is durable) or "normal" (faster, may lose the
+  // last commits on power loss, never on a process crash).
+  std::string sqlite_synchronous = "full";
+  std::chrono::milliseconds sqlite_busy_timeout{5000};
+
+  std::string database_path() const { return data_dir + "/focusd.db"; }
+};
+
+// Registers --data (FOCUSD_DATA) on an admin command.
+void add_data_option(CLI::App& app, Config& config);
+// Registers every setting of `focusd serve`, each with its env variable and default.
+void add_serve_options(CLI::App& app, Config& config);
+// Checks values the option parser cannot (enumerations); returns an error message or "".
+std::string validate(const Config& config);
+
+}  // namespace focusd

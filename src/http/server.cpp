@@ -1,0 +1,340 @@
+#include "http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+
+#include "api/errors.h"
+#include "auth/crypto.h"
+#include "common/logging.h"
+#include "common/time.h"
+
+namespace focusd {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr auto kLingerTime = std::chrono::seconds(1);
+constexpr std::size_t kLingerBytes = 1 << 20;
+
+// An incoming X-Request-Id is echoed when it is 1..128 characters of
+// [A-Za-z0-9._:-]; otherwise a new random id is made.
+std::string request_id_for(std::string_view incoming) {
+  bool sane = !incoming.empty() && incoming.size() <= 128;
+  for (char c : incoming) {
+    sane = sane && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == ':' || c == '-');
+  }
+  return sane ? std::string(incoming) : auth::random_hex(8);
+}
+
+Error read_error(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) {
+    return make_error(ErrorCode::HeaderTooLarge, "request head exceeds the configured limit");
+  }
+  if (ec == http::error::body_limit) return make_error(ErrorCode::PayloadTooLarge, "request body is too large");
+  if (ec == beast::error::timeout) return make_error(ErrorCode::RequestTimeout, "request not received in time");
+  Error error = invalid("request", "malformed HTTP request (" + ec.message() + ")");
+  return error;
+}
+
+// True for read errors after which nothing can be said to the peer.
+bool peer_gone(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted || ec == http::error::partial_message;
+}
+
+}  // namespace
+
+struct HttpServer::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = false;  // waiting for the next request; guarded by HttpServer::mutex_
+};
+
+HttpServer::HttpServer(const Config& config, api::Api& api)
+    : config_(config), api_(api), acceptor_(asio::make_strand(ioc_)) {}
+
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::bind() {
+  const auto colon = config_.listen.rfind(':');
+  std::string host = config_.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port_text = config_.listen.substr(colon + 1);
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec || port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos || std::stoi(port_text) > 65535) {
+    return make_error(ErrorCode::InvalidArgument, "--listen must be IP:PORT, got '" + config_.listen + "'");
+  }
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(std::stoi(port_text)));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(ErrorCode::Internal, "cannot listen on " + config_.listen + ": " + ec.message());
+  return Ok{};
+}
+
+tcp::endpoint HttpServer::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void HttpServer::run() {
+  asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+  signals.async_wait([this](const beast::error_code& ec, int signal) {
+    if (ec) return;
+    logging::event(spdlog::level::info, "shutting down", {{"signal", std::to_string(signal)}});
+    begin_shutdown();
+  });
+  asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+
+  const unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& worker : workers) worker.join();
+}
+
+void HttpServer::begin_shutdown() {
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (const auto& connection : connections_) {
+      if (!connection->idle) continue;
+      asio::post(connection->stream.get_executor(), [connection] {
+        if (connection->idle) connection->stream.cancel();
+      });
+    }
+  }
+  asio::co_spawn(ioc_, drain(), asio::detached);
+}
+
+asio::awaitable<void> HttpServer::drain() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto deadline = Clock::now() + config_.shutdown_grace;
+  while (active_ > 0 && Clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(kAsTuple);
+  }
+  if (active_ > 0) {
+    logging::event(spdlog::level::warn, "grace period over; closing remaining connections",
+                   {{"connections", std::to_string(active_.load())}});
+  }
+  ioc_.stop();
+}
+
+bool HttpServer::enter_idle(Connection& connection) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  connection.idle = true;
+  return true;
+}
+
+void HttpServer::leave_idle(Connection& connection) {
+  std::lock_guard lock(mutex_);
+  connection.idle = false;
+}
+
+asio::awaitable<void> HttpServer::accept_loop() {
+  for (;;) {
+    tcp::socket socket(asio::make_strand(ioc_));
+    auto [ec] = co_await acceptor_.async_accept(socket, kAsTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      logging::event(spdlog::level::warn, "accept failed", {{"error", ec.message()}});
+      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(kAsTuple);
+      continue;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto executor = socket.get_executor();
+    if (active_ >= config_.max_connections) {
+      asio::co_spawn(executor, refuse(std::move(socket)), asio::detached);
+      continue;
+    }
+    ++active_;
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(mutex_);
+      connections_.insert(connection);
+    }
+    asio::co_spawn(executor, session(std::move(connection)), asio::detached);
+  }
+}
+
+namespace {
+
+// Half-closes, then reads and discards what the peer still sends (bounded in
+// time and bytes) so that it sees our last response instead of a reset.
+asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(kLingerTime);
+  std::array<char, 8192> sink{};
+  for (std::size_t total = 0; !ec && total < kLingerBytes;) {
+    auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kAsTuple);
+    ec = read_ec;
+    total += n;
+  }
+  stream.close();
+}
+
+void finalize(Response& res, unsigned version, std::string_view request_id, bool keep_alive) {
+  res.version(version);
+  res.set(http::field::date, http_date_now());
+  res.set(http::field::server, "focusd");
+  res.set("X-Request-Id", request_id);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+}
+
+// Writes the response (head only for HEAD). The error, if any, is returned.
+asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Response& res, bool head_only,
+                                                  std::chrono::seconds timeout) {
+  stream.expires_after(timeout);
+  if (head_only) {
+    http::response<http::empty_body> head{std::move(res.base())};
+    auto [ec, n] = co_await http::async_write(stream, head, kAsTuple);
+    co_return ec;
+  }
+  auto [ec, n] = co_await http::async_write(stream, res, kAsTuple);
+  co_return ec;
+}
+
+}  // namespace
+
+asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  const std::string request_id = auth::random_hex(8);
+  Response res = api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"),
+                                     request_id);
+  finalize(res, 11, request_id, false);
+  co_await write_response(stream, res, false, kLingerTime);
+  co_await linger_close(stream);
+}
+
+asio::awaitable<void> HttpServer::session(std::shared_ptr<Connection> connection) {
+  beast::flat_buffer buffer;
+  bool first = true;
+  try {
+    for (;;) {
+      if (buffer.size() == 0) {
+        if (!enter_idle(*connection)) break;
+        connection->stream.expires_after(first ? config_.header_timeout : config_.idle_timeout);
+        auto [ec, n] = co_await connection->stream.async_read_some(buffer.prepare(kReadChunk), kAsTuple);
+        leave_idle(*connection);
+        if (ec) break;
+        buffer.commit(n);
+      }
+      first = false;
+      if (!co_await serve_one(*connection, buffer)) break;
+    }
+  } catch (const std::exception& e) {
+    logging::event(spdlog::level::err, "connection failed", {{"error", e.what()}});
+  }
+  co_await linger_close(connection->stream);
+  {
+    std::lock_guard lock(mutex_);
+    connections_.erase(connection);
+  }
+  --active_;
+}
+
+asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_buffer& buffer) {
+  auto& stream = connection.stream;
+  const auto started = Clock::now();
+  http::request_parser<http::empty_body> head_parser;
+  head_parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
+  stream.expires_after(config_.header_timeout);
+  auto [head_ec, head_bytes] = co_await http::async_read_header(stream, buffer, head_parser, kAsTuple);
+
+  api::RequestContext ctx;
+  Response res;
+  bool keep_alive = false;
+  bool head_only = false;
+  std::string method = "-";
+  std::string path = "-";
+  unsigned version = 11;
+
+  if (head_ec) {
+    if (peer_gone(head_ec)) co_return false;
+    ctx.request_id = auth::random_hex(8);
+    res = api::error_response(read_error(head_ec), ctx.request_id);
+  } else {
+    const RequestHead& head = head_parser.get();
+    ctx.request_id = request_id_for(head["X-Request-Id"]);
+    method = std::string(head.method_string());
+    path = std::string(head.target().substr(0, head.target().find('?')));
+    version = head.version();
+    head_only = head.method() == http::verb::head;
+    keep_alive = head_parser.keep_alive();
+    const auto declared = head_parser.content_length();
+    const std::optional<std::uint64_t> content_length =
+        declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
+    const bool has_body = head_parser.chunked() || content_length.value_or(0) > 0;
+    const bool expects_continue = beast::iequals(head[http::field::expect], "100-continue");
+
+    auto refusal = co_await api_.admit(head, content_length, head_parser.chunked(), ctx);
+    if (refusal) {
+      res = api::error_response(*refusal, ctx.request_id);
+      if (refusal->code == ErrorCode::MethodNotAllowed) res.set(http::field::allow, ctx.lookup.allow);
+      keep_alive = keep_alive && !has_body;  // an unread body makes the stream unusable
+    } else {
+      http::request_parser<http::string_body> body_parser(std::move(head_parser));
+      body_parser.body_limit(ctx.body_limit);
+      beast::error_code body_ec;
+      if (has_body) {
+        if (expects_continue) {
+          http::response<http::empty_body> proceed{http::status::continue_, version};
+          stream.expires_after(config_.body_timeout);
+          std::tie(body_ec, std::ignore) = co_await http::async_write(stream, proceed, kAsTuple);
+        }
+        if (!body_ec) {
+          stream.expires_after(config_.body_timeout);
+          std::tie(body_ec, std::ignore) = co_await http::async_read(stream, buffer, body_parser, kAsTuple);
+        }
+      }
+      if (body_ec) {
+        if (peer_gone(body_ec)) co_return false;
+        res = api::error_response(read_error(body_ec), ctx.request_id);
+        keep_alive = false;
+      } else {
+        res = co_await api_.handle(body_parser.get(), ctx);
+      }
+    }
+  }
+
+  {
+    std::lock_guard lock(mutex_);
+    keep_alive = keep_alive && !stopping_;
+  }
+  finalize(res, version, ctx.request_id, keep_alive);
+  const unsigned status = res.result_int();
+  const std::uint64_t bytes = res.body().size();
+  auto write_ec = co_await write_response(stream, res, head_only, config_.idle_timeout);
+
+  logging::access({method, path, status, bytes,
+                   std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count(),
+                   ctx.request_id, ctx.user ? ctx.user->id : 0});
+  co_return keep_alive && !write_ec;
+}
+
+}  // namespace focusd

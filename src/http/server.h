@@ -1,0 +1,63 @@
+#pragma once
+// The HTTP/1.1 transport: a listener and one coroutine per connection running
+// a straight read -> admit -> read body -> handle -> write loop, with the
+// limits and timeouts of Config. Keep-alive and pipelining (requests are read
+// from one buffer and answered strictly in order), HEAD, Expect: 100-continue.
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+
+#include "api/api.h"
+#include "config/config.h"
+
+namespace focusd {
+
+class HttpServer {
+ public:
+  HttpServer(const Config& config, api::Api& api);
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  ~HttpServer();
+
+  // Binds and listens on config.listen. InvalidArgument for a malformed
+  // address; Internal when the address cannot be bound.
+  Status bind();
+  // The bound address (with the real port when port 0 was asked for).
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  // Serves on config.threads threads until SIGTERM or SIGINT, then stops
+  // accepting, lets in-flight requests finish (up to shutdown_grace) and returns.
+  void run();
+
+ private:
+  struct Connection;
+
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> session(std::shared_ptr<Connection> connection);
+  // Serves one request from the buffer. False when the connection must close.
+  boost::asio::awaitable<bool> serve_one(Connection& connection, boost::beast::flat_buffer& buffer);
+  boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
+  void begin_shutdown();
+  // Waits for the open connections to finish (up to shutdown_grace), then stops.
+  boost::asio::awaitable<void> drain();
+  bool enter_idle(Connection& connection);
+  void leave_idle(Connection& connection);
+
+  const Config& config_;
+  api::Api& api_;
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+
+  std::atomic<std::size_t> active_{0};
+  std::mutex mutex_;  // guards stopping_, connections_ and their idle flags
+  bool stopping_ = false;
+  std::unordered_set<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace focusd

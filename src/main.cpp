@@ -1,0 +1,153 @@
+// focusd: `serve` runs the HTTP server; `admin …` administers the data directory.
+#include <CLI/CLI.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "admin.h"
+#include "api/api.h"
+#include "auth/authenticator.h"
+#include "auth/crypto.h"
+#include "common/logging.h"
+#include "config/config.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+#include "version.h"
+
+namespace focusd {
+namespace {
+
+Result<std::unique_ptr<SqliteStore>> open_store(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return make_error(ErrorCode::Internal, "cannot create " + config.data_dir + ": " + ec.message());
+  return SqliteStore::open(SqliteStoreOptions{config.database_path(), config.blocking_threads,
+                                              config.sqlite_synchronous, config.sqlite_busy_timeout});
+}
+
+std::string message_of(const Error& error) {
+  return error.detail.empty() ? error.description : error.description + " (" + error.detail + ")";
+}
+
+int run_serve(const Config& config) {
+  logging::init(config.log_level, config.log_format);
+  auto store = open_store(config);
+  if (!store) {
+    logging::event(spdlog::level::critical, "cannot open the database",
+                   {{"path", config.database_path()}, {"error", message_of(store.error())}});
+    return 1;
+  }
+  boost::asio::thread_pool blocking(config.blocking_threads);
+  auth::Authenticator authenticator(**store, config.auth_cache_ttl);
+  api::Api api(api::Services{**store, authenticator, blocking, config});
+  HttpServer server(config, api);
+  if (auto bound = server.bind(); !bound) {
+    logging::event(spdlog::level::critical, "cannot listen", {{"error", bound.error().description}});
+    return 1;
+  }
+  const auto endpoint = server.local_endpoint();
+  logging::event(spdlog::level::info, "listening",
+                 {{"address", endpoint.address().to_string() + ":" + std::to_string(endpoint.port())},
+                  {"data", config.data_dir},
+                  {"version", kVersion}});
+  if (auto has_users = (*store)->has_users(); has_users && !*has_users) {
+    logging::event(spdlog::level::info,
+                   "no users yet; create the first one with: focusd admin create-user --data " + config.data_dir +
+                       " --email you@example.com --password 'a long password'");
+  }
+  server.run();
+  blocking.join();
+  store->reset();
+  logging::event(spdlog::level::info, "stopped");
+  return 0;
+}
+
+// Runs an admin command: prints its JSON on success, a message on failure.
+int run_admin(const Config& config, const std::function<Result<boost::json::object>(Store&)>& command) {
+  auto store = open_store(config);
+  if (!store) {
+    std::cerr << "focusd: cannot open " << config.database_path() << ": " << message_of(store.error()) << "\n";
+    return 1;
+  }
+  auto out = command(**store);
+  if (!out) {
+    std::cerr << "focusd: " << message_of(out.error()) << "\n";
+    return 1;
+  }
+  std::cout << boost::json::serialize(*out) << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace focusd
+
+int main(int argc, char** argv) {
+  using namespace focusd;
+  if (!auth::init_crypto()) {
+    std::cerr << "focusd: libsodium failed to initialise\n";
+    return 1;
+  }
+  Config config;
+  CLI::App app{"focusd: a self-hosted server for the Toggl Focus REST API"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(kVersion) + " (" + kCommit + ")");
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server");
+  add_serve_options(*serve, config);
+
+  auto* admin_cmd = app.add_subcommand("admin", "Administer the data directory (prints JSON)");
+  admin_cmd->require_subcommand(1);
+
+  admin::CreateUserArgs user_args;
+  std::optional<std::int64_t> organization;
+  auto* create_user = admin_cmd->add_subcommand(
+      "create-user", "Create a user; without --organization also a new organization and workspace it owns");
+  add_data_option(*create_user, config);
+  create_user->add_option("--email", user_args.email, "Email address (unique, case-insensitive)")->required();
+  create_user->add_option("--password", user_args.password, "Password (8 to 1024 bytes)")->required();
+  create_user->add_option("--fullname", user_args.fullname, "Full name");
+  auto* org_option = create_user->add_option("--organization", organization, "Join this organization id");
+  create_user->add_option("--role", user_args.role, "owner|admin|member (with --organization)")
+      ->needs(org_option)
+      ->capture_default_str();
+
+  std::int64_t workspace_organization = 0;
+  std::string workspace_name;
+  auto* create_workspace =
+      admin_cmd->add_subcommand("create-workspace", "Create a workspace in an organization");
+  add_data_option(*create_workspace, config);
+  create_workspace->add_option("--organization", workspace_organization, "Organization id")->required();
+  create_workspace->add_option("--name", workspace_name, "Workspace name")->required();
+
+  std::string key_email;
+  std::optional<int> expires_in_days;
+  auto* create_key = admin_cmd->add_subcommand(
+      "create-api-key", "Create an API key for a user (revokes the user's previous key)");
+  add_data_option(*create_key, config);
+  create_key->add_option("--email", key_email, "The user's email")->required();
+  create_key->add_option("--expires-in-days", expires_in_days, "Days until the key expires (default: never)");
+
+  app.footer("Settings of 'focusd serve' (flag, environment variable, default):\n" +
+             serve->help("focusd serve", CLI::AppFormatMode::Sub));
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (auto problem = validate(config); !problem.empty()) {
+    std::cerr << "focusd: " << problem << "\n";
+    return 1;
+  }
+  if (*serve) return focusd::run_serve(config);
+  if (*create_user) {
+    user_args.organization_id = organization;
+    return focusd::run_admin(config, [&](Store& s) { return admin::create_user(s, user_args); });
+  }
+  if (*create_workspace) {
+    return focusd::run_admin(config,
+                         [&](Store& s) { return admin::create_workspace(s, workspace_organization, workspace_name); });
+  }
+  if (*create_key) {
+    return focusd::run_admin(config, [&](Store& s) { return admin::create_api_key(s, key_email, expires_in_days); });
+  }
+  return 1;
+}

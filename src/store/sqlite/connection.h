@@ -1,0 +1,116 @@
+#pragma once
+// A thin RAII layer over one sqlite3 connection: cached prepared statements,
+// typed binds and reads, and transactions. SQLite failures throw SqliteError;
+// SqliteStore catches them at its boundary and turns them into Result errors.
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace focusd::sqlite {
+
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  // The extended result code, e.g. SQLITE_CONSTRAINT_UNIQUE.
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+struct OpenOptions {
+  bool read_only = false;
+  std::string synchronous = "full";
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+class Connection;
+
+// A prepared statement borrowed from a Connection's cache. Reset and cleared
+// when the borrow ends, so the next user starts fresh.
+class Statement {
+ public:
+  Statement(Connection& connection, sqlite3_stmt* stmt) : connection_(&connection), stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binds parameters ?1, ?2, ... in order.
+  template <class... Args>
+  Statement& bind_all(const Args&... args) {
+    int index = 0;
+    (bind(++index, args), ...);
+    return *this;
+  }
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, std::nullopt_t);
+  template <class T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind(index, std::nullopt);
+  }
+
+  // Steps once. True when a row is available, false when done.
+  bool step();
+  // Steps to completion, expecting no rows.
+  void run();
+
+  std::int64_t int64(int column) const;
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  std::optional<std::int64_t> optional_int64(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  Connection* connection_;
+  sqlite3_stmt* stmt_;
+};
+
+class Connection {
+ public:
+  // Opens (creating when not read-only) the database at `path`, applies focusd's
+  // pragmas: WAL, the given synchronous level, foreign keys on, busy timeout.
+  static std::unique_ptr<Connection> open(const std::string& path, const OpenOptions& options);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Returns the cached prepared statement for `sql` (compiled on first use).
+  Statement prepare(std::string_view sql);
+  // Runs one or more statements without results (schema, pragmas).
+  void exec(const std::string& sql);
+  std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  [[noreturn]] void fail(int rc, std::string_view context) const;
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+// BEGIN IMMEDIATE on construction; rolled back on destruction unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+}  // namespace focusd::sqlite

@@ -1,0 +1,300 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include "common/time.h"
+#include "store/migrations.h"
+
+namespace focusd {
+
+using sqlite::Connection;
+using sqlite::SqliteError;
+using sqlite::Transaction;
+
+const char* to_string(OrgRole role) {
+  switch (role) {
+    case OrgRole::Owner: return "owner";
+    case OrgRole::Admin: return "admin";
+    case OrgRole::Member: return "member";
+  }
+  return "member";
+}
+
+std::optional<OrgRole> parse_org_role(std::string_view text) {
+  if (text == "owner") return OrgRole::Owner;
+  if (text == "admin") return OrgRole::Admin;
+  if (text == "member") return OrgRole::Member;
+  return std::nullopt;
+}
+
+namespace {
+
+Error database_error(const SqliteError& e) {
+  if ((e.code() & 0xff) == SQLITE_FULL) {
+    return Error{ErrorCode::Internal, "the server's disk is full", {}, e.what()};
+  }
+  return internal_error(std::string("sqlite: ") + e.what());
+}
+
+// Runs a store body, turning SQLite failures into Internal errors for the log.
+template <class F>
+auto guarded(F&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SqliteError& e) {
+    return database_error(e);
+  }
+}
+
+constexpr const char* kUserColumns = "id, email, fullname, password_hash, created_at";
+
+UserRecord read_user(const sqlite::Statement& stmt) {
+  return UserRecord{stmt.int64(0), stmt.text(1), stmt.text(2), stmt.text(3), stmt.text(4)};
+}
+
+Result<UserRecord> single_user(sqlite::Statement& stmt) {
+  if (!stmt.step()) return make_error(ErrorCode::NotFound, "user not found");
+  return read_user(stmt);
+}
+
+std::int64_t insert_workspace(Connection& db, std::int64_t organization_id, std::string_view name,
+                              const std::string& now) {
+  db.prepare("INSERT INTO workspaces (organization_id, name, created_at) VALUES (?1, ?2, ?3)")
+      .bind_all(organization_id, name, now)
+      .run();
+  return db.last_insert_id();
+}
+
+std::optional<std::int64_t> first_workspace(Connection& db, std::int64_t organization_id) {
+  auto stmt = db.prepare("SELECT id FROM workspaces WHERE organization_id = ?1 ORDER BY id LIMIT 1");
+  stmt.bind_all(organization_id);
+  if (!stmt.step()) return std::nullopt;
+  return stmt.int64(0);
+}
+
+bool organization_exists(Connection& db, std::int64_t organization_id) {
+  auto stmt = db.prepare("SELECT 1 FROM organizations WHERE id = ?1");
+  stmt.bind_all(organization_id);
+  return stmt.step();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions& options) {
+  return guarded([&]() -> Result<std::unique_ptr<SqliteStore>> {
+    std::unique_ptr<SqliteStore> store(new SqliteStore());
+    sqlite::OpenOptions writer_options{false, options.synchronous, options.busy_timeout};
+    store->writer_ = Connection::open(options.path, writer_options);
+    if (auto status = migrate(*store->writer_, sqlite_migrations()); !status) return status.error();
+    sqlite::OpenOptions reader_options{true, options.synchronous, options.busy_timeout};
+    for (unsigned i = 0; i < std::max(1u, options.readers); ++i) {
+      store->idle_readers_.push_back(Connection::open(options.path, reader_options));
+    }
+    return store;
+  });
+}
+
+SqliteStore::~SqliteStore() {
+  idle_readers_.clear();
+  writer_.reset();  // the last connection to close checkpoints the WAL
+}
+
+template <class F>
+auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  std::unique_ptr<Connection> connection;
+  {
+    std::unique_lock lock(readers_mutex_);
+    reader_released_.wait(lock, [&] { return !idle_readers_.empty(); });
+    connection = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+  }
+  struct GiveBack {
+    SqliteStore* store;
+    std::unique_ptr<Connection>& connection;
+    ~GiveBack() {
+      {
+        std::lock_guard lock(store->readers_mutex_);
+        store->idle_readers_.push_back(std::move(connection));
+      }
+      store->reader_released_.notify_one();
+    }
+  } give_back{this, connection};
+  return guarded([&] { return fn(*connection); });
+}
+
+template <class F>
+auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  std::lock_guard lock(write_mutex_);
+  return guarded([&] { return fn(*writer_); });
+}
+
+Status SqliteStore::ping() {
+  return read([](Connection& db) -> Status {
+    db.prepare("SELECT 1").run();
+    return Ok{};
+  });
+}
+
+Result<bool> SqliteStore::has_users() {
+  return read([](Connection& db) -> Result<bool> { return db.prepare("SELECT 1 FROM users LIMIT 1").step(); });
+}
+
+Result<CreatedUser> SqliteStore::create_user(const NewUser& u) {
+  return write([&](Connection& db) -> Result<CreatedUser> {
+    Transaction tx(db);
+    const std::string now = now_rfc3339();
+    {
+      auto taken = db.prepare("SELECT 1 FROM users WHERE email = ?1");
+      taken.bind_all(u.email);
+      if (taken.step()) return make_error(ErrorCode::Conflict, "a user with this email already exists");
+    }
+    CreatedUser created;
+    db.prepare(
+          "INSERT INTO users (email, fullname, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")
+        .bind_all(u.email, u.fullname, u.password_hash, now)
+        .run();
+    created.user_id = db.last_insert_id();
+    OrgRole role = u.role;
+    if (u.organization_id) {
+      if (!organization_exists(db, *u.organization_id)) {
+        return make_error(ErrorCode::NotFound, "organization " + std::to_string(*u.organization_id) + " not found");
+      }
+      created.organization_id = *u.organization_id;
+      created.workspace_id = first_workspace(db, created.organization_id).value_or(0);
+    } else {
+      const std::string owner_name = u.fullname.empty() ? u.email : u.fullname;
+      db.prepare("INSERT INTO organizations (name, created_at) VALUES (?1, ?2)")
+          .bind_all(owner_name + "'s organization", now)
+          .run();
+      created.organization_id = db.last_insert_id();
+      created.workspace_id = insert_workspace(db, created.organization_id, owner_name + "'s workspace", now);
+      role = OrgRole::Owner;
+    }
+    db.prepare("INSERT INTO organization_users (organization_id, user_id, role, created_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind_all(created.organization_id, created.user_id, to_string(role), now)
+        .run();
+    tx.commit();
+    return created;
+  });
+}
+
+Result<UserRecord> SqliteStore::find_user_by_email(std::string_view email) {
+  return read([&](Connection& db) -> Result<UserRecord> {
+    auto stmt = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE email = ?1");
+    stmt.bind_all(email);
+    return single_user(stmt);
+  });
+}
+
+Result<UserRecord> SqliteStore::find_user(std::int64_t user_id) {
+  return read([&](Connection& db) -> Result<UserRecord> {
+    auto stmt = db.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1");
+    stmt.bind_all(user_id);
+    return single_user(stmt);
+  });
+}
+
+Result<UserRecord> SqliteStore::find_user_by_api_key(std::string_view key_digest, std::string_view now) {
+  return read([&](Connection& db) -> Result<UserRecord> {
+    auto stmt = db.prepare(
+        "SELECT u.id, u.email, u.fullname, u.password_hash, u.created_at FROM api_keys k "
+        "JOIN users u ON u.id = k.user_id "
+        "WHERE k.key_digest = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)");
+    stmt.bind_all(key_digest, now);
+    return single_user(stmt);
+  });
+}
+
+Status SqliteStore::create_api_key(std::int64_t user_id, std::string_view key_digest,
+                                   std::optional<std::string> expires_at) {
+  return write([&](Connection& db) -> Status {
+    Transaction tx(db);
+    const std::string now = now_rfc3339();
+    db.prepare("UPDATE api_keys SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")
+        .bind_all(user_id, now)
+        .run();
+    db.prepare("INSERT INTO api_keys (user_id, key_digest, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind_all(user_id, key_digest, now, expires_at)
+        .run();
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Result<std::int64_t> SqliteStore::create_workspace(std::int64_t organization_id, std::string_view name) {
+  return write([&](Connection& db) -> Result<std::int64_t> {
+    Transaction tx(db);
+    if (!organization_exists(db, organization_id)) {
+      return make_error(ErrorCode::NotFound, "organization " + std::to_string(organization_id) + " not found");
+    }
+    std::int64_t id = insert_workspace(db, organization_id, name, now_rfc3339());
+    tx.commit();
+    return id;
+  });
+}
+
+Result<std::vector<Membership>> SqliteStore::memberships(std::int64_t user_id) {
+  return read([&](Connection& db) -> Result<std::vector<Membership>> {
+    auto stmt = db.prepare("SELECT organization_id, role FROM organization_users WHERE user_id = ?1 ORDER BY id");
+    stmt.bind_all(user_id);
+    std::vector<Membership> result;
+    while (stmt.step()) {
+      result.push_back({stmt.int64(0), parse_org_role(stmt.text(1)).value_or(OrgRole::Member)});
+    }
+    return result;
+  });
+}
+
+Result<std::vector<WorkspaceRecord>> SqliteStore::list_workspaces(std::int64_t user_id,
+                                                                  std::int64_t organization_id) {
+  return read([&](Connection& db) -> Result<std::vector<WorkspaceRecord>> {
+    auto member = db.prepare("SELECT 1 FROM organization_users WHERE organization_id = ?1 AND user_id = ?2");
+    member.bind_all(organization_id, user_id);
+    if (!member.step()) return make_error(ErrorCode::NotFound, "organization not found");
+    auto stmt = db.prepare(
+        "SELECT id, organization_id, name, created_at FROM workspaces WHERE organization_id = ?1 ORDER BY id");
+    stmt.bind_all(organization_id);
+    std::vector<WorkspaceRecord> result;
+    while (stmt.step()) result.push_back({stmt.int64(0), stmt.int64(1), stmt.text(2), stmt.text(3)});
+    return result;
+  });
+}
+
+Result<bool> SqliteStore::can_access_workspace(std::int64_t user_id, std::int64_t workspace_id) {
+  return read([&](Connection& db) -> Result<bool> {
+    auto stmt = db.prepare(
+        "SELECT 1 FROM workspaces w JOIN organization_users ou ON ou.organization_id = w.organization_id "
+        "WHERE w.id = ?1 AND ou.user_id = ?2");
+    stmt.bind_all(workspace_id, user_id);
+    return stmt.step();
+  });
+}
+
+Result<std::string> SqliteStore::user_settings(std::int64_t user_id) {
+  return read([&](Connection& db) -> Result<std::string> {
+    auto stmt = db.prepare("SELECT settings FROM users WHERE id = ?1");
+    stmt.bind_all(user_id);
+    if (!stmt.step()) return make_error(ErrorCode::NotFound, "user not found");
+    return stmt.text(0);
+  });
+}
+
+Result<std::string> SqliteStore::update_user_settings(std::int64_t user_id, const SettingsMutation& mutate) {
+  return write([&](Connection& db) -> Result<std::string> {
+    Transaction tx(db);
+    std::string current;
+    {
+      auto stmt = db.prepare("SELECT settings FROM users WHERE id = ?1");
+      stmt.bind_all(user_id);
+      if (!stmt.step()) return make_error(ErrorCode::NotFound, "user not found");
+      current = stmt.text(0);
+    }
+    auto updated = mutate(current);
+    if (!updated) return updated.error();
+    db.prepare("UPDATE users SET settings = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind_all(user_id, *updated, now_rfc3339())
+        .run();
+    tx.commit();
+    return updated;
+  });
+}
+
+}  // namespace focusd

@@ -1,0 +1,64 @@
+#pragma once
+// The SQLite implementation of Store: one writer connection (writes are
+// serialised by a mutex, as SQLite serialises them anyway) and a pool of reader
+// connections that run concurrently thanks to WAL.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace focusd {
+
+struct SqliteStoreOptions {
+  std::string path;
+  unsigned readers = 4;
+  std::string synchronous = "full";
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database and applies migrations. Fails when
+  // the file cannot be opened or its schema is newer than this binary.
+  static Result<std::unique_ptr<SqliteStore>> open(const SqliteStoreOptions& options);
+  ~SqliteStore() override;
+
+  Status ping() override;
+  Result<bool> has_users() override;
+  Result<CreatedUser> create_user(const NewUser& new_user) override;
+  Result<UserRecord> find_user_by_email(std::string_view email) override;
+  Result<UserRecord> find_user(std::int64_t user_id) override;
+  Result<UserRecord> find_user_by_api_key(std::string_view key_digest, std::string_view now) override;
+  Status create_api_key(std::int64_t user_id, std::string_view key_digest,
+                        std::optional<std::string> expires_at) override;
+  Result<std::int64_t> create_workspace(std::int64_t organization_id, std::string_view name) override;
+  Result<std::vector<Membership>> memberships(std::int64_t user_id) override;
+  Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id,
+                                                       std::int64_t organization_id) override;
+  Result<bool> can_access_workspace(std::int64_t user_id, std::int64_t workspace_id) override;
+  Result<std::string> user_settings(std::int64_t user_id) override;
+  Result<std::string> update_user_settings(std::int64_t user_id, const SettingsMutation& mutate) override;
+
+ private:
+  SqliteStore() = default;
+
+  // Runs fn with a reader connection (waiting for a free one).
+  template <class F>
+  auto read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
+  // Runs fn with the writer connection, holding the write lock.
+  template <class F>
+  auto write(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
+
+  std::mutex write_mutex_;
+  std::unique_ptr<sqlite::Connection> writer_;
+
+  std::mutex readers_mutex_;
+  std::condition_variable reader_released_;
+  std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
+};
+
+}  // namespace focusd
