@@ -20,7 +20,6 @@ constexpr Mapping kMappings[] = {
     {ErrorCode::Forbidden, http::status::forbidden, "forbidden"},
     {ErrorCode::NotFound, http::status::not_found, "not_found"},
     {ErrorCode::MethodNotAllowed, http::status::method_not_allowed, "method_not_allowed"},
-    {ErrorCode::RequestTimeout, http::status::request_timeout, "request_timeout"},
     {ErrorCode::Conflict, http::status::conflict, "conflict"},
     {ErrorCode::PayloadTooLarge, http::status::payload_too_large, "payload_too_large"},
     {ErrorCode::UnsupportedMediaType, http::status::unsupported_media_type, "unsupported_media_type"},

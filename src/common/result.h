@@ -16,7 +16,6 @@ enum class ErrorCode {
   Forbidden,             // 403 forbidden
   NotFound,              // 404 not_found
   MethodNotAllowed,      // 405 method_not_allowed
-  RequestTimeout,        // 408 request_timeout
   Conflict,              // 409 conflict
   PayloadTooLarge,       // 413 payload_too_large
   UnsupportedMediaType,  // 415 unsupported_media_type
@@ -64,6 +63,8 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
   const Error& error() const { return std::get<1>(v_); }
 
  private:

@@ -46,15 +46,15 @@ Error read_error(const beast::error_code& ec) {
     return make_error(ErrorCode::HeaderTooLarge, "request head exceeds the configured limit");
   }
   if (ec == http::error::body_limit) return make_error(ErrorCode::PayloadTooLarge, "request body is too large");
-  if (ec == beast::error::timeout) return make_error(ErrorCode::RequestTimeout, "request not received in time");
   Error error = invalid("request", "malformed HTTP request (" + ec.message() + ")");
   return error;
 }
 
-// True for read errors after which nothing can be said to the peer.
+// True for read errors after which nothing can be said to the peer. A timeout
+// is one: beast::tcp_stream closes the socket when its deadline passes.
 bool peer_gone(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::operation_aborted || ec == http::error::partial_message;
+         ec == asio::error::operation_aborted || ec == http::error::partial_message || ec == beast::error::timeout;
 }
 
 }  // namespace

@@ -1,0 +1,146 @@
+// Start, stop, crash, restart — and what reaches the log.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json/parse.hpp>
+#include <sstream>
+#include <thread>
+
+#include "support.h"
+
+namespace focusd::test {
+namespace {
+
+const Headers kJson = {{"Content-Type", "application/json"}};
+
+TEST(Lifecycle, SigtermFinishesTheInFlightRequestAndExitsZero) {
+  FocusdServer server;
+  auto alice = server.seed_user();
+  auto busy = server.client();
+  auto idle = server.client();
+  ASSERT_EQ(idle.get("/api/version").status, 200);
+  // An uncached password check keeps this request busy for tens of milliseconds.
+  busy.send_raw("GET /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " + alice.basic().front().second +
+                "\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  server.send_signal(SIGTERM);
+  auto res = busy.read_response();
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.header("Connection"), "close");
+  EXPECT_TRUE(idle.closed_by_peer());
+  EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), 0);
+  EXPECT_NE(server.log().find("stopped"), std::string::npos);
+}
+
+TEST(Lifecycle, SigintAlsoStopsCleanly) {
+  FocusdServer server;
+  server.send_signal(SIGINT);
+  EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), 0);
+}
+
+TEST(Lifecycle, AnAcknowledgedWriteSurvivesKill9) {
+  FocusdServer server;
+  auto alice = server.seed_user();
+  auto headers = alice.basic();
+  headers.insert(headers.end(), kJson.begin(), kJson.end());
+  auto res = server.client().request("PATCH", "/api/users/me/settings", headers, R"({"timezone":"Asia/Tokyo"})");
+  ASSERT_EQ(res.status, 200);
+  server.kill9();
+  server.start();
+  auto body = server.client().get("/api/users/me/settings", alice.basic()).json();
+  EXPECT_EQ(body.at("timezone").as_string(), "Asia/Tokyo");
+}
+
+TEST(Lifecycle, ADatabaseFromTheFutureIsRefused) {
+  FocusdServer server;
+  server.stop();
+  exec_sql(server.database_path(), "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'x')");
+  auto code = server.start_expecting_exit(std::chrono::seconds(10));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_NE(server.log().find("newer than this focusd"), std::string::npos);
+}
+
+TEST(Lifecycle, MigrationsAreRecordedAndNotReapplied) {
+  FocusdServer server;
+  auto alice = server.seed_user();
+  server.stop();
+  server.start();
+  EXPECT_EQ(server.client().get("/api/users/me/settings", alice.basic()).status, 200);
+}
+
+TEST(Lifecycle, NoSecretReachesTheLog) {
+  FocusdServer server({.extra_args = {"--log-level", "trace"}});
+  auto alice = server.seed_user();
+  const std::string key = server.create_api_key(alice.email);
+  auto client = server.client();
+  SeededUser wrong = alice;
+  wrong.password = "not-the-password-123";
+  ASSERT_EQ(client.get("/api/users/me/settings", alice.basic()).status, 200);
+  ASSERT_EQ(client.get("/api/users/me/settings", wrong.basic()).status, 401);
+  ASSERT_EQ(client.get("/api/users/me/settings", bearer(key)).status, 200);
+  ASSERT_EQ(client.get("/api/users/me/settings?token=" + key + "&api_key=" + key, bearer(key)).status, 200);
+  ASSERT_EQ(client.get("/api/users/me/settings", {{"Authorization", "Bearer " + key + "x"}}).status, 401);
+  server.stop();
+  const std::string log = server.log();
+  ASSERT_NE(log.find("path=/api/users/me/settings"), std::string::npos);  // the requests were logged
+  for (const std::string& secret : {alice.password, wrong.password, key, key.substr(9), alice.basic().front().second,
+                                    alice.basic().front().second.substr(6)}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "secret in log: " << secret;
+  }
+  EXPECT_EQ(log.find("Authorization"), std::string::npos);
+  EXPECT_EQ(log.find("authorization"), std::string::npos);
+}
+
+TEST(Lifecycle, AccessLogHasTheRequestFacts) {
+  FocusdServer server;
+  auto alice = server.seed_user();
+  auto res = server.client().get("/api/users/me/settings?x=1", alice.basic());
+  server.stop();
+  const std::string log = server.log();
+  const std::string id = res.header("X-Request-Id");
+  auto at = log.find("request_id=" + id);
+  ASSERT_NE(at, std::string::npos);
+  const std::string line = log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1);
+  EXPECT_NE(line.find("method=GET"), std::string::npos) << line;
+  EXPECT_NE(line.find("path=/api/users/me/settings "), std::string::npos) << line;
+  EXPECT_NE(line.find("status=200"), std::string::npos) << line;
+  EXPECT_NE(line.find("bytes=" + std::to_string(res.body.size())), std::string::npos) << line;
+  EXPECT_NE(line.find("duration_us="), std::string::npos) << line;
+  EXPECT_NE(line.find("user_id=" + std::to_string(alice.user_id)), std::string::npos) << line;
+}
+
+TEST(Lifecycle, JsonLogLinesAreJson) {
+  FocusdServer server({.extra_args = {"--log-format", "json"}});
+  server.client().get("/api/version");
+  server.stop();
+  std::istringstream lines(server.log());
+  std::string line;
+  int requests = 0;
+  while (std::getline(lines, line)) {
+    auto value = boost::json::parse(line);  // throws on anything but JSON
+    if (value.at("msg").as_string() == "request" && value.at("path").as_string() == "/api/version") {
+      ++requests;
+      EXPECT_EQ(value.at("status").as_string(), "200");
+      EXPECT_EQ(value.at("method").as_string(), "GET");
+    }
+  }
+  EXPECT_EQ(requests, 1);
+}
+
+TEST(Lifecycle, EnvironmentSetsDefaultsAndFlagsWin) {
+  // FOCUSD_HEADER_TIMEOUT from the environment…
+  FocusdServer server({.env = {{"FOCUSD_MAX_HEADER_BYTES", "2048"}}});
+  EXPECT_EQ(server.client().get("/api/version", {{"X-Pad", std::string(3000, 'a')}}).status, 431);
+  // …is overridden by the flag.
+  FocusdServer flagged({.extra_args = {"--max-header-bytes", "8192"}, .env = {{"FOCUSD_MAX_HEADER_BYTES", "2048"}}});
+  EXPECT_EQ(flagged.client().get("/api/version", {{"X-Pad", std::string(3000, 'a')}}).status, 200);
+}
+
+TEST(Lifecycle, ServePrintsHowToCreateTheFirstUser) {
+  FocusdServer server;
+  EXPECT_NE(server.log().find("focusd admin create-user"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace focusd::test

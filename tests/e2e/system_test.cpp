@@ -1,0 +1,73 @@
+// Unauthenticated endpoints and the headers every response carries.
+#include <gtest/gtest.h>
+
+#include "support.h"
+
+namespace focusd::test {
+namespace {
+
+TEST(System, VersionNeedsNoAuthAndNamesVersionAndCommit) {
+  FocusdServer server;
+  auto res = server.client().get("/api/version");
+  ASSERT_EQ(res.status, 200);
+  auto body = res.json().as_object();
+  EXPECT_EQ(body.at("version").as_string(), "0.1.0");
+  EXPECT_FALSE(body.at("commit").as_string().empty());
+  EXPECT_EQ(body.at("revision"), body.at("commit"));
+  EXPECT_EQ(body.at("name").as_string(), "focusd");
+}
+
+TEST(System, HealthAndReadiness) {
+  FocusdServer server;
+  auto client = server.client();
+  auto health = client.get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.json().at("status").as_string(), "ok");
+  auto ready = client.get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.json().at("status").as_string(), "ready");
+}
+
+TEST(System, EveryResponseHasDateRequestIdAndJsonContentType) {
+  FocusdServer server;
+  auto client = server.client();
+  for (const char* target : {"/api/version", "/api/nope", "/api/users/me/settings"}) {
+    auto res = client.get(target);
+    EXPECT_TRUE(res.has_header("Date")) << target;
+    EXPECT_FALSE(res.header("X-Request-Id").empty()) << target;
+    EXPECT_EQ(res.header("Content-Type"), "application/json; charset=utf-8") << target;
+  }
+}
+
+TEST(System, SaneRequestIdIsEchoedAndOthersAreReplaced) {
+  FocusdServer server;
+  auto client = server.client();
+  auto echoed = client.get("/api/version", {{"X-Request-Id", "client-abc.123:x_y"}});
+  EXPECT_EQ(echoed.header("X-Request-Id"), "client-abc.123:x_y");
+
+  for (const std::string& bad : {std::string("has space"), std::string(200, 'a'), std::string("semi;colon")}) {
+    auto res = client.get("/api/nope", {{"X-Request-Id", bad}});
+    const std::string id = res.header("X-Request-Id");
+    EXPECT_FALSE(id.empty());
+    EXPECT_NE(id, bad);
+    EXPECT_EQ(res.json().at("trace_id").as_string(), id);
+  }
+  auto a = client.get("/api/version");
+  auto b = client.get("/api/version");
+  EXPECT_NE(a.header("X-Request-Id"), b.header("X-Request-Id"));
+}
+
+TEST(System, HeadHasTheHeadersOfGetWithoutTheBody) {
+  FocusdServer server;
+  auto client = server.client();
+  auto get = client.get("/api/version");
+  auto head = client.request("HEAD", "/api/version");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(get.body.size()));
+  EXPECT_TRUE(head.body.empty());
+  // The connection is still usable: the server sent no stray body bytes.
+  EXPECT_EQ(client.get("/api/version").body, get.body);
+}
+
+}  // namespace
+}  // namespace focusd::test

@@ -1,0 +1,92 @@
+#include "api/router.h"
+
+#include <gtest/gtest.h>
+
+#include "api/routes.h"
+
+namespace focusd::api {
+namespace {
+
+boost::asio::awaitable<Result<Response>> noop(Call&) { co_return Response{}; }
+
+Router test_router() {
+  using http::verb;
+  return Router({
+      {verb::get, "/api/things", noop, BodyKind::None, Access::Public},
+      {verb::post, "/api/things", noop, BodyKind::Json, Access::Authenticated},
+      {verb::get, "/api/things/{thing_id}", noop, BodyKind::None, Access::Public},
+      {verb::get, "/api/things/special", noop, BodyKind::None, Access::Public},
+      {verb::get, "/api/a/{a_id}/b/{b_id}", noop, BodyKind::None, Access::Public},
+  });
+}
+
+TEST(Router, MatchesLiteralAndIdSegments) {
+  Router router = test_router();
+  auto found = router.lookup(http::verb::get, "/api/a/12/b/34");
+  ASSERT_TRUE(found.route);
+  EXPECT_EQ(found.params.get("a_id"), 12);
+  EXPECT_EQ(found.params.get("b_id"), 34);
+  EXPECT_EQ(found.params.get("c_id"), 0);
+}
+
+TEST(Router, LiteralWinsOverAMalformedId) {
+  Router router = test_router();
+  auto found = router.lookup(http::verb::get, "/api/things/special");
+  ASSERT_TRUE(found.route);
+  EXPECT_EQ(found.route->pattern, "/api/things/special");
+}
+
+TEST(Router, UnknownPathIsNotFound) {
+  Router router = test_router();
+  for (const char* path : {"/", "/api", "/api/thing", "/api/things/", "/api/things/1/x", "//api/things", ""}) {
+    auto found = router.lookup(http::verb::get, path);
+    ASSERT_TRUE(found.error) << path;
+    EXPECT_EQ(found.error->code, ErrorCode::NotFound) << path;
+  }
+}
+
+TEST(Router, WrongMethodListsTheAllowedOnes) {
+  Router router = test_router();
+  auto found = router.lookup(http::verb::delete_, "/api/things");
+  ASSERT_TRUE(found.error);
+  EXPECT_EQ(found.error->code, ErrorCode::MethodNotAllowed);
+  EXPECT_EQ(found.allow, "GET, HEAD, POST");
+}
+
+TEST(Router, HeadIsServedByGet) {
+  Router router = test_router();
+  auto found = router.lookup(http::verb::head, "/api/things/5");
+  ASSERT_TRUE(found.route);
+  EXPECT_EQ(found.route->method, http::verb::get);
+}
+
+TEST(Router, MalformedIdNamesTheParameter) {
+  Router router = test_router();
+  auto found = router.lookup(http::verb::get, "/api/a/1/b/zero");
+  ASSERT_TRUE(found.error);
+  EXPECT_EQ(found.error->code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(found.error->values.count("b_id"), 1u);
+}
+
+TEST(Router, EveryRouteOfTheRealTableIsReachable) {
+  Router router(route_table());
+  for (const auto& route : router.routes()) {
+    std::string path;
+    for (auto segment : split_path(route.pattern)) {
+      path += "/";
+      path += segment.starts_with('{') ? std::string_view("7") : segment;
+    }
+    auto found = router.lookup(route.method, path);
+    ASSERT_TRUE(found.route) << route.pattern;
+    EXPECT_EQ(found.route, &route) << route.pattern;
+  }
+}
+
+TEST(SplitPath, KeepsEmptySegments) {
+  EXPECT_EQ(split_path("/a/b"), (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_EQ(split_path("/a//b/"), (std::vector<std::string_view>{"a", "", "b", ""}));
+  EXPECT_TRUE(split_path("no-slash").empty());
+}
+
+}  // namespace
+}  // namespace focusd::api

@@ -1,0 +1,128 @@
+// The SQLite store and its migrations, on real database files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/migrations.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace focusd {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("focusd-unit-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string db_path() const { return (dir_ / "focusd.db").string(); }
+  std::unique_ptr<SqliteStore> open() {
+    auto store = SqliteStore::open({db_path(), 2, "full", std::chrono::milliseconds(1000)});
+    EXPECT_TRUE(store) << store.error().description;
+    return std::move(store).value();
+  }
+  std::filesystem::path dir_;
+};
+
+int schema_version(const std::string& path) {
+  auto db = sqlite::Connection::open(path, {});
+  auto stmt = db->prepare("SELECT MAX(version) FROM schema_migrations");
+  stmt.step();
+  return static_cast<int>(stmt.int64(0));
+}
+
+TEST_F(StoreTest, MigrationsApplyOnceAndRecordTheirVersion) {
+  open().reset();
+  EXPECT_EQ(schema_version(db_path()), sqlite_migrations().back().version);
+  open().reset();  // a second start applies nothing and does not fail
+  EXPECT_EQ(schema_version(db_path()), sqlite_migrations().back().version);
+}
+
+TEST_F(StoreTest, AFailingMigrationLeavesNothingBehind) {
+  auto db = sqlite::Connection::open(db_path(), {});
+  std::vector<Migration> migrations = {{1, "CREATE TABLE a (x INTEGER)"}, {2, "CREATE TABLE b (; nonsense"}};
+  EXPECT_THROW((void)migrate(*db, migrations), sqlite::SqliteError);
+  auto stmt = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('a', 'schema_migrations')");
+  ASSERT_TRUE(stmt.step());
+  EXPECT_EQ(stmt.int64(0), 0);
+}
+
+TEST_F(StoreTest, ANewerSchemaIsRefused) {
+  open().reset();
+  {
+    auto db = sqlite::Connection::open(db_path(), {});
+    db->exec("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'x')");
+  }
+  auto store = SqliteStore::open({db_path(), 1, "full", std::chrono::milliseconds(1000)});
+  ASSERT_FALSE(store);
+  EXPECT_NE(store.error().description.find("newer"), std::string::npos);
+}
+
+TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
+  open().reset();
+  auto db = sqlite::Connection::open(db_path(), {});
+  auto mode = db->prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.step());
+  EXPECT_EQ(mode.text(0), "wal");
+  auto sync = db->prepare("PRAGMA synchronous");
+  ASSERT_TRUE(sync.step());
+  EXPECT_EQ(sync.int64(0), 2);  // FULL
+  auto fk = db->prepare("PRAGMA foreign_keys");
+  ASSERT_TRUE(fk.step());
+  EXPECT_EQ(fk.int64(0), 1);
+}
+
+TEST_F(StoreTest, UsersOrganizationsWorkspacesAndKeys) {
+  auto store = open();
+  auto alice = store->create_user({"alice@example.com", "Alice", "hash", std::nullopt, OrgRole::Member});
+  ASSERT_TRUE(alice);
+  auto bob = store->create_user({"bob@example.com", "", "hash", alice->organization_id, OrgRole::Admin});
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(bob->workspace_id, alice->workspace_id);
+  EXPECT_EQ(store->create_user({"ALICE@example.com", "", "h", std::nullopt, OrgRole::Member}).error().code,
+            ErrorCode::Conflict);
+  EXPECT_EQ(store->create_user({"c@example.com", "", "h", 999, OrgRole::Member}).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(store->find_user_by_email("c@example.com").error().code, ErrorCode::NotFound);  // rolled back
+
+  auto memberships = store->memberships(alice->user_id);
+  ASSERT_TRUE(memberships);
+  ASSERT_EQ(memberships->size(), 1u);
+  EXPECT_EQ(memberships->front().role, OrgRole::Owner);
+  EXPECT_EQ(store->memberships(bob->user_id)->front().role, OrgRole::Admin);
+
+  auto second = store->create_workspace(alice->organization_id, "Second");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(store->list_workspaces(bob->user_id, alice->organization_id)->size(), 2u);
+  EXPECT_TRUE(*store->can_access_workspace(bob->user_id, *second));
+  EXPECT_FALSE(*store->can_access_workspace(bob->user_id, 999));
+
+  ASSERT_TRUE(store->create_api_key(alice->user_id, "digest-1", std::nullopt));
+  EXPECT_EQ(store->find_user_by_api_key("digest-1", "2026-01-01T00:00:00Z")->id, alice->user_id);
+  ASSERT_TRUE(store->create_api_key(alice->user_id, "digest-2", std::string("2030-01-01T00:00:00Z")));
+  EXPECT_EQ(store->find_user_by_api_key("digest-1", "2026-01-01T00:00:00Z").error().code, ErrorCode::NotFound);
+  EXPECT_TRUE(store->find_user_by_api_key("digest-2", "2029-12-31T23:59:59Z"));
+  EXPECT_FALSE(store->find_user_by_api_key("digest-2", "2030-01-01T00:00:00Z"));
+}
+
+TEST_F(StoreTest, SettingsUpdatesAreAtomic) {
+  auto store = open();
+  auto alice = store->create_user({"alice@example.com", "", "hash", std::nullopt, OrgRole::Member});
+  ASSERT_TRUE(alice);
+  EXPECT_EQ(*store->user_settings(alice->user_id), "{}");
+  auto failed = store->update_user_settings(
+      alice->user_id, [](const std::string&) -> Result<std::string> { return invalid("x", "no"); });
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(*store->user_settings(alice->user_id), "{}");
+  ASSERT_TRUE(store->update_user_settings(alice->user_id, [](const std::string& current) -> Result<std::string> {
+    return current == "{}" ? std::string(R"({"theme":"dark"})") : std::string("wrong");
+  }));
+  EXPECT_EQ(*store->user_settings(alice->user_id), R"({"theme":"dark"})");
+}
+
+}  // namespace
+}  // namespace focusd

@@ -1,0 +1,42 @@
+#include "domain/user_settings.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace focusd::domain {
+namespace {
+
+boost::json::object obj(const char* text) { return boost::json::parse(text).as_object(); }
+
+TEST(UserSettings, AcceptsKnownFieldsOfTheRightType) {
+  EXPECT_TRUE(validate_settings_patch(obj(
+      R"({"theme":"dark","start_week_on":0,"shortcuts_enabled":false,"timezone":"Europe/Tallinn",
+          "current_workspace_id":3,"platform_nudges":{"a":1},"theme":null})")));
+}
+
+TEST(UserSettings, RejectionsNameTheField) {
+  for (const char* text : {R"({"theme":"neon"})", R"({"start_week_on":2})", R"({"start_week_on":1.5})",
+                           R"({"shortcuts_enabled":1})", R"({"platform_nudges":[]})", R"({"bogus":1})",
+                           R"({"current_workspace_id":18446744073709551615})"}) {
+    auto status = validate_settings_patch(obj(text));
+    ASSERT_FALSE(status) << text;
+    EXPECT_EQ(status.error().values.size(), 1u) << text;
+  }
+}
+
+TEST(UserSettings, PatchSetsAndNullRemoves) {
+  auto stored = apply_settings_patch(obj(R"({"theme":"dark","timezone":"UTC"})"),
+                                     obj(R"({"theme":null,"time_format":"12h"})"));
+  EXPECT_EQ(stored, obj(R"({"timezone":"UTC","time_format":"12h"})"));
+}
+
+TEST(UserSettings, EffectiveSettingsFillDefaults) {
+  auto view = effective_settings(obj(R"({"theme":"light"})"));
+  EXPECT_EQ(view.at("theme").as_string(), "light");
+  EXPECT_EQ(view.at("date_format").as_string(), "ISO");
+  EXPECT_FALSE(view.contains("autolog_time"));
+}
+
+}  // namespace
+}  // namespace focusd::domain
