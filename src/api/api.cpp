@@ -4,7 +4,6 @@
 
 #include "api/errors.h"
 #include "api/offload.h"
-#include "api/routes.h"
 #include "common/logging.h"
 
 namespace focusd::api {
@@ -20,7 +19,7 @@ bool is_json_media_type(std::string_view content_type) {
 }
 }  // namespace
 
-Api::Api(Services services) : services_(services), router_(route_table()) {}
+Api::Api(Services services, std::vector<Route> routes) : services_(services), router_(std::move(routes)) {}
 
 boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
                                                          std::optional<std::uint64_t> content_length,

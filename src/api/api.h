@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "api/routes.h"
 #include "api/types.h"
 #include "auth/authenticator.h"
 #include "config/config.h"
@@ -42,7 +43,8 @@ struct Call {
 
 class Api {
  public:
-  explicit Api(Services services);
+  // Serves `routes` (the real table unless a test gives another).
+  explicit Api(Services services, std::vector<Route> routes = route_table());
 
   // Decides, before any body byte is read, whether the request may proceed:
   // route (404/405/400), authentication (401), then the declared body size

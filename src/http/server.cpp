@@ -328,7 +328,7 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   }
   finalize(res, version, ctx.request_id, keep_alive);
   const unsigned status = res.result_int();
-  const std::uint64_t bytes = res.body().size();
+  const std::uint64_t bytes = head_only ? 0 : res.body().size();
   auto write_ec = co_await write_response(stream, res, head_only, config_.idle_timeout);
 
   logging::access({method, path, status, bytes,

@@ -62,6 +62,23 @@ TEST(Auth, MissingMalformedAndUnknownCredentialsAreRejected) {
   expect_unauthorized(client.get("/api/users/me/settings", nobody.basic()));
 }
 
+TEST(Auth, APasswordChangeInvalidatesTheCachedSuccess) {
+  FocusdServer server;
+  auto alice = server.seed_user();
+  auto bob = server.seed_user();
+  auto client = server.client();
+  ASSERT_EQ(client.get("/api/users/me/settings", alice.basic()).status, 200);  // cached now
+  // Give alice bob's password (hash), as a password change would.
+  exec_sql(server.database_path(), "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = " +
+                                       std::to_string(bob.user_id) + ") WHERE id = " + std::to_string(alice.user_id));
+  expect_unauthorized(client.get("/api/users/me/settings", alice.basic()));
+  SeededUser renewed = alice;
+  renewed.password = bob.password;
+  auto res = client.get("/api/users/me/settings", renewed.basic());
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.json().at("user_id").as_int64(), alice.user_id);
+}
+
 TEST(Auth, ApiKeyAuthenticates) {
   FocusdServer server;
   auto alice = server.seed_user();
