@@ -1,4 +1,6 @@
 // focusd: `serve` runs the HTTP server; `admin …` administers the data directory.
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/serialize.hpp>
@@ -26,12 +28,26 @@ Result<std::unique_ptr<SqliteStore>> open_store(const Config& config) {
                                               config.sqlite_synchronous, config.sqlite_busy_timeout});
 }
 
+// Lets the process hold --max-connections sockets plus its own files, as far
+// as the hard limit allows (the usual soft limit of 1024 would not).
+void raise_open_file_limit(std::size_t connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = std::min<rlim_t>(limit.rlim_max, static_cast<rlim_t>(connections) + 256);
+  if (wanted <= limit.rlim_cur) return;
+  limit.rlim_cur = wanted;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    logging::event(spdlog::level::warn, "cannot raise the open-file limit", {{"wanted", std::to_string(wanted)}});
+  }
+}
+
 std::string message_of(const Error& error) {
   return error.detail.empty() ? error.description : error.description + " (" + error.detail + ")";
 }
 
 int run_serve(const Config& config) {
   logging::init(config.log_level, config.log_format);
+  raise_open_file_limit(config.max_connections);
   auto store = open_store(config);
   if (!store) {
     logging::event(spdlog::level::critical, "cannot open the database",

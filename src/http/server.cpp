@@ -265,76 +265,77 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   head_parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
   stream.expires_after(config_.header_timeout);
   auto [head_ec, head_bytes] = co_await http::async_read_header(stream, buffer, head_parser, kAsTuple);
+  if (head_ec && peer_gone(head_ec)) co_return false;
 
-  api::RequestContext ctx;
+  Exchange exchange;
   Response res;
-  bool keep_alive = false;
-  bool head_only = false;
-  std::string method = "-";
-  std::string path = "-";
-  unsigned version = 11;
-
   if (head_ec) {
-    if (peer_gone(head_ec)) co_return false;
-    ctx.request_id = auth::random_hex(8);
-    res = api::error_response(read_error(head_ec), ctx.request_id);
+    exchange.ctx.request_id = auth::random_hex(8);
+    res = api::error_response(read_error(head_ec), exchange.ctx.request_id);
   } else {
     const RequestHead& head = head_parser.get();
-    ctx.request_id = request_id_for(head["X-Request-Id"]);
-    method = std::string(head.method_string());
-    path = std::string(head.target().substr(0, head.target().find('?')));
-    version = head.version();
-    head_only = head.method() == http::verb::head;
-    keep_alive = head_parser.keep_alive();
-    const auto declared = head_parser.content_length();
-    const std::optional<std::uint64_t> content_length =
-        declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
-    const bool has_body = head_parser.chunked() || content_length.value_or(0) > 0;
-    const bool expects_continue = beast::iequals(head[http::field::expect], "100-continue");
-
-    auto refusal = co_await api_.admit(head, content_length, head_parser.chunked(), ctx);
-    if (refusal) {
-      res = api::error_response(*refusal, ctx.request_id);
-      if (refusal->code == ErrorCode::MethodNotAllowed) res.set(http::field::allow, ctx.lookup.allow);
-      keep_alive = keep_alive && !has_body;  // an unread body makes the stream unusable
-    } else {
-      http::request_parser<http::string_body> body_parser(std::move(head_parser));
-      body_parser.body_limit(ctx.body_limit);
-      beast::error_code body_ec;
-      if (has_body) {
-        if (expects_continue) {
-          http::response<http::empty_body> proceed{http::status::continue_, version};
-          stream.expires_after(config_.body_timeout);
-          std::tie(body_ec, std::ignore) = co_await http::async_write(stream, proceed, kAsTuple);
-        }
-        if (!body_ec) {
-          stream.expires_after(config_.body_timeout);
-          std::tie(body_ec, std::ignore) = co_await http::async_read(stream, buffer, body_parser, kAsTuple);
-        }
-      }
-      if (body_ec) {
-        if (peer_gone(body_ec)) co_return false;
-        res = api::error_response(read_error(body_ec), ctx.request_id);
-        keep_alive = false;
-      } else {
-        res = co_await api_.handle(body_parser.get(), ctx);
-      }
-    }
+    exchange.ctx.request_id = request_id_for(head["X-Request-Id"]);
+    exchange.method = std::string(head.method_string());
+    exchange.path = std::string(head.target().substr(0, head.target().find('?')));
+    exchange.version = head.version();
+    exchange.head_only = head.method() == http::verb::head;
+    exchange.keep_alive = head_parser.keep_alive();
+    auto answer = co_await respond(stream, buffer, head_parser, exchange);
+    if (!answer) co_return false;
+    res = std::move(*answer);
   }
 
+  bool keep_alive = exchange.keep_alive;
   {
     std::lock_guard lock(mutex_);
     keep_alive = keep_alive && !stopping_;
   }
-  finalize(res, version, ctx.request_id, keep_alive);
+  finalize(res, exchange.version, exchange.ctx.request_id, keep_alive);
   const unsigned status = res.result_int();
-  const std::uint64_t bytes = head_only ? 0 : res.body().size();
-  auto write_ec = co_await write_response(stream, res, head_only, config_.idle_timeout);
+  const std::uint64_t bytes = exchange.head_only ? 0 : res.body().size();
+  auto write_ec = co_await write_response(stream, res, exchange.head_only, config_.idle_timeout);
 
-  logging::access({method, path, status, bytes,
+  logging::access({exchange.method, exchange.path, status, bytes,
                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count(),
-                   ctx.request_id, ctx.user ? ctx.user->id : 0});
+                   exchange.ctx.request_id, exchange.ctx.user ? exchange.ctx.user->id : 0});
   co_return keep_alive && !write_ec;
+}
+
+asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                             http::request_parser<http::empty_body>& head_parser,
+                                                             Exchange& exchange) {
+  const RequestHead& head = head_parser.get();
+  const auto declared = head_parser.content_length();
+  const std::optional<std::uint64_t> content_length =
+      declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
+  const bool has_body = head_parser.chunked() || content_length.value_or(0) > 0;
+  const bool expects_continue = beast::iequals(head[http::field::expect], "100-continue");
+  auto& ctx = exchange.ctx;
+
+  if (auto refusal = co_await api_.admit(head, content_length, head_parser.chunked(), ctx)) {
+    Response res = api::error_response(*refusal, ctx.request_id);
+    if (refusal->code == ErrorCode::MethodNotAllowed) res.set(http::field::allow, ctx.lookup.allow);
+    exchange.keep_alive = exchange.keep_alive && !has_body;  // an unread body makes the stream unusable
+    co_return res;
+  }
+
+  http::request_parser<http::string_body> body_parser(std::move(head_parser));
+  body_parser.body_limit(ctx.body_limit);
+  if (has_body) {
+    beast::error_code ec;
+    stream.expires_after(config_.body_timeout);
+    if (expects_continue) {
+      http::response<http::empty_body> proceed{http::status::continue_, exchange.version};
+      std::tie(ec, std::ignore) = co_await http::async_write(stream, proceed, kAsTuple);
+    }
+    if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, body_parser, kAsTuple);
+    if (ec && peer_gone(ec)) co_return std::nullopt;
+    if (ec) {
+      exchange.keep_alive = false;
+      co_return api::error_response(read_error(ec), ctx.request_id);
+    }
+  }
+  co_return co_await api_.handle(body_parser.get(), ctx);
 }
 
 }  // namespace focusd

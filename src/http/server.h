@@ -10,6 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <memory>
 #include <mutex>
 #include <unordered_set>
@@ -37,11 +39,25 @@ class HttpServer {
 
  private:
   struct Connection;
+  // One request and what the access log and the response need to know of it.
+  struct Exchange {
+    api::RequestContext ctx;
+    std::string method = "-";
+    std::string path = "-";  // without the query string
+    unsigned version = 11;
+    bool head_only = false;
+    bool keep_alive = false;
+  };
 
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> session(std::shared_ptr<Connection> connection);
   // Serves one request from the buffer. False when the connection must close.
   boost::asio::awaitable<bool> serve_one(Connection& connection, boost::beast::flat_buffer& buffer);
+  // Admits the request, reads its body and runs its handler. nullopt when the
+  // peer went away mid-body (nothing left to answer).
+  boost::asio::awaitable<std::optional<Response>> respond(
+      boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+      boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange);
   boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
   void begin_shutdown();
   // Waits for the open connections to finish (up to shutdown_grace), then stops.
