@@ -10,11 +10,11 @@ namespace {
 // flag, the environment variable and --help all speak the same plain number.
 template <class Duration>
 void add_duration(CLI::App& app, const std::string& flag, const std::string& env, Duration& target,
-                  const std::string& help) {
+                  const std::string& help, std::int64_t min = 1) {
   app.add_option_function<std::int64_t>(
          flag, [&target](std::int64_t v) { target = Duration(v); }, help)
       ->envname(env)
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{86400 * 1000}))
+      ->check(CLI::Range(min, std::int64_t{86400}))
       ->default_str(std::to_string(target.count()));
 }
 
@@ -67,9 +67,9 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->capture_default_str();
   add_duration(app, "--shutdown-grace", "FOCUSD_SHUTDOWN_GRACE", c.shutdown_grace,
-               "Seconds in-flight requests get to finish on SIGTERM/SIGINT");
+               "Seconds in-flight requests get to finish on SIGTERM/SIGINT", 0);
   add_duration(app, "--auth-cache-ttl", "FOCUSD_AUTH_CACHE_TTL", c.auth_cache_ttl,
-               "Seconds a successful password check is remembered (0 = never)");
+               "Seconds a successful password check is remembered (0 = never)", 0);
   app.add_option("--sqlite-synchronous", c.sqlite_synchronous,
                  "full (every 2xx is durable) or normal (faster; survives a crash, not a power loss)")
       ->envname("FOCUSD_SQLITE_SYNCHRONOUS")

@@ -191,11 +191,15 @@ FocusdServer::~FocusdServer() {
   if (pid_ > 0) kill9();
 }
 
-void FocusdServer::start() {
-  const std::size_t log_offset = read_file(log_path_).size();
+void FocusdServer::spawn_serve() {
   std::vector<std::string> argv = {FOCUSD_BINARY, "serve", "--data", data_dir_.string(), "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   pid_ = spawn(argv, options_.env, log_path_, log_path_);
+}
+
+void FocusdServer::start() {
+  const std::size_t log_offset = read_file(log_path_).size();
+  spawn_serve();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   const std::string marker = "127.0.0.1:";  // in "listening address=…", text or JSON
   while (std::chrono::steady_clock::now() < deadline) {
@@ -216,9 +220,7 @@ void FocusdServer::start() {
 }
 
 std::optional<int> FocusdServer::start_expecting_exit(std::chrono::milliseconds wait) {
-  std::vector<std::string> argv = {FOCUSD_BINARY, "serve", "--data", data_dir_.string(), "--listen", "127.0.0.1:0"};
-  argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
-  pid_ = spawn(argv, options_.env, log_path_, log_path_);
+  spawn_serve();
   int code = wait_exit(wait);
   if (code == -1) return std::nullopt;
   return code;

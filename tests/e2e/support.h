@@ -135,6 +135,8 @@ class FocusdServer {
   std::string create_api_key(const std::string& email) const;
 
  private:
+  void spawn_serve();  // `focusd serve` on 127.0.0.1:0 with the options, output to the log file
+
   ServerOptions options_;
   TempDir dir_;
   std::filesystem::path data_dir_;

@@ -9,22 +9,6 @@ using sqlite::Connection;
 using sqlite::SqliteError;
 using sqlite::Transaction;
 
-const char* to_string(OrgRole role) {
-  switch (role) {
-    case OrgRole::Owner: return "owner";
-    case OrgRole::Admin: return "admin";
-    case OrgRole::Member: return "member";
-  }
-  return "member";
-}
-
-std::optional<OrgRole> parse_org_role(std::string_view text) {
-  if (text == "owner") return OrgRole::Owner;
-  if (text == "admin") return OrgRole::Admin;
-  if (text == "member") return OrgRole::Member;
-  return std::nullopt;
-}
-
 namespace {
 
 Error database_error(const SqliteError& e) {
