@@ -53,8 +53,7 @@ Result<boost::json::object> create_workspace(Store& store, std::int64_t organiza
   return boost::json::object{{"workspace_id", *id}};
 }
 
-Result<boost::json::object> create_api_key(Store& store, const std::string& email,
-                                           std::optional<int> expires_in_days) {
+Result<boost::json::object> create_api_key(Store& store, const std::string& email, std::optional<int> expires_in_days) {
   auto user = store.find_user_by_email(email);
   if (!user) return user.error();
   std::optional<std::string> expires_at;

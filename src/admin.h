@@ -26,7 +26,6 @@ Result<boost::json::object> create_user(Store& store, const CreateUserArgs& args
 // {"workspace_id"}
 Result<boost::json::object> create_workspace(Store& store, std::int64_t organization_id, const std::string& name);
 // {"api_key"}; the key is shown here once and stored only as its SHA-256.
-Result<boost::json::object> create_api_key(Store& store, const std::string& email,
-                                           std::optional<int> expires_in_days);
+Result<boost::json::object> create_api_key(Store& store, const std::string& email, std::optional<int> expires_in_days);
 
 }  // namespace focusd::admin

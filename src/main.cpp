@@ -68,9 +68,8 @@ int run_serve(const Config& config) {
                   {"data", config.data_dir},
                   {"version", kVersion}});
   if (auto has_users = (*store)->has_users(); has_users && !*has_users) {
-    logging::event(spdlog::level::info,
-                   "no users yet; create the first one with: focusd admin create-user --data " + config.data_dir +
-                       " --email you@example.com --password 'a long password'");
+    logging::event(spdlog::level::info, "no users yet; create the first one with: focusd admin create-user --data " +
+                                            config.data_dir + " --email you@example.com --password 'a long password'");
   }
   server.run();
   blocking.join();
@@ -130,16 +129,15 @@ int main(int argc, char** argv) {
 
   std::int64_t workspace_organization = 0;
   std::string workspace_name;
-  auto* create_workspace =
-      admin_cmd->add_subcommand("create-workspace", "Create a workspace in an organization");
+  auto* create_workspace = admin_cmd->add_subcommand("create-workspace", "Create a workspace in an organization");
   add_data_option(*create_workspace, config);
   create_workspace->add_option("--organization", workspace_organization, "Organization id")->required();
   create_workspace->add_option("--name", workspace_name, "Workspace name")->required();
 
   std::string key_email;
   std::optional<int> expires_in_days;
-  auto* create_key = admin_cmd->add_subcommand(
-      "create-api-key", "Create an API key for a user (revokes the user's previous key)");
+  auto* create_key =
+      admin_cmd->add_subcommand("create-api-key", "Create an API key for a user (revokes the user's previous key)");
   add_data_option(*create_key, config);
   create_key->add_option("--email", key_email, "The user's email")->required();
   create_key->add_option("--expires-in-days", expires_in_days, "Days until the key expires (default: never)");
@@ -159,8 +157,8 @@ int main(int argc, char** argv) {
     return focusd::run_admin(config, [&](Store& s) { return admin::create_user(s, user_args); });
   }
   if (*create_workspace) {
-    return focusd::run_admin(config,
-                         [&](Store& s) { return admin::create_workspace(s, workspace_organization, workspace_name); });
+    return focusd::run_admin(
+        config, [&](Store& s) { return admin::create_workspace(s, workspace_organization, workspace_name); });
   }
   if (*create_key) {
     return focusd::run_admin(config, [&](Store& s) { return admin::create_api_key(s, key_email, expires_in_days); });

@@ -9,7 +9,9 @@
 namespace focusd::api {
 
 namespace {
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
 
 bool is_json_media_type(std::string_view content_type) {
   auto type = content_type.substr(0, content_type.find(';'));
@@ -22,16 +24,16 @@ bool is_json_media_type(std::string_view content_type) {
 Api::Api(Services services, std::vector<Route> routes) : services_(services), router_(std::move(routes)) {}
 
 boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
-                                                         std::optional<std::uint64_t> content_length,
-                                                         bool chunked, RequestContext& ctx) {
+                                                        std::optional<std::uint64_t> content_length, bool chunked,
+                                                        RequestContext& ctx) {
   ctx.lookup = router_.lookup(head.method(), path_of(head.target()));
   if (ctx.lookup.error) co_return ctx.lookup.error;
   const Route& route = *ctx.lookup.route;
 
   if (route.access == Access::Authenticated) {
     std::string authorization(head[http::field::authorization]);
-    auto user = co_await offload(services_.blocking,
-                                 [&] { return services_.authenticator.authenticate(authorization); });
+    auto user =
+        co_await offload(services_.blocking, [&] { return services_.authenticator.authenticate(authorization); });
     if (!user) co_return user.error();
     ctx.user = std::move(user.value());
   }
@@ -63,8 +65,7 @@ boost::asio::awaitable<Response> Api::handle(const Request& request, RequestCont
   if (result->ok()) co_return std::move(*result).value();
   const Error& error = result->error();
   if (error.code == ErrorCode::Internal) {
-    logging::event(spdlog::level::err, "internal error",
-                   {{"request_id", ctx.request_id}, {"detail", error.detail}});
+    logging::event(spdlog::level::err, "internal error", {{"request_id", ctx.request_id}, {"detail", error.detail}});
   }
   co_return error_response(error, ctx.request_id);
 }

@@ -37,9 +37,13 @@ const Mapping& mapping(ErrorCode code) {
 }
 }  // namespace
 
-http::status http_status(ErrorCode code) { return mapping(code).status; }
+http::status http_status(ErrorCode code) {
+  return mapping(code).status;
+}
 
-const char* error_name(ErrorCode code) { return mapping(code).name; }
+const char* error_name(ErrorCode code) {
+  return mapping(code).name;
+}
 
 boost::json::object error_body(const Error& error, std::string_view trace_id) {
   boost::json::object body;

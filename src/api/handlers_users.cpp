@@ -59,8 +59,8 @@ Result<boost::json::object> settings_view(Store& store, std::int64_t user_id) {
 }  // namespace
 
 awaitable<Result<Response>> get_user_settings(Call& call) {
-  auto view = co_await offload(call.services.blocking,
-                               [&] { return settings_view(call.services.store, call.user->id); });
+  auto view =
+      co_await offload(call.services.blocking, [&] { return settings_view(call.services.store, call.user->id); });
   if (!view) co_return view.error();
   co_return json_response(http::status::ok, *view);
 }
@@ -90,9 +90,8 @@ awaitable<Result<Response>> patch_user_settings(Call& call) {
 
 awaitable<Result<Response>> list_workspaces(Call& call) {
   const std::int64_t organization_id = call.params.get("organization_id");
-  auto workspaces = co_await offload(call.services.blocking, [&] {
-    return call.services.store.list_workspaces(call.user->id, organization_id);
-  });
+  auto workspaces = co_await offload(
+      call.services.blocking, [&] { return call.services.store.list_workspaces(call.user->id, organization_id); });
   if (!workspaces) co_return workspaces.error();
   boost::json::array body;
   for (const auto& w : *workspaces) {

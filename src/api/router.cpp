@@ -9,7 +9,9 @@ bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-std::string_view param_name(std::string_view segment) { return segment.substr(1, segment.size() - 2); }
+std::string_view param_name(std::string_view segment) {
+  return segment.substr(1, segment.size() - 2);
+}
 
 void append_method(std::string& allow, http::verb method) {
   std::string_view name = http::to_string(method);

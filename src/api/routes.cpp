@@ -1,6 +1,6 @@
 // The route table: every operation focusd serves, as plain data.
-#include "api/handlers.h"
 #include "api/routes.h"
+#include "api/handlers.h"
 
 namespace focusd::api {
 

@@ -8,7 +8,9 @@
 namespace focusd::auth {
 
 namespace {
-Error wrong_credentials() { return make_error(ErrorCode::Unauthenticated, "invalid credentials"); }
+Error wrong_credentials() {
+  return make_error(ErrorCode::Unauthenticated, "invalid credentials");
+}
 }  // namespace
 
 bool CredentialCache::contains(const std::array<std::uint8_t, 32>& key) {

@@ -53,6 +53,8 @@ Result<Credentials> parse_authorization(std::string_view header) {
   return unauthenticated("unsupported authentication scheme");
 }
 
-std::string generate_api_key() { return std::string(kApiKeyPrefix) + random_hex(16); }
+std::string generate_api_key() {
+  return std::string(kApiKeyPrefix) + random_hex(16);
+}
 
 }  // namespace focusd::auth

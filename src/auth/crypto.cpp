@@ -25,7 +25,9 @@ const std::array<unsigned char, crypto_generichash_KEYBYTES>& process_key() {
 }
 }  // namespace
 
-bool init_crypto() { return sodium_init() >= 0; }
+bool init_crypto() {
+  return sodium_init() >= 0;
+}
 
 std::optional<std::string> hash_password(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];

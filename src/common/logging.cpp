@@ -10,7 +10,9 @@ namespace focusd::logging {
 namespace {
 bool json_format = false;
 
-std::string quoted(std::string_view text) { return boost::json::serialize(boost::json::string(text)); }
+std::string quoted(std::string_view text) {
+  return boost::json::serialize(boost::json::string(text));
+}
 
 bool needs_quotes(std::string_view text) {
   if (text.empty()) return true;
@@ -25,9 +27,9 @@ void init(const std::string& level, const std::string& format) {
   json_format = format == "json";
   auto logger = spdlog::stderr_logger_mt("focusd");
   logger->set_level(spdlog::level::from_str(level));
-  logger->set_pattern(json_format ? R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})"
-                                  : "%Y-%m-%dT%H:%M:%S.%fZ %l %v",
-                      spdlog::pattern_time_type::utc);
+  logger->set_pattern(
+      json_format ? R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})" : "%Y-%m-%dT%H:%M:%S.%fZ %l %v",
+      spdlog::pattern_time_type::utc);
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }

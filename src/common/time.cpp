@@ -18,7 +18,9 @@ std::string to_rfc3339(std::chrono::system_clock::time_point t) {
   return format_utc(std::chrono::system_clock::to_time_t(t), "%Y-%m-%dT%H:%M:%SZ");
 }
 
-std::string now_rfc3339() { return to_rfc3339(std::chrono::system_clock::now()); }
+std::string now_rfc3339() {
+  return to_rfc3339(std::chrono::system_clock::now());
+}
 
 const std::string& http_date_now() {
   thread_local std::time_t cached_second = 0;

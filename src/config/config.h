@@ -28,13 +28,13 @@ struct Config {
   std::string log_format = "text";  // text|json
 
   // HTTP limits.
-  std::size_t max_header_bytes = 16 * 1024;          // larger request heads -> 431
-  std::size_t max_json_body_bytes = 1024 * 1024;     // larger JSON bodies -> 413
-  std::chrono::seconds header_timeout{10};           // time to send a complete request head
-  std::chrono::seconds body_timeout{60};             // time to send a complete request body
-  std::chrono::seconds idle_timeout{60};             // keep-alive connection idle time
-  std::size_t max_connections = 10000;               // beyond -> 503 and close
-  std::chrono::seconds shutdown_grace{10};           // in-flight requests get this long on SIGTERM
+  std::size_t max_header_bytes = 16 * 1024;       // larger request heads -> 431
+  std::size_t max_json_body_bytes = 1024 * 1024;  // larger JSON bodies -> 413
+  std::chrono::seconds header_timeout{10};        // time to send a complete request head
+  std::chrono::seconds body_timeout{60};          // time to send a complete request body
+  std::chrono::seconds idle_timeout{60};          // keep-alive connection idle time
+  std::size_t max_connections = 10000;            // beyond -> 503 and close
+  std::chrono::seconds shutdown_grace{10};        // in-flight requests get this long on SIGTERM
 
   // Auth: how long a successful password verification is remembered.
   std::chrono::seconds auth_cache_ttl{60};

@@ -14,7 +14,7 @@ struct Field {
   std::string_view name;
   Kind kind;
   std::vector<std::string_view> choices;  // allowed values (integers as text); empty = any
-  boost::json::value fallback = nullptr;            // the default; null = absent
+  boost::json::value fallback = nullptr;  // the default; null = absent
 };
 
 using enum Kind;

@@ -90,7 +90,9 @@ Status HttpServer::bind() {
   return Ok{};
 }
 
-tcp::endpoint HttpServer::local_endpoint() const { return acceptor_.local_endpoint(); }
+tcp::endpoint HttpServer::local_endpoint() const {
+  return acceptor_.local_endpoint();
+}
 
 void HttpServer::run() {
   asio::signal_set signals(ioc_, SIGINT, SIGTERM);
@@ -224,8 +226,8 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Res
 asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   const std::string request_id = auth::random_hex(8);
-  Response res = api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"),
-                                     request_id);
+  Response res =
+      api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"), request_id);
   finalize(res, 11, request_id, false);
   co_await write_response(stream, res, false, kLingerTime);
   co_await linger_close(stream);
@@ -306,8 +308,7 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
                                                              Exchange& exchange) {
   const RequestHead& head = head_parser.get();
   const auto declared = head_parser.content_length();
-  const std::optional<std::uint64_t> content_length =
-      declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
+  const std::optional<std::uint64_t> content_length = declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
   const bool has_body = head_parser.chunked() || content_length.value_or(0) > 0;
   const bool expects_continue = beast::iequals(head[http::field::expect], "100-continue");
   auto& ctx = exchange.ctx;

@@ -63,10 +63,9 @@ Status migrate(sqlite::Connection& connection, const std::vector<Migration>& mig
   }
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (current > latest) {
-    return make_error(ErrorCode::InvalidArgument,
-                      "database schema version " + std::to_string(current) +
-                          " is newer than this focusd supports (" + std::to_string(latest) +
-                          "); upgrade focusd");
+    return make_error(ErrorCode::InvalidArgument, "database schema version " + std::to_string(current) +
+                                                      " is newer than this focusd supports (" + std::to_string(latest) +
+                                                      "); upgrade focusd");
   }
   for (const auto& migration : migrations) {
     if (migration.version <= current) continue;

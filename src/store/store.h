@@ -83,8 +83,7 @@ class Store {
   // The organizations the user belongs to, oldest membership first.
   virtual Result<std::vector<Membership>> memberships(std::int64_t user_id) = 0;
   // NotFound when the user is not a member of the organization (or it does not exist).
-  virtual Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id,
-                                                               std::int64_t organization_id) = 0;
+  virtual Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id, std::int64_t organization_id) = 0;
   // True when the workspace exists and its organization has the user as a member.
   virtual Result<bool> can_access_workspace(std::int64_t user_id, std::int64_t workspace_id) = 0;
 

@@ -10,8 +10,8 @@ namespace {
 
 TEST(Admin, CreateUserMakesAnOrganizationAndWorkspace) {
   FocusdServer server({.start = false});
-  auto result = server.admin({"create-user", "--email", "owner@example.com", "--password", "longenough",
-                              "--fullname", "Olive Owner"});
+  auto result = server.admin(
+      {"create-user", "--email", "owner@example.com", "--password", "longenough", "--fullname", "Olive Owner"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto out = boost::json::parse(result.out).as_object();
   EXPECT_GT(out.at("user_id").as_int64(), 0);
@@ -39,8 +39,7 @@ TEST(Admin, BadInputIsAClearError) {
       {{"create-user", "--email", "a@example.com", "--password", "short"}, "password"},
       {{"create-user", "--email", "a@example.com", "--password", "longenough", "--organization", "77"},
        "organization 77 not found"},
-      {{"create-user", "--email", "a@example.com", "--password", "longenough", "--organization", "1", "--role",
-        "boss"},
+      {{"create-user", "--email", "a@example.com", "--password", "longenough", "--organization", "1", "--role", "boss"},
        "role"},
       {{"create-user", "--email", "a@example.com"}, "password"},
       {{"create-workspace", "--organization", "77", "--name", "X"}, "organization 77 not found"},
@@ -66,16 +65,15 @@ TEST(Admin, JoiningAnOrganizationUsesItsFirstWorkspace) {
 TEST(Admin, IdsAreNeverReused) {
   FocusdServer server({.start = false});
   auto first = server.seed_user();
-  exec_sql(server.database_path(),
-           "DELETE FROM organization_users WHERE user_id = " + std::to_string(first.user_id) +
-               "; DELETE FROM users WHERE id = " + std::to_string(first.user_id));
+  exec_sql(server.database_path(), "DELETE FROM organization_users WHERE user_id = " + std::to_string(first.user_id) +
+                                       "; DELETE FROM users WHERE id = " + std::to_string(first.user_id));
   auto second = server.seed_user();
   EXPECT_GT(second.user_id, first.user_id);
 }
 
 TEST(Admin, HelpDocumentsEverySetting) {
-  for (const std::vector<std::string>& argv :
-       {std::vector<std::string>{FOCUSD_BINARY, "--help"}, std::vector<std::string>{FOCUSD_BINARY, "serve", "--help"}}) {
+  for (const std::vector<std::string>& argv : {std::vector<std::string>{FOCUSD_BINARY, "--help"},
+                                               std::vector<std::string>{FOCUSD_BINARY, "serve", "--help"}}) {
     auto result = run_process(argv);
     EXPECT_EQ(result.exit_code, 0);
     for (const char* setting :

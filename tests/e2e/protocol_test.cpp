@@ -83,8 +83,7 @@ TEST(Protocol, OversizedBodyGets413BeforeTheBodyIsSent) {
   auto alice = server.seed_user();
   auto client = server.client();
   // Only the head is sent: the answer must come from Content-Length alone.
-  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                  alice.basic().front().second +
+  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " + alice.basic().front().second +
                   "\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n");
   auto res = client.read_response();
   EXPECT_EQ(res.status, 413);
@@ -106,8 +105,7 @@ TEST(Protocol, ChunkedBodyOverTheLimitGets413) {
   auto alice = server.seed_user();
   auto client = server.client();
   std::string chunk(2000, ' ');
-  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                  alice.basic().front().second +
+  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " + alice.basic().front().second +
                   "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" + chunk +
                   "\r\n0\r\n\r\n");
   EXPECT_EQ(client.read_response().status, 413);
@@ -120,8 +118,7 @@ TEST(Protocol, ChunkedBodyWithinTheLimitIsRead) {
   const std::string body = "{\"theme\":\"light\"}";
   char size[16];
   std::snprintf(size, sizeof size, "%zx", body.size());
-  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                  alice.basic().front().second +
+  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " + alice.basic().front().second +
                   "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body +
                   "\r\n0\r\n\r\n");
   auto res = client.read_response();
@@ -134,8 +131,8 @@ TEST(Protocol, ExpectContinueGetsA100BeforeTheBody) {
   auto alice = server.seed_user();
   auto client = server.client();
   const std::string body = "{\"theme\":\"dark\"}";
-  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                  alice.basic().front().second + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n" +
+  client.send_raw("PATCH /api/users/me/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " + alice.basic().front().second +
+                  "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n" +
                   "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n");
   EXPECT_EQ(client.read_response(true).status, 100);
   client.send_raw(body);

@@ -120,9 +120,13 @@ std::string HttpResponse::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-bool HttpResponse::has_header(const std::string& name) const { return headers.count(lower(name)) > 0; }
+bool HttpResponse::has_header(const std::string& name) const {
+  return headers.count(lower(name)) > 0;
+}
 
-boost::json::value HttpResponse::json() const { return boost::json::parse(body); }
+boost::json::value HttpResponse::json() const {
+  return boost::json::parse(body);
+}
 
 struct HttpClient::Impl {
   asio::io_context ioc;
@@ -137,9 +141,13 @@ HttpClient::HttpClient(unsigned short port) : impl_(new Impl) {
   setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
-HttpClient::~HttpClient() { delete impl_; }
+HttpClient::~HttpClient() {
+  delete impl_;
+}
 
-void HttpClient::send_raw(const std::string& bytes) { asio::write(impl_->socket, asio::buffer(bytes)); }
+void HttpClient::send_raw(const std::string& bytes) {
+  asio::write(impl_->socket, asio::buffer(bytes));
+}
 
 HttpResponse HttpClient::read_response(bool head_request) {
   http::response_parser<http::string_body> parser;
@@ -180,7 +188,9 @@ bool HttpClient::closed_by_peer(std::chrono::milliseconds timeout) {
   return n == 0 && (ec == asio::error::eof || ec == asio::error::connection_reset);
 }
 
-Headers SeededUser::basic() const { return {{"Authorization", "Basic " + base64(email + ":" + password)}}; }
+Headers SeededUser::basic() const {
+  return {{"Authorization", "Basic " + base64(email + ":" + password)}};
+}
 
 FocusdServer::FocusdServer(ServerOptions options)
     : options_(std::move(options)), data_dir_(dir_.path() / "data"), log_path_(dir_.path() / "server.log") {
@@ -259,7 +269,9 @@ void FocusdServer::kill9() {
   pid_ = -1;
 }
 
-std::string FocusdServer::log() const { return read_file(log_path_); }
+std::string FocusdServer::log() const {
+  return read_file(log_path_);
+}
 
 ProcessResult FocusdServer::admin(std::vector<std::string> args) const {
   std::vector<std::string> argv = {FOCUSD_BINARY, "admin"};

@@ -65,9 +65,7 @@ class HttpClient {
 
   HttpResponse request(const std::string& method, const std::string& target, const Headers& headers = {},
                        const std::string& body = "");
-  HttpResponse get(const std::string& target, const Headers& headers = {}) {
-    return request("GET", target, headers);
-  }
+  HttpResponse get(const std::string& target, const Headers& headers = {}) { return request("GET", target, headers); }
 
   // Raw access for protocol tests: send bytes as they are, read responses.
   void send_raw(const std::string& bytes);
@@ -91,7 +89,9 @@ struct SeededUser {
   Headers basic() const;
 };
 
-inline Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+inline Headers bearer(const std::string& key) {
+  return {{"Authorization", "Bearer " + key}};
+}
 
 struct ServerOptions {
   std::vector<std::string> extra_args;  // appended to `focusd serve`

@@ -87,8 +87,8 @@ TEST(Settings, WrongContentTypeIs415) {
 TEST(Settings, CurrentWorkspaceCanBeChosenAmongTheUsersOwn) {
   FocusdServer server;
   auto alice = server.seed_user();
-  auto made = server.admin({"create-workspace", "--organization", std::to_string(alice.organization_id), "--name",
-                            "Second"});
+  auto made =
+      server.admin({"create-workspace", "--organization", std::to_string(alice.organization_id), "--name", "Second"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const auto second = boost::json::parse(made.out).at("workspace_id").as_int64();
   auto client = server.client();
@@ -106,14 +106,13 @@ TEST(Workspaces, MembersSeeTheirOrganizationsWorkspaces) {
   auto bob = server.seed_user("", alice.organization_id, "member");
   EXPECT_EQ(bob.organization_id, alice.organization_id);
   EXPECT_EQ(bob.workspace_id, alice.workspace_id);
-  ASSERT_EQ(server.admin({"create-workspace", "--organization", std::to_string(alice.organization_id), "--name",
-                          "Research"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      server.admin({"create-workspace", "--organization", std::to_string(alice.organization_id), "--name", "Research"})
+          .exit_code,
+      0);
   auto client = server.client();
   for (const auto& user : {alice, bob}) {
-    auto res = client.get("/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces",
-                          user.basic());
+    auto res = client.get("/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces", user.basic());
     ASSERT_EQ(res.status, 200) << res.body;
     auto list = res.json().as_array();
     ASSERT_EQ(list.size(), 2u);
@@ -129,8 +128,8 @@ TEST(Workspaces, OtherOrganizationsLookExactlyLikeMissingOnes) {
   auto alice = server.seed_user();
   auto mallory = server.seed_user();
   auto client = server.client();
-  auto foreign = client.get("/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces",
-                            mallory.basic());
+  auto foreign =
+      client.get("/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces", mallory.basic());
   auto missing = client.get("/api/organizations/424242/workspaces", mallory.basic());
   EXPECT_EQ(foreign.status, 404);
   EXPECT_EQ(missing.status, 404);

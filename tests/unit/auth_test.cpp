@@ -17,8 +17,8 @@ TEST_F(AuthTest, Base64RoundTripsAndRejectsGarbage) {
   EXPECT_EQ(base64_decode("YWxpY2VAZXhhbXBsZS5jb206cGE6c3M="), "alice@example.com:pa:ss");
   EXPECT_EQ(base64_decode(""), "");
   EXPECT_EQ(base64_decode("YQ=="), "a");
-  EXPECT_FALSE(base64_decode("YQ"));       // missing padding
-  EXPECT_FALSE(base64_decode("Y!=="));     // bad alphabet
+  EXPECT_FALSE(base64_decode("YQ"));        // missing padding
+  EXPECT_FALSE(base64_decode("Y!=="));      // bad alphabet
   EXPECT_FALSE(base64_decode("YQ==YQ=="));  // data after padding
   EXPECT_FALSE(base64_decode("YWJj ZA=="));
 }

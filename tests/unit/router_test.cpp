@@ -7,7 +7,9 @@
 namespace focusd::api {
 namespace {
 
-boost::asio::awaitable<Result<Response>> noop(Call&) { co_return Response{}; }
+boost::asio::awaitable<Result<Response>> noop(Call&) {
+  co_return Response{};
+}
 
 Router test_router() {
   using http::verb;

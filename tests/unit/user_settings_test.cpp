@@ -7,7 +7,9 @@
 namespace focusd::domain {
 namespace {
 
-boost::json::object obj(const char* text) { return boost::json::parse(text).as_object(); }
+boost::json::object obj(const char* text) {
+  return boost::json::parse(text).as_object();
+}
 
 TEST(UserSettings, AcceptsKnownFieldsOfTheRightType) {
   EXPECT_TRUE(validate_settings_patch(obj(
@@ -16,9 +18,9 @@ TEST(UserSettings, AcceptsKnownFieldsOfTheRightType) {
 }
 
 TEST(UserSettings, RejectionsNameTheField) {
-  for (const char* text : {R"({"theme":"neon"})", R"({"start_week_on":2})", R"({"start_week_on":1.5})",
-                           R"({"shortcuts_enabled":1})", R"({"platform_nudges":[]})", R"({"bogus":1})",
-                           R"({"current_workspace_id":18446744073709551615})"}) {
+  for (const char* text :
+       {R"({"theme":"neon"})", R"({"start_week_on":2})", R"({"start_week_on":1.5})", R"({"shortcuts_enabled":1})",
+        R"({"platform_nudges":[]})", R"({"bogus":1})", R"({"current_workspace_id":18446744073709551615})"}) {
     auto status = validate_settings_patch(obj(text));
     ASSERT_FALSE(status) << text;
     EXPECT_EQ(status.error().values.size(), 1u) << text;
@@ -26,8 +28,8 @@ TEST(UserSettings, RejectionsNameTheField) {
 }
 
 TEST(UserSettings, PatchSetsAndNullRemoves) {
-  auto stored = apply_settings_patch(obj(R"({"theme":"dark","timezone":"UTC"})"),
-                                     obj(R"({"theme":null,"time_format":"12h"})"));
+  auto stored =
+      apply_settings_patch(obj(R"({"theme":"dark","timezone":"UTC"})"), obj(R"({"theme":null,"time_format":"12h"})"));
   EXPECT_EQ(stored, obj(R"({"timezone":"UTC","time_format":"12h"})"));
 }
 

@@ -131,8 +131,7 @@ Result<CreatedUser> SqliteStore::create_user(const NewUser& u) {
       if (taken.step()) return make_error(ErrorCode::Conflict, "a user with this email already exists");
     }
     CreatedUser created;
-    db.prepare(
-          "INSERT INTO users (email, fullname, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")
+    db.prepare("INSERT INTO users (email, fullname, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")
         .bind_all(u.email, u.fullname, u.password_hash, now)
         .run();
     created.user_id = db.last_insert_id();
@@ -227,8 +226,7 @@ Result<std::vector<Membership>> SqliteStore::memberships(std::int64_t user_id) {
   });
 }
 
-Result<std::vector<WorkspaceRecord>> SqliteStore::list_workspaces(std::int64_t user_id,
-                                                                  std::int64_t organization_id) {
+Result<std::vector<WorkspaceRecord>> SqliteStore::list_workspaces(std::int64_t user_id, std::int64_t organization_id) {
   return read([&](Connection& db) -> Result<std::vector<WorkspaceRecord>> {
     auto member = db.prepare("SELECT 1 FROM organization_users WHERE organization_id = ?1 AND user_id = ?2");
     member.bind_all(organization_id, user_id);

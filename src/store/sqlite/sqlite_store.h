@@ -37,8 +37,7 @@ class SqliteStore final : public Store {
                         std::optional<std::string> expires_at) override;
   Result<std::int64_t> create_workspace(std::int64_t organization_id, std::string_view name) override;
   Result<std::vector<Membership>> memberships(std::int64_t user_id) override;
-  Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id,
-                                                       std::int64_t organization_id) override;
+  Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id, std::int64_t organization_id) override;
   Result<bool> can_access_workspace(std::int64_t user_id, std::int64_t workspace_id) override;
   Result<std::string> user_settings(std::int64_t user_id) override;
   Result<std::string> update_user_settings(std::int64_t user_id, const SettingsMutation& mutate) override;
