@@ -20,4 +20,33 @@ awaitable<Result<Response>> get_user_settings(Call& call);
 awaitable<Result<Response>> patch_user_settings(Call& call);
 awaitable<Result<Response>> list_workspaces(Call& call);
 
+// handlers_catalog.cpp: /api/workspaces/{workspace_id}/clients and /tags
+awaitable<Result<Response>> list_clients(Call& call);
+awaitable<Result<Response>> create_client(Call& call);
+awaitable<Result<Response>> get_client(Call& call);
+awaitable<Result<Response>> update_client(Call& call);
+awaitable<Result<Response>> delete_client(Call& call);
+awaitable<Result<Response>> restore_client(Call& call);
+awaitable<Result<Response>> list_tags(Call& call);
+awaitable<Result<Response>> create_tag(Call& call);
+awaitable<Result<Response>> get_tag(Call& call);
+awaitable<Result<Response>> update_tag(Call& call);
+awaitable<Result<Response>> delete_tag(Call& call);
+awaitable<Result<Response>> restore_tag(Call& call);
+
+// handlers_projects.cpp: /api/organizations/{organization_id}/workspaces/{workspace_id}/projects
+awaitable<Result<Response>> list_projects(Call& call);
+awaitable<Result<Response>> create_project(Call& call);
+awaitable<Result<Response>> get_project(Call& call);
+awaitable<Result<Response>> replace_project(Call& call);
+awaitable<Result<Response>> patch_project(Call& call);
+awaitable<Result<Response>> delete_project(Call& call);
+awaitable<Result<Response>> restore_project(Call& call);
+awaitable<Result<Response>> archive_project(Call& call);
+awaitable<Result<Response>> unarchive_project(Call& call);
+awaitable<Result<Response>> pin_project(Call& call);
+awaitable<Result<Response>> unpin_project(Call& call);
+awaitable<Result<Response>> project_children(Call& call);
+awaitable<Result<Response>> project_parents(Call& call);
+
 }  // namespace focusd::api::handlers

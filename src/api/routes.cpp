@@ -4,6 +4,19 @@
 
 namespace focusd::api {
 
+namespace {
+#define FOCUSD_PROJECTS "/api/organizations/{organization_id}/workspaces/{workspace_id}/projects"
+constexpr const char* kProjects = FOCUSD_PROJECTS;
+constexpr const char* kProject = FOCUSD_PROJECTS "/{project_id}";
+constexpr const char* kProjectArchive = FOCUSD_PROJECTS "/{project_id}/archive";
+constexpr const char* kProjectUnarchive = FOCUSD_PROJECTS "/{project_id}/unarchive";
+constexpr const char* kProjectRestore = FOCUSD_PROJECTS "/{project_id}/restore";
+constexpr const char* kProjectChildren = FOCUSD_PROJECTS "/{project_id}/children";
+constexpr const char* kProjectParents = FOCUSD_PROJECTS "/{project_id}/parents";
+constexpr const char* kProjectPinned = FOCUSD_PROJECTS "/{project_id}/pinned";
+#undef FOCUSD_PROJECTS
+}  // namespace
+
 std::vector<Route> route_table() {
   using http::verb;
   using enum BodyKind;
@@ -16,6 +29,34 @@ std::vector<Route> route_table() {
       {verb::get, "/api/users/me/settings", h::get_user_settings, None, Authenticated},
       {verb::patch, "/api/users/me/settings", h::patch_user_settings, Json, Authenticated},
       {verb::get, "/api/organizations/{organization_id}/workspaces", h::list_workspaces, None, Authenticated},
+
+      {verb::get, "/api/workspaces/{workspace_id}/clients", h::list_clients, None, Authenticated},
+      {verb::post, "/api/workspaces/{workspace_id}/clients", h::create_client, Json, Authenticated},
+      {verb::get, "/api/workspaces/{workspace_id}/clients/{client_id}", h::get_client, None, Authenticated},
+      {verb::put, "/api/workspaces/{workspace_id}/clients/{client_id}", h::update_client, Json, Authenticated},
+      {verb::delete_, "/api/workspaces/{workspace_id}/clients/{client_id}", h::delete_client, None, Authenticated},
+      {verb::patch, "/api/workspaces/{workspace_id}/clients/{client_id}/restore", h::restore_client, None,
+       Authenticated},
+      {verb::get, "/api/workspaces/{workspace_id}/tags", h::list_tags, None, Authenticated},
+      {verb::post, "/api/workspaces/{workspace_id}/tags", h::create_tag, Json, Authenticated},
+      {verb::get, "/api/workspaces/{workspace_id}/tags/{tag_id}", h::get_tag, None, Authenticated},
+      {verb::put, "/api/workspaces/{workspace_id}/tags/{tag_id}", h::update_tag, Json, Authenticated},
+      {verb::delete_, "/api/workspaces/{workspace_id}/tags/{tag_id}", h::delete_tag, None, Authenticated},
+      {verb::patch, "/api/workspaces/{workspace_id}/tags/{tag_id}/restore", h::restore_tag, None, Authenticated},
+
+      {verb::get, kProjects, h::list_projects, None, Authenticated},
+      {verb::post, kProjects, h::create_project, Json, Authenticated},
+      {verb::get, kProject, h::get_project, None, Authenticated},
+      {verb::put, kProject, h::replace_project, Json, Authenticated},
+      {verb::patch, kProject, h::patch_project, Json, Authenticated},
+      {verb::delete_, kProject, h::delete_project, None, Authenticated},
+      {verb::patch, kProjectArchive, h::archive_project, None, Authenticated},
+      {verb::patch, kProjectUnarchive, h::unarchive_project, None, Authenticated},
+      {verb::patch, kProjectRestore, h::restore_project, None, Authenticated},
+      {verb::get, kProjectChildren, h::project_children, None, Authenticated},
+      {verb::get, kProjectParents, h::project_parents, None, Authenticated},
+      {verb::post, kProjectPinned, h::pin_project, None, Authenticated},
+      {verb::delete_, kProjectPinned, h::unpin_project, None, Authenticated},
   };
 }
 

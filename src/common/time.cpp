@@ -1,10 +1,19 @@
 #include "common/time.h"
 
+#include <charconv>
 #include <ctime>
+#include <optional>
 
 namespace focusd {
 
 namespace {
+std::optional<int> parse_number(std::string_view text) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 std::string format_utc(std::time_t t, const char* pattern) {
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -20,6 +29,19 @@ std::string to_rfc3339(std::chrono::system_clock::time_point t) {
 
 std::string now_rfc3339() {
   return to_rfc3339(std::chrono::system_clock::now());
+}
+
+bool is_calendar_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  auto year = parse_number(s.substr(0, 4));
+  auto month = parse_number(s.substr(5, 2));
+  auto day = parse_number(s.substr(8, 2));
+  if (!year || !month || !day || *year < 1 || *month < 1 || *month > 12 || *day < 1) return false;
+  if (s.substr(0, 4).find_first_not_of("0123456789") != std::string_view::npos) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
+  const int last = kDays[*month - 1] + (*month == 2 && leap ? 1 : 0);
+  return *day <= last;
 }
 
 const std::string& http_date_now() {

@@ -2,12 +2,16 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace focusd {
 
 // RFC 3339 in UTC with a `Z`, second precision: 2026-11-22T15:04:05Z.
 std::string to_rfc3339(std::chrono::system_clock::time_point t);
 std::string now_rfc3339();
+
+// True for a real calendar date written YYYY-MM-DD (leap years included).
+bool is_calendar_date(std::string_view text);
 
 // The IMF-fixdate of the HTTP `Date` header, e.g. "Sun, 22 Nov 2026 15:04:05 GMT".
 // Cached per second and per thread.

@@ -48,6 +48,106 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_by_user ON api_keys(user_id) WHERE revoked_at IS NULL;
 )sql"},
+      {2, R"sql(
+CREATE TABLE clients (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  name         TEXT NOT NULL,
+  currency     TEXT,
+  creator_id   INTEGER NOT NULL REFERENCES users(id),
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  deleted_at   TEXT
+);
+CREATE UNIQUE INDEX clients_live_name ON clients(workspace_id, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE TABLE tags (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  name         TEXT NOT NULL,
+  color        TEXT,
+  creator_id   INTEGER NOT NULL REFERENCES users(id),
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  deleted_at   TEXT
+);
+CREATE UNIQUE INDEX tags_live_name ON tags(workspace_id, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE TABLE projects (
+  id                     INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace_id           INTEGER NOT NULL REFERENCES workspaces(id),
+  name                   TEXT NOT NULL,
+  client_id              INTEGER REFERENCES clients(id),
+  color                  TEXT,
+  description            TEXT,
+  start_date             TEXT,
+  end_date               TEXT,
+  estimated_mins         INTEGER,
+  fixed_fee_amount       REAL,
+  fixed_fee_currency     TEXT,
+  parent_project_id      INTEGER REFERENCES projects(id),
+  private                INTEGER NOT NULL DEFAULT 0,
+  billable               INTEGER NOT NULL DEFAULT 0,
+  auto_compute_estimates INTEGER NOT NULL DEFAULT 0,
+  active                 INTEGER NOT NULL DEFAULT 1,
+  archived_at            TEXT,
+  archive_root_id        INTEGER,  -- the project whose archiving archived this one
+  creator_id             INTEGER NOT NULL REFERENCES users(id),
+  created_at             TEXT NOT NULL,
+  updated_at             TEXT NOT NULL,
+  deleted_at             TEXT,
+  delete_root_id         INTEGER   -- the project whose deletion deleted this one
+);
+CREATE UNIQUE INDEX projects_live_name ON projects(workspace_id, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX projects_by_workspace ON projects(workspace_id, id);
+CREATE INDEX projects_by_parent ON projects(parent_project_id);
+CREATE TABLE project_tags (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  tag_id     INTEGER NOT NULL REFERENCES tags(id),
+  PRIMARY KEY (project_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX project_tags_by_tag ON project_tags(tag_id);
+CREATE TABLE project_users (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  role       TEXT NOT NULL CHECK (role IN ('manager', 'member')),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (project_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX project_users_by_user ON project_users(user_id);
+CREATE TABLE groups (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  name            TEXT NOT NULL,
+  emoji           TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+CREATE TABLE group_users (
+  group_id INTEGER NOT NULL REFERENCES groups(id),
+  user_id  INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX group_users_by_user ON group_users(user_id);
+CREATE TABLE group_workspaces (
+  group_id     INTEGER NOT NULL REFERENCES groups(id),
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  PRIMARY KEY (group_id, workspace_id)
+) WITHOUT ROWID;
+CREATE TABLE project_groups (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  group_id   INTEGER NOT NULL REFERENCES groups(id),
+  role       TEXT NOT NULL CHECK (role IN ('manager', 'member')),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (project_id, group_id)
+) WITHOUT ROWID;
+CREATE INDEX project_groups_by_group ON project_groups(group_id);
+CREATE TABLE project_pins (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (project_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX project_pins_by_user ON project_pins(user_id);
+)sql"},
   };
   return migrations;
 }

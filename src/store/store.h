@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/records.h"
 
 namespace focusd {
 
-enum class OrgRole { Owner, Admin, Member };
 const char* to_string(OrgRole role);
 std::optional<OrgRole> parse_org_role(std::string_view text);
 
@@ -93,6 +93,53 @@ class Store {
   // returns is returned and nothing is written.
   using SettingsMutation = std::function<Result<std::string>(const std::string& current)>;
   virtual Result<std::string> update_user_settings(std::int64_t user_id, const SettingsMutation& mutate) = 0;
+
+  // NotFound unless the workspace exists and the user belongs to its
+  // organization (and, when given, the workspace is in organization_id).
+  virtual Result<WorkspaceAccess> workspace_access(std::int64_t user_id, std::int64_t workspace_id,
+                                                   std::optional<std::int64_t> organization_id) = 0;
+
+  // Clients and tags. Names are unique among a workspace's live items
+  // (case-insensitively): Conflict otherwise. NotFound for a missing item or
+  // one of another workspace; deleted items are found only with include_deleted.
+  virtual Result<CatalogItem> create_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t creator_id,
+                                                  const std::string& name, const std::optional<std::string>& extra) = 0;
+  virtual Result<CatalogItem> find_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
+                                                bool include_deleted) = 0;
+  virtual Result<CatalogList> list_catalog_items(const CatalogQuery& query) = 0;
+  virtual Result<CatalogItem> update_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
+                                                  const std::string& name, const std::optional<std::string>& extra) = 0;
+  // Soft delete (deleted = true) or restore; restoring into a taken name is a Conflict.
+  virtual Status set_catalog_item_deleted(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
+                                          bool deleted) = 0;
+
+  // Projects. Every read sees only what `viewer` may see: NotFound otherwise.
+  // Writes check the references in the fields: client and tags must be live
+  // items of the workspace and the parent a live project the viewer sees
+  // (InvalidArgument naming the field); a parent that would make a cycle or a
+  // tree deeper than kMaxProjectDepth is InvalidArgument too; a live name
+  // taken in the workspace (case-insensitively) is a Conflict.
+  static constexpr int kMaxProjectDepth = 10;
+  virtual Result<ProjectList> list_projects(const ProjectQuery& query) = 0;
+  virtual Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
+                                             bool include_deleted) = 0;
+  // The creator becomes the project's manager; `pinned` pins it for them.
+  virtual Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator,
+                                               const ProjectFields& fields, bool pinned) = 0;
+  virtual Result<ProjectRecord> update_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
+                                               const ProjectFields& fields, std::optional<bool> pinned) = 0;
+  // Archiving archives the live, active descendants too; unarchiving brings
+  // back the project and what its own archiving archived.
+  virtual Status set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) = 0;
+  // Deleting soft-deletes the live descendants too; restoring brings back the
+  // project and what its own deletion deleted (Conflict when a name is taken
+  // again, or when its parent is still deleted).
+  virtual Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) = 0;
+  virtual Status set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) = 0;
+  // Descendants (Children) or ancestors (Parents) the viewer may see, live only.
+  virtual Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
+                                                              const Viewer& viewer, Relation relation,
+                                                              const Ordering& order, const Page& page) = 0;
 };
 
 }  // namespace focusd

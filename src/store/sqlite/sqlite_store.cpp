@@ -2,31 +2,16 @@
 
 #include "common/time.h"
 #include "store/migrations.h"
+#include "store/sqlite/guard.h"
 
 namespace focusd {
 
 using sqlite::Connection;
+using sqlite::guarded;
 using sqlite::SqliteError;
 using sqlite::Transaction;
 
 namespace {
-
-Error database_error(const SqliteError& e) {
-  if ((e.code() & 0xff) == SQLITE_FULL) {
-    return Error{ErrorCode::Internal, "the server's disk is full", {}, e.what()};
-  }
-  return internal_error(std::string("sqlite: ") + e.what());
-}
-
-// Runs a store body, turning SQLite failures into Internal errors for the log.
-template <class F>
-auto guarded(F&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const SqliteError& e) {
-    return database_error(e);
-  }
-}
 
 constexpr const char* kUserColumns = "id, email, fullname, password_hash, created_at";
 
@@ -79,35 +64,6 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions&
 SqliteStore::~SqliteStore() {
   idle_readers_.clear();
   writer_.reset();  // the last connection to close checkpoints the WAL
-}
-
-template <class F>
-auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
-  std::unique_ptr<Connection> connection;
-  {
-    std::unique_lock lock(readers_mutex_);
-    reader_released_.wait(lock, [&] { return !idle_readers_.empty(); });
-    connection = std::move(idle_readers_.back());
-    idle_readers_.pop_back();
-  }
-  struct GiveBack {
-    SqliteStore* store;
-    std::unique_ptr<Connection>& connection;
-    ~GiveBack() {
-      {
-        std::lock_guard lock(store->readers_mutex_);
-        store->idle_readers_.push_back(std::move(connection));
-      }
-      store->reader_released_.notify_one();
-    }
-  } give_back{this, connection};
-  return guarded([&] { return fn(*connection); });
-}
-
-template <class F>
-auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
-  std::lock_guard lock(write_mutex_);
-  return guarded([&] { return fn(*writer_); });
 }
 
 Status SqliteStore::ping() {
@@ -276,6 +232,20 @@ Result<std::string> SqliteStore::update_user_settings(std::int64_t user_id, cons
         .run();
     tx.commit();
     return updated;
+  });
+}
+
+Result<WorkspaceAccess> SqliteStore::workspace_access(std::int64_t user_id, std::int64_t workspace_id,
+                                                      std::optional<std::int64_t> organization_id) {
+  return read([&](Connection& db) -> Result<WorkspaceAccess> {
+    auto stmt = db.prepare(
+        "SELECT w.organization_id, ou.role FROM workspaces w "
+        "JOIN organization_users ou ON ou.organization_id = w.organization_id AND ou.user_id = ?2 "
+        "WHERE w.id = ?1 AND (?3 IS NULL OR w.organization_id = ?3)");
+    stmt.bind_all(workspace_id, user_id, organization_id);
+    if (!stmt.step()) return make_error(ErrorCode::NotFound, "workspace not found");
+    return WorkspaceAccess{stmt.int64(0), workspace_id, user_id,
+                           parse_org_role(stmt.text(1)).value_or(OrgRole::Member)};
   });
 }
 

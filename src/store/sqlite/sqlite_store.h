@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/guard.h"
 #include "store/store.h"
 
 namespace focusd {
@@ -41,6 +42,33 @@ class SqliteStore final : public Store {
   Result<bool> can_access_workspace(std::int64_t user_id, std::int64_t workspace_id) override;
   Result<std::string> user_settings(std::int64_t user_id) override;
   Result<std::string> update_user_settings(std::int64_t user_id, const SettingsMutation& mutate) override;
+  Result<WorkspaceAccess> workspace_access(std::int64_t user_id, std::int64_t workspace_id,
+                                           std::optional<std::int64_t> organization_id) override;
+
+  // sqlite_catalog.cpp
+  Result<CatalogItem> create_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t creator_id,
+                                          const std::string& name, const std::optional<std::string>& extra) override;
+  Result<CatalogItem> find_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
+                                        bool include_deleted) override;
+  Result<CatalogList> list_catalog_items(const CatalogQuery& query) override;
+  Result<CatalogItem> update_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
+                                          const std::string& name, const std::optional<std::string>& extra) override;
+  Status set_catalog_item_deleted(Catalog catalog, std::int64_t workspace_id, std::int64_t id, bool deleted) override;
+
+  // sqlite_projects.cpp
+  Result<ProjectList> list_projects(const ProjectQuery& query) override;
+  Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
+                                     bool include_deleted) override;
+  Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator, const ProjectFields& fields,
+                                       bool pinned) override;
+  Result<ProjectRecord> update_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
+                                       const ProjectFields& fields, std::optional<bool> pinned) override;
+  Status set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) override;
+  Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) override;
+  Status set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) override;
+  Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
+                                                      const Viewer& viewer, Relation relation, const Ordering& order,
+                                                      const Page& page) override;
 
  private:
   SqliteStore() = default;
@@ -59,5 +87,34 @@ class SqliteStore final : public Store {
   std::condition_variable reader_released_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
 };
+
+template <class F>
+auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>())) {
+  std::unique_ptr<sqlite::Connection> connection;
+  {
+    std::unique_lock lock(readers_mutex_);
+    reader_released_.wait(lock, [&] { return !idle_readers_.empty(); });
+    connection = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+  }
+  struct GiveBack {
+    SqliteStore* store;
+    std::unique_ptr<sqlite::Connection>& connection;
+    ~GiveBack() {
+      {
+        std::lock_guard lock(store->readers_mutex_);
+        store->idle_readers_.push_back(std::move(connection));
+      }
+      store->reader_released_.notify_one();
+    }
+  } give_back{this, connection};
+  return sqlite::guarded([&] { return fn(*connection); });
+}
+
+template <class F>
+auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>())) {
+  std::lock_guard lock(write_mutex_);
+  return sqlite::guarded([&] { return fn(*writer_); });
+}
 
 }  // namespace focusd

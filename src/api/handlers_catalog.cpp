@@ -1,0 +1,219 @@
+// Clients and tags of a workspace: one set of handlers, the catalog a parameter.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/handlers.h"
+#include "api/handlers_common.h"
+#include "api/json_util.h"
+#include "domain/project_input.h"
+
+namespace focusd::api::handlers {
+
+namespace {
+
+constexpr std::size_t kMaxName = 255;
+
+struct Kind {
+  Catalog catalog;
+  const char* id_param;  // path parameter
+  const char* extra;     // JSON name of CatalogItem::extra
+  bool extra_required;
+  bool with_total;  // list envelope has `total`
+  http::status put_status;
+  std::vector<std::string_view> order_fields;
+};
+
+const Kind& kind(Catalog catalog) {
+  static const Kind kClients{Catalog::Clients,
+                             "client_id",
+                             "currency",
+                             false,
+                             false,
+                             http::status::no_content,
+                             {"name", "active", "created_at", "updated_at"}};
+  static const Kind kTags{Catalog::Tags, "tag_id", "color", true, true, http::status::ok, {"name"}};
+  return catalog == Catalog::Clients ? kClients : kTags;
+}
+
+boost::json::object item_json(const Kind& k, const CatalogItem& item) {
+  boost::json::object o{{"id", item.id}, {"workspace_id", item.workspace_id}, {"name", item.name}};
+  o[k.extra] = json_or_null(item.extra);
+  if (k.catalog == Catalog::Clients) {
+    o["active"] = !item.deleted_at.has_value();
+    o["toggl_user_id"] = item.creator_id;
+  }
+  o["created_at"] = item.created_at;
+  o["updated_at"] = item.updated_at;
+  o["deleted_at"] = json_or_null(item.deleted_at);
+  return o;
+}
+
+struct ItemInput {
+  std::string name;
+  std::optional<std::string> extra;
+};
+
+// {name, currency} for clients, {name, color} for tags.
+Result<ItemInput> read_item(const Kind& k, std::string_view body_text) {
+  auto body = parse_json_object(body_text);
+  if (!body) return body.error();
+  ItemInput in;
+  for (const auto& member : *body) {
+    if (member.key() != "name" && member.key() != k.extra) {
+      return invalid(std::string(member.key()), "is not a field of this resource");
+    }
+  }
+  const auto* name = body->if_contains("name");
+  if (!name || !name->is_string()) return invalid("name", "is required and must be a string");
+  in.name = std::string(name->as_string());
+  if (in.name.find_first_not_of(" \t\r\n") == std::string::npos) return invalid("name", "must not be empty");
+  if (in.name.size() > kMaxName) return invalid("name", "must be at most 255 bytes");
+  const auto* extra = body->if_contains(k.extra);
+  if (!extra || extra->is_null()) {
+    if (k.extra_required) return invalid(k.extra, "is required");
+    return in;
+  }
+  if (!extra->is_string()) return invalid(k.extra, "must be a string");
+  const std::string value(extra->as_string());
+  if (k.catalog == Catalog::Clients && !domain::is_currency_code(value)) {
+    return invalid("currency", "must be an ISO 4217 currency code such as EUR");
+  }
+  if (k.catalog == Catalog::Tags && !domain::is_hex_color(value)) return invalid("color", "must be a color #rrggbb");
+  in.extra = value;
+  return in;
+}
+
+Status require_admin(const WorkspaceAccess& access) {
+  if (access.is_admin()) return Ok{};
+  return make_error(ErrorCode::Forbidden, "only organization owners and admins may change this");
+}
+
+awaitable<Result<Response>> list(Call& call, Catalog catalog) {
+  const Kind& k = kind(catalog);
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  CatalogQuery q;
+  q.catalog = catalog;
+  q.workspace_id = access->workspace_id;
+  auto page = query->page();
+  if (!page) co_return page.error();
+  q.page = *page;
+  auto order = query->order_by(k.order_fields);
+  if (!order) co_return order.error();
+  q.order = *order;
+  auto name = query->text("name");
+  if (!name) co_return name.error();
+  q.name = *name;
+  if (catalog == Catalog::Tags) {
+    auto ids = query->ids("tag_id");
+    if (!ids) co_return ids.error();
+    q.ids = *ids;
+  }
+  auto found = co_await in_store(call, [q](Store& s) { return s.list_catalog_items(q); });
+  if (!found) co_return found.error();
+  boost::json::array data;
+  for (const auto& item : found->items) data.push_back(item_json(k, item));
+  boost::json::object body{{"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}};
+  if (k.with_total) body["total"] = found->total;
+  co_return json_response(http::status::ok, body);
+}
+
+awaitable<Result<Response>> create(Call& call, Catalog catalog) {
+  const Kind& k = kind(catalog);
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  auto in = read_item(k, call.request.body());
+  if (!in) co_return in.error();
+  auto created = co_await in_store(call, [&](Store& s) {
+    return s.create_catalog_item(catalog, access->workspace_id, access->user_id, in->name, in->extra);
+  });
+  if (!created) co_return created.error();
+  co_return json_response(http::status::created, item_json(k, *created));
+}
+
+awaitable<Result<Response>> get(Call& call, Catalog catalog) {
+  const Kind& k = kind(catalog);
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  const std::int64_t id = call.params.get(k.id_param);
+  auto item =
+      co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, false); });
+  if (!item) co_return item.error();
+  co_return json_response(http::status::ok, item_json(k, *item));
+}
+
+awaitable<Result<Response>> update(Call& call, Catalog catalog) {
+  const Kind& k = kind(catalog);
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  const std::int64_t id = call.params.get(k.id_param);
+  auto in = read_item(k, call.request.body());
+  if (!in) co_return in.error();
+  auto exists =
+      co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, false); });
+  if (!exists) co_return exists.error();
+  if (auto allowed = require_admin(*access); !allowed) co_return allowed.error();
+  auto updated = co_await in_store(
+      call, [&](Store& s) { return s.update_catalog_item(catalog, access->workspace_id, id, in->name, in->extra); });
+  if (!updated) co_return updated.error();
+  if (k.put_status == http::status::no_content) co_return no_content();
+  co_return json_response(k.put_status, item_json(k, *updated));
+}
+
+awaitable<Result<Response>> set_deleted(Call& call, Catalog catalog, bool deleted) {
+  const Kind& k = kind(catalog);
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  const std::int64_t id = call.params.get(k.id_param);
+  auto exists = co_await in_store(
+      call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, !deleted); });
+  if (!exists) co_return exists.error();
+  if (auto allowed = require_admin(*access); !allowed) co_return allowed.error();
+  auto status = co_await in_store(
+      call, [&](Store& s) { return s.set_catalog_item_deleted(catalog, access->workspace_id, id, deleted); });
+  if (!status) co_return status.error();
+  co_return no_content();
+}
+
+}  // namespace
+
+awaitable<Result<Response>> list_clients(Call& call) {
+  return list(call, Catalog::Clients);
+}
+awaitable<Result<Response>> create_client(Call& call) {
+  return create(call, Catalog::Clients);
+}
+awaitable<Result<Response>> get_client(Call& call) {
+  return get(call, Catalog::Clients);
+}
+awaitable<Result<Response>> update_client(Call& call) {
+  return update(call, Catalog::Clients);
+}
+awaitable<Result<Response>> delete_client(Call& call) {
+  return set_deleted(call, Catalog::Clients, true);
+}
+awaitable<Result<Response>> restore_client(Call& call) {
+  return set_deleted(call, Catalog::Clients, false);
+}
+awaitable<Result<Response>> list_tags(Call& call) {
+  return list(call, Catalog::Tags);
+}
+awaitable<Result<Response>> create_tag(Call& call) {
+  return create(call, Catalog::Tags);
+}
+awaitable<Result<Response>> get_tag(Call& call) {
+  return get(call, Catalog::Tags);
+}
+awaitable<Result<Response>> update_tag(Call& call) {
+  return update(call, Catalog::Tags);
+}
+awaitable<Result<Response>> delete_tag(Call& call) {
+  return set_deleted(call, Catalog::Tags, true);
+}
+awaitable<Result<Response>> restore_tag(Call& call) {
+  return set_deleted(call, Catalog::Tags, false);
+}
+
+}  // namespace focusd::api::handlers

@@ -1,0 +1,38 @@
+#pragma once
+// Small pieces every resource handler uses.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+
+#include "api/api.h"
+#include "api/offload.h"
+#include "api/query.h"
+
+namespace focusd::api {
+
+// The caller's access to the workspace of the path (`workspace_id`, and
+// `organization_id` when the path has it). NotFound for a workspace the
+// caller cannot reach, exactly as for one that does not exist.
+boost::asio::awaitable<Result<WorkspaceAccess>> workspace_access(Call& call);
+
+// The request's query string, parsed.
+Result<Query> query_of(const Call& call);
+
+// Runs `fn(store)` on the blocking pool.
+template <class F>
+auto in_store(Call& call, F fn) {
+  return offload(call.services.blocking, [&call, fn = std::move(fn)]() mutable { return fn(call.services.store); });
+}
+
+Response no_content();
+
+inline boost::json::value json_or_null(const std::optional<std::string>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+inline boost::json::value json_or_null(const std::optional<std::int64_t>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+}  // namespace focusd::api

@@ -1,0 +1,309 @@
+// The Projects page: list, create, get, replace, patch, delete, archive,
+// unarchive, restore, children, parents, pin and unpin.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/handlers.h"
+#include "api/handlers_common.h"
+#include "api/json_util.h"
+#include "domain/project_access.h"
+#include "domain/project_input.h"
+
+namespace focusd::api::handlers {
+
+namespace {
+
+using domain::ProjectAction;
+
+const std::vector<std::string_view> kListOrder = {"name",       "client_id",     "client_name",     "parent_project_id",
+                                                  "private",    "active",        "billable",        "created_at",
+                                                  "updated_at", "toggl_user_id", "created_by_user", "pinned",
+                                                  "relevance",  "start_date",    "end_date"};
+const std::vector<std::string_view> kTreeOrder = {"name",   "client_id", "parent_project_id", "private",
+                                                  "active", "billable",  "created_at",        "updated_at"};
+
+boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& access, bool include_rate) {
+  const ProjectFields& f = p.fields;
+  boost::json::object o;
+  o["id"] = p.id;
+  o["workspace_id"] = p.workspace_id;
+  o["name"] = f.name;
+  o["active"] = p.active;
+  o["archived_at"] = json_or_null(p.archived_at);
+  o["auto_compute_estimates"] = f.auto_compute_estimates;
+  o["billable"] = f.billable;
+  o["client_id"] = json_or_null(f.client_id);
+  o["client"] =
+      f.client_id ? boost::json::value(boost::json::object{{"id", *f.client_id}, {"name", p.client_name.value_or("")}})
+                  : boost::json::value(nullptr);
+  o["color"] = json_or_null(f.color);
+  o["completion_mode"] = "manual";
+  o["created_at"] = p.created_at;
+  o["deleted_at"] = json_or_null(p.deleted_at);
+  o["description"] = json_or_null(f.description);
+  o["draft"] = false;
+  o["end_date"] = json_or_null(f.end_date);
+  o["estimated_mins"] = json_or_null(f.estimated_mins);
+  o["fixed_fee"] = f.fixed_fee ? boost::json::value(boost::json::object{{"amount", f.fixed_fee->amount},
+                                                                        {"currency", f.fixed_fee->currency}})
+                               : boost::json::value(nullptr);
+  o["is_template"] = false;
+  o["parent_project_id"] = json_or_null(f.parent_project_id);
+  boost::json::array permissions;
+  for (const auto& name : domain::permissions(access, p.viewer_role, f.is_private))
+    permissions.push_back(boost::json::value(name));
+  o["permissions"] = std::move(permissions);
+  o["pinned"] = p.pinned;
+  o["private"] = f.is_private;
+  if (include_rate) o["rate"] = nullptr;
+  o["rollover_mode"] = "expire";
+  o["start_date"] = json_or_null(f.start_date);
+  boost::json::array tag_ids;
+  boost::json::array tags;
+  for (const auto& tag : p.tags) {
+    tag_ids.push_back(tag.id);
+    tags.push_back(boost::json::object{{"id", tag.id}, {"name", tag.name}, {"color", json_or_null(tag.extra)}});
+  }
+  o["tag_ids"] = std::move(tag_ids);
+  o["tags"] = std::move(tags);
+  // Aggregates over time entries and tasks, wired when those resources exist.
+  o["task_estimated_mins"] = 0;
+  o["total_tracked_time"] = 0;
+  o["total_tracked_secs"] = 0;
+  o["toggl_user_id"] = p.creator_id;
+  o["updated_at"] = p.updated_at;
+  return o;
+}
+
+struct Loaded {
+  WorkspaceAccess access;
+  ProjectRecord project;
+};
+
+// The path's project as the caller sees it; NotFound when it cannot be seen.
+awaitable<Result<Loaded>> load(Call& call, bool include_deleted = false) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  const std::int64_t project_id = call.params.get("project_id");
+  const Viewer viewer = domain::viewer_of(*access);
+  auto project = co_await in_store(
+      call, [&](Store& s) { return s.find_project(access->workspace_id, project_id, viewer, include_deleted); });
+  if (!project) co_return project.error();
+  co_return Loaded{*access, std::move(project.value())};
+}
+
+Status require(const Loaded& loaded, ProjectAction action) {
+  if (domain::allowed(loaded.access, loaded.project.viewer_role, loaded.project.fields.is_private, action)) {
+    return Ok{};
+  }
+  return make_error(ErrorCode::Forbidden, "you may not do this to this project");
+}
+
+Result<bool> include_rates(const Query& query) {
+  auto flag = query.boolean("include_rates");
+  if (!flag) return flag.error();
+  return flag->value_or(false);
+}
+
+Result<ArchivedFilter> archived_filter(const Query& query) {
+  auto value = query.text("archived");
+  if (!value) return value.error();
+  if (!*value || **value == "false" || **value == "0") return ArchivedFilter::Active;
+  if ((*value)->empty()) return ArchivedFilter::All;
+  if (**value == "true" || **value == "1") return ArchivedFilter::Archived;
+  return invalid("archived", "must be true, false or empty");
+}
+
+// The list query: every filter of the page, checked.
+Result<ProjectQuery> read_list_query(const Query& query, const WorkspaceAccess& access) {
+  ProjectQuery q;
+  q.workspace_id = access.workspace_id;
+  q.viewer = domain::viewer_of(access);
+  auto page = query.page();
+  if (!page) return page.error();
+  q.page = *page;
+  auto order = query.order_by(kListOrder);
+  if (!order) return order.error();
+  q.order = *order;
+  auto pinned = query.boolean("pinned");
+  if (!pinned) return pinned.error();
+  q.pinned = *pinned;
+  auto archived = archived_filter(query);
+  if (!archived) return archived.error();
+  q.archived = *archived;
+  auto is_private = query.boolean("private");
+  if (!is_private) return is_private.error();
+  q.is_private = *is_private;
+  auto name = query.text("name");
+  if (!name) return name.error();
+  q.name = *name;
+  for (auto [param, target] :
+       {std::pair{"client_id", &q.client_ids}, std::pair{"creator_id", &q.creator_ids}, std::pair{"tag_id", &q.tag_ids},
+        std::pair{"project_id", &q.project_ids}, std::pair{"user_id", &q.user_ids}}) {
+    auto ids = query.ids(param);
+    if (!ids) return ids.error();
+    *target = *ids;
+  }
+  for (auto user_id : q.user_ids) {
+    if (user_id != access.user_id && !access.is_admin()) {
+      return make_error(ErrorCode::Forbidden, "only organization owners and admins may inspect other users");
+    }
+  }
+  for (auto [param, legacy, target] : {std::tuple{"start_date", "date_overlap_start", &q.start_date},
+                                       std::tuple{"end_date", "date_overlap_end", &q.end_date}}) {
+    auto value = query.date(param);
+    if (!value) return value.error();
+    auto legacy_value = query.date(legacy);
+    if (!legacy_value) return legacy_value.error();
+    *target = *value ? *value : *legacy_value;
+  }
+  return q;
+}
+
+Response project_response(http::status status, const ProjectRecord& p, const WorkspaceAccess& access) {
+  return json_response(status, project_json(p, access, false));
+}
+
+awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
+  auto loaded = co_await load(call);
+  if (!loaded) co_return loaded.error();
+  if (auto allowed = require(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
+  auto body = parse_json_object(call.request.body());
+  if (!body) co_return body.error();
+  auto in = domain::read_project_input(*body, mode, loaded->project.fields);
+  if (!in) co_return in.error();
+  const Viewer viewer = domain::viewer_of(loaded->access);
+  auto updated = co_await in_store(call, [&](Store& s) {
+    return s.update_project(loaded->access.workspace_id, loaded->project.id, viewer, in->fields, in->pinned);
+  });
+  if (!updated) co_return updated.error();
+  co_return project_response(http::status::created, *updated, loaded->access);
+}
+
+awaitable<Result<Response>> related(Call& call, Relation relation) {
+  auto loaded = co_await load(call);
+  if (!loaded) co_return loaded.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  auto page = query->page();
+  if (!page) co_return page.error();
+  auto order = query->order_by(kTreeOrder);
+  if (!order) co_return order.error();
+  const Viewer viewer = domain::viewer_of(loaded->access);
+  auto projects = co_await in_store(call, [&](Store& s) {
+    return s.related_projects(loaded->access.workspace_id, loaded->project.id, viewer, relation, *order, *page);
+  });
+  if (!projects) co_return projects.error();
+  boost::json::array data;
+  for (const auto& p : *projects) data.push_back(project_json(p, loaded->access, false));
+  co_return json_response(
+      http::status::ok,
+      boost::json::object{{"data", std::move(data)}, {"page", page->page}, {"per_page", page->per_page}});
+}
+
+// Archive, unarchive, delete, restore and pin share one shape: check, act, 204.
+template <class Act>
+awaitable<Result<Response>> act(Call& call, ProjectAction action, bool include_deleted, Act act_on) {
+  auto loaded = co_await load(call, include_deleted);
+  if (!loaded) co_return loaded.error();
+  if (auto allowed = require(*loaded, action); !allowed) co_return allowed.error();
+  auto status = co_await in_store(call, [&](Store& s) { return act_on(s, *loaded); });
+  if (!status) co_return status.error();
+  co_return no_content();
+}
+
+}  // namespace
+
+awaitable<Result<Response>> list_projects(Call& call) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  auto q = read_list_query(*query, *access);
+  if (!q) co_return q.error();
+  auto rates = include_rates(*query);
+  if (!rates) co_return rates.error();
+  auto list = co_await in_store(call, [&](Store& s) { return s.list_projects(*q); });
+  if (!list) co_return list.error();
+  boost::json::array data;
+  for (const auto& p : list->items) data.push_back(project_json(p, *access, *rates));
+  co_return json_response(
+      http::status::ok,
+      boost::json::object{
+          {"data", std::move(data)}, {"page", q->page.page}, {"per_page", q->page.per_page}, {"total", list->total}});
+}
+
+awaitable<Result<Response>> create_project(Call& call) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  auto body = parse_json_object(call.request.body());
+  if (!body) co_return body.error();
+  auto in = domain::read_project_input(*body, domain::WriteMode::Create);
+  if (!in) co_return in.error();
+  const Viewer viewer = domain::viewer_of(*access);
+  auto created = co_await in_store(call, [&](Store& s) {
+    return s.create_project(access->workspace_id, viewer, in->fields, in->pinned.value_or(false));
+  });
+  if (!created) co_return created.error();
+  co_return project_response(http::status::created, *created, *access);
+}
+
+awaitable<Result<Response>> get_project(Call& call) {
+  auto loaded = co_await load(call);
+  if (!loaded) co_return loaded.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  auto rates = include_rates(*query);
+  if (!rates) co_return rates.error();
+  co_return json_response(http::status::ok, project_json(loaded->project, loaded->access, *rates));
+}
+
+awaitable<Result<Response>> replace_project(Call& call) {
+  return write(call, domain::WriteMode::Replace);
+}
+awaitable<Result<Response>> patch_project(Call& call) {
+  return write(call, domain::WriteMode::Patch);
+}
+
+awaitable<Result<Response>> delete_project(Call& call) {
+  return act(call, ProjectAction::Delete, false, [](Store& s, const Loaded& l) {
+    return s.set_project_deleted(l.access.workspace_id, l.project.id, true);
+  });
+}
+
+awaitable<Result<Response>> restore_project(Call& call) {
+  return act(call, ProjectAction::Restore, true, [](Store& s, const Loaded& l) {
+    return s.set_project_deleted(l.access.workspace_id, l.project.id, false);
+  });
+}
+
+awaitable<Result<Response>> archive_project(Call& call) {
+  return act(call, ProjectAction::Archive, false, [](Store& s, const Loaded& l) {
+    return s.set_project_archived(l.access.workspace_id, l.project.id, true);
+  });
+}
+
+awaitable<Result<Response>> unarchive_project(Call& call) {
+  return act(call, ProjectAction::Archive, false, [](Store& s, const Loaded& l) {
+    return s.set_project_archived(l.access.workspace_id, l.project.id, false);
+  });
+}
+
+awaitable<Result<Response>> pin_project(Call& call) {
+  return act(call, ProjectAction::Pin, false,
+             [](Store& s, const Loaded& l) { return s.set_project_pinned(l.project.id, l.access.user_id, true); });
+}
+
+awaitable<Result<Response>> unpin_project(Call& call) {
+  return act(call, ProjectAction::Pin, false,
+             [](Store& s, const Loaded& l) { return s.set_project_pinned(l.project.id, l.access.user_id, false); });
+}
+
+awaitable<Result<Response>> project_children(Call& call) {
+  return related(call, Relation::Children);
+}
+awaitable<Result<Response>> project_parents(Call& call) {
+  return related(call, Relation::Parents);
+}
+
+}  // namespace focusd::api::handlers

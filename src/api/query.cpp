@@ -1,0 +1,151 @@
+#include "api/query.h"
+
+#include <boost/url/parse.hpp>
+#include <charconv>
+
+#include "common/ids.h"
+#include "common/time.h"
+
+namespace focusd::api {
+
+namespace {
+
+// "x[]" and "x[3]" are spellings of the array parameter "x".
+std::string base_name(std::string_view key) {
+  if (!key.empty() && key.back() == ']') {
+    auto open = key.find('[');
+    if (open != std::string_view::npos) {
+      auto inside = key.substr(open + 1, key.size() - open - 2);
+      if (inside.find_first_not_of("0123456789") == std::string_view::npos) return std::string(key.substr(0, open));
+    }
+  }
+  return std::string(key);
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Result<Query> Query::parse(std::string_view target) {
+  Query query;
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return query;
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return invalid("query", "malformed query string");
+  for (auto param : url->params()) {
+    if (param.key.empty() && !param.has_value) continue;
+    std::optional<std::string> value;
+    if (param.has_value) value = std::string(param.value);
+    query.params_.emplace_back(base_name(param.key), std::move(value));
+  }
+  return query;
+}
+
+bool Query::has(std::string_view name) const {
+  for (const auto& [key, value] : params_) {
+    if (key == name) return true;
+  }
+  return false;
+}
+
+Result<std::optional<std::string>> Query::text(std::string_view name) const {
+  std::optional<std::string> found;
+  bool seen = false;
+  for (const auto& [key, value] : params_) {
+    if (key != name) continue;
+    if (seen) return invalid(std::string(name), "must be given once");
+    seen = true;
+    found = value.value_or("");
+  }
+  return found;
+}
+
+Result<std::optional<bool>> Query::boolean(std::string_view name) const {
+  auto value = text(name);
+  if (!value) return value.error();
+  if (!*value) return std::optional<bool>();
+  if (**value == "true" || **value == "1") return std::optional<bool>(true);
+  if (**value == "false" || **value == "0") return std::optional<bool>(false);
+  return invalid(std::string(name), "must be true or false");
+}
+
+Result<std::optional<std::string>> Query::date(std::string_view name) const {
+  auto value = text(name);
+  if (!value) return value.error();
+  if (*value && !is_calendar_date(**value)) return invalid(std::string(name), "must be a date YYYY-MM-DD");
+  return value;
+}
+
+std::vector<std::string> Query::list(std::string_view name) const {
+  std::vector<std::string> items;
+  for (const auto& [key, value] : params_) {
+    if (key != name || !value) continue;
+    std::string_view rest = *value;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      if (!item.empty()) items.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return items;
+}
+
+Result<std::vector<std::int64_t>> Query::ids(std::string_view name) const {
+  std::vector<std::int64_t> result;
+  for (const auto& item : list(name)) {
+    auto id = parse_id(item);
+    if (!id) return invalid(std::string(name), "must be positive 64-bit integers");
+    result.push_back(*id);
+  }
+  return result;
+}
+
+Result<Page> Query::page(std::int64_t max_per_page) const {
+  Page page;
+  auto number = text("page");
+  if (!number) return number.error();
+  if (*number) {
+    auto value = parse_int(**number);
+    if (!value || *value < 1 || *value > 1000000000) return invalid("page", "must be an integer of at least 1");
+    page.page = *value;
+  }
+  auto size = text("per_page");
+  if (!size) return size.error();
+  if (*size) {
+    auto value = parse_int(**size);
+    if (!value || *value < 1 || *value > max_per_page) {
+      return invalid("per_page", "must be an integer from 1 to " + std::to_string(max_per_page));
+    }
+    page.per_page = *value;
+  }
+  return page;
+}
+
+Result<Ordering> Query::order_by(const std::vector<std::string_view>& allowed) const {
+  Ordering keys;
+  for (const auto& item : list("order_by")) {
+    OrderKey key{item, false};
+    if (!item.empty() && item.front() == '-') {
+      key.descending = true;
+      key.field = item.substr(1);
+    }
+    bool known = false;
+    for (auto field : allowed) known = known || field == key.field;
+    if (!known) {
+      std::string names;
+      for (auto field : allowed) names += (names.empty() ? "" : ", ") + std::string(field);
+      return invalid("order_by", "unknown field '" + key.field + "'; allowed: " + names);
+    }
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+}  // namespace focusd::api

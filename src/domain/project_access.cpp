@@ -1,0 +1,43 @@
+#include "domain/project_access.h"
+
+#include <utility>
+
+namespace focusd::domain {
+
+namespace {
+constexpr std::pair<ProjectAction, const char*> kActions[] = {
+    {ProjectAction::View, "view"},
+    {ProjectAction::Update, "update"},
+    {ProjectAction::Delete, "delete"},
+    {ProjectAction::Archive, "archive"},
+    {ProjectAction::Restore, "restore"},
+    {ProjectAction::Pin, "pin"},
+    {ProjectAction::ManageMembers, "manage_members"},
+    {ProjectAction::ManageAttachments, "manage_attachments"},
+};
+}  // namespace
+
+bool can_see(const WorkspaceAccess& access, ProjectRole role, bool is_private) {
+  return access.is_admin() || role != ProjectRole::None || !is_private;
+}
+
+bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, ProjectAction action) {
+  if (!can_see(access, role, is_private)) return false;
+  if (access.is_admin() || role == ProjectRole::Manager) return true;
+  switch (action) {
+    case ProjectAction::View:
+    case ProjectAction::Pin: return true;
+    case ProjectAction::ManageAttachments: return role == ProjectRole::Member;
+    default: return false;
+  }
+}
+
+std::vector<std::string> permissions(const WorkspaceAccess& access, ProjectRole role, bool is_private) {
+  std::vector<std::string> names;
+  for (const auto& [action, name] : kActions) {
+    if (allowed(access, role, is_private, action)) names.emplace_back(name);
+  }
+  return names;
+}
+
+}  // namespace focusd::domain

@@ -1,0 +1,26 @@
+#pragma once
+// Who may do what to a project (CONTRACT.md "Access"):
+// - organization owners and admins, and the project's managers: everything;
+// - the project's members (directly or through a group): view, pin, attach files;
+// - other members of the organization: view and pin public projects.
+// Private projects are invisible (404) to anyone not covered above.
+
+#include <string>
+#include <vector>
+
+#include "store/records.h"
+
+namespace focusd::domain {
+
+enum class ProjectAction { View, Update, Delete, Archive, Restore, Pin, ManageMembers, ManageAttachments };
+
+bool can_see(const WorkspaceAccess& access, ProjectRole role, bool is_private);
+bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, ProjectAction action);
+// The names of the allowed actions, as a project's `permissions` lists them.
+std::vector<std::string> permissions(const WorkspaceAccess& access, ProjectRole role, bool is_private);
+
+inline Viewer viewer_of(const WorkspaceAccess& access) {
+  return Viewer{access.user_id, access.is_admin()};
+}
+
+}  // namespace focusd::domain

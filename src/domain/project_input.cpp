@@ -1,0 +1,202 @@
+#include "domain/project_input.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "common/time.h"
+
+namespace focusd::domain {
+
+namespace {
+
+constexpr std::size_t kMaxName = 255;
+constexpr std::size_t kMaxDescription = 10000;
+constexpr std::int64_t kMaxMinutes = 100LL * 365 * 24 * 60;  // a century
+constexpr double kMaxFee = 1e15;
+
+// ISO 4217 codes of currencies in circulation.
+constexpr std::string_view kCurrencies =
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF "
+    "CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD "
+    "HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL "
+    "LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR "
+    "PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND "
+    "TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL";
+
+constexpr std::string_view kFields[] = {"auto_compute_estimates",
+                                        "billable",
+                                        "client_id",
+                                        "color",
+                                        "description",
+                                        "end_date",
+                                        "estimated_mins",
+                                        "fixed_fee",
+                                        "name",
+                                        "parent_project_id",
+                                        "pinned",
+                                        "private",
+                                        "start_date",
+                                        "tag_ids"};
+
+Result<bool> read_bool(const boost::json::value& v, const char* field) {
+  if (!v.is_bool()) return invalid(field, "must be true or false");
+  return v.as_bool();
+}
+
+// A JSON integer (not a float, not a string) within [min, max].
+Result<std::int64_t> read_int(const boost::json::value& v, const char* field, std::int64_t min, std::int64_t max) {
+  if (!v.is_int64() && !v.is_uint64()) return invalid(field, "must be an integer");
+  if (v.is_uint64() && v.as_uint64() > static_cast<std::uint64_t>(max)) return invalid(field, "is out of range");
+  const std::int64_t n = v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
+  if (n < min || n > max) {
+    return invalid(field, min == 1 ? "must be a positive id"
+                                   : "must be from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return n;
+}
+
+Result<std::string> read_string(const boost::json::value& v, const char* field, std::size_t max) {
+  if (!v.is_string()) return invalid(field, "must be a string");
+  if (v.as_string().size() > max) return invalid(field, "must be at most " + std::to_string(max) + " bytes");
+  return std::string(v.as_string());
+}
+
+Result<std::string> read_date(const boost::json::value& v, const char* field) {
+  auto text = read_string(v, field, 10);
+  if (!text || !is_calendar_date(*text)) return invalid(field, "must be a date YYYY-MM-DD");
+  return text;
+}
+
+Result<FixedFee> read_fixed_fee(const boost::json::value& v) {
+  if (!v.is_object()) return invalid("fixed_fee", "must be an object {amount, currency}");
+  const auto& o = v.as_object();
+  for (const auto& member : o) {
+    if (member.key() != "amount" && member.key() != "currency") {
+      return invalid("fixed_fee", "unknown member '" + std::string(member.key()) + "'");
+    }
+  }
+  const auto* amount = o.if_contains("amount");
+  const auto* currency = o.if_contains("currency");
+  if (!amount || !amount->is_number()) return invalid("fixed_fee.amount", "must be a number");
+  const double value = amount->to_number<double>();
+  if (!(value >= 0) || value > kMaxFee) return invalid("fixed_fee.amount", "must be zero or more");
+  if (!currency || !currency->is_string() || !is_currency_code(currency->as_string())) {
+    return invalid("fixed_fee.currency", "must be an ISO 4217 currency code such as EUR");
+  }
+  return FixedFee{value, std::string(currency->as_string())};
+}
+
+Result<std::vector<std::int64_t>> read_ids(const boost::json::value& v, const char* field) {
+  if (!v.is_array()) return invalid(field, "must be an array of ids");
+  std::vector<std::int64_t> ids;
+  for (const auto& item : v.as_array()) {
+    auto id = read_int(item, field, 1, INT64_MAX);
+    if (!id) return id.error();
+    if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
+  }
+  if (ids.size() > 100) return invalid(field, "must have at most 100 ids");
+  return ids;
+}
+
+// Null clears a nullable field; anything else goes through `read`.
+template <class T, class Reader>
+Status nullable(const boost::json::value& v, std::optional<T>& target, Reader read) {
+  if (v.is_null()) {
+    target.reset();
+    return Ok{};
+  }
+  auto value = read(v);
+  if (!value) return value.error();
+  target = std::move(*value);
+  return Ok{};
+}
+
+Result<std::string> read_name(const boost::json::value& v) {
+  if (v.is_null()) return invalid("name", "must not be null");
+  auto name = read_string(v, "name", kMaxName);
+  if (!name) return name.error();
+  const auto first = name->find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return invalid("name", "must not be empty");
+  return name->substr(first, name->find_last_not_of(" \t\r\n") - first + 1);
+}
+
+Result<std::string> read_color(const boost::json::value& v) {
+  auto color = read_string(v, "color", 7);
+  if (!color || !is_hex_color(*color)) return invalid("color", "must be a color #rrggbb");
+  return color;
+}
+
+// Applies one member of the body to the fields.
+Status apply(std::string_view key, const boost::json::value& v, ProjectInput& in) {
+  ProjectFields& f = in.fields;
+  if (key == "name") {
+    auto name = read_name(v);
+    if (!name) return name.error();
+    f.name = std::move(*name);
+    return Ok{};
+  }
+  if (key == "client_id")
+    return nullable(v, f.client_id, [](auto& x) { return read_int(x, "client_id", 1, INT64_MAX); });
+  if (key == "parent_project_id") {
+    return nullable(v, f.parent_project_id, [](auto& x) { return read_int(x, "parent_project_id", 1, INT64_MAX); });
+  }
+  if (key == "color") return nullable(v, f.color, read_color);
+  if (key == "description") {
+    return nullable(v, f.description, [](auto& x) { return read_string(x, "description", kMaxDescription); });
+  }
+  if (key == "start_date") return nullable(v, f.start_date, [](auto& x) { return read_date(x, "start_date"); });
+  if (key == "end_date") return nullable(v, f.end_date, [](auto& x) { return read_date(x, "end_date"); });
+  if (key == "estimated_mins") {
+    return nullable(v, f.estimated_mins, [](auto& x) { return read_int(x, "estimated_mins", 0, kMaxMinutes); });
+  }
+  if (key == "fixed_fee") return nullable(v, f.fixed_fee, read_fixed_fee);
+  if (key == "tag_ids") {
+    std::optional<std::vector<std::int64_t>> ids;
+    if (auto status = nullable(v, ids, [](auto& x) { return read_ids(x, "tag_ids"); }); !status) return status;
+    f.tag_ids = ids.value_or(std::vector<std::int64_t>{});
+    return Ok{};
+  }
+  // The flags: private, billable, auto_compute_estimates, pinned.
+  auto flag = read_bool(v, std::string(key).c_str());
+  if (!flag) return flag.error();
+  if (key == "private") f.is_private = *flag;
+  if (key == "billable") f.billable = *flag;
+  if (key == "auto_compute_estimates") f.auto_compute_estimates = *flag;
+  if (key == "pinned") in.pinned = *flag;
+  return Ok{};
+}
+
+}  // namespace
+
+bool is_currency_code(std::string_view code) {
+  if (code.size() != 3) return false;
+  for (std::size_t at = kCurrencies.find(code); at != std::string_view::npos; at = kCurrencies.find(code, at + 1)) {
+    if (at % 4 == 0) return true;
+  }
+  return false;
+}
+
+bool is_hex_color(std::string_view color) {
+  if (color.size() != 7 || color[0] != '#') return false;
+  return color.substr(1).find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+}
+
+Result<ProjectInput> read_project_input(const boost::json::object& body, WriteMode mode, const ProjectFields& current) {
+  ProjectInput in;
+  if (mode == WriteMode::Patch) in.fields = current;
+  for (const auto& member : body) {
+    const std::string_view key = member.key();
+    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
+      return invalid(std::string(key), "is not a project field");
+    }
+    if (auto status = apply(key, member.value(), in); !status) return status.error();
+  }
+  if (mode != WriteMode::Patch && !body.contains("name")) return invalid("name", "is required");
+  const auto& f = in.fields;
+  if (f.start_date && f.end_date && *f.end_date < *f.start_date) {
+    return invalid("end_date", "must not be before start_date");
+  }
+  return in;
+}
+
+}  // namespace focusd::domain

@@ -1,0 +1,128 @@
+#pragma once
+// The rows the Store reads and writes for workspaces' catalogs (clients, tags)
+// and projects. Plain data; rules about them live in domain/.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/listing.h"
+
+namespace focusd {
+
+enum class OrgRole { Owner, Admin, Member };
+
+// The caller's standing in a workspace: member of its organization, with a role.
+struct WorkspaceAccess {
+  std::int64_t organization_id = 0;
+  std::int64_t workspace_id = 0;
+  std::int64_t user_id = 0;
+  OrgRole role = OrgRole::Member;
+  bool is_admin() const { return role != OrgRole::Member; }
+};
+
+// Clients and tags are the same kind of row: a named item of a workspace,
+// soft-deleted, with one extra text (a client's currency, a tag's color).
+enum class Catalog { Clients, Tags };
+
+struct CatalogItem {
+  std::int64_t id = 0;
+  std::int64_t workspace_id = 0;
+  std::string name;
+  std::optional<std::string> extra;  // clients: currency; tags: color
+  std::int64_t creator_id = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::optional<std::string> deleted_at;
+};
+
+struct CatalogQuery {
+  Catalog catalog = Catalog::Clients;
+  std::int64_t workspace_id = 0;
+  std::optional<std::string> name;  // case-insensitive substring
+  std::vector<std::int64_t> ids;    // empty = any
+  Ordering order;                   // fields: name, created_at, updated_at, active
+  Page page;
+};
+
+struct CatalogList {
+  std::vector<CatalogItem> items;
+  std::int64_t total = 0;
+};
+
+struct FixedFee {
+  double amount = 0;
+  std::string currency;
+};
+
+// What a project's owner writes (POST, PUT, PATCH).
+struct ProjectFields {
+  std::string name;
+  std::optional<std::int64_t> client_id;
+  std::optional<std::string> color;
+  std::optional<std::string> description;
+  std::optional<std::string> start_date;
+  std::optional<std::string> end_date;
+  std::optional<std::int64_t> estimated_mins;
+  std::optional<FixedFee> fixed_fee;
+  std::optional<std::int64_t> parent_project_id;
+  bool is_private = false;
+  bool billable = false;
+  bool auto_compute_estimates = false;
+  std::vector<std::int64_t> tag_ids;
+};
+
+// A caller's role on one project, directly or through a group (the stronger wins).
+enum class ProjectRole { None, Member, Manager };
+
+struct ProjectRecord {
+  std::int64_t id = 0;
+  std::int64_t workspace_id = 0;
+  ProjectFields fields;
+  std::optional<std::string> client_name;
+  bool active = true;
+  std::optional<std::string> archived_at;
+  std::optional<std::string> deleted_at;
+  std::int64_t creator_id = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<CatalogItem> tags;  // live tags only; fields.tag_ids matches them
+  bool pinned = false;            // by the viewer
+  ProjectRole viewer_role = ProjectRole::None;
+};
+
+// Who is looking: decides visibility (see domain/project_access.h).
+struct Viewer {
+  std::int64_t user_id = 0;
+  bool sees_all = false;  // organization owner or admin
+};
+
+enum class ArchivedFilter { Active, Archived, All };
+
+struct ProjectQuery {
+  std::int64_t workspace_id = 0;
+  Viewer viewer;
+  std::optional<bool> pinned;
+  ArchivedFilter archived = ArchivedFilter::Active;
+  std::optional<bool> is_private;
+  std::optional<std::string> name;
+  std::vector<std::int64_t> client_ids;
+  std::vector<std::int64_t> creator_ids;
+  std::vector<std::int64_t> tag_ids;
+  std::vector<std::int64_t> project_ids;
+  std::vector<std::int64_t> user_ids;  // projects any of these users can access
+  std::optional<std::string> start_date;
+  std::optional<std::string> end_date;
+  Ordering order;
+  Page page;
+};
+
+struct ProjectList {
+  std::vector<ProjectRecord> items;
+  std::int64_t total = 0;
+};
+
+enum class Relation { Children, Parents };
+
+}  // namespace focusd

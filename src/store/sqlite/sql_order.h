@@ -1,0 +1,35 @@
+#pragma once
+// Builds an ORDER BY clause from validated order keys through a whitelist of
+// field -> SQL expression, always ending with the id so pages are stable.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/listing.h"
+
+namespace focusd::sqlite {
+
+using OrderColumns = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// Fields missing from `columns` are skipped (the API layer rejects them first).
+inline std::string order_clause(const Ordering& order, const OrderColumns& columns, std::string_view fallback,
+                                std::string_view id_column) {
+  std::string clause;
+  auto add = [&clause](std::string_view expression, bool descending) {
+    clause += clause.empty() ? " ORDER BY " : ", ";
+    clause += expression;
+    if (descending) clause += " DESC";
+  };
+  for (const auto& key : order) {
+    for (const auto& [field, expression] : columns) {
+      if (field == key.field) add(expression, key.descending);
+    }
+  }
+  if (clause.empty() && !fallback.empty()) add(fallback, false);
+  add(id_column, false);
+  return clause;
+}
+
+}  // namespace focusd::sqlite

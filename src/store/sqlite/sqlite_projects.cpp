@@ -1,0 +1,417 @@
+// Projects: the tree, visibility, archive/delete cascades, pins.
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <unordered_map>
+
+#include "common/time.h"
+#include "store/sqlite/sql_order.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace focusd {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+std::string json_ids(const std::vector<std::int64_t>& ids) {
+  boost::json::array array;
+  for (auto id : ids) array.push_back(id);
+  return boost::json::serialize(array);
+}
+
+// The viewer's role per project (direct or through a group; manager wins) as
+// the CTE `my_roles(project_id, rank)`: rank 2 = manager, 1 = member. ?1 = user.
+constexpr const char* kMyRoles =
+    "WITH my_roles(project_id, rank) AS ("
+    " SELECT project_id, MAX(rank) FROM ("
+    "  SELECT project_id, CASE role WHEN 'manager' THEN 2 ELSE 1 END AS rank FROM project_users WHERE user_id = ?1"
+    "  UNION ALL"
+    "  SELECT pg.project_id, CASE pg.role WHEN 'manager' THEN 2 ELSE 1 END FROM project_groups pg"
+    "  JOIN group_users gu ON gu.group_id = pg.group_id WHERE gu.user_id = ?1)"
+    " GROUP BY project_id) ";
+
+// Columns read by read_project(), over `projects p LEFT JOIN clients c LEFT JOIN my_roles r`.
+constexpr const char* kProjectColumns =
+    "SELECT p.id, p.workspace_id, p.name, p.client_id, c.name, p.color, p.description, p.start_date, p.end_date,"
+    " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
+    " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at,"
+    " EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned,"
+    " COALESCE(r.rank, 0)"
+    " FROM projects p LEFT JOIN clients c ON c.id = p.client_id LEFT JOIN my_roles r ON r.project_id = p.id ";
+
+// ?2 = the viewer sees everything (organization owner or admin).
+constexpr const char* kVisible = "(?2 OR p.private = 0 OR r.rank IS NOT NULL)";
+
+ProjectRecord read_project(const Statement& s) {
+  ProjectRecord p;
+  p.id = s.int64(0);
+  p.workspace_id = s.int64(1);
+  p.fields.name = s.text(2);
+  p.fields.client_id = s.optional_int64(3);
+  p.client_name = s.optional_text(4);
+  p.fields.color = s.optional_text(5);
+  p.fields.description = s.optional_text(6);
+  p.fields.start_date = s.optional_text(7);
+  p.fields.end_date = s.optional_text(8);
+  p.fields.estimated_mins = s.optional_int64(9);
+  if (!s.is_null(10)) p.fields.fixed_fee = FixedFee{s.real(10), s.text(11)};
+  p.fields.parent_project_id = s.optional_int64(12);
+  p.fields.is_private = s.int64(13) != 0;
+  p.fields.billable = s.int64(14) != 0;
+  p.fields.auto_compute_estimates = s.int64(15) != 0;
+  p.active = s.int64(16) != 0;
+  p.archived_at = s.optional_text(17);
+  p.deleted_at = s.optional_text(18);
+  p.creator_id = s.int64(19);
+  p.created_at = s.text(20);
+  p.updated_at = s.text(21);
+  p.pinned = s.int64(22) != 0;
+  const auto rank = s.int64(23);
+  p.viewer_role = rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+  return p;
+}
+
+// Fills tags and tag_ids (live tags only) for the given projects.
+void attach_tags(Connection& db, std::vector<ProjectRecord>& projects) {
+  if (projects.empty()) return;
+  std::unordered_map<std::int64_t, ProjectRecord*> by_id;
+  std::vector<std::int64_t> ids;
+  for (auto& p : projects) {
+    p.tags.clear();
+    p.fields.tag_ids.clear();
+    by_id[p.id] = &p;
+    ids.push_back(p.id);
+  }
+  auto stmt = db.prepare(
+      "SELECT pt.project_id, t.id, t.workspace_id, t.name, t.color, t.creator_id, t.created_at, t.updated_at"
+      " FROM project_tags pt JOIN tags t ON t.id = pt.tag_id AND t.deleted_at IS NULL"
+      " WHERE pt.project_id IN (SELECT value FROM json_each(?1)) ORDER BY t.id");
+  stmt.bind_all(json_ids(ids));
+  while (stmt.step()) {
+    ProjectRecord* p = by_id[stmt.int64(0)];
+    p->tags.push_back(CatalogItem{stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.optional_text(4), stmt.int64(5),
+                                  stmt.text(6), stmt.text(7), std::nullopt});
+    p->fields.tag_ids.push_back(stmt.int64(1));
+  }
+}
+
+Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
+                           bool include_deleted) {
+  auto stmt = db.prepare(std::string(kMyRoles) + kProjectColumns + "WHERE p.id = ?3 AND p.workspace_id = ?4 AND " +
+                         kVisible + " AND (?5 OR p.deleted_at IS NULL)");
+  stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id, include_deleted ? 1 : 0);
+  if (!stmt.step()) return make_error(ErrorCode::NotFound, "project not found");
+  std::vector<ProjectRecord> one{read_project(stmt)};
+  attach_tags(db, one);
+  return std::move(one.front());
+}
+
+// The ids of a project's live descendants, nearest first.
+std::vector<std::int64_t> descendants(Connection& db, std::int64_t project_id) {
+  auto stmt = db.prepare(
+      "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM projects WHERE parent_project_id = ?1 AND"
+      " deleted_at IS NULL UNION ALL SELECT p.id, tree.depth + 1 FROM projects p JOIN tree ON p.parent_project_id ="
+      " tree.id WHERE p.deleted_at IS NULL AND tree.depth < 64) SELECT id FROM tree ORDER BY depth, id");
+  stmt.bind_all(project_id);
+  std::vector<std::int64_t> ids;
+  while (stmt.step()) ids.push_back(stmt.int64(0));
+  return ids;
+}
+
+// The ids of a project's ancestors, parent first.
+std::vector<std::int64_t> ancestors(Connection& db, std::int64_t project_id) {
+  std::vector<std::int64_t> ids;
+  std::int64_t current = project_id;
+  for (int guard = 0; guard < 64; ++guard) {
+    auto stmt = db.prepare("SELECT parent_project_id FROM projects WHERE id = ?1");
+    stmt.bind_all(current);
+    if (!stmt.step() || stmt.is_null(0)) break;
+    current = stmt.int64(0);
+    ids.push_back(current);
+  }
+  return ids;
+}
+
+// Levels below the project (0 for a leaf).
+int height(Connection& db, std::int64_t project_id) {
+  auto stmt = db.prepare(
+      "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM projects WHERE parent_project_id = ?1 AND"
+      " deleted_at IS NULL UNION ALL SELECT p.id, tree.depth + 1 FROM projects p JOIN tree ON p.parent_project_id ="
+      " tree.id WHERE p.deleted_at IS NULL AND tree.depth < 64) SELECT COALESCE(MAX(depth), 0) FROM tree");
+  stmt.bind_all(project_id);
+  return stmt.step() ? static_cast<int>(stmt.int64(0)) : 0;
+}
+
+// Checks what the fields point at; `self` is the project being updated (0 on create).
+Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const ProjectFields& f,
+                        std::int64_t self) {
+  if (f.client_id) {
+    auto stmt = db.prepare("SELECT 1 FROM clients WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
+    stmt.bind_all(*f.client_id, workspace_id);
+    if (!stmt.step()) return invalid("client_id", "no such client in this workspace");
+  }
+  for (auto tag_id : f.tag_ids) {
+    auto stmt = db.prepare("SELECT 1 FROM tags WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
+    stmt.bind_all(tag_id, workspace_id);
+    if (!stmt.step()) return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(tag_id));
+  }
+  if (f.parent_project_id) {
+    const std::int64_t parent = *f.parent_project_id;
+    if (parent == self) return invalid("parent_project_id", "a project cannot be its own parent");
+    if (!find(db, workspace_id, parent, viewer, false)) {
+      return invalid("parent_project_id", "no such project in this workspace");
+    }
+    const auto above = ancestors(db, parent);
+    if (self != 0 && std::find(above.begin(), above.end(), self) != above.end()) {
+      return invalid("parent_project_id", "would make a cycle");
+    }
+    const int depth = static_cast<int>(above.size()) + 2 + (self ? height(db, self) : 0);
+    if (depth > Store::kMaxProjectDepth) {
+      return invalid("parent_project_id",
+                     "the project tree would be deeper than " + std::to_string(Store::kMaxProjectDepth) + " levels");
+    }
+  }
+  return Ok{};
+}
+
+void write_tags(Connection& db, std::int64_t project_id, const std::vector<std::int64_t>& tag_ids) {
+  db.prepare("DELETE FROM project_tags WHERE project_id = ?1").bind_all(project_id).run();
+  for (auto tag_id : tag_ids) {
+    db.prepare("INSERT OR IGNORE INTO project_tags (project_id, tag_id) VALUES (?1, ?2)")
+        .bind_all(project_id, tag_id)
+        .run();
+  }
+}
+
+void write_pin(Connection& db, std::int64_t project_id, std::int64_t user_id, bool pinned) {
+  if (pinned) {
+    db.prepare("INSERT OR IGNORE INTO project_pins (project_id, user_id, created_at) VALUES (?1, ?2, ?3)")
+        .bind_all(project_id, user_id, now_rfc3339())
+        .run();
+  } else {
+    db.prepare("DELETE FROM project_pins WHERE project_id = ?1 AND user_id = ?2").bind_all(project_id, user_id).run();
+  }
+}
+
+std::optional<double> fee_amount(const ProjectFields& f) {
+  return f.fixed_fee ? std::optional<double>(f.fixed_fee->amount) : std::nullopt;
+}
+std::optional<std::string> fee_currency(const ProjectFields& f) {
+  return f.fixed_fee ? std::optional<std::string>(f.fixed_fee->currency) : std::nullopt;
+}
+
+const sqlite::OrderColumns& project_order_columns() {
+  static const sqlite::OrderColumns kColumns = {{"name", "p.name COLLATE NOCASE"},
+                                                {"client_id", "p.client_id"},
+                                                {"client_name", "c.name COLLATE NOCASE"},
+                                                {"parent_project_id", "p.parent_project_id"},
+                                                {"private", "p.private"},
+                                                {"active", "p.active"},
+                                                {"billable", "p.billable"},
+                                                {"created_at", "p.created_at"},
+                                                {"updated_at", "p.updated_at"},
+                                                {"toggl_user_id", "p.creator_id"},
+                                                {"created_by_user", "p.creator_id"},
+                                                {"pinned", "pinned"},
+                                                {"start_date", "p.start_date"},
+                                                {"end_date", "p.end_date"},
+                                                {"relevance", "p.name COLLATE NOCASE"}};
+  return kColumns;
+}
+
+}  // namespace
+
+Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
+  return read([&](Connection& db) -> Result<ProjectList> {
+    // ?1 viewer, ?2 sees_all, ?3 workspace, ?4 pinned, ?5 archived (0 active, 1 archived, 2 all), ?6 private,
+    // ?7 name, ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end
+    const std::string where = std::string("WHERE p.workspace_id = ?3 AND p.deleted_at IS NULL AND ") + kVisible +
+                              " AND (?4 IS NULL OR pinned = ?4)"
+                              " AND (?5 = 2 OR p.active = (?5 = 0))"
+                              " AND (?6 IS NULL OR p.private = ?6)"
+                              " AND (?7 IS NULL OR instr(lower(p.name), lower(?7)) > 0)"
+                              " AND (json_array_length(?8) = 0 OR p.client_id IN (SELECT value FROM json_each(?8)))"
+                              " AND (json_array_length(?9) = 0 OR p.creator_id IN (SELECT value FROM json_each(?9)))"
+                              " AND (json_array_length(?10) = 0 OR EXISTS (SELECT 1 FROM project_tags pt WHERE"
+                              "  pt.project_id = p.id AND pt.tag_id IN (SELECT value FROM json_each(?10))))"
+                              " AND (json_array_length(?11) = 0 OR p.id IN (SELECT value FROM json_each(?11)))"
+                              " AND (json_array_length(?12) = 0 OR EXISTS (SELECT 1 FROM json_each(?12) u"
+                              "  JOIN workspaces w ON w.id = p.workspace_id"
+                              "  JOIN organization_users ou ON ou.organization_id = w.organization_id"
+                              "   AND ou.user_id = u.value WHERE ou.role IN ('owner', 'admin') OR p.private = 0"
+                              "   OR EXISTS (SELECT 1 FROM project_users x WHERE x.project_id = p.id"
+                              "    AND x.user_id = u.value)"
+                              "   OR EXISTS (SELECT 1 FROM project_groups g JOIN group_users gu ON"
+                              "    gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.value)))"
+                              " AND (?13 IS NULL OR p.end_date >= ?13)"
+                              " AND (?14 IS NULL OR p.start_date <= ?14)";
+    auto bind = [&](Statement& stmt) {
+      stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id,
+                    q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt,
+                    static_cast<int>(q.archived),
+                    q.is_private ? std::optional<std::int64_t>(*q.is_private ? 1 : 0) : std::nullopt, q.name,
+                    json_ids(q.client_ids), json_ids(q.creator_ids), json_ids(q.tag_ids), json_ids(q.project_ids),
+                    json_ids(q.user_ids), q.start_date, q.end_date);
+    };
+    ProjectList list;
+    auto count = db.prepare(std::string(kMyRoles) + "SELECT COUNT(*) FROM (" + kProjectColumns + where + ")");
+    bind(count);
+    if (count.step()) list.total = count.int64(0);
+
+    auto stmt = db.prepare(std::string(kMyRoles) + kProjectColumns + where +
+                           sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id") +
+                           " LIMIT ?15 OFFSET ?16");
+    bind(stmt);
+    stmt.bind(15, q.page.per_page).bind(16, q.page.offset());
+    while (stmt.step()) list.items.push_back(read_project(stmt));
+    attach_tags(db, list.items);
+    return list;
+  });
+}
+
+Result<ProjectRecord> SqliteStore::find_project(std::int64_t workspace_id, std::int64_t project_id,
+                                                const Viewer& viewer, bool include_deleted) {
+  return read([&](Connection& db) { return find(db, workspace_id, project_id, viewer, include_deleted); });
+}
+
+Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, const Viewer& creator,
+                                                  const ProjectFields& f, bool pinned) {
+  return write([&](Connection& db) -> Result<ProjectRecord> {
+    Transaction tx(db);
+    if (auto status = check_references(db, workspace_id, creator, f, 0); !status) return status.error();
+    const std::string now = now_rfc3339();
+    db.prepare(
+          "INSERT INTO projects (workspace_id, name, client_id, color, description, start_date, end_date,"
+          " estimated_mins, fixed_fee_amount, fixed_fee_currency, parent_project_id, private, billable,"
+          " auto_compute_estimates, creator_id, created_at, updated_at)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)")
+        .bind_all(workspace_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date, f.estimated_mins,
+                  fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private ? 1 : 0, f.billable ? 1 : 0,
+                  f.auto_compute_estimates ? 1 : 0, creator.user_id, now)
+        .run();
+    const std::int64_t id = db.last_insert_id();
+    write_tags(db, id, f.tag_ids);
+    db.prepare("INSERT INTO project_users (project_id, user_id, role, created_at) VALUES (?1, ?2, 'manager', ?3)")
+        .bind_all(id, creator.user_id, now)
+        .run();
+    if (pinned) write_pin(db, id, creator.user_id, true);
+    auto created = find(db, workspace_id, id, creator, false);
+    tx.commit();
+    return created;
+  });
+}
+
+Result<ProjectRecord> SqliteStore::update_project(std::int64_t workspace_id, std::int64_t project_id,
+                                                  const Viewer& viewer, const ProjectFields& f,
+                                                  std::optional<bool> pinned) {
+  return write([&](Connection& db) -> Result<ProjectRecord> {
+    Transaction tx(db);
+    if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, project_id); !status) return status.error();
+    db.prepare(
+          "UPDATE projects SET name = ?2, client_id = ?3, color = ?4, description = ?5, start_date = ?6,"
+          " end_date = ?7, estimated_mins = ?8, fixed_fee_amount = ?9, fixed_fee_currency = ?10,"
+          " parent_project_id = ?11, private = ?12, billable = ?13, auto_compute_estimates = ?14, updated_at = ?15"
+          " WHERE id = ?1")
+        .bind_all(project_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date, f.estimated_mins,
+                  fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private ? 1 : 0, f.billable ? 1 : 0,
+                  f.auto_compute_estimates ? 1 : 0, now_rfc3339())
+        .run();
+    write_tags(db, project_id, f.tag_ids);
+    if (pinned) write_pin(db, project_id, viewer.user_id, *pinned);
+    auto updated = find(db, workspace_id, project_id, viewer, false);
+    tx.commit();
+    return updated;
+  });
+}
+
+Status SqliteStore::set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) {
+  return write([&](Connection& db) -> Status {
+    Transaction tx(db);
+    auto stmt = db.prepare("SELECT active FROM projects WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
+    stmt.bind_all(project_id, workspace_id);
+    if (!stmt.step()) return make_error(ErrorCode::NotFound, "project not found");
+    const bool active = stmt.int64(0) != 0;
+    const std::string now = now_rfc3339();
+    if (archived && active) {
+      auto ids = descendants(db, project_id);
+      ids.insert(ids.begin(), project_id);
+      db.prepare(
+            "UPDATE projects SET active = 0, archived_at = ?2, archive_root_id = ?3, updated_at = ?2"
+            " WHERE id IN (SELECT value FROM json_each(?1)) AND active = 1")
+          .bind_all(json_ids(ids), now, project_id)
+          .run();
+    } else if (!archived) {
+      db.prepare(
+            "UPDATE projects SET active = 1, archived_at = NULL, archive_root_id = NULL, updated_at = ?2"
+            " WHERE (id = ?1 OR archive_root_id = ?1) AND active = 0 AND deleted_at IS NULL")
+          .bind_all(project_id, now)
+          .run();
+    }
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Status SqliteStore::set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) {
+  return write([&](Connection& db) -> Status {
+    Transaction tx(db);
+    auto stmt = db.prepare(
+        "SELECT p.deleted_at IS NOT NULL, parent.deleted_at IS NOT NULL FROM projects p"
+        " LEFT JOIN projects parent ON parent.id = p.parent_project_id WHERE p.id = ?1 AND p.workspace_id = ?2");
+    stmt.bind_all(project_id, workspace_id);
+    if (!stmt.step()) return make_error(ErrorCode::NotFound, "project not found");
+    const bool is_deleted = stmt.int64(0) != 0;
+    const bool parent_deleted = stmt.int64(1) != 0;
+    const std::string now = now_rfc3339();
+    if (deleted) {
+      if (is_deleted) return make_error(ErrorCode::NotFound, "project not found");
+      auto ids = descendants(db, project_id);
+      ids.insert(ids.begin(), project_id);
+      db.prepare(
+            "UPDATE projects SET deleted_at = ?2, delete_root_id = ?3, updated_at = ?2"
+            " WHERE id IN (SELECT value FROM json_each(?1)) AND deleted_at IS NULL")
+          .bind_all(json_ids(ids), now, project_id)
+          .run();
+    } else if (is_deleted) {
+      if (parent_deleted) return make_error(ErrorCode::Conflict, "restore the parent project first");
+      db.prepare(
+            "UPDATE projects SET deleted_at = NULL, delete_root_id = NULL, updated_at = ?2"
+            " WHERE (id = ?1 OR delete_root_id = ?1) AND deleted_at IS NOT NULL")
+          .bind_all(project_id, now)
+          .run();
+    }
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Status SqliteStore::set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) {
+  return write([&](Connection& db) -> Status {
+    write_pin(db, project_id, user_id, pinned);
+    return Ok{};
+  });
+}
+
+Result<std::vector<ProjectRecord>> SqliteStore::related_projects(std::int64_t workspace_id, std::int64_t project_id,
+                                                                 const Viewer& viewer, Relation relation,
+                                                                 const Ordering& order, const Page& page) {
+  return read([&](Connection& db) -> Result<std::vector<ProjectRecord>> {
+    if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
+    const auto ids = relation == Relation::Children ? descendants(db, project_id) : ancestors(db, project_id);
+    auto stmt = db.prepare(std::string(kMyRoles) + kProjectColumns +
+                           "WHERE p.id IN (SELECT value FROM json_each(?3)) AND p.deleted_at IS NULL AND " + kVisible +
+                           sqlite::order_clause(order, project_order_columns(), "p.name COLLATE NOCASE", "p.id") +
+                           " LIMIT ?4 OFFSET ?5");
+    stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, json_ids(ids), page.per_page, page.offset());
+    std::vector<ProjectRecord> result;
+    while (stmt.step()) result.push_back(read_project(stmt));
+    attach_tags(db, result);
+    return result;
+  });
+}
+
+}  // namespace focusd
