@@ -111,7 +111,7 @@ awaitable<Result<Response>> list(Call& call, Catalog catalog) {
     if (!ids) co_return ids.error();
     q.ids = *ids;
   }
-  auto found = co_await in_store(call, [q](Store& s) { return s.list_catalog_items(q); });
+  auto found = co_await in_store(call, [&](Store& s) { return s.list_catalog_items(q); });
   if (!found) co_return found.error();
   boost::json::array data;
   for (const auto& item : found->items) data.push_back(item_json(k, item));

@@ -6,7 +6,7 @@ boost::asio::awaitable<Result<WorkspaceAccess>> workspace_access(Call& call) {
   const std::int64_t workspace_id = call.params.get("workspace_id");
   const std::int64_t organization_id = call.params.get("organization_id");
   const std::int64_t user_id = call.user->id;
-  co_return co_await in_store(call, [=](Store& store) {
+  co_return co_await in_store(call, [&](Store& store) {
     return store.workspace_access(user_id, workspace_id,
                                   organization_id ? std::optional<std::int64_t>(organization_id) : std::nullopt);
   });

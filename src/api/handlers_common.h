@@ -20,10 +20,10 @@ boost::asio::awaitable<Result<WorkspaceAccess>> workspace_access(Call& call);
 // The request's query string, parsed.
 Result<Query> query_of(const Call& call);
 
-// Runs `fn(store)` on the blocking pool.
+// Runs `fn(store)` on the blocking pool; await it at once.
 template <class F>
-auto in_store(Call& call, F fn) {
-  return offload(call.services.blocking, [&call, fn = std::move(fn)]() mutable { return fn(call.services.store); });
+auto in_store(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&, Store&>> {
+  co_return co_await offload(call.services.blocking, [&]() { return fn(call.services.store); });
 }
 
 Response no_content();

@@ -10,9 +10,13 @@
 
 namespace focusd::api {
 
+//
+// `fn` is taken by reference: the caller awaits at once, so it outlives the
+// call. Pass lambdas that capture by reference only: g++ 12 destroys a
+// temporary with a non-trivial destructor inside a co_await expression twice.
 template <class F>
-auto offload(boost::asio::thread_pool& pool, F fn) -> boost::asio::awaitable<std::invoke_result_t<F>> {
-  using R = std::invoke_result_t<F>;
+auto offload(boost::asio::thread_pool& pool, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
+  using R = std::invoke_result_t<F&>;
   // co_spawn needs a default-constructible result; optional<R> is one.
   std::optional<R> result = co_await boost::asio::co_spawn(
       pool, [&fn]() -> boost::asio::awaitable<std::optional<R>> { co_return std::optional<R>(fn()); },

@@ -35,7 +35,14 @@ Result<Query> Query::parse(std::string_view target) {
   Query query;
   const auto question = target.find('?');
   if (question == std::string_view::npos) return query;
-  auto url = boost::urls::parse_origin_form(target);
+  // Clients send array brackets unencoded (x[]=1), which RFC 3986 does not
+  // allow in a query; encode them so that the strict parser accepts them.
+  std::string normalized(target);
+  for (std::size_t at = normalized.find_first_of("[]", question); at != std::string::npos;
+       at = normalized.find_first_of("[]", at)) {
+    normalized.replace(at, 1, normalized[at] == '[' ? "%5B" : "%5D");
+  }
+  auto url = boost::urls::parse_origin_form(normalized);
   if (!url) return invalid("query", "malformed query string");
   for (auto param : url->params()) {
     if (param.key.empty() && !param.has_value) continue;
