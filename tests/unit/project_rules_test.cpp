@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "domain/project_access.h"
+#include "domain/project_input.h"
+
+namespace focusd::domain {
+namespace {
+
+boost::json::object obj(const char* text) { return boost::json::parse(text).as_object(); }
+
+TEST(ProjectInput, CreateNeedsANameAndTakesDefaults) {
+  auto in = read_project_input(obj(R"({"name":" Site "})"), WriteMode::Create);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->fields.name, "Site");
+  EXPECT_FALSE(in->fields.client_id);
+  EXPECT_FALSE(in->pinned);
+  EXPECT_FALSE(read_project_input(obj("{}"), WriteMode::Create));
+  EXPECT_FALSE(read_project_input(obj("{}"), WriteMode::Replace));
+  EXPECT_TRUE(read_project_input(obj("{}"), WriteMode::Patch));
+}
+
+TEST(ProjectInput, PatchKeepsWhatIsAbsentAndNullClears) {
+  ProjectFields current;
+  current.name = "Site";
+  current.color = "#000000";
+  current.description = "d";
+  current.tag_ids = {1, 2};
+  current.billable = true;
+  auto in = read_project_input(obj(R"({"color":null,"tag_ids":null,"private":true})"), WriteMode::Patch, current);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->fields.name, "Site");
+  EXPECT_FALSE(in->fields.color);
+  EXPECT_EQ(in->fields.description, "d");
+  EXPECT_TRUE(in->fields.tag_ids.empty());
+  EXPECT_TRUE(in->fields.billable);
+  EXPECT_TRUE(in->fields.is_private);
+}
+
+TEST(ProjectInput, DatesMustBeOrdered) {
+  ProjectFields current;
+  current.name = "x";
+  current.start_date = "2026-05-01";
+  auto in = read_project_input(obj(R"({"end_date":"2026-04-01"})"), WriteMode::Patch, current);
+  ASSERT_FALSE(in);
+  EXPECT_EQ(in.error().values.count("end_date"), 1u);
+  EXPECT_TRUE(read_project_input(obj(R"({"end_date":"2026-05-01"})"), WriteMode::Patch, current));
+}
+
+TEST(ProjectInput, TagIdsAreDeduplicated) {
+  auto in = read_project_input(obj(R"({"name":"x","tag_ids":[3,1,3]})"), WriteMode::Create);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->fields.tag_ids, (std::vector<std::int64_t>{3, 1}));
+}
+
+TEST(ProjectInput, CurrenciesAndColors) {
+  for (const char* code : {"EUR", "USD", "JPY", "AED", "ZWL"}) EXPECT_TRUE(is_currency_code(code)) << code;
+  for (const char* code : {"eur", "EU", "EURO", "XXX", "UR ", "D A", ""}) EXPECT_FALSE(is_currency_code(code)) << code;
+  EXPECT_TRUE(is_hex_color("#a1B2c3"));
+  for (const char* color : {"a1b2c3", "#a1b2c", "#a1b2c3d", "#g1b2c3", "red"}) EXPECT_FALSE(is_hex_color(color));
+}
+
+TEST(ProjectAccess, TheRoleMatrix) {
+  const WorkspaceAccess owner{1, 1, 1, OrgRole::Owner};
+  const WorkspaceAccess admin{1, 1, 2, OrgRole::Admin};
+  const WorkspaceAccess member{1, 1, 3, OrgRole::Member};
+  EXPECT_EQ(permissions(owner, ProjectRole::None, true).size(), 8u);
+  EXPECT_EQ(permissions(admin, ProjectRole::None, true).size(), 8u);
+  EXPECT_EQ(permissions(member, ProjectRole::Manager, true).size(), 8u);
+  EXPECT_EQ(permissions(member, ProjectRole::Member, true),
+            (std::vector<std::string>{"view", "pin", "manage_attachments"}));
+  EXPECT_EQ(permissions(member, ProjectRole::None, false), (std::vector<std::string>{"view", "pin"}));
+  EXPECT_TRUE(permissions(member, ProjectRole::None, true).empty());
+  EXPECT_FALSE(can_see(member, ProjectRole::None, true));
+  EXPECT_FALSE(allowed(member, ProjectRole::Member, false, ProjectAction::Update));
+  EXPECT_TRUE(allowed(member, ProjectRole::Manager, true, ProjectAction::ManageMembers));
+}
+
+}  // namespace
+}  // namespace focusd::domain

@@ -1,0 +1,87 @@
+#include "api/query.h"
+
+#include <gtest/gtest.h>
+
+#include "common/time.h"
+
+namespace focusd::api {
+namespace {
+
+Query parse(const std::string& target) {
+  auto q = Query::parse(target);
+  EXPECT_TRUE(q) << target;
+  return q ? *q : Query{};
+}
+
+TEST(Query, ArraysAcceptEverySpelling) {
+  const std::vector<std::string> expected = {"1", "2", "3"};
+  EXPECT_EQ(parse("/x?id=1,2,3").list("id"), expected);
+  EXPECT_EQ(parse("/x?id[]=1&id[]=2&id[]=3").list("id"), expected);
+  EXPECT_EQ(parse("/x?id=1&id=2&id=3").list("id"), expected);
+  EXPECT_EQ(parse("/x?id%5B%5D=1&id%5B%5D=2,3").list("id"), expected);
+  EXPECT_EQ(parse("/x?id[0]=1&id[1]=2&id[2]=3").list("id"), expected);
+  EXPECT_EQ(parse("/x?id=,1,,2,3,").list("id"), expected);
+  EXPECT_TRUE(parse("/x").list("id").empty());
+}
+
+TEST(Query, ScalarsMustBeGivenOnce) {
+  auto q = parse("/x?name=a+b%21&name2=z");
+  EXPECT_EQ(q.text("name")->value(), "a b!");
+  EXPECT_FALSE(q.text("missing")->has_value());
+  auto twice = parse("/x?name=a&name=b").text("name");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().values.count("name"), 1u);
+}
+
+TEST(Query, Booleans) {
+  EXPECT_EQ(parse("/x?b=true").boolean("b")->value(), true);
+  EXPECT_EQ(parse("/x?b=0").boolean("b")->value(), false);
+  EXPECT_FALSE(parse("/x").boolean("b")->has_value());
+  EXPECT_FALSE(parse("/x?b=yes").boolean("b"));
+  EXPECT_FALSE(parse("/x?b=").boolean("b"));
+}
+
+TEST(Query, PagesAndTheirBounds) {
+  auto page = parse("/x").page();
+  EXPECT_EQ(page->page, 1);
+  EXPECT_EQ(page->per_page, 50);
+  page = parse("/x?page=3&per_page=200").page();
+  EXPECT_EQ(page->offset(), 400);
+  for (const char* bad : {"/x?page=0", "/x?page=-2", "/x?per_page=0", "/x?per_page=201", "/x?per_page=1.5",
+                          "/x?page=99999999999999999999"}) {
+    EXPECT_FALSE(parse(bad).page()) << bad;
+  }
+}
+
+TEST(Query, OrderByChecksFields) {
+  auto keys = parse("/x?order_by=-name,created_at").order_by({"name", "created_at"});
+  ASSERT_TRUE(keys);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_TRUE((*keys)[0].descending);
+  EXPECT_EQ((*keys)[1].field, "created_at");
+  EXPECT_FALSE(parse("/x?order_by=color").order_by({"name"}));
+  EXPECT_FALSE(parse("/x?order_by=--name").order_by({"name"}));
+}
+
+TEST(Query, IdsAndDates) {
+  EXPECT_EQ(*parse("/x?ids=4,5").ids("ids"), (std::vector<std::int64_t>{4, 5}));
+  EXPECT_FALSE(parse("/x?ids=4,-5").ids("ids"));
+  EXPECT_FALSE(parse("/x?ids=9223372036854775808").ids("ids"));
+  EXPECT_EQ(parse("/x?d=2024-02-29").date("d")->value(), "2024-02-29");
+  EXPECT_FALSE(parse("/x?d=2023-02-29").date("d"));
+}
+
+TEST(Query, MalformedEncodingIsAnError) { EXPECT_FALSE(Query::parse("/x?a=%zz")); }
+
+TEST(CalendarDate, KnowsTheCalendar) {
+  for (const char* good : {"2026-01-01", "2024-02-29", "2000-02-29", "2026-12-31", "0001-01-01"}) {
+    EXPECT_TRUE(is_calendar_date(good)) << good;
+  }
+  for (const char* bad : {"2026-1-01", "2026-13-01", "2026-00-10", "2026-04-31", "1900-02-29", "2026-02-29",
+                          "26-01-01", "2026/01/01", "2026-01-01T00:00", "+026-01-01", "2026-01-0a", ""}) {
+    EXPECT_FALSE(is_calendar_date(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace focusd::api
