@@ -68,4 +68,9 @@ Result<boost::json::object> create_api_key(Store& store, const std::string& emai
   return out;
 }
 
+Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_id, const std::string& email) {
+  if (auto status = store.add_user_to_group(group_id, email); !status) return status.error();
+  return boost::json::object{{"group_id", group_id}, {"email", email}};
+}
+
 }  // namespace focusd::admin

@@ -28,4 +28,7 @@ Result<boost::json::object> create_workspace(Store& store, std::int64_t organiza
 // {"api_key"}; the key is shown here once and stored only as its SHA-256.
 Result<boost::json::object> create_api_key(Store& store, const std::string& email, std::optional<int> expires_in_days);
 
+// {"group_id", "email"}: adds the user to a group of their organization.
+Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_id, const std::string& email);
+
 }  // namespace focusd::admin

@@ -142,6 +142,14 @@ int main(int argc, char** argv) {
   create_key->add_option("--email", key_email, "The user's email")->required();
   create_key->add_option("--expires-in-days", expires_in_days, "Days until the key expires (default: never)");
 
+  std::int64_t group_id = 0;
+  std::string group_email;
+  auto* add_to_group =
+      admin_cmd->add_subcommand("add-user-to-group", "Add a user to a group of an organization they belong to");
+  add_data_option(*add_to_group, config);
+  add_to_group->add_option("--group", group_id, "Group id")->required();
+  add_to_group->add_option("--email", group_email, "The user's email")->required();
+
   app.footer("Settings of 'focusd serve' (flag, environment variable, default):\n" +
              serve->help("focusd serve", CLI::AppFormatMode::Sub));
 
@@ -162,6 +170,9 @@ int main(int argc, char** argv) {
   }
   if (*create_key) {
     return focusd::run_admin(config, [&](Store& s) { return admin::create_api_key(s, key_email, expires_in_days); });
+  }
+  if (*add_to_group) {
+    return focusd::run_admin(config, [&](Store& s) { return admin::add_user_to_group(s, group_id, group_email); });
   }
   return 1;
 }

@@ -49,4 +49,15 @@ awaitable<Result<Response>> unpin_project(Call& call);
 awaitable<Result<Response>> project_children(Call& call);
 awaitable<Result<Response>> project_parents(Call& call);
 
+// handlers_members.cpp: project members, organization groups and roles
+awaitable<Result<Response>> list_project_members(Call& call);
+awaitable<Result<Response>> add_project_members(Call& call);
+awaitable<Result<Response>> update_project_member(Call& call);
+awaitable<Result<Response>> remove_project_member(Call& call);
+awaitable<Result<Response>> list_roles(Call& call);
+awaitable<Result<Response>> create_group(Call& call);
+awaitable<Result<Response>> update_group(Call& call);
+awaitable<Result<Response>> delete_group(Call& call);
+awaitable<Result<Response>> my_groups(Call& call);
+
 }  // namespace focusd::api::handlers

@@ -16,6 +16,24 @@ Result<Query> query_of(const Call& call) {
   return Query::parse(call.request.target());
 }
 
+boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  const std::int64_t project_id = call.params.get("project_id");
+  const Viewer viewer = domain::viewer_of(*access);
+  auto project = co_await in_store(
+      call, [&](Store& s) { return s.find_project(access->workspace_id, project_id, viewer, include_deleted); });
+  if (!project) co_return project.error();
+  co_return LoadedProject{*access, std::move(project.value())};
+}
+
+Status require_project(const LoadedProject& loaded, domain::ProjectAction action) {
+  if (domain::allowed(loaded.access, loaded.project.viewer_role, loaded.project.fields.is_private, action)) {
+    return Ok{};
+  }
+  return make_error(ErrorCode::Forbidden, "you may not do this to this project");
+}
+
 Response no_content() {
   Response res{http::status::no_content, 11};
   return res;

@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/offload.h"
 #include "api/query.h"
+#include "domain/project_access.h"
 
 namespace focusd::api {
 
@@ -27,6 +28,17 @@ auto in_store(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t
 }
 
 Response no_content();
+
+// The path's project as the caller sees it, with the caller's access.
+struct LoadedProject {
+  WorkspaceAccess access;
+  ProjectRecord project;
+};
+// NotFound when the project does not exist, is deleted (unless
+// include_deleted) or may not be seen by the caller.
+boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted = false);
+// Forbidden unless the caller may do `action` to the loaded project.
+Status require_project(const LoadedProject& loaded, domain::ProjectAction action);
 
 inline boost::json::value json_or_null(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);

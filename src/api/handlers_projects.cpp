@@ -75,30 +75,6 @@ boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& 
   return o;
 }
 
-struct Loaded {
-  WorkspaceAccess access;
-  ProjectRecord project;
-};
-
-// The path's project as the caller sees it; NotFound when it cannot be seen.
-awaitable<Result<Loaded>> load(Call& call, bool include_deleted = false) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  const std::int64_t project_id = call.params.get("project_id");
-  const Viewer viewer = domain::viewer_of(*access);
-  auto project = co_await in_store(
-      call, [&](Store& s) { return s.find_project(access->workspace_id, project_id, viewer, include_deleted); });
-  if (!project) co_return project.error();
-  co_return Loaded{*access, std::move(project.value())};
-}
-
-Status require(const Loaded& loaded, ProjectAction action) {
-  if (domain::allowed(loaded.access, loaded.project.viewer_role, loaded.project.fields.is_private, action)) {
-    return Ok{};
-  }
-  return make_error(ErrorCode::Forbidden, "you may not do this to this project");
-}
-
 Result<bool> include_rates(const Query& query) {
   auto flag = query.boolean("include_rates");
   if (!flag) return flag.error();
@@ -165,9 +141,9 @@ Response project_response(http::status status, const ProjectRecord& p, const Wor
 }
 
 awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
-  auto loaded = co_await load(call);
+  auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
-  if (auto allowed = require(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
+  if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
   auto body = parse_json_object(call.request.body());
   if (!body) co_return body.error();
   auto in = domain::read_project_input(*body, mode, loaded->project.fields);
@@ -181,7 +157,7 @@ awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
 }
 
 awaitable<Result<Response>> related(Call& call, Relation relation) {
-  auto loaded = co_await load(call);
+  auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
   auto query = query_of(call);
   if (!query) co_return query.error();
@@ -204,9 +180,9 @@ awaitable<Result<Response>> related(Call& call, Relation relation) {
 // Archive, unarchive, delete, restore and pin share one shape: check, act, 204.
 template <class Act>
 awaitable<Result<Response>> act(Call& call, ProjectAction action, bool include_deleted, Act act_on) {
-  auto loaded = co_await load(call, include_deleted);
+  auto loaded = co_await load_project(call, include_deleted);
   if (!loaded) co_return loaded.error();
-  if (auto allowed = require(*loaded, action); !allowed) co_return allowed.error();
+  if (auto allowed = require_project(*loaded, action); !allowed) co_return allowed.error();
   auto status = co_await in_store(call, [&](Store& s) { return act_on(s, *loaded); });
   if (!status) co_return status.error();
   co_return no_content();
@@ -249,7 +225,7 @@ awaitable<Result<Response>> create_project(Call& call) {
 }
 
 awaitable<Result<Response>> get_project(Call& call) {
-  auto loaded = co_await load(call);
+  auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
   auto query = query_of(call);
   if (!query) co_return query.error();
@@ -266,37 +242,39 @@ awaitable<Result<Response>> patch_project(Call& call) {
 }
 
 awaitable<Result<Response>> delete_project(Call& call) {
-  return act(call, ProjectAction::Delete, false, [](Store& s, const Loaded& l) {
+  return act(call, ProjectAction::Delete, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_deleted(l.access.workspace_id, l.project.id, true);
   });
 }
 
 awaitable<Result<Response>> restore_project(Call& call) {
-  return act(call, ProjectAction::Restore, true, [](Store& s, const Loaded& l) {
+  return act(call, ProjectAction::Restore, true, [](Store& s, const LoadedProject& l) {
     return s.set_project_deleted(l.access.workspace_id, l.project.id, false);
   });
 }
 
 awaitable<Result<Response>> archive_project(Call& call) {
-  return act(call, ProjectAction::Archive, false, [](Store& s, const Loaded& l) {
+  return act(call, ProjectAction::Archive, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_archived(l.access.workspace_id, l.project.id, true);
   });
 }
 
 awaitable<Result<Response>> unarchive_project(Call& call) {
-  return act(call, ProjectAction::Archive, false, [](Store& s, const Loaded& l) {
+  return act(call, ProjectAction::Archive, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_archived(l.access.workspace_id, l.project.id, false);
   });
 }
 
 awaitable<Result<Response>> pin_project(Call& call) {
-  return act(call, ProjectAction::Pin, false,
-             [](Store& s, const Loaded& l) { return s.set_project_pinned(l.project.id, l.access.user_id, true); });
+  return act(call, ProjectAction::Pin, false, [](Store& s, const LoadedProject& l) {
+    return s.set_project_pinned(l.project.id, l.access.user_id, true);
+  });
 }
 
 awaitable<Result<Response>> unpin_project(Call& call) {
-  return act(call, ProjectAction::Pin, false,
-             [](Store& s, const Loaded& l) { return s.set_project_pinned(l.project.id, l.access.user_id, false); });
+  return act(call, ProjectAction::Pin, false, [](Store& s, const LoadedProject& l) {
+    return s.set_project_pinned(l.project.id, l.access.user_id, false);
+  });
 }
 
 awaitable<Result<Response>> project_children(Call& call) {

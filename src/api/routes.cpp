@@ -14,6 +14,7 @@ constexpr const char* kProjectRestore = FOCUSD_PROJECTS "/{project_id}/restore";
 constexpr const char* kProjectChildren = FOCUSD_PROJECTS "/{project_id}/children";
 constexpr const char* kProjectParents = FOCUSD_PROJECTS "/{project_id}/parents";
 constexpr const char* kProjectPinned = FOCUSD_PROJECTS "/{project_id}/pinned";
+constexpr const char* kProjectMembers = FOCUSD_PROJECTS "/{project_id}/members";
 #undef FOCUSD_PROJECTS
 }  // namespace
 
@@ -57,6 +58,16 @@ std::vector<Route> route_table() {
       {verb::get, kProjectParents, h::project_parents, None, Authenticated},
       {verb::post, kProjectPinned, h::pin_project, None, Authenticated},
       {verb::delete_, kProjectPinned, h::unpin_project, None, Authenticated},
+      {verb::get, kProjectMembers, h::list_project_members, None, Authenticated},
+      {verb::post, kProjectMembers, h::add_project_members, Json, Authenticated},
+      {verb::put, kProjectMembers, h::update_project_member, Json, Authenticated},
+      {verb::delete_, kProjectMembers, h::remove_project_member, Json, Authenticated},
+
+      {verb::get, "/api/organizations/{organization_id}/roles", h::list_roles, None, Authenticated},
+      {verb::post, "/api/organizations/{organization_id}/groups", h::create_group, Json, Authenticated},
+      {verb::get, "/api/organizations/{organization_id}/groups/me", h::my_groups, None, Authenticated},
+      {verb::put, "/api/organizations/{organization_id}/groups/{group_id}", h::update_group, Json, Authenticated},
+      {verb::delete_, "/api/organizations/{organization_id}/groups/{group_id}", h::delete_group, None, Authenticated},
   };
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/json_read.h"
 #include "common/time.h"
 
 namespace focusd::domain {
@@ -38,33 +39,13 @@ constexpr std::string_view kFields[] = {"auto_compute_estimates",
                                         "start_date",
                                         "tag_ids"};
 
-Result<bool> read_bool(const boost::json::value& v, const char* field) {
-  if (!v.is_bool()) return invalid(field, "must be true or false");
-  return v.as_bool();
-}
-
-// A JSON integer (not a float, not a string) within [min, max].
-Result<std::int64_t> read_int(const boost::json::value& v, const char* field, std::int64_t min, std::int64_t max) {
-  if (!v.is_int64() && !v.is_uint64()) return invalid(field, "must be an integer");
-  if (v.is_uint64() && v.as_uint64() > static_cast<std::uint64_t>(max)) return invalid(field, "is out of range");
-  const std::int64_t n = v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
-  if (n < min || n > max) {
-    return invalid(field, min == 1 ? "must be a positive id"
-                                   : "must be from " + std::to_string(min) + " to " + std::to_string(max));
-  }
-  return n;
-}
-
-Result<std::string> read_string(const boost::json::value& v, const char* field, std::size_t max) {
-  if (!v.is_string()) return invalid(field, "must be a string");
-  if (v.as_string().size() > max) return invalid(field, "must be at most " + std::to_string(max) + " bytes");
-  return std::string(v.as_string());
-}
+using json_read::integer;
+using json_read::text;
 
 Result<std::string> read_date(const boost::json::value& v, const char* field) {
-  auto text = read_string(v, field, 10);
-  if (!text || !is_calendar_date(*text)) return invalid(field, "must be a date YYYY-MM-DD");
-  return text;
+  auto date = text(v, field, 10);
+  if (!date || !is_calendar_date(*date)) return invalid(field, "must be a date YYYY-MM-DD");
+  return date;
 }
 
 Result<FixedFee> read_fixed_fee(const boost::json::value& v) {
@@ -86,18 +67,6 @@ Result<FixedFee> read_fixed_fee(const boost::json::value& v) {
   return FixedFee{value, std::string(currency->as_string())};
 }
 
-Result<std::vector<std::int64_t>> read_ids(const boost::json::value& v, const char* field) {
-  if (!v.is_array()) return invalid(field, "must be an array of ids");
-  std::vector<std::int64_t> ids;
-  for (const auto& item : v.as_array()) {
-    auto id = read_int(item, field, 1, INT64_MAX);
-    if (!id) return id.error();
-    if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
-  }
-  if (ids.size() > 100) return invalid(field, "must have at most 100 ids");
-  return ids;
-}
-
 // Null clears a nullable field; anything else goes through `read`.
 template <class T, class Reader>
 Status nullable(const boost::json::value& v, std::optional<T>& target, Reader read) {
@@ -113,7 +82,7 @@ Status nullable(const boost::json::value& v, std::optional<T>& target, Reader re
 
 Result<std::string> read_name(const boost::json::value& v) {
   if (v.is_null()) return invalid("name", "must not be null");
-  auto name = read_string(v, "name", kMaxName);
+  auto name = text(v, "name", kMaxName);
   if (!name) return name.error();
   const auto first = name->find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return invalid("name", "must not be empty");
@@ -121,7 +90,7 @@ Result<std::string> read_name(const boost::json::value& v) {
 }
 
 Result<std::string> read_color(const boost::json::value& v) {
-  auto color = read_string(v, "color", 7);
+  auto color = text(v, "color", 7);
   if (!color || !is_hex_color(*color)) return invalid("color", "must be a color #rrggbb");
   return color;
 }
@@ -135,29 +104,28 @@ Status apply(std::string_view key, const boost::json::value& v, ProjectInput& in
     f.name = std::move(*name);
     return Ok{};
   }
-  if (key == "client_id")
-    return nullable(v, f.client_id, [](auto& x) { return read_int(x, "client_id", 1, INT64_MAX); });
+  if (key == "client_id") return nullable(v, f.client_id, [](auto& x) { return json_read::id(x, "client_id"); });
   if (key == "parent_project_id") {
-    return nullable(v, f.parent_project_id, [](auto& x) { return read_int(x, "parent_project_id", 1, INT64_MAX); });
+    return nullable(v, f.parent_project_id, [](auto& x) { return json_read::id(x, "parent_project_id"); });
   }
   if (key == "color") return nullable(v, f.color, read_color);
   if (key == "description") {
-    return nullable(v, f.description, [](auto& x) { return read_string(x, "description", kMaxDescription); });
+    return nullable(v, f.description, [](auto& x) { return text(x, "description", kMaxDescription); });
   }
   if (key == "start_date") return nullable(v, f.start_date, [](auto& x) { return read_date(x, "start_date"); });
   if (key == "end_date") return nullable(v, f.end_date, [](auto& x) { return read_date(x, "end_date"); });
   if (key == "estimated_mins") {
-    return nullable(v, f.estimated_mins, [](auto& x) { return read_int(x, "estimated_mins", 0, kMaxMinutes); });
+    return nullable(v, f.estimated_mins, [](auto& x) { return integer(x, "estimated_mins", 0, kMaxMinutes); });
   }
   if (key == "fixed_fee") return nullable(v, f.fixed_fee, read_fixed_fee);
   if (key == "tag_ids") {
     std::optional<std::vector<std::int64_t>> ids;
-    if (auto status = nullable(v, ids, [](auto& x) { return read_ids(x, "tag_ids"); }); !status) return status;
+    if (auto status = nullable(v, ids, [](auto& x) { return json_read::ids(x, "tag_ids"); }); !status) return status;
     f.tag_ids = ids.value_or(std::vector<std::int64_t>{});
     return Ok{};
   }
   // The flags: private, billable, auto_compute_estimates, pinned.
-  auto flag = read_bool(v, std::string(key).c_str());
+  auto flag = json_read::boolean(v, key);
   if (!flag) return flag.error();
   if (key == "private") f.is_private = *flag;
   if (key == "billable") f.billable = *flag;

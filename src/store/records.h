@@ -125,4 +125,51 @@ struct ProjectList {
 
 enum class Relation { Children, Parents };
 
+// A group of an organization's users; it can be given a role on projects.
+struct GroupUser {
+  std::int64_t user_id = 0;
+  std::int64_t organization_user_id = 0;
+  std::string display_name;  // fullname, or the email when there is none
+};
+
+struct GroupWorkspace {
+  std::int64_t workspace_id = 0;
+  std::string name;
+};
+
+struct GroupRecord {
+  std::int64_t id = 0;
+  std::int64_t organization_id = 0;
+  std::string name;
+  std::string emoji;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<GroupUser> users;
+  std::vector<GroupWorkspace> workspaces;
+};
+
+struct GroupInput {
+  std::string name;
+  std::string emoji;
+  std::vector<std::int64_t> user_ids;
+  std::vector<std::int64_t> workspace_ids;
+};
+
+// One member of a project: a user or a group, manager or not.
+struct ProjectMember {
+  std::int64_t id = 0;  // user id or group id
+  bool manager = false;
+};
+
+struct ProjectMembers {
+  std::vector<ProjectMember> users;
+  std::vector<ProjectMember> groups;
+};
+
+// Whom a membership change is about: exactly one of the two is set.
+struct MemberRef {
+  std::optional<std::int64_t> user_id;
+  std::optional<std::int64_t> group_id;
+};
+
 }  // namespace focusd

@@ -137,6 +137,31 @@ class Store {
   virtual Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) = 0;
   virtual Status set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) = 0;
   // Descendants (Children) or ancestors (Parents) the viewer may see, live only.
+  // Groups. Users must be members of the organization and workspaces must be
+  // its own (InvalidArgument naming organization_users / workspaces otherwise).
+  // NotFound for a group of another organization.
+  virtual Result<OrgRole> organization_role(std::int64_t user_id, std::int64_t organization_id) = 0;
+  virtual Result<GroupRecord> create_group(std::int64_t organization_id, const GroupInput& input) = 0;
+  virtual Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id,
+                                           const GroupInput& input) = 0;
+  // Deletes the group and every project role it held.
+  virtual Status delete_group(std::int64_t organization_id, std::int64_t group_id) = 0;
+  virtual Result<std::vector<GroupRecord>> groups_of_user(std::int64_t organization_id, std::int64_t user_id) = 0;
+  // Adds a user (found by email) to a group of an organization they belong to.
+  virtual Status add_user_to_group(std::int64_t group_id, std::string_view email) = 0;
+
+  // Project members. Users and groups must belong to the workspace's
+  // organization (InvalidArgument naming user_ids / group_ids). Changes that
+  // would leave the project without any manager are a Conflict.
+  virtual Result<ProjectMembers> project_members(std::int64_t project_id) = 0;
+  // Adds (or re-roles) the users and groups.
+  virtual Status add_project_members(std::int64_t workspace_id, std::int64_t project_id,
+                                     const std::vector<std::int64_t>& user_ids,
+                                     const std::vector<std::int64_t>& group_ids, bool manager) = 0;
+  // InvalidArgument when the user or group is not a member of the project.
+  virtual Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager) = 0;
+  virtual Status remove_project_member(std::int64_t project_id, const MemberRef& member) = 0;
+
   virtual Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                               const Viewer& viewer, Relation relation,
                                                               const Ordering& order, const Page& page) = 0;

@@ -8,7 +8,9 @@
 namespace focusd::domain {
 namespace {
 
-boost::json::object obj(const char* text) { return boost::json::parse(text).as_object(); }
+boost::json::object obj(const char* text) {
+  return boost::json::parse(text).as_object();
+}
 
 TEST(ProjectInput, CreateNeedsANameAndTakesDefaults) {
   auto in = read_project_input(obj(R"({"name":" Site "})"), WriteMode::Create);

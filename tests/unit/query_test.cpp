@@ -71,14 +71,16 @@ TEST(Query, IdsAndDates) {
   EXPECT_FALSE(parse("/x?d=2023-02-29").date("d"));
 }
 
-TEST(Query, MalformedEncodingIsAnError) { EXPECT_FALSE(Query::parse("/x?a=%zz")); }
+TEST(Query, MalformedEncodingIsAnError) {
+  EXPECT_FALSE(Query::parse("/x?a=%zz"));
+}
 
 TEST(CalendarDate, KnowsTheCalendar) {
   for (const char* good : {"2026-01-01", "2024-02-29", "2000-02-29", "2026-12-31", "0001-01-01"}) {
     EXPECT_TRUE(is_calendar_date(good)) << good;
   }
-  for (const char* bad : {"2026-1-01", "2026-13-01", "2026-00-10", "2026-04-31", "1900-02-29", "2026-02-29",
-                          "26-01-01", "2026/01/01", "2026-01-01T00:00", "+026-01-01", "2026-01-0a", ""}) {
+  for (const char* bad : {"2026-1-01", "2026-13-01", "2026-00-10", "2026-04-31", "1900-02-29", "2026-02-29", "26-01-01",
+                          "2026/01/01", "2026-01-01T00:00", "+026-01-01", "2026-01-0a", ""}) {
     EXPECT_FALSE(is_calendar_date(bad)) << bad;
   }
 }

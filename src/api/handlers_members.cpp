@@ -1,0 +1,268 @@
+// Project members, organization groups and roles.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/handlers.h"
+#include "api/handlers_common.h"
+#include "api/json_util.h"
+#include "common/json_read.h"
+#include "domain/roles.h"
+
+namespace focusd::api::handlers {
+
+namespace {
+
+using domain::ProjectAction;
+
+Result<bool> read_role(const boost::json::object& body) {
+  const auto* role = body.if_contains("role_id");
+  if (!role) return invalid("role_id", "is required");
+  auto id = json_read::id(*role, "role_id");
+  if (!id) return id.error();
+  auto manager = domain::project_role_is_manager(*id);
+  if (!manager) return invalid("role_id", "is not a project role (see GET /api/organizations/{id}/roles)");
+  return *manager;
+}
+
+// {user_id} or {group_id}: exactly one.
+Result<MemberRef> read_member_ref(const boost::json::object& body) {
+  MemberRef ref;
+  if (const auto* user = body.if_contains("user_id"); user && !user->is_null()) {
+    auto id = json_read::id(*user, "user_id");
+    if (!id) return id.error();
+    ref.user_id = *id;
+  }
+  if (const auto* group = body.if_contains("group_id"); group && !group->is_null()) {
+    auto id = json_read::id(*group, "group_id");
+    if (!id) return id.error();
+    ref.group_id = *id;
+  }
+  if (ref.user_id.has_value() == ref.group_id.has_value()) {
+    return invalid("user_id", "give exactly one of user_id and group_id");
+  }
+  return ref;
+}
+
+boost::json::array members_json(const std::vector<ProjectMember>& members, const char* id_name) {
+  boost::json::array out;
+  for (const auto& m : members) out.push_back(boost::json::object{{id_name, m.id}, {"manager", m.manager}});
+  return out;
+}
+
+struct MemberChange {
+  LoadedProject loaded;
+  boost::json::object body;
+};
+
+// Loads the project, checks ManageMembers and parses the body.
+awaitable<Result<MemberChange>> prepare_change(Call& call) {
+  auto loaded = co_await load_project(call);
+  if (!loaded) co_return loaded.error();
+  if (auto allowed = require_project(*loaded, ProjectAction::ManageMembers); !allowed) co_return allowed.error();
+  auto body = parse_json_object(call.request.body());
+  if (!body) co_return body.error();
+  co_return MemberChange{std::move(loaded.value()), std::move(body.value())};
+}
+
+boost::json::object group_json(const GroupRecord& g) {
+  boost::json::array users;
+  for (const auto& u : g.users) {
+    users.push_back(boost::json::object{{"user_account_id", u.user_id},
+                                        {"organization_user_id", u.organization_user_id},
+                                        {"display_name", u.display_name}});
+  }
+  boost::json::array workspaces;
+  for (const auto& w : g.workspaces) {
+    workspaces.push_back(boost::json::object{{"workspace_id", w.workspace_id}, {"name", w.name}});
+  }
+  return boost::json::object{{"id", g.id},
+                             {"organization_id", g.organization_id},
+                             {"name", g.name},
+                             {"emoji", g.emoji},
+                             {"created_at", g.created_at},
+                             {"updated_at", g.updated_at},
+                             {"deleted_at", nullptr},
+                             {"users", std::move(users)},
+                             {"workspaces", std::move(workspaces)}};
+}
+
+Result<GroupInput> read_group(std::string_view body_text) {
+  auto body = parse_json_object(body_text);
+  if (!body) return body.error();
+  if (auto known = json_read::only(*body, {"name", "emoji", "organization_users", "workspaces"}); !known) {
+    return known.error();
+  }
+  GroupInput in;
+  const auto* name = body->if_contains("name");
+  if (!name) return invalid("name", "is required");
+  auto text = json_read::text(*name, "name", 255);
+  if (!text) return text.error();
+  if (text->find_first_not_of(" \t\r\n") == std::string::npos) return invalid("name", "must not be empty");
+  in.name = *text;
+  if (const auto* emoji = body->if_contains("emoji"); emoji && !emoji->is_null()) {
+    auto value = json_read::text(*emoji, "emoji", 32);
+    if (!value) return value.error();
+    in.emoji = *value;
+  }
+  for (auto [field, target] :
+       {std::pair{"organization_users", &in.user_ids}, std::pair{"workspaces", &in.workspace_ids}}) {
+    if (const auto* list = body->if_contains(field); list && !list->is_null()) {
+      auto ids = json_read::ids(*list, field, 1000);
+      if (!ids) return ids.error();
+      *target = *ids;
+    }
+  }
+  return in;
+}
+
+// The caller's role in the path's organization; NotFound for outsiders.
+awaitable<Result<OrgRole>> organization_role(Call& call) {
+  const std::int64_t organization_id = call.params.get("organization_id");
+  co_return co_await in_store(call, [&](Store& s) { return s.organization_role(call.user->id, organization_id); });
+}
+
+Status require_admin(OrgRole role) {
+  if (role != OrgRole::Member) return Ok{};
+  return make_error(ErrorCode::Forbidden, "only organization owners and admins may manage groups");
+}
+
+}  // namespace
+
+awaitable<Result<Response>> list_project_members(Call& call) {
+  auto loaded = co_await load_project(call);
+  if (!loaded) co_return loaded.error();
+  auto members = co_await in_store(call, [&](Store& s) { return s.project_members(loaded->project.id); });
+  if (!members) co_return members.error();
+  co_return json_response(http::status::ok,
+                          boost::json::object{{"project_id", loaded->project.id},
+                                              {"user_ids", members_json(members->users, "user_id")},
+                                              {"group_ids", members_json(members->groups, "group_id")}});
+}
+
+awaitable<Result<Response>> add_project_members(Call& call) {
+  auto prepared = co_await prepare_change(call);
+  if (!prepared) co_return prepared.error();
+  const LoadedProject& loaded = prepared->loaded;
+  const boost::json::object& body = prepared->body;
+  if (auto known = json_read::only(body, {"user_ids", "group_ids", "role_id"}); !known) co_return known.error();
+  auto manager = read_role(body);
+  if (!manager) co_return manager.error();
+  std::vector<std::int64_t> user_ids, group_ids;
+  for (auto [field, target] : {std::pair{"user_ids", &user_ids}, std::pair{"group_ids", &group_ids}}) {
+    if (const auto* list = body.if_contains(field); list && !list->is_null()) {
+      auto ids = json_read::ids(*list, field);
+      if (!ids) co_return ids.error();
+      *target = *ids;
+    }
+  }
+  if (user_ids.empty() && group_ids.empty()) co_return invalid("user_ids", "name at least one user or group");
+  auto status = co_await in_store(call, [&](Store& s) {
+    return s.add_project_members(loaded.access.workspace_id, loaded.project.id, user_ids, group_ids, *manager);
+  });
+  if (!status) co_return status.error();
+  co_return no_content();
+}
+
+awaitable<Result<Response>> update_project_member(Call& call) {
+  auto prepared = co_await prepare_change(call);
+  if (!prepared) co_return prepared.error();
+  const LoadedProject& loaded = prepared->loaded;
+  const boost::json::object& body = prepared->body;
+  if (auto known = json_read::only(body, {"user_id", "group_id", "role_id"}); !known) co_return known.error();
+  auto ref = read_member_ref(body);
+  if (!ref) co_return ref.error();
+  auto manager = read_role(body);
+  if (!manager) co_return manager.error();
+  auto status =
+      co_await in_store(call, [&](Store& s) { return s.set_project_member_role(loaded.project.id, *ref, *manager); });
+  if (!status) co_return status.error();
+  co_return no_content();
+}
+
+awaitable<Result<Response>> remove_project_member(Call& call) {
+  auto prepared = co_await prepare_change(call);
+  if (!prepared) co_return prepared.error();
+  const LoadedProject& loaded = prepared->loaded;
+  const boost::json::object& body = prepared->body;
+  if (auto known = json_read::only(body, {"user_id", "group_id"}); !known) co_return known.error();
+  auto ref = read_member_ref(body);
+  if (!ref) co_return ref.error();
+  auto status = co_await in_store(call, [&](Store& s) { return s.remove_project_member(loaded.project.id, *ref); });
+  if (!status) co_return status.error();
+  co_return no_content();
+}
+
+awaitable<Result<Response>> list_roles(Call& call) {
+  auto role = co_await organization_role(call);
+  if (!role) co_return role.error();
+  const std::int64_t organization_id = call.params.get("organization_id");
+  boost::json::array out;
+  for (const auto& r : domain::roles()) {
+    boost::json::array permissions;
+    for (auto name : r.permissions) {
+      permissions.push_back(boost::json::object{
+          {"name", name}, {"entity", r.entity}, {"description", name}, {"category_name", r.entity}, {"condition", ""}});
+    }
+    out.push_back(boost::json::object{{"role_id", r.id},
+                                      {"code", r.code},
+                                      {"name", r.name},
+                                      {"description", r.description},
+                                      {"entity", r.entity},
+                                      {"type", r.type},
+                                      {"organization_id", organization_id},
+                                      {"privilege_level", r.privilege_level},
+                                      {"require_group", false},
+                                      {"default_for_levels", boost::json::array{}},
+                                      {"permissions", std::move(permissions)}});
+  }
+  co_return json_response(http::status::ok, out);
+}
+
+awaitable<Result<Response>> create_group(Call& call) {
+  auto role = co_await organization_role(call);
+  if (!role) co_return role.error();
+  if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
+  auto in = read_group(call.request.body());
+  if (!in) co_return in.error();
+  const std::int64_t organization_id = call.params.get("organization_id");
+  auto group = co_await in_store(call, [&](Store& s) { return s.create_group(organization_id, *in); });
+  if (!group) co_return group.error();
+  co_return json_response(http::status::created, group_json(*group));
+}
+
+awaitable<Result<Response>> update_group(Call& call) {
+  auto role = co_await organization_role(call);
+  if (!role) co_return role.error();
+  if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
+  auto in = read_group(call.request.body());
+  if (!in) co_return in.error();
+  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t group_id = call.params.get("group_id");
+  auto group = co_await in_store(call, [&](Store& s) { return s.update_group(organization_id, group_id, *in); });
+  if (!group) co_return group.error();
+  co_return json_response(http::status::ok, group_json(*group));
+}
+
+awaitable<Result<Response>> delete_group(Call& call) {
+  auto role = co_await organization_role(call);
+  if (!role) co_return role.error();
+  if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
+  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t group_id = call.params.get("group_id");
+  auto status = co_await in_store(call, [&](Store& s) { return s.delete_group(organization_id, group_id); });
+  if (!status) co_return status.error();
+  co_return json_response(http::status::ok, boost::json::object{});
+}
+
+awaitable<Result<Response>> my_groups(Call& call) {
+  auto role = co_await organization_role(call);
+  if (!role) co_return role.error();
+  const std::int64_t organization_id = call.params.get("organization_id");
+  auto groups = co_await in_store(call, [&](Store& s) { return s.groups_of_user(organization_id, call.user->id); });
+  if (!groups) co_return groups.error();
+  boost::json::array out;
+  for (const auto& g : *groups) out.push_back(boost::json::object{{"id", g.id}, {"name", g.name}, {"emoji", g.emoji}});
+  co_return json_response(http::status::ok, out);
+}
+
+}  // namespace focusd::api::handlers

@@ -1,0 +1,60 @@
+#include "common/json_read.h"
+
+#include <algorithm>
+
+namespace focusd::json_read {
+
+namespace {
+Error bad(std::string_view field, std::string problem) {
+  return invalid(std::string(field), std::move(problem));
+}
+}  // namespace
+
+Result<bool> boolean(const boost::json::value& v, std::string_view field) {
+  if (!v.is_bool()) return bad(field, "must be true or false");
+  return v.as_bool();
+}
+
+Result<std::int64_t> integer(const boost::json::value& v, std::string_view field, std::int64_t min, std::int64_t max) {
+  if (!v.is_int64() && !v.is_uint64()) return bad(field, "must be an integer");
+  if (v.is_uint64() && v.as_uint64() > static_cast<std::uint64_t>(max)) return bad(field, "is out of range");
+  const std::int64_t n = v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
+  if (n < min || n > max) return bad(field, "must be from " + std::to_string(min) + " to " + std::to_string(max));
+  return n;
+}
+
+Result<std::int64_t> id(const boost::json::value& v, std::string_view field) {
+  if ((v.is_int64() && v.as_int64() > 0) || (v.is_uint64() && v.as_uint64() <= INT64_MAX)) {
+    return v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
+  }
+  return bad(field, "must be a positive 64-bit id");
+}
+
+Result<std::string> text(const boost::json::value& v, std::string_view field, std::size_t max_bytes) {
+  if (!v.is_string()) return bad(field, "must be a string");
+  if (v.as_string().size() > max_bytes) return bad(field, "must be at most " + std::to_string(max_bytes) + " bytes");
+  return std::string(v.as_string());
+}
+
+Result<std::vector<std::int64_t>> ids(const boost::json::value& v, std::string_view field, std::size_t max_items) {
+  if (!v.is_array()) return bad(field, "must be an array of ids");
+  if (v.as_array().size() > max_items) return bad(field, "must have at most " + std::to_string(max_items) + " ids");
+  std::vector<std::int64_t> result;
+  for (const auto& item : v.as_array()) {
+    auto one = id(item, field);
+    if (!one) return one.error();
+    if (std::find(result.begin(), result.end(), *one) == result.end()) result.push_back(*one);
+  }
+  return result;
+}
+
+Status only(const boost::json::object& body, std::initializer_list<std::string_view> allowed) {
+  for (const auto& member : body) {
+    if (std::find(allowed.begin(), allowed.end(), member.key()) == allowed.end()) {
+      return bad(member.key(), "is not a field of this request");
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace focusd::json_read

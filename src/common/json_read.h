@@ -1,0 +1,28 @@
+#pragma once
+// Typed reads of JSON request members. Each error is InvalidArgument naming
+// the field, so every body in the API reports bad input the same way.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace focusd::json_read {
+
+Result<bool> boolean(const boost::json::value& v, std::string_view field);
+// A JSON integer (not a float, not a string) within [min, max].
+Result<std::int64_t> integer(const boost::json::value& v, std::string_view field, std::int64_t min, std::int64_t max);
+// A positive 64-bit id.
+Result<std::int64_t> id(const boost::json::value& v, std::string_view field);
+// A string of at most max_bytes.
+Result<std::string> text(const boost::json::value& v, std::string_view field, std::size_t max_bytes);
+// An array of positive ids, duplicates dropped, at most max_items.
+Result<std::vector<std::int64_t>> ids(const boost::json::value& v, std::string_view field, std::size_t max_items = 100);
+// InvalidArgument naming the first member of `body` not in `allowed`.
+Status only(const boost::json::object& body, std::initializer_list<std::string_view> allowed);
+
+}  // namespace focusd::json_read

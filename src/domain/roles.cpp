@@ -1,0 +1,50 @@
+#include "domain/roles.h"
+
+namespace focusd::domain {
+
+const std::vector<Role>& roles() {
+  static const std::vector<Role> kRoles = {
+      {kProjectManagerRoleId,
+       "project_manager",
+       "Project manager",
+       "Updates, archives, deletes and restores the project and manages its members",
+       "project",
+       "manager",
+       20,
+       {"view", "update", "delete", "archive", "restore", "pin", "manage_members", "manage_attachments"}},
+      {kProjectMemberRoleId,
+       "project_member",
+       "Project member",
+       "Sees the project and attaches files to it",
+       "project",
+       "guest",
+       10,
+       {"view", "pin", "manage_attachments"}},
+      {3, "organization_owner", "Owner", "Owns the organization", "organization", "owner", 40, {"manage_everything"}},
+      {4,
+       "organization_admin",
+       "Admin",
+       "Manages everything in the organization",
+       "organization",
+       "admin",
+       30,
+       {"manage_everything"}},
+      {5,
+       "organization_member",
+       "Member",
+       "Sees public projects and creates projects",
+       "organization",
+       "guest",
+       10,
+       {"view_public_projects", "create_projects"}},
+  };
+  return kRoles;
+}
+
+std::optional<bool> project_role_is_manager(std::int64_t role_id) {
+  if (role_id == kProjectManagerRoleId) return true;
+  if (role_id == kProjectMemberRoleId) return false;
+  return std::nullopt;
+}
+
+}  // namespace focusd::domain

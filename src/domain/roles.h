@@ -1,0 +1,31 @@
+#pragma once
+// The roles focusd knows, as GET /api/organizations/{id}/roles lists them.
+// Project roles are what POST/PUT …/members take as `role_id`.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace focusd::domain {
+
+struct Role {
+  std::int64_t id;
+  std::string_view code;
+  std::string_view name;
+  std::string_view description;
+  std::string_view entity;  // organization | project
+  std::string_view type;    // owner | admin | manager | guest
+  int privilege_level;
+  std::vector<std::string_view> permissions;
+};
+
+inline constexpr std::int64_t kProjectManagerRoleId = 1;
+inline constexpr std::int64_t kProjectMemberRoleId = 2;
+
+const std::vector<Role>& roles();
+
+// For a project role id: true for manager, false for member; nullopt otherwise.
+std::optional<bool> project_role_is_manager(std::int64_t role_id);
+
+}  // namespace focusd::domain
