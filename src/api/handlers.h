@@ -3,6 +3,7 @@
 // returns domain/store Errors as they are; api/errors.h renders them.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
 
 #include "api/api.h"
 
@@ -59,5 +60,13 @@ awaitable<Result<Response>> create_group(Call& call);
 awaitable<Result<Response>> update_group(Call& call);
 awaitable<Result<Response>> delete_group(Call& call);
 awaitable<Result<Response>> my_groups(Call& call);
+
+// handlers_rates.cpp: …/projects/{project_id}/rates
+awaitable<Result<Response>> list_project_rates(Call& call);
+awaitable<Result<Response>> create_project_rate(Call& call);
+awaitable<Result<Response>> delete_project_rates(Call& call);
+awaitable<Result<Response>> current_project_rate(Call& call);
+// The project's `rate` for include_rates=true: its current rate, or null. Blocking.
+boost::json::value rate_summary(Store& store, const ProjectRecord& project);
 
 }  // namespace focusd::api::handlers

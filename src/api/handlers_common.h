@@ -43,6 +43,13 @@ Status require_project(const LoadedProject& loaded, domain::ProjectAction action
 inline boost::json::value json_or_null(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
+// Whole amounts as JSON integers (1500, not 1.5E3); others as decimals.
+inline boost::json::value json_number(double v) {
+  if (v == static_cast<double>(static_cast<std::int64_t>(v)) && v < 9e15 && v > -9e15) {
+    return static_cast<std::int64_t>(v);
+  }
+  return v;
+}
 inline boost::json::value json_or_null(const std::optional<std::int64_t>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }

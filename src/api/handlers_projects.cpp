@@ -22,7 +22,10 @@ const std::vector<std::string_view> kListOrder = {"name",       "client_id",    
 const std::vector<std::string_view> kTreeOrder = {"name",   "client_id", "parent_project_id", "private",
                                                   "active", "billable",  "created_at",        "updated_at"};
 
-boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& access, bool include_rate) {
+// `rate` is the include_rates=true summary (null when no rate is in force);
+// without it the member is left out.
+boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& access,
+                                 const boost::json::value* rate = nullptr) {
   const ProjectFields& f = p.fields;
   boost::json::object o;
   o["id"] = p.id;
@@ -44,7 +47,7 @@ boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& 
   o["draft"] = false;
   o["end_date"] = json_or_null(f.end_date);
   o["estimated_mins"] = json_or_null(f.estimated_mins);
-  o["fixed_fee"] = f.fixed_fee ? boost::json::value(boost::json::object{{"amount", f.fixed_fee->amount},
+  o["fixed_fee"] = f.fixed_fee ? boost::json::value(boost::json::object{{"amount", json_number(f.fixed_fee->amount)},
                                                                         {"currency", f.fixed_fee->currency}})
                                : boost::json::value(nullptr);
   o["is_template"] = false;
@@ -55,7 +58,7 @@ boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& 
   o["permissions"] = std::move(permissions);
   o["pinned"] = p.pinned;
   o["private"] = f.is_private;
-  if (include_rate) o["rate"] = nullptr;
+  if (rate) o["rate"] = *rate;
   o["rollover_mode"] = "expire";
   o["start_date"] = json_or_null(f.start_date);
   boost::json::array tag_ids;
@@ -137,7 +140,7 @@ Result<ProjectQuery> read_list_query(const Query& query, const WorkspaceAccess& 
 }
 
 Response project_response(http::status status, const ProjectRecord& p, const WorkspaceAccess& access) {
-  return json_response(status, project_json(p, access, false));
+  return json_response(status, project_json(p, access));
 }
 
 awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
@@ -171,7 +174,7 @@ awaitable<Result<Response>> related(Call& call, Relation relation) {
   });
   if (!projects) co_return projects.error();
   boost::json::array data;
-  for (const auto& p : *projects) data.push_back(project_json(p, loaded->access, false));
+  for (const auto& p : *projects) data.push_back(project_json(p, loaded->access));
   co_return json_response(
       http::status::ok,
       boost::json::object{{"data", std::move(data)}, {"page", page->page}, {"per_page", page->per_page}});
@@ -201,8 +204,18 @@ awaitable<Result<Response>> list_projects(Call& call) {
   if (!rates) co_return rates.error();
   auto list = co_await in_store(call, [&](Store& s) { return s.list_projects(*q); });
   if (!list) co_return list.error();
+  std::vector<boost::json::value> summaries;
+  if (*rates) {
+    summaries = co_await in_store(call, [&](Store& s) {
+      std::vector<boost::json::value> out;
+      for (const auto& p : list->items) out.push_back(rate_summary(s, p));
+      return out;
+    });
+  }
   boost::json::array data;
-  for (const auto& p : list->items) data.push_back(project_json(p, *access, *rates));
+  for (std::size_t i = 0; i < list->items.size(); ++i) {
+    data.push_back(project_json(list->items[i], *access, *rates ? &summaries[i] : nullptr));
+  }
   co_return json_response(
       http::status::ok,
       boost::json::object{
@@ -231,7 +244,9 @@ awaitable<Result<Response>> get_project(Call& call) {
   if (!query) co_return query.error();
   auto rates = include_rates(*query);
   if (!rates) co_return rates.error();
-  co_return json_response(http::status::ok, project_json(loaded->project, loaded->access, *rates));
+  if (!*rates) co_return json_response(http::status::ok, project_json(loaded->project, loaded->access));
+  auto summary = co_await in_store(call, [&](Store& s) { return rate_summary(s, loaded->project); });
+  co_return json_response(http::status::ok, project_json(loaded->project, loaded->access, &summary));
 }
 
 awaitable<Result<Response>> replace_project(Call& call) {

@@ -15,6 +15,8 @@ constexpr const char* kProjectChildren = FOCUSD_PROJECTS "/{project_id}/children
 constexpr const char* kProjectParents = FOCUSD_PROJECTS "/{project_id}/parents";
 constexpr const char* kProjectPinned = FOCUSD_PROJECTS "/{project_id}/pinned";
 constexpr const char* kProjectMembers = FOCUSD_PROJECTS "/{project_id}/members";
+constexpr const char* kProjectRates = FOCUSD_PROJECTS "/{project_id}/rates";
+constexpr const char* kProjectCurrentRate = FOCUSD_PROJECTS "/{project_id}/rates/current";
 #undef FOCUSD_PROJECTS
 }  // namespace
 
@@ -62,6 +64,10 @@ std::vector<Route> route_table() {
       {verb::post, kProjectMembers, h::add_project_members, Json, Authenticated},
       {verb::put, kProjectMembers, h::update_project_member, Json, Authenticated},
       {verb::delete_, kProjectMembers, h::remove_project_member, Json, Authenticated},
+      {verb::get, kProjectRates, h::list_project_rates, None, Authenticated},
+      {verb::post, kProjectRates, h::create_project_rate, Json, Authenticated},
+      {verb::delete_, kProjectRates, h::delete_project_rates, None, Authenticated},
+      {verb::get, kProjectCurrentRate, h::current_project_rate, None, Authenticated},
 
       {verb::get, "/api/organizations/{organization_id}/roles", h::list_roles, None, Authenticated},
       {verb::post, "/api/organizations/{organization_id}/groups", h::create_group, Json, Authenticated},

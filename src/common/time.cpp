@@ -44,6 +44,50 @@ bool is_calendar_date(std::string_view s) {
   return *day <= last;
 }
 
+std::optional<std::string> normalize_timestamp(std::string_view s) {
+  if (s.size() == 10) {
+    if (!is_calendar_date(s)) return std::nullopt;
+    return std::string(s) + "T00:00:00Z";
+  }
+  if (s.size() < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':') {
+    return std::nullopt;
+  }
+  if (!is_calendar_date(s.substr(0, 10))) return std::nullopt;
+  auto hour = parse_number(s.substr(11, 2));
+  auto minute = parse_number(s.substr(14, 2));
+  auto second = parse_number(s.substr(17, 2));
+  if (!hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
+  std::string_view rest = s.substr(19);
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    const auto digits = rest.find_first_not_of("0123456789");
+    if (digits == 0 || digits == std::string_view::npos) return std::nullopt;
+    rest.remove_prefix(digits);
+  }
+  int offset_minutes = 0;
+  if (rest == "Z" || rest == "z") {
+    offset_minutes = 0;
+  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+    auto oh = parse_number(rest.substr(1, 2));
+    auto om = parse_number(rest.substr(4, 2));
+    if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
+    offset_minutes = (rest[0] == '+' ? 1 : -1) * (*oh * 60 + *om);
+  } else {
+    return std::nullopt;
+  }
+  const int year = *parse_number(s.substr(0, 4));
+  if (year < 1000) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = *parse_number(s.substr(5, 2)) - 1;
+  tm.tm_mday = *parse_number(s.substr(8, 2));
+  tm.tm_hour = *hour;
+  tm.tm_min = *minute;
+  tm.tm_sec = *second;
+  const std::time_t utc = timegm(&tm) - offset_minutes * 60;
+  return format_utc(utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
 const std::string& http_date_now() {
   thread_local std::time_t cached_second = 0;
   thread_local std::string cached;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,11 @@ std::string now_rfc3339();
 
 // True for a real calendar date written YYYY-MM-DD (leap years included).
 bool is_calendar_date(std::string_view text);
+
+// Parses an RFC 3339 timestamp (any offset, optional fraction) or a plain
+// date (taken as midnight UTC) and returns it as RFC 3339 UTC with `Z`,
+// second precision. nullopt when malformed.
+std::optional<std::string> normalize_timestamp(std::string_view text);
 
 // The IMF-fixdate of the HTTP `Date` header, e.g. "Sun, 22 Nov 2026 15:04:05 GMT".
 // Cached per second and per thread.

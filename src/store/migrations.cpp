@@ -148,6 +148,18 @@ CREATE TABLE project_pins (
 ) WITHOUT ROWID;
 CREATE INDEX project_pins_by_user ON project_pins(user_id);
 )sql"},
+      {3, R"sql(
+CREATE TABLE project_rates (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id  INTEGER NOT NULL REFERENCES projects(id),
+  hourly_rate REAL NOT NULL,
+  currency    TEXT NOT NULL,
+  start_at    TEXT NOT NULL,
+  end_at      TEXT,
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX project_rates_by_project ON project_rates(project_id, start_at);
+)sql"},
   };
   return migrations;
 }

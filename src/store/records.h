@@ -166,6 +166,24 @@ struct ProjectMembers {
   std::vector<ProjectMember> groups;
 };
 
+// An hourly rate of a project over [start_at, end_at); end_at absent = open.
+// Times are RFC 3339 UTC ("…Z"), so they compare as text.
+struct RateRecord {
+  std::int64_t id = 0;
+  std::int64_t project_id = 0;
+  double hourly_rate = 0;
+  std::string currency;
+  std::string start_at;
+  std::optional<std::string> end_at;
+};
+
+struct NewRate {
+  double hourly_rate = 0;
+  std::string currency;
+  std::string start_at;
+  std::optional<std::string> end_at;
+};
+
 // Whom a membership change is about: exactly one of the two is set.
 struct MemberRef {
   std::optional<std::int64_t> user_id;

@@ -162,6 +162,14 @@ class Store {
   virtual Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager) = 0;
   virtual Status remove_project_member(std::int64_t project_id, const MemberRef& member) = 0;
 
+  // Project rates form a timeline without overlaps: a new rate replaces what
+  // it covers (earlier rates are cut short, later ones start after it), and
+  // clearing [from, to) cuts that span out (to absent = open-ended).
+  virtual Result<std::vector<RateRecord>> project_rates(std::int64_t project_id) = 0;
+  virtual Result<RateRecord> add_project_rate(std::int64_t project_id, const NewRate& rate) = 0;
+  virtual Status clear_project_rates(std::int64_t project_id, const std::string& from,
+                                     const std::optional<std::string>& to) = 0;
+
   virtual Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                               const Viewer& viewer, Relation relation,
                                                               const Ordering& order, const Page& page) = 0;

@@ -85,6 +85,12 @@ class SqliteStore final : public Store {
   Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager) override;
   Status remove_project_member(std::int64_t project_id, const MemberRef& member) override;
 
+  // sqlite_rates.cpp
+  Result<std::vector<RateRecord>> project_rates(std::int64_t project_id) override;
+  Result<RateRecord> add_project_rate(std::int64_t project_id, const NewRate& rate) override;
+  Status clear_project_rates(std::int64_t project_id, const std::string& from,
+                             const std::optional<std::string>& to) override;
+
  private:
   SqliteStore() = default;
 

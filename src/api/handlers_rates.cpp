@@ -1,0 +1,179 @@
+// Project rates: …/projects/{project_id}/rates and …/rates/current.
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/handlers.h"
+#include "api/handlers_common.h"
+#include "api/json_util.h"
+#include "common/json_read.h"
+#include "common/time.h"
+#include "domain/project_input.h"
+#include "domain/rates.h"
+
+namespace focusd::api::handlers {
+
+namespace {
+
+using domain::ProjectAction;
+
+boost::json::object rate_json(const RateRecord& r) {
+  // project.RateAPI, plus models.Rate's start_date/end_date names for the same values.
+  return boost::json::object{{"project_rate_id", r.id},
+                             {"workspace_rate_id", nullptr},
+                             {"hourly_rate", json_number(r.hourly_rate)},
+                             {"currency", r.currency},
+                             {"start_at", r.start_at},
+                             {"end_at", json_or_null(r.end_at)},
+                             {"start_date", r.start_at},
+                             {"end_date", json_or_null(r.end_at)}};
+}
+
+Result<std::string> read_time(const boost::json::value& v, const char* field) {
+  auto text = json_read::text(v, field, 64);
+  if (!text) return text.error();
+  auto normalized = normalize_timestamp(*text);
+  if (!normalized) return invalid(field, "must be an RFC 3339 timestamp or a date YYYY-MM-DD");
+  return *normalized;
+}
+
+Result<NewRate> read_rate(std::string_view body_text) {
+  auto body = parse_json_object(body_text);
+  if (!body) return body.error();
+  if (auto known = json_read::only(*body, {"hourly_rate", "currency", "start_at", "end_at"}); !known) {
+    return known.error();
+  }
+  NewRate rate;
+  const auto* hourly = body->if_contains("hourly_rate");
+  if (!hourly || !hourly->is_number()) return invalid("hourly_rate", "is required and must be a number");
+  rate.hourly_rate = hourly->to_number<double>();
+  if (!(rate.hourly_rate >= 0) || rate.hourly_rate > 1e12) return invalid("hourly_rate", "must be zero or more");
+  const auto* currency = body->if_contains("currency");
+  if (!currency || !currency->is_string() || !domain::is_currency_code(currency->as_string())) {
+    return invalid("currency", "must be an ISO 4217 currency code such as EUR");
+  }
+  rate.currency = std::string(currency->as_string());
+  const auto* start = body->if_contains("start_at");
+  if (!start) return invalid("start_at", "is required");
+  auto start_at = read_time(*start, "start_at");
+  if (!start_at) return start_at.error();
+  rate.start_at = *start_at;
+  if (const auto* end = body->if_contains("end_at"); end && !end->is_null()) {
+    auto end_at = read_time(*end, "end_at");
+    if (!end_at) return end_at.error();
+    if (*end_at <= rate.start_at) return invalid("end_at", "must be after start_at");
+    rate.end_at = *end_at;
+  }
+  return rate;
+}
+
+// order_by is one string "field,direction" here, as in the Swagger.
+Status sort_rates(std::vector<RateRecord>& rates, const std::optional<std::string>& order_by) {
+  std::string field = "start_at";
+  bool descending = false;
+  if (order_by) {
+    const auto comma = order_by->find(',');
+    field = order_by->substr(0, comma);
+    const std::string direction = comma == std::string::npos ? "asc" : order_by->substr(comma + 1);
+    if (field != "start_at" && field != "end_at" && field != "hourly_rate") {
+      return invalid("order_by", "field must be start_at, end_at or hourly_rate");
+    }
+    if (direction != "asc" && direction != "desc") return invalid("order_by", "direction must be asc or desc");
+    descending = direction == "desc";
+  }
+  // Open-ended rates (no end_at) sort after every end.
+  auto less = [&field](const RateRecord& a, const RateRecord& b) {
+    if (field == "hourly_rate") return a.hourly_rate < b.hourly_rate;
+    if (field == "end_at") return a.end_at != b.end_at && (!b.end_at || (a.end_at && *a.end_at < *b.end_at));
+    return a.start_at < b.start_at;
+  };
+  std::sort(rates.begin(), rates.end(), [&](const RateRecord& a, const RateRecord& b) {
+    if (less(a, b)) return !descending;
+    if (less(b, a)) return descending;
+    return a.id < b.id;
+  });
+  return Ok{};
+}
+
+}  // namespace
+
+boost::json::value rate_summary(Store& store, const ProjectRecord& project) {
+  auto rates = store.project_rates(project.id);
+  if (!rates) return nullptr;
+  auto current = domain::rate_at(*rates, now_rfc3339());
+  if (!current) return nullptr;
+  return boost::json::object{{"billable", project.fields.billable},
+                             {"currency", current->currency},
+                             {"end_at", json_or_null(current->end_at)},
+                             {"has_more_rates", rates->size() > 1},
+                             {"hourly_rate", json_number(current->hourly_rate)},
+                             {"project_color", json_or_null(project.fields.color)},
+                             {"project_created_at", project.created_at},
+                             {"project_id", project.id},
+                             {"project_name", project.fields.name},
+                             {"project_rate_id", current->id},
+                             {"start_at", current->start_at},
+                             {"workspace_rate_id", nullptr}};
+}
+
+awaitable<Result<Response>> list_project_rates(Call& call) {
+  auto loaded = co_await load_project(call);
+  if (!loaded) co_return loaded.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  auto order_by = query->text("order_by");
+  if (!order_by) co_return order_by.error();
+  auto rates = co_await in_store(call, [&](Store& s) { return s.project_rates(loaded->project.id); });
+  if (!rates) co_return rates.error();
+  if (auto sorted = sort_rates(*rates, *order_by); !sorted) co_return sorted.error();
+  boost::json::array out;
+  for (const auto& r : *rates) out.push_back(rate_json(r));
+  co_return json_response(http::status::ok, out);
+}
+
+awaitable<Result<Response>> create_project_rate(Call& call) {
+  auto loaded = co_await load_project(call);
+  if (!loaded) co_return loaded.error();
+  if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
+  auto rate = read_rate(call.request.body());
+  if (!rate) co_return rate.error();
+  auto created = co_await in_store(call, [&](Store& s) { return s.add_project_rate(loaded->project.id, *rate); });
+  if (!created) co_return created.error();
+  co_return json_response(http::status::created, rate_json(*created));
+}
+
+awaitable<Result<Response>> delete_project_rates(Call& call) {
+  auto loaded = co_await load_project(call);
+  if (!loaded) co_return loaded.error();
+  if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  auto from_text = query->text("from");
+  if (!from_text) co_return from_text.error();
+  auto to_text = query->text("to");
+  if (!to_text) co_return to_text.error();
+  if (!*from_text) co_return invalid("from", "is required (RFC 3339)");
+  auto from = normalize_timestamp(**from_text);
+  if (!from) co_return invalid("from", "must be an RFC 3339 timestamp");
+  std::optional<std::string> to;
+  if (*to_text) {
+    to = normalize_timestamp(**to_text);
+    if (!to) co_return invalid("to", "must be an RFC 3339 timestamp");
+    if (*to <= *from) co_return invalid("to", "must be after from");
+  }
+  auto status = co_await in_store(call, [&](Store& s) { return s.clear_project_rates(loaded->project.id, *from, to); });
+  if (!status) co_return status.error();
+  co_return no_content();
+}
+
+awaitable<Result<Response>> current_project_rate(Call& call) {
+  auto loaded = co_await load_project(call);
+  if (!loaded) co_return loaded.error();
+  auto rates = co_await in_store(call, [&](Store& s) { return s.project_rates(loaded->project.id); });
+  if (!rates) co_return rates.error();
+  auto current = domain::rate_at(*rates, now_rfc3339());
+  if (!current) co_return make_error(ErrorCode::NotFound, "the project has no rate now");
+  co_return json_response(http::status::ok, rate_json(*current));
+}
+
+}  // namespace focusd::api::handlers
