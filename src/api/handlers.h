@@ -61,6 +61,17 @@ awaitable<Result<Response>> update_group(Call& call);
 awaitable<Result<Response>> delete_group(Call& call);
 awaitable<Result<Response>> my_groups(Call& call);
 
+// handlers_tasks.cpp: /api/organizations/{organization_id}/workspaces/{workspace_id}/tasks
+awaitable<Result<Response>> list_tasks(Call& call);
+awaitable<Result<Response>> create_task(Call& call);
+awaitable<Result<Response>> get_task(Call& call);
+awaitable<Result<Response>> replace_task(Call& call);
+awaitable<Result<Response>> patch_task(Call& call);
+awaitable<Result<Response>> delete_task(Call& call);
+awaitable<Result<Response>> restore_task(Call& call);
+awaitable<Result<Response>> archive_task(Call& call);
+awaitable<Result<Response>> unarchive_task(Call& call);
+
 // handlers_rates.cpp: …/projects/{project_id}/rates
 awaitable<Result<Response>> list_project_rates(Call& call);
 awaitable<Result<Response>> create_project_rate(Call& call);

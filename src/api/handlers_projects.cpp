@@ -69,8 +69,8 @@ boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& 
   }
   o["tag_ids"] = std::move(tag_ids);
   o["tags"] = std::move(tags);
-  // Aggregates over time entries and tasks, wired when those resources exist.
-  o["task_estimated_mins"] = 0;
+  o["task_estimated_mins"] = p.task_estimated_mins;
+  // Aggregates over time entries, wired when time entries exist.
   o["total_tracked_time"] = 0;
   o["total_tracked_secs"] = 0;
   o["toggl_user_id"] = p.creator_id;

@@ -18,6 +18,13 @@ constexpr const char* kProjectMembers = FOCUSD_PROJECTS "/{project_id}/members";
 constexpr const char* kProjectRates = FOCUSD_PROJECTS "/{project_id}/rates";
 constexpr const char* kProjectCurrentRate = FOCUSD_PROJECTS "/{project_id}/rates/current";
 #undef FOCUSD_PROJECTS
+#define FOCUSD_TASKS "/api/organizations/{organization_id}/workspaces/{workspace_id}/tasks"
+constexpr const char* kTasks = FOCUSD_TASKS;
+constexpr const char* kTask = FOCUSD_TASKS "/{task_id}";
+constexpr const char* kTaskRestore = FOCUSD_TASKS "/{task_id}/restore";
+constexpr const char* kTaskArchive = FOCUSD_TASKS "/{task_id}/archive";
+constexpr const char* kTaskUnarchive = FOCUSD_TASKS "/{task_id}/unarchive";
+#undef FOCUSD_TASKS
 }  // namespace
 
 std::vector<Route> route_table() {
@@ -68,6 +75,16 @@ std::vector<Route> route_table() {
       {verb::post, kProjectRates, h::create_project_rate, Json, Authenticated},
       {verb::delete_, kProjectRates, h::delete_project_rates, None, Authenticated},
       {verb::get, kProjectCurrentRate, h::current_project_rate, None, Authenticated},
+
+      {verb::get, kTasks, h::list_tasks, None, Authenticated},
+      {verb::post, kTasks, h::create_task, Json, Authenticated},
+      {verb::get, kTask, h::get_task, None, Authenticated},
+      {verb::put, kTask, h::replace_task, Json, Authenticated},
+      {verb::patch, kTask, h::patch_task, Json, Authenticated},
+      {verb::delete_, kTask, h::delete_task, None, Authenticated},
+      {verb::patch, kTaskRestore, h::restore_task, None, Authenticated},
+      {verb::post, kTaskArchive, h::archive_task, None, Authenticated},
+      {verb::post, kTaskUnarchive, h::unarchive_task, None, Authenticated},
 
       {verb::get, "/api/organizations/{organization_id}/roles", h::list_roles, None, Authenticated},
       {verb::post, "/api/organizations/{organization_id}/groups", h::create_group, Json, Authenticated},

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/time.h"
+
 namespace focusd::json_read {
 
 namespace {
@@ -34,6 +36,21 @@ Result<std::string> text(const boost::json::value& v, std::string_view field, st
   if (!v.is_string()) return bad(field, "must be a string");
   if (v.as_string().size() > max_bytes) return bad(field, "must be at most " + std::to_string(max_bytes) + " bytes");
   return std::string(v.as_string());
+}
+
+Result<std::string> name(const boost::json::value& v, std::string_view field, std::size_t max_bytes) {
+  if (v.is_null()) return bad(field, "must not be null");
+  auto value = text(v, field, max_bytes);
+  if (!value) return value.error();
+  const auto first = value->find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return bad(field, "must not be empty");
+  return value->substr(first, value->find_last_not_of(" \t\r\n") - first + 1);
+}
+
+Result<std::string> date(const boost::json::value& v, std::string_view field) {
+  auto value = text(v, field, 10);
+  if (!value || !is_calendar_date(*value)) return bad(field, "must be a date YYYY-MM-DD");
+  return value;
 }
 
 Result<std::vector<std::int64_t>> ids(const boost::json::value& v, std::string_view field, std::size_t max_items) {

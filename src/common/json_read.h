@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,24 @@ Result<std::int64_t> id(const boost::json::value& v, std::string_view field);
 Result<std::string> text(const boost::json::value& v, std::string_view field, std::size_t max_bytes);
 // An array of positive ids, duplicates dropped, at most max_items.
 Result<std::vector<std::int64_t>> ids(const boost::json::value& v, std::string_view field, std::size_t max_items = 100);
+// A name: a non-null string, trimmed of surrounding white space, 1..max_bytes.
+Result<std::string> name(const boost::json::value& v, std::string_view field, std::size_t max_bytes = 255);
+// A calendar date YYYY-MM-DD.
+Result<std::string> date(const boost::json::value& v, std::string_view field);
+
+// JSON null clears an optional field; anything else goes through `read`.
+template <class T, class Reader>
+Status nullable(const boost::json::value& v, std::optional<T>& target, Reader read) {
+  if (v.is_null()) {
+    target.reset();
+    return Ok{};
+  }
+  auto value = read(v);
+  if (!value) return value.error();
+  target = std::move(*value);
+  return Ok{};
+}
+
 // InvalidArgument naming the first member of `body` not in `allowed`.
 Status only(const boost::json::object& body, std::initializer_list<std::string_view> allowed);
 

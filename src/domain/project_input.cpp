@@ -42,12 +42,6 @@ constexpr std::string_view kFields[] = {"auto_compute_estimates",
 using json_read::integer;
 using json_read::text;
 
-Result<std::string> read_date(const boost::json::value& v, const char* field) {
-  auto date = text(v, field, 10);
-  if (!date || !is_calendar_date(*date)) return invalid(field, "must be a date YYYY-MM-DD");
-  return date;
-}
-
 Result<FixedFee> read_fixed_fee(const boost::json::value& v) {
   if (!v.is_object()) return invalid("fixed_fee", "must be an object {amount, currency}");
   const auto& o = v.as_object();
@@ -67,27 +61,7 @@ Result<FixedFee> read_fixed_fee(const boost::json::value& v) {
   return FixedFee{value, std::string(currency->as_string())};
 }
 
-// Null clears a nullable field; anything else goes through `read`.
-template <class T, class Reader>
-Status nullable(const boost::json::value& v, std::optional<T>& target, Reader read) {
-  if (v.is_null()) {
-    target.reset();
-    return Ok{};
-  }
-  auto value = read(v);
-  if (!value) return value.error();
-  target = std::move(*value);
-  return Ok{};
-}
-
-Result<std::string> read_name(const boost::json::value& v) {
-  if (v.is_null()) return invalid("name", "must not be null");
-  auto name = text(v, "name", kMaxName);
-  if (!name) return name.error();
-  const auto first = name->find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return invalid("name", "must not be empty");
-  return name->substr(first, name->find_last_not_of(" \t\r\n") - first + 1);
-}
+using json_read::nullable;
 
 Result<std::string> read_color(const boost::json::value& v) {
   auto color = text(v, "color", 7);
@@ -99,7 +73,7 @@ Result<std::string> read_color(const boost::json::value& v) {
 Status apply(std::string_view key, const boost::json::value& v, ProjectInput& in) {
   ProjectFields& f = in.fields;
   if (key == "name") {
-    auto name = read_name(v);
+    auto name = json_read::name(v, "name", kMaxName);
     if (!name) return name.error();
     f.name = std::move(*name);
     return Ok{};
@@ -112,8 +86,8 @@ Status apply(std::string_view key, const boost::json::value& v, ProjectInput& in
   if (key == "description") {
     return nullable(v, f.description, [](auto& x) { return text(x, "description", kMaxDescription); });
   }
-  if (key == "start_date") return nullable(v, f.start_date, [](auto& x) { return read_date(x, "start_date"); });
-  if (key == "end_date") return nullable(v, f.end_date, [](auto& x) { return read_date(x, "end_date"); });
+  if (key == "start_date") return nullable(v, f.start_date, [](auto& x) { return json_read::date(x, "start_date"); });
+  if (key == "end_date") return nullable(v, f.end_date, [](auto& x) { return json_read::date(x, "end_date"); });
   if (key == "estimated_mins") {
     return nullable(v, f.estimated_mins, [](auto& x) { return integer(x, "estimated_mins", 0, kMaxMinutes); });
   }

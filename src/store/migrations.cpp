@@ -160,6 +160,42 @@ CREATE TABLE project_rates (
 );
 CREATE INDEX project_rates_by_project ON project_rates(project_id, start_at);
 )sql"},
+      {4, R"sql(
+CREATE TABLE tasks (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace_id   INTEGER NOT NULL REFERENCES workspaces(id),
+  project_id     INTEGER REFERENCES projects(id),
+  parent_task_id INTEGER REFERENCES tasks(id),
+  name           TEXT NOT NULL,
+  description    TEXT,
+  estimated_mins INTEGER,
+  start_date     TEXT,
+  end_date       TEXT,
+  priority       TEXT NOT NULL DEFAULT 'none' CHECK (priority IN ('none', 'low', 'medium', 'high')),
+  private        INTEGER NOT NULL DEFAULT 0,
+  billable       INTEGER NOT NULL DEFAULT 0,
+  position       INTEGER NOT NULL DEFAULT 0,
+  creator_id     INTEGER NOT NULL REFERENCES users(id),
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL,
+  archived_at    TEXT,
+  deleted_at     TEXT
+);
+CREATE INDEX tasks_by_workspace ON tasks(workspace_id, id);
+CREATE INDEX tasks_by_project ON tasks(project_id);
+CREATE INDEX tasks_by_parent ON tasks(parent_task_id);
+CREATE TABLE task_tags (
+  task_id INTEGER NOT NULL REFERENCES tasks(id),
+  tag_id  INTEGER NOT NULL REFERENCES tags(id),
+  PRIMARY KEY (task_id, tag_id)
+) WITHOUT ROWID;
+CREATE TABLE task_pins (
+  task_id    INTEGER NOT NULL REFERENCES tasks(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (task_id, user_id)
+) WITHOUT ROWID;
+)sql"},
   };
   return migrations;
 }

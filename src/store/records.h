@@ -90,6 +90,7 @@ struct ProjectRecord {
   std::vector<CatalogItem> tags;  // live tags only; fields.tag_ids matches them
   bool pinned = false;            // by the viewer
   ProjectRole viewer_role = ProjectRole::None;
+  std::int64_t task_estimated_mins = 0;  // sum over the project's live tasks
 };
 
 // Who is looking: decides visibility (see domain/project_access.h).
@@ -164,6 +165,56 @@ struct ProjectMember {
 struct ProjectMembers {
   std::vector<ProjectMember> users;
   std::vector<ProjectMember> groups;
+};
+
+// What a task's author writes (POST, PUT, PATCH).
+struct TaskFields {
+  std::string name;
+  std::optional<std::int64_t> project_id;
+  std::optional<std::int64_t> parent_task_id;
+  std::optional<std::string> description;
+  std::optional<std::int64_t> estimated_mins;
+  std::optional<std::string> start_date;
+  std::optional<std::string> end_date;
+  std::string priority = "none";  // none | low | medium | high
+  bool is_private = false;
+  bool billable = false;
+  std::int64_t position = 0;
+  std::vector<std::int64_t> tag_ids;
+};
+
+struct TaskRecord {
+  std::int64_t id = 0;
+  std::int64_t workspace_id = 0;
+  TaskFields fields;
+  std::optional<std::string> project_name;
+  std::optional<std::string> parent_task_name;
+  std::optional<std::string> archived_at;
+  std::optional<std::string> deleted_at;
+  std::int64_t creator_id = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<CatalogItem> tags;
+  bool pinned = false;    // by the viewer
+  bool can_edit = false;  // by the viewer: see domain/ and Store::find_task
+  std::int64_t sub_task_count = 0;
+};
+
+struct TaskQuery {
+  std::int64_t workspace_id = 0;
+  Viewer viewer;
+  std::vector<std::int64_t> project_ids;
+  std::vector<std::int64_t> parent_task_ids;
+  std::optional<std::string> name;
+  ArchivedFilter archived = ArchivedFilter::Active;
+  std::optional<bool> pinned;
+  Ordering order;
+  Page page;
+};
+
+struct TaskList {
+  std::vector<TaskRecord> items;
+  std::int64_t total = 0;
 };
 
 // An hourly rate of a project over [start_at, end_at); end_at absent = open.

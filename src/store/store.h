@@ -170,6 +170,24 @@ class Store {
   virtual Status clear_project_rates(std::int64_t project_id, const std::string& from,
                                      const std::optional<std::string>& to) = 0;
 
+  // Tasks. A task is visible when its project is (a task without a project:
+  // to its creator); a private task only to its creator; owners and admins see
+  // all. It may be edited by its creator, owners, admins and its project's
+  // members and managers (TaskRecord::can_edit). References are checked as
+  // for projects: project_id, parent_task_id and tag_ids must be live and
+  // visible in the workspace (InvalidArgument naming the field); a parent
+  // making a cycle is InvalidArgument. Deleted tasks are found only with
+  // include_deleted; a deleted project takes its tasks out of sight.
+  virtual Result<TaskList> list_tasks(const TaskQuery& query) = 0;
+  virtual Result<TaskRecord> find_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                                       bool include_deleted) = 0;
+  virtual Result<TaskRecord> create_task(std::int64_t workspace_id, const Viewer& creator, const TaskFields& fields,
+                                         bool pinned) = 0;
+  virtual Result<TaskRecord> update_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                                         const TaskFields& fields, std::optional<bool> pinned) = 0;
+  virtual Status set_task_archived(std::int64_t task_id, bool archived) = 0;
+  virtual Status set_task_deleted(std::int64_t task_id, bool deleted) = 0;
+
   virtual Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                               const Viewer& viewer, Relation relation,
                                                               const Ordering& order, const Page& page) = 0;

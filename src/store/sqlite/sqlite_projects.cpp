@@ -5,33 +5,19 @@
 #include <unordered_map>
 
 #include "common/time.h"
+#include "store/sqlite/sql_common.h"
 #include "store/sqlite/sql_order.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
 
 using sqlite::Connection;
+using sqlite::json_ids;
+using sqlite::kMyRoles;
 using sqlite::Statement;
 using sqlite::Transaction;
 
 namespace {
-
-std::string json_ids(const std::vector<std::int64_t>& ids) {
-  boost::json::array array;
-  for (auto id : ids) array.push_back(id);
-  return boost::json::serialize(array);
-}
-
-// The viewer's role per project (direct or through a group; manager wins) as
-// the CTE `my_roles(project_id, rank)`: rank 2 = manager, 1 = member. ?1 = user.
-constexpr const char* kMyRoles =
-    "WITH my_roles(project_id, rank) AS ("
-    " SELECT project_id, MAX(rank) FROM ("
-    "  SELECT project_id, CASE role WHEN 'manager' THEN 2 ELSE 1 END AS rank FROM project_users WHERE user_id = ?1"
-    "  UNION ALL"
-    "  SELECT pg.project_id, CASE pg.role WHEN 'manager' THEN 2 ELSE 1 END FROM project_groups pg"
-    "  JOIN group_users gu ON gu.group_id = pg.group_id WHERE gu.user_id = ?1)"
-    " GROUP BY project_id) ";
 
 // Columns read by read_project(), over `projects p LEFT JOIN clients c LEFT JOIN my_roles r`.
 constexpr const char* kProjectColumns =
@@ -39,7 +25,8 @@ constexpr const char* kProjectColumns =
     " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
     " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at,"
     " EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned,"
-    " COALESCE(r.rank, 0)"
+    " COALESCE(r.rank, 0),"
+    " (SELECT COALESCE(SUM(t.estimated_mins), 0) FROM tasks t WHERE t.project_id = p.id AND t.deleted_at IS NULL)"
     " FROM projects p LEFT JOIN clients c ON c.id = p.client_id LEFT JOIN my_roles r ON r.project_id = p.id ";
 
 // ?2 = the viewer sees everything (organization owner or admin).
@@ -71,6 +58,7 @@ ProjectRecord read_project(const Statement& s) {
   p.pinned = s.int64(22) != 0;
   const auto rank = s.int64(23);
   p.viewer_role = rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+  p.task_estimated_mins = s.int64(24);
   return p;
 }
 

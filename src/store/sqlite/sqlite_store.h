@@ -91,6 +91,17 @@ class SqliteStore final : public Store {
   Status clear_project_rates(std::int64_t project_id, const std::string& from,
                              const std::optional<std::string>& to) override;
 
+  // sqlite_tasks.cpp
+  Result<TaskList> list_tasks(const TaskQuery& query) override;
+  Result<TaskRecord> find_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                               bool include_deleted) override;
+  Result<TaskRecord> create_task(std::int64_t workspace_id, const Viewer& creator, const TaskFields& fields,
+                                 bool pinned) override;
+  Result<TaskRecord> update_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                                 const TaskFields& fields, std::optional<bool> pinned) override;
+  Status set_task_archived(std::int64_t task_id, bool archived) override;
+  Status set_task_deleted(std::int64_t task_id, bool deleted) override;
+
  private:
   SqliteStore() = default;
 

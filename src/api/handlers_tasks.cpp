@@ -1,0 +1,207 @@
+// Tasks of a workspace: …/workspaces/{workspace_id}/tasks.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/handlers.h"
+#include "api/handlers_common.h"
+#include "api/json_util.h"
+#include "domain/task_input.h"
+
+namespace focusd::api::handlers {
+
+namespace {
+
+const std::vector<std::string_view> kTaskOrder = {
+    "name",   "project_id", "parent_task_id", "estimated_mins", "priority", "start_date", "end_date",
+    "pinned", "created_at", "updated_at",     "position",       "billable", "user_id",    "relevance"};
+
+// task.TaskWithParentAndAggregations: every required member, aggregates 0
+// until time entries and time blocks exist.
+boost::json::object task_json(const TaskRecord& t) {
+  const TaskFields& f = t.fields;
+  boost::json::object o;
+  o["id"] = t.id;
+  o["workspace_id"] = t.workspace_id;
+  o["name"] = f.name;
+  o["project_id"] = json_or_null(f.project_id);
+  o["project"] =
+      f.project_id
+          ? boost::json::value(boost::json::object{{"id", *f.project_id}, {"name", t.project_name.value_or("")}})
+          : boost::json::value(nullptr);
+  o["parent_task_id"] = json_or_null(f.parent_task_id);
+  o["parent_task_name"] = json_or_null(t.parent_task_name);
+  o["description"] = json_or_null(f.description);
+  o["estimated_mins"] = json_or_null(f.estimated_mins);
+  o["start_date"] = json_or_null(f.start_date);
+  o["end_date"] = json_or_null(f.end_date);
+  o["priority"] = f.priority;
+  o["private"] = f.is_private;
+  o["billable"] = f.billable;
+  o["position"] = f.position;
+  o["pinned"] = t.pinned;
+  boost::json::array tag_ids;
+  boost::json::array tags;
+  for (const auto& tag : t.tags) {
+    tag_ids.push_back(tag.id);
+    tags.push_back(boost::json::object{{"id", tag.id}, {"name", tag.name}, {"color", json_or_null(tag.extra)}});
+  }
+  o["tag_ids"] = std::move(tag_ids);
+  o["tags"] = std::move(tags);
+  o["toggl_user_id"] = t.creator_id;
+  o["created_at"] = t.created_at;
+  o["updated_at"] = t.updated_at;
+  o["archived_at"] = json_or_null(t.archived_at);
+  o["deleted_at"] = json_or_null(t.deleted_at);
+  o["status_id"] = nullptr;
+  o["allocation_unit"] = "flat";
+  o["estimate_type"] = "total";
+  o["is_template"] = false;
+  o["source"] = "focus";
+  o["assignee_user_ids"] = boost::json::array{};
+  o["sub_task_total_count"] = t.sub_task_count;
+  for (const char* zero : {"sub_task_done_count", "time_block_completed_count", "time_block_scheduled_completed_count",
+                           "time_block_scheduled_total_count", "time_block_total_count", "time_entry_total_count",
+                           "total_blocked_time", "total_scheduled_blocked_time", "total_tracked_time"}) {
+    o[zero] = 0;
+  }
+  return o;
+}
+
+struct LoadedTask {
+  WorkspaceAccess access;
+  TaskRecord task;
+};
+
+awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted = false) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  const std::int64_t task_id = call.params.get("task_id");
+  const Viewer viewer = domain::viewer_of(*access);
+  auto task = co_await in_store(
+      call, [&](Store& s) { return s.find_task(access->workspace_id, task_id, viewer, include_deleted); });
+  if (!task) co_return task.error();
+  co_return LoadedTask{*access, std::move(task.value())};
+}
+
+Status require_edit(const LoadedTask& loaded) {
+  if (loaded.task.can_edit) return Ok{};
+  return make_error(ErrorCode::Forbidden, "you may not change this task");
+}
+
+awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
+  auto loaded = co_await load_task(call);
+  if (!loaded) co_return loaded.error();
+  if (auto allowed = require_edit(*loaded); !allowed) co_return allowed.error();
+  auto body = parse_json_object(call.request.body());
+  if (!body) co_return body.error();
+  auto in = domain::read_task_input(*body, mode, loaded->task.fields);
+  if (!in) co_return in.error();
+  const Viewer viewer = domain::viewer_of(loaded->access);
+  auto updated = co_await in_store(call, [&](Store& s) {
+    return s.update_task(loaded->access.workspace_id, loaded->task.id, viewer, in->fields, in->pinned);
+  });
+  if (!updated) co_return updated.error();
+  co_return no_content();
+}
+
+// Archive, unarchive, delete and restore: check, act, 204.
+template <class Act>
+awaitable<Result<Response>> act(Call& call, bool include_deleted, Act act_on) {
+  auto loaded = co_await load_task(call, include_deleted);
+  if (!loaded) co_return loaded.error();
+  if (auto allowed = require_edit(*loaded); !allowed) co_return allowed.error();
+  auto status = co_await in_store(call, [&](Store& s) { return act_on(s, loaded->task.id); });
+  if (!status) co_return status.error();
+  co_return no_content();
+}
+
+Result<ArchivedFilter> archived_filter(const Query& query) {
+  auto value = query.boolean("archived");
+  if (!value) return value.error();
+  if (!*value) return ArchivedFilter::Active;
+  return **value ? ArchivedFilter::Archived : ArchivedFilter::Active;
+}
+
+}  // namespace
+
+awaitable<Result<Response>> list_tasks(Call& call) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  TaskQuery q;
+  q.workspace_id = access->workspace_id;
+  q.viewer = domain::viewer_of(*access);
+  auto page = query->page();
+  if (!page) co_return page.error();
+  q.page = *page;
+  auto order = query->order_by(kTaskOrder);
+  if (!order) co_return order.error();
+  q.order = *order;
+  auto projects = query->ids("project_id");
+  if (!projects) co_return projects.error();
+  q.project_ids = *projects;
+  auto parents = query->ids("parent_task_id");
+  if (!parents) co_return parents.error();
+  q.parent_task_ids = *parents;
+  auto name = query->text("name");
+  if (!name) co_return name.error();
+  q.name = *name;
+  auto archived = archived_filter(*query);
+  if (!archived) co_return archived.error();
+  q.archived = *archived;
+  auto pinned = query->boolean("pinned");
+  if (!pinned) co_return pinned.error();
+  q.pinned = *pinned;
+  auto list = co_await in_store(call, [&](Store& s) { return s.list_tasks(q); });
+  if (!list) co_return list.error();
+  boost::json::array data;
+  for (const auto& t : list->items) data.push_back(task_json(t));
+  co_return json_response(
+      http::status::ok,
+      boost::json::object{
+          {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list->total}});
+}
+
+awaitable<Result<Response>> create_task(Call& call) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  auto body = parse_json_object(call.request.body());
+  if (!body) co_return body.error();
+  auto in = domain::read_task_input(*body, domain::WriteMode::Create);
+  if (!in) co_return in.error();
+  const Viewer viewer = domain::viewer_of(*access);
+  auto created = co_await in_store(call, [&](Store& s) {
+    return s.create_task(access->workspace_id, viewer, in->fields, in->pinned.value_or(false));
+  });
+  if (!created) co_return created.error();
+  co_return json_response(http::status::created, task_json(*created));
+}
+
+awaitable<Result<Response>> get_task(Call& call) {
+  auto loaded = co_await load_task(call);
+  if (!loaded) co_return loaded.error();
+  co_return json_response(http::status::ok, task_json(loaded->task));
+}
+
+awaitable<Result<Response>> replace_task(Call& call) {
+  return write(call, domain::WriteMode::Replace);
+}
+awaitable<Result<Response>> patch_task(Call& call) {
+  return write(call, domain::WriteMode::Patch);
+}
+
+awaitable<Result<Response>> delete_task(Call& call) {
+  return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_deleted(id, true); });
+}
+awaitable<Result<Response>> restore_task(Call& call) {
+  return act(call, true, [](Store& s, std::int64_t id) { return s.set_task_deleted(id, false); });
+}
+awaitable<Result<Response>> archive_task(Call& call) {
+  return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_archived(id, true); });
+}
+awaitable<Result<Response>> unarchive_task(Call& call) {
+  return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_archived(id, false); });
+}
+
+}  // namespace focusd::api::handlers

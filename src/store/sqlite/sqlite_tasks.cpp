@@ -1,0 +1,273 @@
+// Tasks: visibility through their project, references, archive and delete.
+#include <algorithm>
+#include <unordered_map>
+
+#include "common/time.h"
+#include "store/sqlite/sql_common.h"
+#include "store/sqlite/sql_order.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace focusd {
+
+using sqlite::Connection;
+using sqlite::json_ids;
+using sqlite::kMyRoles;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt LEFT JOIN my_roles r`;
+// ?1 = viewer, ?2 = viewer sees all.
+constexpr const char* kTaskColumns =
+    "SELECT t.id, t.workspace_id, t.name, t.project_id, p.name, t.parent_task_id, pt.name, t.description,"
+    " t.estimated_mins, t.start_date, t.end_date, t.priority, t.private, t.billable, t.position, t.creator_id,"
+    " t.created_at, t.updated_at, t.archived_at, t.deleted_at,"
+    " EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned,"
+    " (?2 OR t.creator_id = ?1 OR r.rank IS NOT NULL),"
+    " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL)"
+    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id"
+    " LEFT JOIN my_roles r ON r.project_id = t.project_id ";
+
+constexpr const char* kTaskVisible =
+    "(t.project_id IS NULL OR p.deleted_at IS NULL) AND (?2 OR ((t.private = 0 OR t.creator_id = ?1) AND"
+    " CASE WHEN t.project_id IS NULL THEN t.creator_id = ?1 ELSE (p.private = 0 OR r.rank IS NOT NULL) END))";
+
+TaskRecord read_task(const Statement& s) {
+  TaskRecord t;
+  t.id = s.int64(0);
+  t.workspace_id = s.int64(1);
+  t.fields.name = s.text(2);
+  t.fields.project_id = s.optional_int64(3);
+  t.project_name = s.optional_text(4);
+  t.fields.parent_task_id = s.optional_int64(5);
+  t.parent_task_name = s.optional_text(6);
+  t.fields.description = s.optional_text(7);
+  t.fields.estimated_mins = s.optional_int64(8);
+  t.fields.start_date = s.optional_text(9);
+  t.fields.end_date = s.optional_text(10);
+  t.fields.priority = s.text(11);
+  t.fields.is_private = s.int64(12) != 0;
+  t.fields.billable = s.int64(13) != 0;
+  t.fields.position = s.int64(14);
+  t.creator_id = s.int64(15);
+  t.created_at = s.text(16);
+  t.updated_at = s.text(17);
+  t.archived_at = s.optional_text(18);
+  t.deleted_at = s.optional_text(19);
+  t.pinned = s.int64(20) != 0;
+  t.can_edit = s.int64(21) != 0;
+  t.sub_task_count = s.int64(22);
+  return t;
+}
+
+void attach_tags(Connection& db, std::vector<TaskRecord>& tasks) {
+  if (tasks.empty()) return;
+  std::unordered_map<std::int64_t, TaskRecord*> by_id;
+  std::vector<std::int64_t> ids;
+  for (auto& t : tasks) {
+    t.tags.clear();
+    t.fields.tag_ids.clear();
+    by_id[t.id] = &t;
+    ids.push_back(t.id);
+  }
+  auto stmt = db.prepare(
+      "SELECT tt.task_id, tg.id, tg.workspace_id, tg.name, tg.color, tg.creator_id, tg.created_at, tg.updated_at"
+      " FROM task_tags tt JOIN tags tg ON tg.id = tt.tag_id AND tg.deleted_at IS NULL"
+      " WHERE tt.task_id IN (SELECT value FROM json_each(?1)) ORDER BY tg.id");
+  stmt.bind_all(json_ids(ids));
+  while (stmt.step()) {
+    TaskRecord* t = by_id[stmt.int64(0)];
+    t->tags.push_back(CatalogItem{stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.optional_text(4), stmt.int64(5),
+                                  stmt.text(6), stmt.text(7), std::nullopt});
+    t->fields.tag_ids.push_back(stmt.int64(1));
+  }
+}
+
+Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                        bool include_deleted) {
+  auto stmt = db.prepare(std::string(kMyRoles) + kTaskColumns + "WHERE t.id = ?3 AND t.workspace_id = ?4 AND " +
+                         kTaskVisible + " AND (?5 OR t.deleted_at IS NULL)");
+  stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, task_id, workspace_id, include_deleted ? 1 : 0);
+  if (!stmt.step()) return make_error(ErrorCode::NotFound, "task not found");
+  std::vector<TaskRecord> one{read_task(stmt)};
+  attach_tags(db, one);
+  return std::move(one.front());
+}
+
+// Is the project a live one of the workspace that the viewer can see?
+bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer) {
+  auto stmt =
+      db.prepare(std::string(kMyRoles) +
+                 "SELECT 1 FROM projects p LEFT JOIN my_roles r ON r.project_id = p.id WHERE p.id = ?3 AND"
+                 " p.workspace_id = ?4 AND p.deleted_at IS NULL AND (?2 OR p.private = 0 OR r.rank IS NOT NULL)");
+  stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id);
+  return stmt.step();
+}
+
+Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const TaskFields& f,
+                        std::int64_t self) {
+  if (f.project_id && !project_visible(db, workspace_id, *f.project_id, viewer)) {
+    return invalid("project_id", "no such project in this workspace");
+  }
+  for (auto tag_id : f.tag_ids) {
+    auto stmt = db.prepare("SELECT 1 FROM tags WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
+    stmt.bind_all(tag_id, workspace_id);
+    if (!stmt.step()) return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(tag_id));
+  }
+  if (f.parent_task_id) {
+    if (*f.parent_task_id == self) return invalid("parent_task_id", "a task cannot be its own parent");
+    if (!find(db, workspace_id, *f.parent_task_id, viewer, false)) {
+      return invalid("parent_task_id", "no such task in this workspace");
+    }
+    std::int64_t current = *f.parent_task_id;
+    for (int depth = 0; depth < 64; ++depth) {
+      auto stmt = db.prepare("SELECT parent_task_id FROM tasks WHERE id = ?1");
+      stmt.bind_all(current);
+      if (!stmt.step() || stmt.is_null(0)) break;
+      current = stmt.int64(0);
+      if (current == self) return invalid("parent_task_id", "would make a cycle");
+    }
+  }
+  return Ok{};
+}
+
+void write_tags(Connection& db, std::int64_t task_id, const std::vector<std::int64_t>& tag_ids) {
+  db.prepare("DELETE FROM task_tags WHERE task_id = ?1").bind_all(task_id).run();
+  for (auto tag_id : tag_ids) {
+    db.prepare("INSERT OR IGNORE INTO task_tags (task_id, tag_id) VALUES (?1, ?2)").bind_all(task_id, tag_id).run();
+  }
+}
+
+void write_pin(Connection& db, std::int64_t task_id, std::int64_t user_id, bool pinned) {
+  if (pinned) {
+    db.prepare("INSERT OR IGNORE INTO task_pins (task_id, user_id, created_at) VALUES (?1, ?2, ?3)")
+        .bind_all(task_id, user_id, now_rfc3339())
+        .run();
+  } else {
+    db.prepare("DELETE FROM task_pins WHERE task_id = ?1 AND user_id = ?2").bind_all(task_id, user_id).run();
+  }
+}
+
+const sqlite::OrderColumns& task_order_columns() {
+  static const sqlite::OrderColumns kColumns = {{"name", "t.name COLLATE NOCASE"},
+                                                {"project_id", "t.project_id"},
+                                                {"parent_task_id", "t.parent_task_id"},
+                                                {"estimated_mins", "t.estimated_mins"},
+                                                {"priority",
+                                                 "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
+                                                 " WHEN 'medium' THEN 2 ELSE 3 END"},
+                                                {"start_date", "t.start_date"},
+                                                {"end_date", "t.end_date"},
+                                                {"pinned", "pinned"},
+                                                {"created_at", "t.created_at"},
+                                                {"updated_at", "t.updated_at"},
+                                                {"position", "t.position"},
+                                                {"billable", "t.billable"},
+                                                {"user_id", "t.creator_id"},
+                                                {"relevance", "t.name COLLATE NOCASE"}};
+  return kColumns;
+}
+
+}  // namespace
+
+Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
+  return read([&](Connection& db) -> Result<TaskList> {
+    const std::string where = std::string("WHERE t.workspace_id = ?3 AND t.deleted_at IS NULL AND ") + kTaskVisible +
+                              " AND (?4 = 2 OR (t.archived_at IS NULL) = (?4 = 0))"
+                              " AND (?5 IS NULL OR pinned = ?5)"
+                              " AND (?6 IS NULL OR instr(lower(t.name), lower(?6)) > 0)"
+                              " AND (json_array_length(?7) = 0 OR t.project_id IN (SELECT value FROM json_each(?7)))"
+                              " AND (json_array_length(?8) = 0 OR t.parent_task_id IN"
+                              "  (SELECT value FROM json_each(?8)))";
+    auto bind = [&](Statement& stmt) {
+      stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id, static_cast<int>(q.archived),
+                    q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt, q.name,
+                    json_ids(q.project_ids), json_ids(q.parent_task_ids));
+    };
+    TaskList list;
+    auto count = db.prepare(std::string(kMyRoles) + "SELECT COUNT(*) FROM (" + kTaskColumns + where + ")");
+    bind(count);
+    if (count.step()) list.total = count.int64(0);
+    auto stmt = db.prepare(std::string(kMyRoles) + kTaskColumns + where +
+                           sqlite::order_clause(q.order, task_order_columns(), "t.name COLLATE NOCASE", "t.id") +
+                           " LIMIT ?9 OFFSET ?10");
+    bind(stmt);
+    stmt.bind(9, q.page.per_page).bind(10, q.page.offset());
+    while (stmt.step()) list.items.push_back(read_task(stmt));
+    attach_tags(db, list.items);
+    return list;
+  });
+}
+
+Result<TaskRecord> SqliteStore::find_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                                          bool include_deleted) {
+  return read([&](Connection& db) { return find(db, workspace_id, task_id, viewer, include_deleted); });
+}
+
+Result<TaskRecord> SqliteStore::create_task(std::int64_t workspace_id, const Viewer& creator, const TaskFields& f,
+                                            bool pinned) {
+  return write([&](Connection& db) -> Result<TaskRecord> {
+    Transaction tx(db);
+    if (auto status = check_references(db, workspace_id, creator, f, 0); !status) return status.error();
+    const std::string now = now_rfc3339();
+    db.prepare(
+          "INSERT INTO tasks (workspace_id, project_id, parent_task_id, name, description, estimated_mins,"
+          " start_date, end_date, priority, private, billable, position, creator_id, created_at, updated_at)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)")
+        .bind_all(workspace_id, f.project_id, f.parent_task_id, f.name, f.description, f.estimated_mins, f.start_date,
+                  f.end_date, f.priority, f.is_private ? 1 : 0, f.billable ? 1 : 0, f.position, creator.user_id, now)
+        .run();
+    const std::int64_t id = db.last_insert_id();
+    write_tags(db, id, f.tag_ids);
+    if (pinned) write_pin(db, id, creator.user_id, true);
+    auto created = find(db, workspace_id, id, creator, false);
+    tx.commit();
+    return created;
+  });
+}
+
+Result<TaskRecord> SqliteStore::update_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                                            const TaskFields& f, std::optional<bool> pinned) {
+  return write([&](Connection& db) -> Result<TaskRecord> {
+    Transaction tx(db);
+    if (auto found = find(db, workspace_id, task_id, viewer, false); !found) return found.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, task_id); !status) return status.error();
+    db.prepare(
+          "UPDATE tasks SET project_id = ?2, parent_task_id = ?3, name = ?4, description = ?5, estimated_mins = ?6,"
+          " start_date = ?7, end_date = ?8, priority = ?9, private = ?10, billable = ?11, position = ?12,"
+          " updated_at = ?13 WHERE id = ?1")
+        .bind_all(task_id, f.project_id, f.parent_task_id, f.name, f.description, f.estimated_mins, f.start_date,
+                  f.end_date, f.priority, f.is_private ? 1 : 0, f.billable ? 1 : 0, f.position, now_rfc3339())
+        .run();
+    write_tags(db, task_id, f.tag_ids);
+    if (pinned) write_pin(db, task_id, viewer.user_id, *pinned);
+    auto updated = find(db, workspace_id, task_id, viewer, false);
+    tx.commit();
+    return updated;
+  });
+}
+
+Status SqliteStore::set_task_archived(std::int64_t task_id, bool archived) {
+  return write([&](Connection& db) -> Status {
+    const std::string now = now_rfc3339();
+    db.prepare(archived ? "UPDATE tasks SET archived_at = ?2, updated_at = ?2 WHERE id = ?1 AND archived_at IS NULL"
+                        : "UPDATE tasks SET archived_at = NULL, updated_at = ?2 WHERE id = ?1")
+        .bind_all(task_id, now)
+        .run();
+    return Ok{};
+  });
+}
+
+Status SqliteStore::set_task_deleted(std::int64_t task_id, bool deleted) {
+  return write([&](Connection& db) -> Status {
+    const std::string now = now_rfc3339();
+    db.prepare(deleted ? "UPDATE tasks SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL"
+                       : "UPDATE tasks SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1")
+        .bind_all(task_id, now)
+        .run();
+    return Ok{};
+  });
+}
+
+}  // namespace focusd
