@@ -62,30 +62,6 @@ ProjectRecord read_project(const Statement& s) {
   return p;
 }
 
-// Fills tags and tag_ids (live tags only) for the given projects.
-void attach_tags(Connection& db, std::vector<ProjectRecord>& projects) {
-  if (projects.empty()) return;
-  std::unordered_map<std::int64_t, ProjectRecord*> by_id;
-  std::vector<std::int64_t> ids;
-  for (auto& p : projects) {
-    p.tags.clear();
-    p.fields.tag_ids.clear();
-    by_id[p.id] = &p;
-    ids.push_back(p.id);
-  }
-  auto stmt = db.prepare(
-      "SELECT pt.project_id, t.id, t.workspace_id, t.name, t.color, t.creator_id, t.created_at, t.updated_at"
-      " FROM project_tags pt JOIN tags t ON t.id = pt.tag_id AND t.deleted_at IS NULL"
-      " WHERE pt.project_id IN (SELECT value FROM json_each(?1)) ORDER BY t.id");
-  stmt.bind_all(json_ids(ids));
-  while (stmt.step()) {
-    ProjectRecord* p = by_id[stmt.int64(0)];
-    p->tags.push_back(CatalogItem{stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.optional_text(4), stmt.int64(5),
-                                  stmt.text(6), stmt.text(7), std::nullopt});
-    p->fields.tag_ids.push_back(stmt.int64(1));
-  }
-}
-
 Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                            bool include_deleted) {
   auto stmt = db.prepare(std::string(kMyRoles) + kProjectColumns + "WHERE p.id = ?3 AND p.workspace_id = ?4 AND " +
@@ -93,7 +69,7 @@ Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "project not found");
   std::vector<ProjectRecord> one{read_project(stmt)};
-  attach_tags(db, one);
+  sqlite::attach_tags(db, sqlite::kProjectLinks, one);
   return std::move(one.front());
 }
 
@@ -163,25 +139,6 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
     }
   }
   return Ok{};
-}
-
-void write_tags(Connection& db, std::int64_t project_id, const std::vector<std::int64_t>& tag_ids) {
-  db.prepare("DELETE FROM project_tags WHERE project_id = ?1").bind_all(project_id).run();
-  for (auto tag_id : tag_ids) {
-    db.prepare("INSERT OR IGNORE INTO project_tags (project_id, tag_id) VALUES (?1, ?2)")
-        .bind_all(project_id, tag_id)
-        .run();
-  }
-}
-
-void write_pin(Connection& db, std::int64_t project_id, std::int64_t user_id, bool pinned) {
-  if (pinned) {
-    db.prepare("INSERT OR IGNORE INTO project_pins (project_id, user_id, created_at) VALUES (?1, ?2, ?3)")
-        .bind_all(project_id, user_id, now_rfc3339())
-        .run();
-  } else {
-    db.prepare("DELETE FROM project_pins WHERE project_id = ?1 AND user_id = ?2").bind_all(project_id, user_id).run();
-  }
 }
 
 std::optional<double> fee_amount(const ProjectFields& f) {
@@ -255,7 +212,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
     bind(stmt);
     stmt.bind(15, q.page.per_page).bind(16, q.page.offset());
     while (stmt.step()) list.items.push_back(read_project(stmt));
-    attach_tags(db, list.items);
+    sqlite::attach_tags(db, sqlite::kProjectLinks, list.items);
     return list;
   });
 }
@@ -281,11 +238,11 @@ Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, con
                   f.auto_compute_estimates ? 1 : 0, creator.user_id, now)
         .run();
     const std::int64_t id = db.last_insert_id();
-    write_tags(db, id, f.tag_ids);
+    sqlite::write_tags(db, sqlite::kProjectLinks, id, f.tag_ids);
     db.prepare("INSERT INTO project_users (project_id, user_id, role, created_at) VALUES (?1, ?2, 'manager', ?3)")
         .bind_all(id, creator.user_id, now)
         .run();
-    if (pinned) write_pin(db, id, creator.user_id, true);
+    if (pinned) sqlite::write_pin(db, sqlite::kProjectLinks, id, creator.user_id, true);
     auto created = find(db, workspace_id, id, creator, false);
     tx.commit();
     return created;
@@ -308,8 +265,8 @@ Result<ProjectRecord> SqliteStore::update_project(std::int64_t workspace_id, std
                   fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private ? 1 : 0, f.billable ? 1 : 0,
                   f.auto_compute_estimates ? 1 : 0, now_rfc3339())
         .run();
-    write_tags(db, project_id, f.tag_ids);
-    if (pinned) write_pin(db, project_id, viewer.user_id, *pinned);
+    sqlite::write_tags(db, sqlite::kProjectLinks, project_id, f.tag_ids);
+    if (pinned) sqlite::write_pin(db, sqlite::kProjectLinks, project_id, viewer.user_id, *pinned);
     auto updated = find(db, workspace_id, project_id, viewer, false);
     tx.commit();
     return updated;
@@ -379,7 +336,7 @@ Status SqliteStore::set_project_deleted(std::int64_t workspace_id, std::int64_t 
 
 Status SqliteStore::set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) {
   return write([&](Connection& db) -> Status {
-    write_pin(db, project_id, user_id, pinned);
+    sqlite::write_pin(db, sqlite::kProjectLinks, project_id, user_id, pinned);
     return Ok{};
   });
 }
@@ -397,7 +354,7 @@ Result<std::vector<ProjectRecord>> SqliteStore::related_projects(std::int64_t wo
     stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, json_ids(ids), page.per_page, page.offset());
     std::vector<ProjectRecord> result;
     while (stmt.step()) result.push_back(read_project(stmt));
-    attach_tags(db, result);
+    sqlite::attach_tags(db, sqlite::kProjectLinks, result);
     return result;
   });
 }

@@ -61,29 +61,6 @@ TaskRecord read_task(const Statement& s) {
   return t;
 }
 
-void attach_tags(Connection& db, std::vector<TaskRecord>& tasks) {
-  if (tasks.empty()) return;
-  std::unordered_map<std::int64_t, TaskRecord*> by_id;
-  std::vector<std::int64_t> ids;
-  for (auto& t : tasks) {
-    t.tags.clear();
-    t.fields.tag_ids.clear();
-    by_id[t.id] = &t;
-    ids.push_back(t.id);
-  }
-  auto stmt = db.prepare(
-      "SELECT tt.task_id, tg.id, tg.workspace_id, tg.name, tg.color, tg.creator_id, tg.created_at, tg.updated_at"
-      " FROM task_tags tt JOIN tags tg ON tg.id = tt.tag_id AND tg.deleted_at IS NULL"
-      " WHERE tt.task_id IN (SELECT value FROM json_each(?1)) ORDER BY tg.id");
-  stmt.bind_all(json_ids(ids));
-  while (stmt.step()) {
-    TaskRecord* t = by_id[stmt.int64(0)];
-    t->tags.push_back(CatalogItem{stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.optional_text(4), stmt.int64(5),
-                                  stmt.text(6), stmt.text(7), std::nullopt});
-    t->fields.tag_ids.push_back(stmt.int64(1));
-  }
-}
-
 Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
                         bool include_deleted) {
   auto stmt = db.prepare(std::string(kMyRoles) + kTaskColumns + "WHERE t.id = ?3 AND t.workspace_id = ?4 AND " +
@@ -91,7 +68,7 @@ Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t 
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, task_id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "task not found");
   std::vector<TaskRecord> one{read_task(stmt)};
-  attach_tags(db, one);
+  sqlite::attach_tags(db, sqlite::kTaskLinks, one);
   return std::move(one.front());
 }
 
@@ -130,23 +107,6 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
     }
   }
   return Ok{};
-}
-
-void write_tags(Connection& db, std::int64_t task_id, const std::vector<std::int64_t>& tag_ids) {
-  db.prepare("DELETE FROM task_tags WHERE task_id = ?1").bind_all(task_id).run();
-  for (auto tag_id : tag_ids) {
-    db.prepare("INSERT OR IGNORE INTO task_tags (task_id, tag_id) VALUES (?1, ?2)").bind_all(task_id, tag_id).run();
-  }
-}
-
-void write_pin(Connection& db, std::int64_t task_id, std::int64_t user_id, bool pinned) {
-  if (pinned) {
-    db.prepare("INSERT OR IGNORE INTO task_pins (task_id, user_id, created_at) VALUES (?1, ?2, ?3)")
-        .bind_all(task_id, user_id, now_rfc3339())
-        .run();
-  } else {
-    db.prepare("DELETE FROM task_pins WHERE task_id = ?1 AND user_id = ?2").bind_all(task_id, user_id).run();
-  }
 }
 
 const sqlite::OrderColumns& task_order_columns() {
@@ -195,7 +155,7 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
     bind(stmt);
     stmt.bind(9, q.page.per_page).bind(10, q.page.offset());
     while (stmt.step()) list.items.push_back(read_task(stmt));
-    attach_tags(db, list.items);
+    sqlite::attach_tags(db, sqlite::kTaskLinks, list.items);
     return list;
   });
 }
@@ -219,8 +179,8 @@ Result<TaskRecord> SqliteStore::create_task(std::int64_t workspace_id, const Vie
                   f.end_date, f.priority, f.is_private ? 1 : 0, f.billable ? 1 : 0, f.position, creator.user_id, now)
         .run();
     const std::int64_t id = db.last_insert_id();
-    write_tags(db, id, f.tag_ids);
-    if (pinned) write_pin(db, id, creator.user_id, true);
+    sqlite::write_tags(db, sqlite::kTaskLinks, id, f.tag_ids);
+    if (pinned) sqlite::write_pin(db, sqlite::kTaskLinks, id, creator.user_id, true);
     auto created = find(db, workspace_id, id, creator, false);
     tx.commit();
     return created;
@@ -240,8 +200,8 @@ Result<TaskRecord> SqliteStore::update_task(std::int64_t workspace_id, std::int6
         .bind_all(task_id, f.project_id, f.parent_task_id, f.name, f.description, f.estimated_mins, f.start_date,
                   f.end_date, f.priority, f.is_private ? 1 : 0, f.billable ? 1 : 0, f.position, now_rfc3339())
         .run();
-    write_tags(db, task_id, f.tag_ids);
-    if (pinned) write_pin(db, task_id, viewer.user_id, *pinned);
+    sqlite::write_tags(db, sqlite::kTaskLinks, task_id, f.tag_ids);
+    if (pinned) sqlite::write_pin(db, sqlite::kTaskLinks, task_id, viewer.user_id, *pinned);
     auto updated = find(db, workspace_id, task_id, viewer, false);
     tx.commit();
     return updated;
