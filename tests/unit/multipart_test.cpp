@@ -1,0 +1,151 @@
+#include "http/multipart.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace focusd::multipart {
+namespace {
+
+struct Part {
+  PartHeaders headers;
+  std::string data;
+};
+
+class Collect : public Handler {
+ public:
+  Status on_part_begin(const PartHeaders& headers) override {
+    parts.push_back({headers, ""});
+    open = true;
+    return Ok{};
+  }
+  Status on_part_data(std::string_view data) override {
+    EXPECT_TRUE(open);
+    parts.back().data.append(data);
+    return Ok{};
+  }
+  Status on_part_end() override {
+    open = false;
+    return Ok{};
+  }
+  std::vector<Part> parts;
+  bool open = false;
+};
+
+const std::string kBody =
+    "--XyZ\r\n"
+    "Content-Disposition: form-data; name=\"display_order\"\r\n"
+    "\r\n"
+    "3\r\n"
+    "--XyZ\r\n"
+    "Content-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".bin\"\r\n"
+    "Content-Type: application/octet-stream\r\n"
+    "\r\n"
+    "line1\r\n--XyY\r\n-XyZ\r\n\r\n--X\r\n"
+    "--XyZ--\r\n"
+    "epilogue is ignored";
+
+Status parse_in_pieces(const std::string& body, std::size_t piece, Collect& out, const std::string& boundary = "XyZ") {
+  Parser parser(boundary, Limits{}, out);
+  for (std::size_t at = 0; at < body.size(); at += piece) {
+    if (auto status = parser.feed(std::string_view(body).substr(at, piece)); !status) return status;
+  }
+  return parser.finish();
+}
+
+TEST(Multipart, ParsesPartsWhateverTheFeedSize) {
+  for (std::size_t piece :
+       {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{64}, kBody.size()}) {
+    Collect out;
+    ASSERT_TRUE(parse_in_pieces(kBody, piece, out)) << piece;
+    ASSERT_EQ(out.parts.size(), 2u) << piece;
+    EXPECT_EQ(out.parts[0].headers.name, "display_order");
+    EXPECT_FALSE(out.parts[0].headers.filename);
+    EXPECT_EQ(out.parts[0].data, "3");
+    EXPECT_EQ(out.parts[1].headers.name, "file");
+    EXPECT_EQ(out.parts[1].headers.filename, "a \"b\".bin");
+    EXPECT_EQ(out.parts[1].headers.content_type, "application/octet-stream");
+    EXPECT_EQ(out.parts[1].data, "line1\r\n--XyY\r\n-XyZ\r\n\r\n--X") << piece;
+    EXPECT_FALSE(out.open);
+  }
+}
+
+TEST(Multipart, BinaryDataAndEmptyParts) {
+  std::string binary;
+  for (int i = 0; i < 256; ++i) binary += static_cast<char>(i);
+  const std::string body = "preamble\r\n--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\n" +
+                           binary + "\r\n--b\r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n--b--";
+  Collect out;
+  ASSERT_TRUE(parse_in_pieces(body, 5, out, "b"));
+  ASSERT_EQ(out.parts.size(), 2u);
+  EXPECT_EQ(out.parts[0].data, binary);
+  EXPECT_EQ(out.parts[1].data, "");
+}
+
+TEST(Multipart, ExtendedFilenamesWin) {
+  const std::string body =
+      "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"plain.txt\"; "
+      "filename*=UTF-8''%E2%82%AC%20rates.txt\r\n\r\nx\r\n--b--\r\n";
+  Collect out;
+  ASSERT_TRUE(parse_in_pieces(body, 4, out, "b"));
+  EXPECT_EQ(out.parts[0].headers.filename, "\xE2\x82\xAC rates.txt");
+}
+
+TEST(Multipart, MalformedBodiesAreRejected) {
+  const std::vector<std::string> bodies = {
+      "",                                                                         // no parts
+      "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\ntruncated",       // no closing boundary
+      "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n",                    // headers never end
+      "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--",                        // no disposition
+      "--b\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nx\r\n--b--",     // not form-data
+      "--b\r\nContent-Disposition: form-data; filename=\"x\"\r\n\r\nx\r\n--b--",  // no name
+      "--b\r\nContent-Disposition: form-data; name=\"f\r\n\r\nx\r\n--b--",        // unterminated quote
+      "--b\r\nBroken header line\r\n\r\nx\r\n--b--",                              // no colon
+      "--bgarbage\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n--b--",
+      "--b\r\nContent-Disposition: form-data; name=\"f\"; filename*=bogus\r\n\r\nx\r\n--b--",
+      "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n--bx\r\n--b--",  // delimiter inside data
+  };
+  for (const auto& body : bodies) {
+    Collect out;
+    auto status = parse_in_pieces(body, 3, out, "b");
+    ASSERT_FALSE(status) << body;
+    EXPECT_EQ(status.error().code, ErrorCode::InvalidArgument) << body;
+    EXPECT_EQ(status.error().values.count("multipart"), 1u);
+  }
+}
+
+TEST(Multipart, LimitsAreEnforced) {
+  Collect out;
+  Parser big_headers("b", Limits{64, 10}, out);
+  EXPECT_FALSE(
+      big_headers.feed("--b\r\nContent-Disposition: form-data; name=\"" + std::string(100, 'x') + "\"\r\n\r\n"));
+  Collect many;
+  Parser parser("b", Limits{1024, 2}, many);
+  std::string body;
+  for (int i = 0; i < 3; ++i) body += "--b\r\nContent-Disposition: form-data; name=\"p\"\r\n\r\nx\r\n";
+  EXPECT_FALSE(parser.feed(body + "--b--"));
+}
+
+TEST(Multipart, HandlerErrorsStopTheParse) {
+  struct Refuse : Collect {
+    Status on_part_data(std::string_view) override { return make_error(ErrorCode::PayloadTooLarge, "too big"); }
+  } refuse;
+  Parser parser("b", Limits{}, refuse);
+  auto status = parser.feed("--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n" + std::string(100, 'x'));
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, ErrorCode::PayloadTooLarge);
+}
+
+TEST(Multipart, BoundaryFromContentType) {
+  EXPECT_EQ(*boundary_of("multipart/form-data; boundary=----abc123"), "----abc123");
+  EXPECT_EQ(*boundary_of("Multipart/Form-Data;boundary=\"a b:c\""), "a b:c");
+  EXPECT_EQ(boundary_of("application/json").error().code, ErrorCode::UnsupportedMediaType);
+  EXPECT_EQ(boundary_of("multipart/mixed; boundary=x").error().code, ErrorCode::UnsupportedMediaType);
+  EXPECT_EQ(boundary_of("multipart/form-data").error().code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(boundary_of("multipart/form-data; boundary=").error().code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(boundary_of("multipart/form-data; boundary=" + std::string(71, 'a')).error().code,
+            ErrorCode::InvalidArgument);
+}
+
+}  // namespace
+}  // namespace focusd::multipart
