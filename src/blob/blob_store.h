@@ -1,0 +1,55 @@
+#pragma once
+// Where attachment bytes live. A BlobStore keeps immutable blobs addressed by
+// their SHA-256 (identical content is stored once). An upload is written to a
+// Staging (a temp file, hashed as it is written), made durable with finish(),
+// and only then published into its content-addressed place; a Staging that is
+// never published removes its temp file. The interface is the seam for other
+// backends and for fault injection in tests.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace focusd::blob {
+
+struct BlobInfo {
+  std::string sha256;  // lower-case hex
+  std::uint64_t size = 0;
+};
+
+class Staging {
+ public:
+  virtual ~Staging() = default;
+  // Appends bytes. Internal (with "disk is full" for ENOSPC) on failure.
+  virtual Status write(std::string_view bytes) = 0;
+  // Flushes the bytes to stable storage and returns their digest and size;
+  // nothing may be written afterwards.
+  virtual Result<BlobInfo> finish() = 0;
+  // The first bytes written (up to 4 KiB), for content sniffing.
+  virtual std::string_view head() const = 0;
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  virtual Result<std::unique_ptr<Staging>> stage() = 0;
+  // Moves a finished staging into place and makes the move durable. When the
+  // same content is already stored the staging is simply dropped.
+  virtual Status publish(Staging& staging) = 0;
+  // The file holding a blob, for reading; NotFound when it is not stored.
+  virtual Result<std::string> path_of(std::string_view sha256) = 0;
+  virtual Status remove(std::string_view sha256) = 0;
+  // Every stored blob's digest (for fsck).
+  virtual Result<std::vector<std::string>> list() = 0;
+  // Removes temp files left by a crash; returns how many there were.
+  virtual Result<std::size_t> sweep_temps() = 0;
+};
+
+// Blobs under root/blobs/<2 hex>/<2 hex>/<sha256>, temp files under root/tmp.
+std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root);
+
+}  // namespace focusd::blob

@@ -1,0 +1,191 @@
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "auth/crypto.h"
+#include "blob/blob_store.h"
+
+namespace focusd::blob {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kHeadBytes = 4096;
+
+Error io_error(const std::string& what, int err) {
+  if (err == ENOSPC || err == EDQUOT) return Error{ErrorCode::Internal, "the server's disk is full", {}, what};
+  return internal_error(what + ": " + std::strerror(err));
+}
+
+Status fsync_dir(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("open " + dir.string(), errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return io_error("fsync " + dir.string(), err);
+  return Ok{};
+}
+
+// Creates a directory (and its parents) and makes each new entry durable.
+Status make_dirs(const fs::path& dir) {
+  if (fs::is_directory(dir)) return Ok{};
+  if (auto parent = make_dirs(dir.parent_path()); !parent) return parent;
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return io_error("mkdir " + dir.string(), errno);
+  return fsync_dir(dir.parent_path());
+}
+
+bool is_digest(std::string_view s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+class DiskStaging final : public Staging {
+ public:
+  DiskStaging(int fd, fs::path path) : fd_(fd), path_(std::move(path)), hash_(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(hash_, EVP_sha256(), nullptr);
+  }
+  ~DiskStaging() override {
+    if (fd_ >= 0) ::close(fd_);
+    if (!published_) ::unlink(path_.c_str());
+    EVP_MD_CTX_free(hash_);
+  }
+
+  Status write(std::string_view bytes) override {
+    if (finished_) return internal_error("write after finish");
+    EVP_DigestUpdate(hash_, bytes.data(), bytes.size());
+    if (head_.size() < kHeadBytes) head_.append(bytes.substr(0, kHeadBytes - head_.size()));
+    size_ += bytes.size();
+    while (!bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return io_error("write " + path_.string(), errno);
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return Ok{};
+  }
+
+  Result<BlobInfo> finish() override {
+    if (finished_) return info_;
+    if (::fsync(fd_) != 0) return io_error("fsync " + path_.string(), errno);
+    ::close(fd_);
+    fd_ = -1;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(hash_, digest, &length);
+    info_.sha256.clear();
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned int i = 0; i < length; ++i) {
+      info_.sha256 += kHex[digest[i] >> 4];
+      info_.sha256 += kHex[digest[i] & 15];
+    }
+    info_.size = size_;
+    finished_ = true;
+    return info_;
+  }
+
+  std::string_view head() const override { return head_; }
+
+  const fs::path& path() const { return path_; }
+  bool finished() const { return finished_; }
+  const BlobInfo& info() const { return info_; }
+  void mark_published() { published_ = true; }
+
+ private:
+  int fd_;
+  fs::path path_;
+  EVP_MD_CTX* hash_;
+  std::string head_;
+  std::uint64_t size_ = 0;
+  BlobInfo info_;
+  bool finished_ = false;
+  bool published_ = false;
+};
+
+class DiskBlobStore final : public BlobStore {
+ public:
+  explicit DiskBlobStore(fs::path root) : blobs_(root / "blobs"), temp_(root / "tmp") {}
+
+  Result<std::unique_ptr<Staging>> stage() override {
+    if (auto made = make_dirs(temp_); !made) return made.error();
+    const fs::path path = temp_ / ("upload-" + auth::random_hex(12));
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return io_error("create " + path.string(), errno);
+    return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path));
+  }
+
+  Status publish(Staging& staging) override {
+    auto& disk = dynamic_cast<DiskStaging&>(staging);
+    if (!disk.finished()) return internal_error("publish before finish");
+    const fs::path target = path_for(disk.info().sha256);
+    if (auto made = make_dirs(target.parent_path()); !made) return made;
+    if (fs::exists(target)) return Ok{};  // same content already stored; the temp file goes with the staging
+    if (::rename(disk.path().c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
+    disk.mark_published();
+    return fsync_dir(target.parent_path());
+  }
+
+  Result<std::string> path_of(std::string_view sha256) override {
+    if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
+    const fs::path path = path_for(sha256);
+    if (!fs::exists(path)) return make_error(ErrorCode::NotFound, "no such blob");
+    return path.string();
+  }
+
+  Status remove(std::string_view sha256) override {
+    if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
+    const fs::path path = path_for(sha256);
+    if (::unlink(path.c_str()) != 0) {
+      if (errno == ENOENT) return make_error(ErrorCode::NotFound, "no such blob");
+      return io_error("unlink " + path.string(), errno);
+    }
+    return fsync_dir(path.parent_path());
+  }
+
+  Result<std::vector<std::string>> list() override {
+    std::vector<std::string> digests;
+    std::error_code ec;
+    if (!fs::exists(blobs_)) return digests;
+    for (auto it = fs::recursive_directory_iterator(blobs_, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (it->is_regular_file() && is_digest(name)) digests.push_back(name);
+    }
+    if (ec) return internal_error("listing blobs: " + ec.message());
+    return digests;
+  }
+
+  Result<std::size_t> sweep_temps() override {
+    std::size_t removed = 0;
+    std::error_code ec;
+    if (!fs::exists(temp_)) return removed;
+    for (const auto& entry : fs::directory_iterator(temp_, ec)) {
+      if (fs::remove(entry.path(), ec)) ++removed;
+    }
+    if (ec) return internal_error("sweeping temp files: " + ec.message());
+    return removed;
+  }
+
+ private:
+  fs::path path_for(std::string_view sha256) const {
+    return blobs_ / std::string(sha256.substr(0, 2)) / std::string(sha256.substr(2, 2)) / std::string(sha256);
+  }
+
+  fs::path blobs_;
+  fs::path temp_;
+};
+
+}  // namespace
+
+std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root) {
+  return std::make_unique<DiskBlobStore>(fs::path(root));
+}
+
+}  // namespace focusd::blob

@@ -1,0 +1,119 @@
+// The disk blob store, on real files.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "auth/crypto.h"
+#include "blob/blob_store.h"
+
+namespace focusd::blob {
+namespace {
+
+namespace fs = std::filesystem;
+
+class BlobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(auth::init_crypto());
+    root_ = fs::temp_directory_path() / ("focusd-blob-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    store_ = make_disk_blob_store(root_.string());
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Stages, finishes and publishes `bytes` written in pieces of `piece`.
+  BlobInfo put(const std::string& bytes, std::size_t piece = 1000) {
+    auto staging = store_->stage();
+    EXPECT_TRUE(staging);
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+      EXPECT_TRUE((*staging)->write(std::string_view(bytes).substr(at, piece)));
+    }
+    auto info = (*staging)->finish();
+    EXPECT_TRUE(info);
+    EXPECT_TRUE(store_->publish(**staging));
+    return *info;
+  }
+  std::size_t temp_files() const {
+    if (!fs::exists(root_ / "tmp")) return 0;
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(root_ / "tmp"), fs::directory_iterator()));
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  fs::path root_;
+  std::unique_ptr<BlobStore> store_;
+};
+
+TEST_F(BlobStoreTest, StoresExactBytesUnderTheirDigest) {
+  std::string bytes;
+  for (int i = 0; i < 100000; ++i) bytes += static_cast<char>(i * 7);
+  const BlobInfo info = put(bytes, 4093);
+  EXPECT_EQ(info.size, bytes.size());
+  EXPECT_EQ(info.sha256, auth::sha256_hex(bytes));
+  auto path = store_->path_of(info.sha256);
+  ASSERT_TRUE(path);
+  EXPECT_EQ(read(*path), bytes);
+  EXPECT_NE(path->find(info.sha256.substr(0, 2) + "/" + info.sha256.substr(2, 2) + "/" + info.sha256),
+            std::string::npos);
+  EXPECT_EQ(temp_files(), 0u);
+}
+
+TEST_F(BlobStoreTest, EmptyBlobsAndTheHead) {
+  const BlobInfo empty = put("");
+  EXPECT_EQ(empty.size, 0u);
+  EXPECT_EQ(empty.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  auto staging = store_->stage();
+  ASSERT_TRUE(staging);
+  ASSERT_TRUE((*staging)->write(std::string(3000, 'a')));
+  ASSERT_TRUE((*staging)->write(std::string(3000, 'b')));
+  EXPECT_EQ((*staging)->head(), std::string(3000, 'a') + std::string(1096, 'b'));
+}
+
+TEST_F(BlobStoreTest, IdenticalContentIsStoredOnce) {
+  const BlobInfo a = put("same bytes");
+  const BlobInfo b = put("same bytes");
+  EXPECT_EQ(a.sha256, b.sha256);
+  EXPECT_EQ(store_->list()->size(), 1u);
+  EXPECT_EQ(temp_files(), 0u);
+}
+
+TEST_F(BlobStoreTest, AnUnpublishedStagingLeavesNothing) {
+  {
+    auto staging = store_->stage();
+    ASSERT_TRUE(staging);
+    ASSERT_TRUE((*staging)->write("half an upload"));
+    EXPECT_EQ(temp_files(), 1u);
+  }
+  EXPECT_EQ(temp_files(), 0u);
+  EXPECT_TRUE(store_->list()->empty());
+}
+
+TEST_F(BlobStoreTest, RemoveListAndSweep) {
+  const BlobInfo a = put("a");
+  const BlobInfo b = put("b");
+  auto all = *store_->list();
+  std::sort(all.begin(), all.end());
+  std::vector<std::string> expected{a.sha256, b.sha256};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(all, expected);
+  ASSERT_TRUE(store_->remove(a.sha256));
+  EXPECT_EQ(store_->path_of(a.sha256).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(store_->remove(a.sha256).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(store_->path_of("../../etc/passwd").error().code, ErrorCode::NotFound);
+  // A temp file left by a crash is swept.
+  std::ofstream(root_ / "tmp" / "upload-left-by-a-crash") << "partial";
+  EXPECT_EQ(*store_->sweep_temps(), 1u);
+  EXPECT_EQ(temp_files(), 0u);
+}
+
+}  // namespace
+}  // namespace focusd::blob
