@@ -196,6 +196,25 @@ CREATE TABLE task_pins (
   PRIMARY KEY (task_id, user_id)
 ) WITHOUT ROWID;
 )sql"},
+      {5, R"sql(
+CREATE TABLE attachments (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  parent_kind   TEXT NOT NULL CHECK (parent_kind IN ('project', 'task')),
+  parent_id     INTEGER NOT NULL,
+  workspace_id  INTEGER NOT NULL REFERENCES workspaces(id),
+  name          TEXT NOT NULL,
+  mime_type     TEXT NOT NULL,
+  size          INTEGER NOT NULL,
+  sha256        TEXT NOT NULL,
+  display_order REAL NOT NULL,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  deleted_at    TEXT
+);
+CREATE INDEX attachments_by_parent ON attachments(parent_kind, parent_id) WHERE deleted_at IS NULL;
+CREATE INDEX attachments_by_blob ON attachments(sha256) WHERE deleted_at IS NULL;
+CREATE INDEX attachments_by_workspace ON attachments(workspace_id) WHERE deleted_at IS NULL;
+)sql"},
   };
   return migrations;
 }

@@ -217,6 +217,32 @@ struct TaskList {
   std::int64_t total = 0;
 };
 
+// Attachments hang on projects and tasks alike; the kind is a parameter.
+enum class ParentKind { Project, Task };
+
+struct AttachmentRecord {
+  std::int64_t id = 0;
+  ParentKind parent_kind = ParentKind::Project;
+  std::int64_t parent_id = 0;
+  std::int64_t workspace_id = 0;
+  std::string name;
+  std::string mime_type;
+  std::int64_t size = 0;
+  std::string sha256;
+  double display_order = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::optional<std::string> deleted_at;
+};
+
+struct NewAttachment {
+  std::string name;
+  std::string mime_type;
+  std::int64_t size = 0;
+  std::string sha256;
+  double display_order = 0;
+};
+
 // An hourly rate of a project over [start_at, end_at); end_at absent = open.
 // Times are RFC 3339 UTC ("…Z"), so they compare as text.
 struct RateRecord {

@@ -188,6 +188,30 @@ class Store {
   virtual Status set_task_archived(std::int64_t task_id, bool archived) = 0;
   virtual Status set_task_deleted(std::int64_t task_id, bool deleted) = 0;
 
+  // Attachments of a project or task (access is checked on the parent first).
+  // Lists are of live attachments, ordered by `order` (display_order,
+  // created_at, name) or display_order then id.
+  virtual Result<std::vector<AttachmentRecord>> list_attachments(ParentKind kind, std::int64_t parent_id,
+                                                                 const Ordering& order) = 0;
+  // NotFound for a deleted attachment or one of another parent.
+  virtual Result<AttachmentRecord> find_attachment(ParentKind kind, std::int64_t parent_id,
+                                                   std::int64_t attachment_id) = 0;
+  // Creates all or none, in request order, in one transaction. QuotaExceeded
+  // when the workspace's live attachments plus these would pass quota_bytes.
+  virtual Result<std::vector<AttachmentRecord>> create_attachments(ParentKind kind, std::int64_t parent_id,
+                                                                   std::int64_t workspace_id,
+                                                                   const std::vector<NewAttachment>& attachments,
+                                                                   std::optional<std::int64_t> quota_bytes) = 0;
+  virtual Status update_attachment(ParentKind kind, std::int64_t parent_id, std::int64_t attachment_id,
+                                   const std::string& name, double display_order) = 0;
+  // Soft-deletes; returns the blob digest when no live attachment uses it any more.
+  virtual Result<std::optional<std::string>> delete_attachment(ParentKind kind, std::int64_t parent_id,
+                                                               std::int64_t attachment_id) = 0;
+  // The sum of the sizes of the workspace's live attachments.
+  virtual Result<std::int64_t> storage_used(std::int64_t workspace_id) = 0;
+  // Digests used by live attachments (for fsck).
+  virtual Result<std::vector<std::string>> live_blob_digests() = 0;
+
   virtual Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                               const Viewer& viewer, Relation relation,
                                                               const Ordering& order, const Page& page) = 0;

@@ -123,5 +123,53 @@ TEST_F(StoreTest, SettingsUpdatesAreAtomic) {
   EXPECT_EQ(*store->user_settings(alice->user_id), R"({"theme":"dark"})");
 }
 
+TEST_F(StoreTest, AttachmentsAreAllOrNothingWithinTheQuota) {
+  auto store = open();
+  auto alice = store->create_user({"alice@example.com", "", "hash", std::nullopt, OrgRole::Member});
+  ASSERT_TRUE(alice);
+  const std::int64_t ws = alice->workspace_id;
+  auto created = store->create_attachments(ParentKind::Project, 7, ws,
+                                           {{"b.txt", "text/plain", 10, std::string(64, 'b'), 2},
+                                            {"a.png", "image/png", 20, std::string(64, 'a'), 1},
+                                            {"c.txt", "text/plain", 30, std::string(64, 'b'), 1}},
+                                           std::nullopt);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->size(), 3u);
+  EXPECT_EQ((*created)[0].name, "b.txt");  // request order
+  EXPECT_EQ(*store->storage_used(ws), 60);
+
+  auto listed = store->list_attachments(ParentKind::Project, 7, {});
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].name, "a.png");  // display_order, then id
+  EXPECT_EQ((*listed)[1].name, "c.txt");
+  EXPECT_EQ((*store->list_attachments(ParentKind::Project, 7, {{"name", true}}))[0].name, "c.txt");
+  EXPECT_TRUE(store->list_attachments(ParentKind::Task, 7, {})->empty());  // same id, other kind
+
+  // Over quota: nothing of the batch is created.
+  auto refused = store->create_attachments(
+      ParentKind::Task, 1, ws,
+      {{"x", "text/plain", 30, std::string(64, 'x'), 1}, {"y", "text/plain", 20, std::string(64, 'y'), 2}}, 100);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::QuotaExceeded);
+  EXPECT_TRUE(store->list_attachments(ParentKind::Task, 1, {})->empty());
+
+  const auto first = (*created)[0].id;
+  EXPECT_EQ(store->find_attachment(ParentKind::Task, 7, first).error().code, ErrorCode::NotFound);
+  ASSERT_TRUE(store->update_attachment(ParentKind::Project, 7, first, "renamed.txt", 9.5));
+  EXPECT_EQ(store->find_attachment(ParentKind::Project, 7, first)->display_order, 9.5);
+
+  // The blob is reclaimable only when its last live attachment goes.
+  auto gone = store->delete_attachment(ParentKind::Project, 7, first);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(gone->has_value());  // c.txt still uses the same digest
+  gone = store->delete_attachment(ParentKind::Project, 7, (*created)[2].id);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->value(), std::string(64, 'b'));
+  EXPECT_EQ(store->find_attachment(ParentKind::Project, 7, first).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(*store->storage_used(ws), 20);
+  EXPECT_EQ(*store->live_blob_digests(), std::vector<std::string>{std::string(64, 'a')});
+}
+
 }  // namespace
 }  // namespace focusd

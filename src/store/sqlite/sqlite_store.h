@@ -102,6 +102,22 @@ class SqliteStore final : public Store {
   Status set_task_archived(std::int64_t task_id, bool archived) override;
   Status set_task_deleted(std::int64_t task_id, bool deleted) override;
 
+  // sqlite_attachments.cpp
+  Result<std::vector<AttachmentRecord>> list_attachments(ParentKind kind, std::int64_t parent_id,
+                                                         const Ordering& order) override;
+  Result<AttachmentRecord> find_attachment(ParentKind kind, std::int64_t parent_id,
+                                           std::int64_t attachment_id) override;
+  Result<std::vector<AttachmentRecord>> create_attachments(ParentKind kind, std::int64_t parent_id,
+                                                           std::int64_t workspace_id,
+                                                           const std::vector<NewAttachment>& attachments,
+                                                           std::optional<std::int64_t> quota_bytes) override;
+  Status update_attachment(ParentKind kind, std::int64_t parent_id, std::int64_t attachment_id, const std::string& name,
+                           double display_order) override;
+  Result<std::optional<std::string>> delete_attachment(ParentKind kind, std::int64_t parent_id,
+                                                       std::int64_t attachment_id) override;
+  Result<std::int64_t> storage_used(std::int64_t workspace_id) override;
+  Result<std::vector<std::string>> live_blob_digests() override;
+
  private:
   SqliteStore() = default;
 
