@@ -5,6 +5,7 @@
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
+#include "common/json_read.h"
 #include "domain/project_input.h"
 
 namespace focusd::api::handlers {
@@ -58,16 +59,12 @@ Result<ItemInput> read_item(const Kind& k, std::string_view body_text) {
   auto body = parse_json_object(body_text);
   if (!body) return body.error();
   ItemInput in;
-  for (const auto& member : *body) {
-    if (member.key() != "name" && member.key() != k.extra) {
-      return invalid(std::string(member.key()), "is not a field of this resource");
-    }
-  }
+  if (auto known = json_read::only(*body, {"name", k.extra}); !known) return known.error();
   const auto* name = body->if_contains("name");
-  if (!name || !name->is_string()) return invalid("name", "is required and must be a string");
-  in.name = std::string(name->as_string());
-  if (in.name.find_first_not_of(" \t\r\n") == std::string::npos) return invalid("name", "must not be empty");
-  if (in.name.size() > kMaxName) return invalid("name", "must be at most 255 bytes");
+  if (!name) return invalid("name", "is required");
+  auto text = json_read::name(*name, "name", kMaxName);
+  if (!text) return text.error();
+  in.name = std::move(*text);
   const auto* extra = body->if_contains(k.extra);
   if (!extra || extra->is_null()) {
     if (k.extra_required) return invalid(k.extra, "is required");

@@ -95,9 +95,8 @@ Result<GroupInput> read_group(std::string_view body_text) {
   GroupInput in;
   const auto* name = body->if_contains("name");
   if (!name) return invalid("name", "is required");
-  auto text = json_read::text(*name, "name", 255);
+  auto text = json_read::name(*name, "name");
   if (!text) return text.error();
-  if (text->find_first_not_of(" \t\r\n") == std::string::npos) return invalid("name", "must not be empty");
   in.name = *text;
   if (const auto* emoji = body->if_contains("emoji"); emoji && !emoji->is_null()) {
     auto value = json_read::text(*emoji, "emoji", 32);

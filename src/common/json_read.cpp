@@ -44,7 +44,11 @@ Result<std::string> name(const boost::json::value& v, std::string_view field, st
   if (!value) return value.error();
   const auto first = value->find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return bad(field, "must not be empty");
-  return value->substr(first, value->find_last_not_of(" \t\r\n") - first + 1);
+  std::string trimmed = value->substr(first, value->find_last_not_of(" \t\r\n") - first + 1);
+  for (unsigned char c : trimmed) {
+    if (c < 0x20 || c == 0x7f) return bad(field, "must not contain control characters");
+  }
+  return trimmed;
 }
 
 Result<std::string> date(const boost::json::value& v, std::string_view field) {

@@ -23,7 +23,8 @@ Result<std::int64_t> id(const boost::json::value& v, std::string_view field);
 Result<std::string> text(const boost::json::value& v, std::string_view field, std::size_t max_bytes);
 // An array of positive ids, duplicates dropped, at most max_items.
 Result<std::vector<std::int64_t>> ids(const boost::json::value& v, std::string_view field, std::size_t max_items = 100);
-// A name: a non-null string, trimmed of surrounding white space, 1..max_bytes.
+// A name: a non-null string, trimmed of surrounding white space, 1..max_bytes,
+// without control characters.
 Result<std::string> name(const boost::json::value& v, std::string_view field, std::size_t max_bytes = 255);
 // A calendar date YYYY-MM-DD.
 Result<std::string> date(const boost::json::value& v, std::string_view field);

@@ -122,6 +122,8 @@ TEST_F(Projects, BadInputIs400NamingTheField) {
       {R"({"name":"   "})", "name"},
       {R"({"name":null})", "name"},
       {R"({"name":12})", "name"},
+      {R"({"name":"a\u0000b"})", "name"},
+      {R"({"name":"tab\there"})", "name"},
       {R"({"name":")" + std::string(300, 'x') + "\"}", "name"},
       {R"({"name":"x","color":"red"})", "color"},
       {R"({"name":"x","color":"#12345"})", "color"},
