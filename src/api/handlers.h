@@ -72,6 +72,9 @@ awaitable<Result<Response>> restore_task(Call& call);
 awaitable<Result<Response>> archive_task(Call& call);
 awaitable<Result<Response>> unarchive_task(Call& call);
 
+// handlers_attachments.cpp
+awaitable<Result<Response>> attachment_storage(Call& call);
+
 // handlers_rates.cpp: …/projects/{project_id}/rates
 awaitable<Result<Response>> list_project_rates(Call& call);
 awaitable<Result<Response>> create_project_rate(Call& call);

@@ -86,6 +86,9 @@ std::vector<Route> route_table() {
       {verb::post, kTaskArchive, h::archive_task, None, Authenticated},
       {verb::post, kTaskUnarchive, h::unarchive_task, None, Authenticated},
 
+      {verb::get, "/api/organizations/{organization_id}/workspaces/{workspace_id}/attachments/storage",
+       h::attachment_storage, None, Authenticated},
+
       {verb::get, "/api/organizations/{organization_id}/roles", h::list_roles, None, Authenticated},
       {verb::post, "/api/organizations/{organization_id}/groups", h::create_group, Json, Authenticated},
       {verb::get, "/api/organizations/{organization_id}/groups/me", h::my_groups, None, Authenticated},

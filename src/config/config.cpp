@@ -68,6 +68,11 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->capture_default_str();
   add_duration(app, "--shutdown-grace", "FOCUSD_SHUTDOWN_GRACE", c.shutdown_grace,
                "Seconds in-flight requests get to finish on SIGTERM/SIGINT", 0);
+  app.add_option("--attachment-quota-bytes", c.attachment_quota_bytes,
+                 "Attachment storage per workspace in bytes (0 = unlimited)")
+      ->envname("FOCUSD_ATTACHMENT_QUOTA_BYTES")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 60))
+      ->capture_default_str();
   add_duration(app, "--auth-cache-ttl", "FOCUSD_AUTH_CACHE_TTL", c.auth_cache_ttl,
                "Seconds a successful password check is remembered (0 = never)", 0);
   app.add_option("--sqlite-synchronous", c.sqlite_synchronous,

@@ -36,6 +36,9 @@ struct Config {
   std::size_t max_connections = 10000;            // beyond -> 503 and close
   std::chrono::seconds shutdown_grace{10};        // in-flight requests get this long on SIGTERM
 
+  // Attachments: storage per workspace (sum of live attachments' sizes); 0 = unlimited.
+  std::int64_t attachment_quota_bytes = 0;
+
   // Auth: how long a successful password verification is remembered.
   std::chrono::seconds auth_cache_ttl{60};
 

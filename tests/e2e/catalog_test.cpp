@@ -95,5 +95,25 @@ TEST_F(Catalog, OtherOrganizationsSeeNothing) {
   EXPECT_EQ(call(owner, "GET", workspace("/tags/" + std::to_string(theirs.at("id").as_int64()))).status, 404);
 }
 
+TEST_F(Catalog, AttachmentStorageReportsUsageAndTheLimit) {
+  const std::string storage = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
+                              std::to_string(owner.workspace_id) + "/attachments/storage";
+  auto res = call(owner, "GET", storage);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.json(), (boost::json::value{{"enforced", false}, {"limit_bytes", 0}, {"used_bytes", 0}}));
+  auto outsider = server.seed_user();
+  EXPECT_EQ(call(outsider, "GET", storage).status, 404);
+
+  FocusdServer limited({.extra_args = {"--attachment-quota-bytes", "1048576"}});
+  auto user = limited.seed_user();
+  auto limited_res =
+      limited.client().get("/api/organizations/" + std::to_string(user.organization_id) + "/workspaces/" +
+                               std::to_string(user.workspace_id) + "/attachments/storage",
+                           user.basic());
+  ASSERT_EQ(limited_res.status, 200);
+  EXPECT_EQ(limited_res.json().at("limit_bytes").as_int64(), 1048576);
+  EXPECT_TRUE(limited_res.json().at("enforced").as_bool());
+}
+
 }  // namespace
 }  // namespace focusd::test
