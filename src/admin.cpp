@@ -1,6 +1,9 @@
 #include "admin.h"
 
+#include <algorithm>
+#include <boost/json/array.hpp>
 #include <chrono>
+#include <iterator>
 
 #include "auth/credentials.h"
 #include "auth/crypto.h"
@@ -71,6 +74,38 @@ Result<boost::json::object> create_api_key(Store& store, const std::string& emai
 Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_id, const std::string& email) {
   if (auto status = store.add_user_to_group(group_id, email); !status) return status.error();
   return boost::json::object{{"group_id", group_id}, {"email", email}};
+}
+
+Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repair) {
+  auto stored = blobs.list();
+  if (!stored) return stored.error();
+  auto live = store.live_blob_digests();
+  if (!live) return live.error();
+  std::sort(stored->begin(), stored->end());
+  std::sort(live->begin(), live->end());
+  std::vector<std::string> orphans;
+  std::set_difference(stored->begin(), stored->end(), live->begin(), live->end(), std::back_inserter(orphans));
+  std::vector<std::string> missing;
+  std::set_difference(live->begin(), live->end(), stored->begin(), stored->end(), std::back_inserter(missing));
+
+  std::size_t temps = 0;
+  if (repair) {
+    for (const auto& digest : orphans) {
+      if (auto removed = blobs.remove(digest); !removed) return removed.error();
+    }
+    auto swept = blobs.sweep_temps();
+    if (!swept) return swept.error();
+    temps = *swept;
+  } else {
+    auto counted = blobs.count_temps();
+    if (!counted) return counted.error();
+    temps = *counted;
+  }
+  boost::json::array orphan_list(orphans.begin(), orphans.end());
+  boost::json::array missing_list(missing.begin(), missing.end());
+  const bool consistent = missing.empty() && (repair || (orphans.empty() && temps == 0));
+  return boost::json::object{{"consistent", consistent}, {"blobs", stored->size()},       {"orphan_blobs", orphan_list},
+                             {"temp_files", temps},      {"missing_blobs", missing_list}, {"repaired", repair}};
 }
 
 }  // namespace focusd::admin

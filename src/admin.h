@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "blob/blob_store.h"
 #include "common/result.h"
 #include "store/store.h"
 
@@ -30,5 +31,13 @@ Result<boost::json::object> create_api_key(Store& store, const std::string& emai
 
 // {"group_id", "email"}: adds the user to a group of their organization.
 Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_id, const std::string& email);
+
+// Checks that the database and the blob files agree: blobs no live
+// attachment uses (orphans), temp files left by a crash, and live attachments
+// whose blob is missing. With repair, orphans and temp files are removed (run
+// it with the server stopped: a running upload's temp file would go too).
+// {"consistent", "blobs", "orphan_blobs", "temp_files", "missing_blobs", "repaired"};
+// `consistent` describes the state after the repair.
+Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repair);
 
 }  // namespace focusd::admin

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "auth/authenticator.h"
 #include "auth/crypto.h"
+#include "blob/blob_store.h"
 #include "common/logging.h"
 #include "config/config.h"
 #include "http/server.h"
@@ -53,6 +54,11 @@ int run_serve(const Config& config) {
     logging::event(spdlog::level::critical, "cannot open the database",
                    {{"path", config.database_path()}, {"error", message_of(store.error())}});
     return 1;
+  }
+  // No upload can be in flight yet: temp files are leftovers of a crash.
+  auto blobs = blob::make_disk_blob_store(config.data_dir);
+  if (auto swept = blobs->sweep_temps(); swept && *swept > 0) {
+    logging::event(spdlog::level::warn, "removed unfinished uploads", {{"temp_files", std::to_string(*swept)}});
   }
   boost::asio::thread_pool blocking(config.blocking_threads);
   auth::Authenticator authenticator(**store, config.auth_cache_ttl);
@@ -142,6 +148,12 @@ int main(int argc, char** argv) {
   create_key->add_option("--email", key_email, "The user's email")->required();
   create_key->add_option("--expires-in-days", expires_in_days, "Days until the key expires (default: never)");
 
+  bool repair = false;
+  auto* fsck_cmd =
+      admin_cmd->add_subcommand("fsck", "Check that attachment files and the database agree (exit 1 when they do not)");
+  add_data_option(*fsck_cmd, config);
+  fsck_cmd->add_flag("--repair", repair, "Remove orphan blobs and temp files (run with the server stopped)");
+
   std::int64_t group_id = 0;
   std::string group_email;
   auto* add_to_group =
@@ -170,6 +182,16 @@ int main(int argc, char** argv) {
   }
   if (*create_key) {
     return focusd::run_admin(config, [&](Store& s) { return admin::create_api_key(s, key_email, expires_in_days); });
+  }
+  if (*fsck_cmd) {
+    auto blobs = blob::make_disk_blob_store(config.data_dir);
+    bool consistent = true;
+    const int code = focusd::run_admin(config, [&](Store& s) -> Result<boost::json::object> {
+      auto report = admin::fsck(s, *blobs, repair);
+      if (report) consistent = report->at("consistent").as_bool();
+      return report;
+    });
+    return code != 0 ? code : (consistent ? 0 : 1);
   }
   if (*add_to_group) {
     return focusd::run_admin(config, [&](Store& s) { return admin::add_user_to_group(s, group_id, group_email); });

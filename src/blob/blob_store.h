@@ -45,8 +45,10 @@ class BlobStore {
   virtual Status remove(std::string_view sha256) = 0;
   // Every stored blob's digest (for fsck).
   virtual Result<std::vector<std::string>> list() = 0;
-  // Removes temp files left by a crash; returns how many there were.
+  // Removes temp files left by a crash; returns how many there were. Only
+  // safe while no upload is being staged.
   virtual Result<std::size_t> sweep_temps() = 0;
+  virtual Result<std::size_t> count_temps() = 0;
 };
 
 // Blobs under root/blobs/<2 hex>/<2 hex>/<sha256>, temp files under root/tmp.

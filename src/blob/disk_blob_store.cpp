@@ -162,18 +162,21 @@ class DiskBlobStore final : public BlobStore {
     return digests;
   }
 
-  Result<std::size_t> sweep_temps() override {
-    std::size_t removed = 0;
-    std::error_code ec;
-    if (!fs::exists(temp_)) return removed;
-    for (const auto& entry : fs::directory_iterator(temp_, ec)) {
-      if (fs::remove(entry.path(), ec)) ++removed;
-    }
-    if (ec) return internal_error("sweeping temp files: " + ec.message());
-    return removed;
-  }
+  Result<std::size_t> sweep_temps() override { return for_each_temp(true); }
+  Result<std::size_t> count_temps() override { return for_each_temp(false); }
 
  private:
+  Result<std::size_t> for_each_temp(bool remove) {
+    std::size_t count = 0;
+    std::error_code ec;
+    if (!fs::exists(temp_)) return count;
+    for (const auto& entry : fs::directory_iterator(temp_, ec)) {
+      if (!remove || fs::remove(entry.path(), ec)) ++count;
+    }
+    if (ec) return internal_error("temp files: " + ec.message());
+    return count;
+  }
+
   fs::path path_for(std::string_view sha256) const {
     return blobs_ / std::string(sha256.substr(0, 2)) / std::string(sha256.substr(2, 2)) / std::string(sha256);
   }
