@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 
 #include "admin.h"
 #include "api/api.h"
@@ -62,7 +63,8 @@ int run_serve(const Config& config) {
   }
   boost::asio::thread_pool blocking(config.blocking_threads);
   auth::Authenticator authenticator(**store, config.auth_cache_ttl);
-  api::Api api(api::Services{**store, authenticator, blocking, config});
+  std::mutex blob_lifecycle;
+  api::Api api(api::Services{**store, authenticator, blocking, config, *blobs, blob_lifecycle});
   HttpServer server(config, api);
   if (auto bound = server.bind(); !bound) {
     logging::event(spdlog::level::critical, "cannot listen", {{"error", bound.error().description}});

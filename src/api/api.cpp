@@ -5,6 +5,7 @@
 #include "api/errors.h"
 #include "api/offload.h"
 #include "common/logging.h"
+#include "http/multipart.h"
 
 namespace focusd::api {
 
@@ -18,6 +19,17 @@ bool is_json_media_type(std::string_view content_type) {
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
   if (type.size() == 16 && strncasecmp(type.data(), "application/json", 16) == 0) return true;
   return type.size() > 5 && strncasecmp(type.data() + type.size() - 5, "+json", 5) == 0;
+}
+// An upload may carry max_bulk_files files of the largest size, their part
+// headers and a little room for the form fields.
+std::uint64_t body_limit(BodyKind kind, const Config& config) {
+  switch (kind) {
+    case BodyKind::None: return 0;
+    case BodyKind::Json: return config.max_json_body_bytes;
+    case BodyKind::Upload:
+      return config.max_bulk_files * (config.max_upload_file_bytes + config.max_part_header_bytes + 256) + (1 << 20);
+  }
+  return 0;
 }
 }  // namespace
 
@@ -38,12 +50,16 @@ boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
     ctx.user = std::move(user.value());
   }
 
-  ctx.body_limit = route.body == BodyKind::Json ? services_.config.max_json_body_bytes : 0;
+  ctx.body_limit = body_limit(route.body, services_.config);
   const bool has_body = chunked || content_length.value_or(0) > 0;
   if (content_length && *content_length > ctx.body_limit) {
     co_return make_error(ErrorCode::PayloadTooLarge,
                          ctx.body_limit == 0 ? "this operation takes no request body"
                                              : "request body exceeds " + std::to_string(ctx.body_limit) + " bytes");
+  }
+  if (route.body == BodyKind::Upload) {
+    auto boundary = multipart::boundary_of(head[http::field::content_type]);
+    if (!boundary) co_return boundary.error();
   }
   if (has_body && route.body == BodyKind::Json) {
     auto content_type = head[http::field::content_type];
@@ -55,7 +71,7 @@ boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
 }
 
 boost::asio::awaitable<Response> Api::handle(const Request& request, RequestContext& ctx) {
-  Call call{services_, request, ctx.lookup.params, ctx.user ? &*ctx.user : nullptr, ctx.request_id};
+  Call call{services_, request, ctx.lookup.params, ctx.user ? &*ctx.user : nullptr, ctx.request_id, ctx.body, ctx.file};
   std::optional<Result<Response>> result;
   try {
     result = co_await ctx.lookup.route->handler(call);

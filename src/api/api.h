@@ -5,13 +5,17 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/types.h"
 #include "auth/authenticator.h"
+#include "blob/blob_store.h"
+#include "common/unique_fd.h"
 #include "config/config.h"
 #include "store/store.h"
 
@@ -22,6 +26,29 @@ struct Services {
   auth::Authenticator& authenticator;
   boost::asio::thread_pool& blocking;
   const Config& config;
+  blob::BlobStore& blobs;
+  // Held while blobs are published and their rows inserted, and while rows
+  // are deleted and their blobs reclaimed, so that a reclaim never removes
+  // bytes a new row is about to refer to.
+  std::mutex& blob_lifecycle;
+};
+
+// The body of an upload route (BodyKind::Upload), read as it arrives.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // The next bytes of the body, empty at its end; valid until the next read.
+  // An error is a broken body (InvalidArgument, PayloadTooLarge) or a peer
+  // that went away (after which nothing is answered).
+  virtual boost::asio::awaitable<Result<std::string_view>> read() = 0;
+};
+
+// A file to answer with: after the response head (whose Content-Length the
+// handler sets) the transport writes `length` bytes from `offset` of `fd`.
+struct FileReply {
+  UniqueFd fd;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
 };
 
 // What one request carries through admission and handling.
@@ -29,7 +56,9 @@ struct RequestContext {
   std::string request_id;
   RouteLookup lookup;
   std::optional<auth::AuthUser> user;
-  std::size_t body_limit = 0;
+  std::uint64_t body_limit = 0;
+  BodyReader* body = nullptr;  // set by the transport for upload routes
+  std::optional<FileReply> file;
 };
 
 // What a handler gets: the parsed request, its path ids, the caller.
@@ -39,6 +68,8 @@ struct Call {
   const PathParams& params;
   const auth::AuthUser* user;  // never null on Access::Authenticated routes
   std::string_view request_id;
+  BodyReader* body;                // upload routes: the body, not yet read
+  std::optional<FileReply>& file;  // where a handler puts a file to stream
 };
 
 class Api {
@@ -48,7 +79,8 @@ class Api {
 
   // Decides, before any body byte is read, whether the request may proceed:
   // route (404/405/400), authentication (401), then the declared body size
-  // against the route's limit (413) and content type (415). On success fills
+  // against the route's limit (413) and content type (415; upload routes
+  // must be multipart/form-data with a boundary). On success fills
   // ctx (route, params, user, body_limit) and returns nullopt.
   boost::asio::awaitable<std::optional<Error>> admit(const RequestHead& head,
                                                      std::optional<std::uint64_t> content_length, bool chunked,

@@ -23,6 +23,7 @@ constexpr Mapping kMappings[] = {
     {ErrorCode::Conflict, http::status::conflict, "conflict"},
     {ErrorCode::PayloadTooLarge, http::status::payload_too_large, "payload_too_large"},
     {ErrorCode::UnsupportedMediaType, http::status::unsupported_media_type, "unsupported_media_type"},
+    {ErrorCode::RangeNotSatisfiable, http::status::range_not_satisfiable, "range_not_satisfiable"},
     {ErrorCode::HeaderTooLarge, http::status::request_header_fields_too_large, "header_too_large"},
     {ErrorCode::Internal, http::status::internal_server_error, "internal"},
     {ErrorCode::Unavailable, http::status::service_unavailable, "unavailable"},

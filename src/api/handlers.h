@@ -74,6 +74,18 @@ awaitable<Result<Response>> unarchive_task(Call& call);
 
 // handlers_attachments.cpp
 awaitable<Result<Response>> attachment_storage(Call& call);
+awaitable<Result<Response>> list_project_attachments(Call& call);
+awaitable<Result<Response>> create_project_attachment(Call& call);
+awaitable<Result<Response>> bulk_create_project_attachments(Call& call);
+awaitable<Result<Response>> update_project_attachment(Call& call);
+awaitable<Result<Response>> delete_project_attachment(Call& call);
+awaitable<Result<Response>> view_project_attachment(Call& call);
+awaitable<Result<Response>> list_task_attachments(Call& call);
+awaitable<Result<Response>> create_task_attachment(Call& call);
+awaitable<Result<Response>> bulk_create_task_attachments(Call& call);
+awaitable<Result<Response>> update_task_attachment(Call& call);
+awaitable<Result<Response>> delete_task_attachment(Call& call);
+awaitable<Result<Response>> view_task_attachment(Call& call);
 
 // handlers_rates.cpp: …/projects/{project_id}/rates
 awaitable<Result<Response>> list_project_rates(Call& call);

@@ -1,11 +1,536 @@
-// Attachments of projects and tasks: …/attachments/storage.
-#include <boost/json/object.hpp>
+// Attachments of projects and tasks: the six operations for both parent kinds
+// (the kind is a parameter, not a copy) and …/attachments/storage.
+//
+// A create streams each file part into a blob staging (a temp file hashed as
+// it is written) while the body arrives, fsyncs it, publishes it into its
+// content-addressed place, and only then inserts all rows in one
+// transaction. A crash before the commit leaves at most a blob no row refers
+// to (invisible; `admin fsck --repair` removes it), never a row without its
+// bytes.
+#include <fcntl.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include "api/errors.h"
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
+#include "api/upload_form.h"
+#include "blob/mime.h"
+#include "common/json_read.h"
 
 namespace focusd::api::handlers {
+
+namespace {
+
+constexpr double kMaxDisplayOrder = 1e15;  // whole numbers stay exact in a double
+
+// The project or task of the path, as the caller sees it.
+struct Parent {
+  ParentKind kind = ParentKind::Project;
+  std::int64_t id = 0;
+  std::int64_t workspace_id = 0;
+  bool may_manage = false;  // create, update and delete its attachments
+};
+
+awaitable<Result<Parent>> load_parent(Call& call, ParentKind kind) {
+  if (kind == ParentKind::Project) {
+    auto loaded = co_await load_project(call);
+    if (!loaded) co_return loaded.error();
+    const bool may = require_project(*loaded, domain::ProjectAction::ManageAttachments).ok();
+    co_return Parent{kind, loaded->project.id, loaded->access.workspace_id, may};
+  }
+  auto loaded = co_await load_task(call);
+  if (!loaded) co_return loaded.error();
+  co_return Parent{kind, loaded->task.id, loaded->access.workspace_id, loaded->task.can_edit};
+}
+
+Status require_manage(const Parent& parent) {
+  if (parent.may_manage) return Ok{};
+  return make_error(ErrorCode::Forbidden, parent.kind == ParentKind::Project
+                                              ? "you may not manage this project's attachments"
+                                              : "you may not change this task's attachments");
+}
+
+// models.ProjectAttachment / models.TaskAttachment.
+boost::json::object attachment_json(const AttachmentRecord& a) {
+  boost::json::object o;
+  o["id"] = a.id;
+  o[a.parent_kind == ParentKind::Project ? "project_id" : "task_id"] = a.parent_id;
+  o["name"] = a.name;
+  o["mime_type"] = a.mime_type;
+  o["size"] = a.size;
+  o["display_order"] = json_number(a.display_order);
+  o["created_at"] = a.created_at;
+  o["updated_at"] = a.updated_at;
+  o["deleted_at"] = json_or_null(a.deleted_at);
+  return o;
+}
+
+Result<double> display_order_of(std::string_view text, const std::string& field) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) ||
+      std::fabs(value) > kMaxDisplayOrder) {
+    return invalid(field, "must be a number between -1e15 and 1e15");
+  }
+  return value;
+}
+
+Result<std::string> explicit_name(const std::string& text, const std::string& field) {
+  return json_read::name(boost::json::value(text), field);
+}
+
+// One file of an upload with the name and order it is stored under.
+struct Upload {
+  FormFile file;
+  std::string name;
+  double display_order = 0;
+};
+
+// The values of a form field, or of the query parameter of that name when
+// the form has none.
+Slots<std::string> form_or_query(UploadForm& form, const Query& query, const std::string& field) {
+  if (!form.values(field).empty()) return form.values(field);
+  Slots<std::string> slots;
+  for (auto& value : query.values(field)) slots.emplace_back(std::move(value));
+  return slots;
+}
+
+// POST …/attachments: one `file`, a required `display_order`, an optional `name`.
+Result<std::vector<Upload>> single_upload(UploadForm& form, const Query& query) {
+  auto& files = form.files();
+  if (files.empty() || !files[0]) return invalid("file", "is required");
+  const auto orders = form_or_query(form, query, "display_order");
+  const auto names = form_or_query(form, query, "name");
+  if (orders.size() > 1 || names.size() > 1) {
+    return invalid(orders.size() > 1 ? "display_order" : "name", "must be given once");
+  }
+  if (orders.empty() || !orders[0]) return invalid("display_order", "is required");
+  auto order = display_order_of(*orders[0], "display_order");
+  if (!order) return order.error();
+  Upload upload{std::move(*files[0]), "", *order};
+  if (!names.empty() && names[0]) {
+    auto name = explicit_name(*names[0], "name");
+    if (!name) return name.error();
+    upload.name = std::move(*name);
+  } else {
+    upload.name = attachment_name_from_filename(upload.file.filename);
+  }
+  std::vector<Upload> uploads;
+  uploads.push_back(std::move(upload));
+  return uploads;
+}
+
+// POST …/attachments/bulk: `files` 1..max, one `display_orders` per file,
+// optional `names` (a name not given defaults to the file's name).
+Result<std::vector<Upload>> bulk_uploads(UploadForm& form, const Query& query) {
+  auto& files = form.files();
+  if (files.empty()) return invalid("files", "at least one file is required");
+  const auto orders = form_or_query(form, query, "display_orders");
+  const auto names = form_or_query(form, query, "names");
+  const auto indexed = [](const char* field, std::size_t i) {
+    return std::string(field) + "[" + std::to_string(i) + "]";
+  };
+  if (orders.size() > files.size()) {
+    return invalid("display_orders", "has " + std::to_string(orders.size()) + " values for " +
+                                         std::to_string(files.size()) + " files; give one per file");
+  }
+  if (names.size() > files.size()) {
+    return invalid("names", "has " + std::to_string(names.size()) + " values for " + std::to_string(files.size()) +
+                                " files; give at most one per file");
+  }
+  std::vector<Upload> uploads;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!files[i]) return invalid(indexed("files", i), "is missing");
+    if (i >= orders.size() || !orders[i]) return invalid(indexed("display_orders", i), "is required (one per file)");
+    auto order = display_order_of(*orders[i], indexed("display_orders", i));
+    if (!order) return order.error();
+    Upload upload{std::move(*files[i]), "", *order};
+    if (i < names.size() && names[i]) {
+      auto name = explicit_name(*names[i], indexed("names", i));
+      if (!name) return name.error();
+      upload.name = std::move(*name);
+    } else {
+      upload.name = attachment_name_from_filename(upload.file.filename);
+    }
+    uploads.push_back(std::move(upload));
+  }
+  return uploads;
+}
+
+// Reads the whole multipart body into `form`, feeding the parser (and so the
+// disk writes) on the blocking pool a piece at a time.
+awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
+  if (!call.body) co_return internal_error("upload route without a body reader");
+  for (;;) {
+    auto piece = co_await call.body->read();
+    if (!piece) co_return piece.error();
+    if (piece->empty()) break;
+    auto fed = co_await offload(call.services.blocking, [&] { return parser.feed(*piece); });
+    if (!fed) co_return fed.error();
+  }
+  co_return parser.finish();
+}
+
+// Makes the files durable, publishes them and inserts their rows in one
+// transaction (runs on the blocking pool). On failure the blobs this call
+// newly published are removed again; the stagings remove their temp files.
+Result<std::vector<AttachmentRecord>> store_uploads(Services& services, const Parent& parent,
+                                                    std::vector<Upload>& uploads) {
+  std::vector<NewAttachment> rows;
+  for (auto& upload : uploads) {
+    auto info = upload.file.staging->finish();
+    if (!info) return info.error();
+    rows.push_back(NewAttachment{upload.name,
+                                 blob::sniff_mime_type(upload.file.staging->head(), upload.file.declared_type),
+                                 static_cast<std::int64_t>(info->size), info->sha256, upload.display_order});
+  }
+  const std::int64_t quota = services.config.attachment_quota_bytes;
+  std::lock_guard lock(services.blob_lifecycle);
+  std::vector<std::string> fresh;
+  auto undo = [&] {
+    for (const auto& digest : fresh) (void)services.blobs.remove(digest);
+  };
+  for (std::size_t i = 0; i < uploads.size(); ++i) {
+    auto published = services.blobs.publish(*uploads[i].file.staging);
+    if (!published) {
+      undo();
+      return published.error();
+    }
+    if (*published) fresh.push_back(rows[i].sha256);
+  }
+  auto created = services.store.create_attachments(parent.kind, parent.id, parent.workspace_id, rows,
+                                                   quota > 0 ? std::optional<std::int64_t>(quota) : std::nullopt);
+  if (!created) undo();
+  return created;
+}
+
+awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
+  auto parent = co_await load_parent(call, kind);
+  if (!parent) co_return parent.error();
+  if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  auto boundary = multipart::boundary_of(call.request[http::field::content_type]);
+  if (!boundary) co_return boundary.error();
+
+  const Config& config = call.services.config;
+  UploadForm form(
+      call.services.blobs, bulk ? "files" : "file",
+      bulk ? std::vector<std::string>{"names", "display_orders"} : std::vector<std::string>{"name", "display_order"},
+      UploadLimits{bulk ? config.max_bulk_files : 1, config.max_upload_file_bytes});
+  multipart::Parser parser(*boundary, multipart::Limits{config.max_part_header_bytes, 3 * config.max_bulk_files + 8},
+                           form);
+  if (auto read = co_await read_form(call, parser); !read) co_return read.error();
+
+  auto uploads = bulk ? bulk_uploads(form, *query) : single_upload(form, *query);
+  if (!uploads) co_return uploads.error();
+  auto created =
+      co_await offload(call.services.blocking, [&] { return store_uploads(call.services, *parent, uploads.value()); });
+  if (!created) co_return created.error();
+  if (!bulk) co_return json_response(http::status::created, attachment_json(created->front()));
+  boost::json::array items;
+  for (const auto& a : *created) items.push_back(attachment_json(a));
+  co_return json_response(http::status::created, items);
+}
+
+awaitable<Result<Response>> list(Call& call, ParentKind kind) {
+  auto parent = co_await load_parent(call, kind);
+  if (!parent) co_return parent.error();
+  auto query = query_of(call);
+  if (!query) co_return query.error();
+  auto order = query->order_by({"display_order", "created_at", "name"});
+  if (!order) co_return order.error();
+  auto found = co_await in_store(call, [&](Store& s) { return s.list_attachments(kind, parent->id, *order); });
+  if (!found) co_return found.error();
+  boost::json::array items;
+  for (const auto& a : *found) items.push_back(attachment_json(a));
+  co_return json_response(http::status::ok, items);
+}
+
+awaitable<Result<Response>> update(Call& call, ParentKind kind) {
+  auto parent = co_await load_parent(call, kind);
+  if (!parent) co_return parent.error();
+  const std::int64_t id = call.params.get("attachment_id");
+  auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
+  if (!found) co_return found.error();
+  if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
+
+  auto body = parse_json_object(call.request.body());
+  if (!body) co_return body.error();
+  if (auto known = json_read::only(*body, {"name", "display_order"}); !known) co_return known.error();
+  if (!body->contains("name")) co_return invalid("name", "is required");
+  if (!body->contains("display_order")) co_return invalid("display_order", "is required");
+  auto name = json_read::name(body->at("name"), "name");
+  if (!name) co_return name.error();
+  const auto& order = body->at("display_order");
+  if (!order.is_number() || !std::isfinite(order.to_number<double>()) ||
+      std::fabs(order.to_number<double>()) > kMaxDisplayOrder) {
+    co_return invalid("display_order", "must be a number between -1e15 and 1e15");
+  }
+  const double display_order = order.to_number<double>();
+  auto updated = co_await in_store(
+      call, [&](Store& s) { return s.update_attachment(kind, parent->id, id, *name, display_order); });
+  if (!updated) co_return updated.error();
+  co_return no_content();
+}
+
+awaitable<Result<Response>> remove(Call& call, ParentKind kind) {
+  auto parent = co_await load_parent(call, kind);
+  if (!parent) co_return parent.error();
+  const std::int64_t id = call.params.get("attachment_id");
+  auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
+  if (!found) co_return found.error();
+  if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
+  auto deleted = co_await offload(call.services.blocking, [&]() -> Status {
+    std::lock_guard lock(call.services.blob_lifecycle);
+    auto unused = call.services.store.delete_attachment(kind, parent->id, id);
+    if (!unused) return unused.error();
+    // The row is gone for good; bytes that cannot be removed now are an
+    // orphan for fsck, not a failure of the delete.
+    if (*unused) (void)call.services.blobs.remove(**unused);
+    return Ok{};
+  });
+  if (!deleted) co_return deleted.error();
+  co_return no_content();
+}
+
+// --- view ---------------------------------------------------------------------
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls fn(item) for each comma-separated item of a header value.
+template <class F>
+void for_each_item(std::string_view value, F fn) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    fn(trim(value.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+bool iequal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// True when `accept` asks for application/json and names neither the file's
+// type nor its type/*: such a client wants the attachment object.
+bool wants_json(std::string_view accept, std::string_view mime_type) {
+  bool json = false, file = false;
+  const std::string_view family = mime_type.substr(0, mime_type.find('/'));
+  for_each_item(accept, [&](std::string_view item) {
+    const auto semicolon = item.find(';');
+    const std::string_view range = trim(item.substr(0, semicolon));
+    const std::string_view params = semicolon == std::string_view::npos ? "" : item.substr(semicolon);
+    const bool refused =
+        params.find("q=0") != std::string_view::npos && params.find_first_of("123456789") == std::string_view::npos;
+    if (refused) return;
+    if (iequal(range, "application/json")) json = true;
+    if (iequal(range, mime_type) ||
+        (range.size() == family.size() + 2 && iequal(range.substr(0, family.size()), family) &&
+         range.substr(family.size()) == "/*")) {
+      file = true;
+    }
+  });
+  return json && !file;
+}
+
+// If-None-Match holds `etag` (weak comparison, as RFC 9110 asks) or "*".
+bool matches_etag(std::string_view if_none_match, std::string_view etag) {
+  bool match = false;
+  for_each_item(if_none_match, [&](std::string_view tag) {
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    match = match || tag == "*" || tag == etag;
+  });
+  return match;
+}
+
+// A single byte range of a `Range: bytes=…` header over `size` bytes.
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t length = 0;
+};
+struct RangeAsk {
+  enum Kind { Whole, Part, Unsatisfiable } kind = Whole;
+  ByteRange range;
+};
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Malformed ranges and multiple ranges are ignored (the whole file is sent),
+// as RFC 9110 allows.
+RangeAsk range_of(std::string_view header, std::uint64_t size) {
+  header = trim(header);
+  if (!header.starts_with("bytes=") || header.find(',') != std::string_view::npos) return {};
+  const std::string_view spec = trim(header.substr(6));
+  const auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return {};
+  const std::string_view from = trim(spec.substr(0, dash)), to = trim(spec.substr(dash + 1));
+  if (from.empty()) {  // suffix: the last N bytes
+    auto n = parse_u64(to);
+    if (!n) return {};
+    if (*n == 0 || size == 0) return {RangeAsk::Unsatisfiable, {}};
+    const std::uint64_t length = std::min(*n, size);
+    return {RangeAsk::Part, {size - length, length}};
+  }
+  auto first = parse_u64(from);
+  if (!first) return {};
+  std::uint64_t last = size == 0 ? 0 : size - 1;
+  if (!to.empty()) {
+    auto given = parse_u64(to);
+    if (!given || *given < *first) return {};
+    last = std::min(last, *given);
+  }
+  if (*first >= size) return {RangeAsk::Unsatisfiable, {}};
+  return {RangeAsk::Part, {*first, last - *first + 1}};
+}
+
+// RFC 6266: an ASCII fallback `filename` and the exact name as `filename*`.
+std::string content_disposition(std::string_view disposition, std::string_view name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string fallback, encoded;
+  for (unsigned char c : name) {
+    const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    fallback += plain ? static_cast<char>(c) : '_';
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return std::string(disposition) + "; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+bool shown_inline(std::string_view mime_type) {
+  return !blob::is_active_content(mime_type) && mime_type != "application/octet-stream";
+}
+
+awaitable<Result<Response>> view(Call& call, ParentKind kind) {
+  auto parent = co_await load_parent(call, kind);
+  if (!parent) co_return parent.error();
+  const std::int64_t id = call.params.get("attachment_id");
+  auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
+  if (!found) co_return found.error();
+  const AttachmentRecord& a = *found;
+  if (wants_json(call.request[http::field::accept], a.mime_type)) {
+    Response res = json_response(http::status::ok, attachment_json(a));
+    res.set(http::field::vary, "Accept");
+    co_return res;
+  }
+
+  const std::string etag = "\"" + a.sha256 + "\"";
+  Response res;
+  res.set(http::field::etag, etag);
+  res.set(http::field::vary, "Accept");
+  res.set(http::field::cache_control, "private");
+  if (matches_etag(call.request[http::field::if_none_match], etag)) {
+    res.result(http::status::not_modified);
+    co_return res;
+  }
+  // The file is opened now: should the attachment be deleted while it is
+  // sent, the open descriptor still reads the whole of it.
+  auto opened = co_await offload(call.services.blocking, [&]() -> Result<UniqueFd> {
+    auto path = call.services.blobs.path_of(a.sha256);
+    if (!path) return internal_error("the bytes of attachment " + std::to_string(a.id) + " are missing (run fsck)");
+    UniqueFd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return internal_error("open " + *path + ": " + std::strerror(errno));
+    return fd;
+  });
+  if (!opened) co_return opened.error();
+
+  const auto size = static_cast<std::uint64_t>(a.size);
+  RangeAsk ask = range_of(call.request[http::field::range], size);
+  const auto if_range = call.request[http::field::if_range];
+  if (!if_range.empty() && if_range != etag) ask = {};
+  res.set(http::field::accept_ranges, "bytes");
+  if (ask.kind == RangeAsk::Unsatisfiable) {
+    Response refused =
+        error_response(make_error(ErrorCode::RangeNotSatisfiable,
+                                  "the range asks for bytes outside the file's " + std::to_string(size) + " bytes"),
+                       call.request_id);
+    refused.set(http::field::content_range, "bytes */" + std::to_string(size));
+    co_return refused;
+  }
+  res.set(http::field::content_type, a.mime_type);
+  res.set(http::field::content_disposition,
+          content_disposition(shown_inline(a.mime_type) ? "inline" : "attachment", a.name));
+  res.set("X-Content-Type-Options", "nosniff");
+  ByteRange range{0, size};
+  if (ask.kind == RangeAsk::Part) {
+    range = ask.range;
+    res.result(http::status::partial_content);
+    res.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
+                                            std::to_string(range.first + range.length - 1) + "/" +
+                                            std::to_string(size));
+  } else {
+    res.result(http::status::ok);
+  }
+  call.file = FileReply{std::move(opened.value()), range.first, range.length};
+  co_return res;
+}
+
+}  // namespace
+
+awaitable<Result<Response>> list_project_attachments(Call& call) {
+  return list(call, ParentKind::Project);
+}
+awaitable<Result<Response>> create_project_attachment(Call& call) {
+  return create(call, ParentKind::Project, false);
+}
+awaitable<Result<Response>> bulk_create_project_attachments(Call& call) {
+  return create(call, ParentKind::Project, true);
+}
+awaitable<Result<Response>> update_project_attachment(Call& call) {
+  return update(call, ParentKind::Project);
+}
+awaitable<Result<Response>> delete_project_attachment(Call& call) {
+  return remove(call, ParentKind::Project);
+}
+awaitable<Result<Response>> view_project_attachment(Call& call) {
+  return view(call, ParentKind::Project);
+}
+awaitable<Result<Response>> list_task_attachments(Call& call) {
+  return list(call, ParentKind::Task);
+}
+awaitable<Result<Response>> create_task_attachment(Call& call) {
+  return create(call, ParentKind::Task, false);
+}
+awaitable<Result<Response>> bulk_create_task_attachments(Call& call) {
+  return create(call, ParentKind::Task, true);
+}
+awaitable<Result<Response>> update_task_attachment(Call& call) {
+  return update(call, ParentKind::Task);
+}
+awaitable<Result<Response>> delete_task_attachment(Call& call) {
+  return remove(call, ParentKind::Task);
+}
+awaitable<Result<Response>> view_task_attachment(Call& call) {
+  return view(call, ParentKind::Task);
+}
 
 // attachmentstorage.Usage: the sum of the workspace's live attachments and the
 // configured limit (enforced when there is one).

@@ -39,4 +39,15 @@ Response no_content() {
   return res;
 }
 
+boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted) {
+  auto access = co_await workspace_access(call);
+  if (!access) co_return access.error();
+  const std::int64_t task_id = call.params.get("task_id");
+  const Viewer viewer = domain::viewer_of(*access);
+  auto task = co_await in_store(
+      call, [&](Store& s) { return s.find_task(access->workspace_id, task_id, viewer, include_deleted); });
+  if (!task) co_return task.error();
+  co_return LoadedTask{*access, std::move(task.value())};
+}
+
 }  // namespace focusd::api

@@ -40,6 +40,15 @@ boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool incl
 // Forbidden unless the caller may do `action` to the loaded project.
 Status require_project(const LoadedProject& loaded, domain::ProjectAction action);
 
+// The path's task as the caller sees it (its visibility follows its project's).
+struct LoadedTask {
+  WorkspaceAccess access;
+  TaskRecord task;
+};
+// NotFound when the task does not exist, is deleted (unless include_deleted)
+// or may not be seen by the caller.
+boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted = false);
+
 inline boost::json::value json_or_null(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }

@@ -67,22 +67,6 @@ boost::json::object task_json(const TaskRecord& t) {
   return o;
 }
 
-struct LoadedTask {
-  WorkspaceAccess access;
-  TaskRecord task;
-};
-
-awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted = false) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  const std::int64_t task_id = call.params.get("task_id");
-  const Viewer viewer = domain::viewer_of(*access);
-  auto task = co_await in_store(
-      call, [&](Store& s) { return s.find_task(access->workspace_id, task_id, viewer, include_deleted); });
-  if (!task) co_return task.error();
-  co_return LoadedTask{*access, std::move(task.value())};
-}
-
 Status require_edit(const LoadedTask& loaded) {
   if (loaded.task.can_edit) return Ok{};
   return make_error(ErrorCode::Forbidden, "you may not change this task");

@@ -104,6 +104,14 @@ std::vector<std::string> Query::list(std::string_view name) const {
   return items;
 }
 
+std::vector<std::string> Query::values(std::string_view name) const {
+  std::vector<std::string> items;
+  for (const auto& [key, value] : params_) {
+    if (key == name) items.push_back(value.value_or(""));
+  }
+  return items;
+}
+
 Result<std::vector<std::int64_t>> Query::ids(std::string_view name) const {
   std::vector<std::int64_t> result;
   for (const auto& item : list(name)) {

@@ -30,6 +30,8 @@ class Query {
   Result<std::optional<std::string>> date(std::string_view name) const;
   // All values of an array parameter, comma lists split, empty items dropped.
   std::vector<std::string> list(std::string_view name) const;
+  // All values of a parameter in the order given, as they are (no comma split).
+  std::vector<std::string> values(std::string_view name) const;
   // An array of positive 64-bit ids.
   Result<std::vector<std::int64_t>> ids(std::string_view name) const;
   // page >= 1 (default 1) and per_page in 1..max_per_page (default 50).

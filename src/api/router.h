@@ -20,7 +20,9 @@ struct Call;
 // Handlers return a response, or an Error that api/errors.h renders.
 using Handler = boost::asio::awaitable<Result<Response>> (*)(Call&);
 
-enum class BodyKind { None, Json };
+// None: no body. Json: read whole (up to max_json_body_bytes) before the
+// handler runs. Upload: multipart/form-data, read by the handler as it arrives.
+enum class BodyKind { None, Json, Upload };
 enum class Access { Public, Authenticated };
 
 struct Route {

@@ -17,6 +17,10 @@ constexpr const char* kProjectPinned = FOCUSD_PROJECTS "/{project_id}/pinned";
 constexpr const char* kProjectMembers = FOCUSD_PROJECTS "/{project_id}/members";
 constexpr const char* kProjectRates = FOCUSD_PROJECTS "/{project_id}/rates";
 constexpr const char* kProjectCurrentRate = FOCUSD_PROJECTS "/{project_id}/rates/current";
+constexpr const char* kProjectAttachments = FOCUSD_PROJECTS "/{project_id}/attachments";
+constexpr const char* kProjectAttachmentsBulk = FOCUSD_PROJECTS "/{project_id}/attachments/bulk";
+constexpr const char* kProjectAttachment = FOCUSD_PROJECTS "/{project_id}/attachments/{attachment_id}";
+constexpr const char* kProjectAttachmentView = FOCUSD_PROJECTS "/{project_id}/attachments/{attachment_id}/view";
 #undef FOCUSD_PROJECTS
 #define FOCUSD_TASKS "/api/organizations/{organization_id}/workspaces/{workspace_id}/tasks"
 constexpr const char* kTasks = FOCUSD_TASKS;
@@ -24,6 +28,10 @@ constexpr const char* kTask = FOCUSD_TASKS "/{task_id}";
 constexpr const char* kTaskRestore = FOCUSD_TASKS "/{task_id}/restore";
 constexpr const char* kTaskArchive = FOCUSD_TASKS "/{task_id}/archive";
 constexpr const char* kTaskUnarchive = FOCUSD_TASKS "/{task_id}/unarchive";
+constexpr const char* kTaskAttachments = FOCUSD_TASKS "/{task_id}/attachments";
+constexpr const char* kTaskAttachmentsBulk = FOCUSD_TASKS "/{task_id}/attachments/bulk";
+constexpr const char* kTaskAttachment = FOCUSD_TASKS "/{task_id}/attachments/{attachment_id}";
+constexpr const char* kTaskAttachmentView = FOCUSD_TASKS "/{task_id}/attachments/{attachment_id}/view";
 #undef FOCUSD_TASKS
 }  // namespace
 
@@ -86,6 +94,18 @@ std::vector<Route> route_table() {
       {verb::post, kTaskArchive, h::archive_task, None, Authenticated},
       {verb::post, kTaskUnarchive, h::unarchive_task, None, Authenticated},
 
+      {verb::get, kProjectAttachments, h::list_project_attachments, None, Authenticated},
+      {verb::post, kProjectAttachments, h::create_project_attachment, Upload, Authenticated},
+      {verb::post, kProjectAttachmentsBulk, h::bulk_create_project_attachments, Upload, Authenticated},
+      {verb::put, kProjectAttachment, h::update_project_attachment, Json, Authenticated},
+      {verb::delete_, kProjectAttachment, h::delete_project_attachment, None, Authenticated},
+      {verb::get, kProjectAttachmentView, h::view_project_attachment, None, Authenticated},
+      {verb::get, kTaskAttachments, h::list_task_attachments, None, Authenticated},
+      {verb::post, kTaskAttachments, h::create_task_attachment, Upload, Authenticated},
+      {verb::post, kTaskAttachmentsBulk, h::bulk_create_task_attachments, Upload, Authenticated},
+      {verb::put, kTaskAttachment, h::update_task_attachment, Json, Authenticated},
+      {verb::delete_, kTaskAttachment, h::delete_task_attachment, None, Authenticated},
+      {verb::get, kTaskAttachmentView, h::view_task_attachment, None, Authenticated},
       {verb::get, "/api/organizations/{organization_id}/workspaces/{workspace_id}/attachments/storage",
        h::attachment_storage, None, Authenticated},
 

@@ -38,8 +38,9 @@ class BlobStore {
   virtual ~BlobStore() = default;
   virtual Result<std::unique_ptr<Staging>> stage() = 0;
   // Moves a finished staging into place and makes the move durable. When the
-  // same content is already stored the staging is simply dropped.
-  virtual Status publish(Staging& staging) = 0;
+  // same content is already stored the staging is simply dropped. True when
+  // this call stored new content (so that a failed upload knows what to undo).
+  virtual Result<bool> publish(Staging& staging) = 0;
   // The file holding a blob, for reading; NotFound when it is not stored.
   virtual Result<std::string> path_of(std::string_view sha256) = 0;
   virtual Status remove(std::string_view sha256) = 0;

@@ -121,15 +121,16 @@ class DiskBlobStore final : public BlobStore {
     return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path));
   }
 
-  Status publish(Staging& staging) override {
+  Result<bool> publish(Staging& staging) override {
     auto& disk = dynamic_cast<DiskStaging&>(staging);
     if (!disk.finished()) return internal_error("publish before finish");
     const fs::path target = path_for(disk.info().sha256);
-    if (auto made = make_dirs(target.parent_path()); !made) return made;
-    if (fs::exists(target)) return Ok{};  // same content already stored; the temp file goes with the staging
+    if (auto made = make_dirs(target.parent_path()); !made) return made.error();
+    if (fs::exists(target)) return false;  // same content already stored; the temp file goes with the staging
     if (::rename(disk.path().c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
     disk.mark_published();
-    return fsync_dir(target.parent_path());
+    if (auto synced = fsync_dir(target.parent_path()); !synced) return synced.error();
+    return true;
   }
 
   Result<std::string> path_of(std::string_view sha256) override {

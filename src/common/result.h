@@ -19,6 +19,7 @@ enum class ErrorCode {
   Conflict,              // 409 conflict
   PayloadTooLarge,       // 413 payload_too_large
   UnsupportedMediaType,  // 415 unsupported_media_type
+  RangeNotSatisfiable,   // 416 range_not_satisfiable
   HeaderTooLarge,        // 431 header_too_large
   Internal,              // 500 internal
   Unavailable,           // 503 unavailable

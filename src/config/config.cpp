@@ -59,7 +59,7 @@ void add_serve_options(CLI::App& app, Config& c) {
   add_duration(app, "--header-timeout", "FOCUSD_HEADER_TIMEOUT", c.header_timeout,
                "Seconds a client has to send a complete request head");
   add_duration(app, "--body-timeout", "FOCUSD_BODY_TIMEOUT", c.body_timeout,
-               "Seconds a client has to send a complete request body");
+               "Seconds a client has to send a complete JSON body; for uploads, the longest pause between reads");
   add_duration(app, "--idle-timeout", "FOCUSD_IDLE_TIMEOUT", c.idle_timeout,
                "Seconds an idle keep-alive connection stays open");
   app.add_option("--max-connections", c.max_connections, "Open connections at most; beyond -> 503 and close")
@@ -72,6 +72,19 @@ void add_serve_options(CLI::App& app, Config& c) {
                  "Attachment storage per workspace in bytes (0 = unlimited)")
       ->envname("FOCUSD_ATTACHMENT_QUOTA_BYTES")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 60))
+      ->capture_default_str();
+  app.add_option("--max-upload-file-bytes", c.max_upload_file_bytes, "Largest uploaded attachment; larger -> 413")
+      ->envname("FOCUSD_MAX_UPLOAD_FILE_BYTES")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--max-bulk-files", c.max_bulk_files, "Files in one bulk upload at most; more -> 400")
+      ->envname("FOCUSD_MAX_BULK_FILES")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100}))
+      ->capture_default_str();
+  app.add_option("--max-part-header-bytes", c.max_part_header_bytes,
+                 "Largest headers of one multipart part; larger -> 400")
+      ->envname("FOCUSD_MAX_PART_HEADER_BYTES")
+      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 20))
       ->capture_default_str();
   add_duration(app, "--auth-cache-ttl", "FOCUSD_AUTH_CACHE_TTL", c.auth_cache_ttl,
                "Seconds a successful password check is remembered (0 = never)", 0);

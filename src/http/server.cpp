@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <thread>
 
 #include "api/errors.h"
@@ -29,6 +30,8 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1 << 20;
+constexpr std::size_t kUploadChunk = 256 * 1024;  // bytes handed to an upload handler at a time
+constexpr std::size_t kFileChunk = 256 * 1024;    // bytes of a file reply written at a time
 
 // An incoming X-Request-Id is echoed when it is 1..128 characters of
 // [A-Za-z0-9._:-]; otherwise a new random id is made.
@@ -56,6 +59,64 @@ bool peer_gone(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
          ec == asio::error::operation_aborted || ec == http::error::partial_message || ec == beast::error::timeout;
 }
+
+// Reads the body of an upload route from the socket in pieces of up to
+// kUploadChunk bytes. Each read may wait body_timeout at most, so a stalled
+// upload is cut off while a slow but steady one goes on. 100 Continue is sent
+// before the first read when the client asked for it.
+class SocketBodyReader final : public api::BodyReader {
+ public:
+  SocketBodyReader(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                   http::request_parser<http::buffer_body>& parser, std::chrono::seconds timeout, bool expects_continue,
+                   unsigned version)
+      : stream_(stream),
+        buffer_(buffer),
+        parser_(parser),
+        timeout_(timeout),
+        expects_continue_(expects_continue),
+        version_(version),
+        chunk_(kUploadChunk) {}
+
+  asio::awaitable<Result<std::string_view>> read() override {
+    if (expects_continue_) {
+      expects_continue_ = false;
+      http::response<http::empty_body> proceed{http::status::continue_, version_};
+      stream_.expires_after(timeout_);
+      auto [ec, n] = co_await http::async_write(stream_, proceed, kAsTuple);
+      if (ec) co_return fail(ec);
+    }
+    std::size_t filled = 0;
+    while (!parser_.is_done() && filled < chunk_.size()) {
+      auto& body = parser_.get().body();
+      body.data = chunk_.data() + filled;
+      body.size = chunk_.size() - filled;
+      stream_.expires_after(timeout_);
+      auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser_, kAsTuple);
+      if (ec && ec != http::error::need_buffer) co_return fail(ec);
+      filled = chunk_.size() - parser_.get().body().size;
+      if (filled > 0 && buffer_.size() == 0) break;  // hand over what arrived rather than wait for more
+    }
+    co_return std::string_view(chunk_.data(), filled);
+  }
+
+  bool gone() const { return gone_; }
+  bool done() const { return parser_.is_done(); }
+
+ private:
+  Error fail(const beast::error_code& ec) {
+    gone_ = peer_gone(ec);
+    return read_error(ec);
+  }
+
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  http::request_parser<http::buffer_body>& parser_;
+  std::chrono::seconds timeout_;
+  bool expects_continue_;
+  unsigned version_;
+  std::vector<char> chunk_;
+  bool gone_ = false;
+};
 
 }  // namespace
 
@@ -208,14 +269,40 @@ void finalize(Response& res, unsigned version, std::string_view request_id, bool
   res.prepare_payload();
 }
 
-// Writes the response (head only for HEAD). The error, if any, is returned.
+// Writes `length` bytes of `file` from `offset`, a piece at a time, so a
+// reply of any size holds kFileChunk bytes of memory at most.
+asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const api::FileReply& file,
+                                              std::chrono::seconds timeout) {
+  std::vector<char> chunk(kFileChunk);
+  std::uint64_t offset = file.offset;
+  for (std::uint64_t left = file.length; left > 0;) {
+    const ssize_t n =
+        ::pread(file.fd.get(), chunk.data(), std::min<std::uint64_t>(left, chunk.size()), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      logging::event(spdlog::level::err, "file reply cut short", {{"error", n < 0 ? std::strerror(errno) : "EOF"}});
+      co_return beast::error_code(n < 0 ? errno : EIO, beast::system_category());
+    }
+    stream.expires_after(timeout);
+    auto [ec, written] = co_await asio::async_write(stream, asio::buffer(chunk.data(), n), kAsTuple);
+    if (ec) co_return ec;
+    offset += static_cast<std::uint64_t>(n);
+    left -= static_cast<std::uint64_t>(n);
+  }
+  co_return beast::error_code{};
+}
+
+// Writes the response: its head only for HEAD; the head and then the file
+// when there is a file reply. The error, if any, is returned.
 asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Response& res, bool head_only,
+                                                  const std::optional<api::FileReply>& file,
                                                   std::chrono::seconds timeout) {
   stream.expires_after(timeout);
-  if (head_only) {
+  if (head_only || file) {
     http::response<http::empty_body> head{std::move(res.base())};
     auto [ec, n] = co_await http::async_write(stream, head, kAsTuple);
-    co_return ec;
+    if (ec || head_only) co_return ec;
+    co_return co_await write_file(stream, *file, timeout);
   }
   auto [ec, n] = co_await http::async_write(stream, res, kAsTuple);
   co_return ec;
@@ -229,7 +316,7 @@ asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
   Response res =
       api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"), request_id);
   finalize(res, 11, request_id, false);
-  co_await write_response(stream, res, false, kLingerTime);
+  co_await write_response(stream, res, false, std::nullopt, kLingerTime);
   co_await linger_close(stream);
 }
 
@@ -293,9 +380,11 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
     keep_alive = keep_alive && !stopping_;
   }
   finalize(res, exchange.version, exchange.ctx.request_id, keep_alive);
+  const auto& file = exchange.ctx.file;
+  if (file) res.content_length(file->length);
   const unsigned status = res.result_int();
-  const std::uint64_t bytes = exchange.head_only ? 0 : res.body().size();
-  auto write_ec = co_await write_response(stream, res, exchange.head_only, config_.idle_timeout);
+  const std::uint64_t bytes = exchange.head_only ? 0 : file ? file->length : res.body().size();
+  auto write_ec = co_await write_response(stream, res, exchange.head_only, file, config_.idle_timeout);
 
   logging::access({exchange.method, exchange.path, status, bytes,
                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count(),
@@ -320,6 +409,10 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
     co_return res;
   }
 
+  if (ctx.lookup.route->body == api::BodyKind::Upload) {
+    co_return co_await respond_upload(stream, buffer, head_parser, exchange, expects_continue);
+  }
+
   http::request_parser<http::string_body> body_parser(std::move(head_parser));
   body_parser.body_limit(ctx.body_limit);
   if (has_body) {
@@ -337,6 +430,26 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
     }
   }
   co_return co_await api_.handle(body_parser.get(), ctx);
+}
+
+// An upload's handler reads the body itself, as it arrives. When it answers
+// before the body's end (an error) the rest is not read and the connection
+// closes after the answer; when the peer went away nothing is answered.
+asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_stream& stream,
+                                                                    beast::flat_buffer& buffer,
+                                                                    http::request_parser<http::empty_body>& head_parser,
+                                                                    Exchange& exchange, bool expects_continue) {
+  auto& ctx = exchange.ctx;
+  const Request request{head_parser.get().base()};
+  http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
+  body_parser.body_limit(ctx.body_limit);
+  SocketBodyReader reader(stream, buffer, body_parser, config_.body_timeout, expects_continue, exchange.version);
+  ctx.body = &reader;
+  Response res = co_await api_.handle(request, ctx);
+  ctx.body = nullptr;
+  if (reader.gone()) co_return std::nullopt;
+  if (!reader.done()) exchange.keep_alive = false;
+  co_return res;
 }
 
 }  // namespace focusd

@@ -58,6 +58,10 @@ class HttpServer {
   boost::asio::awaitable<std::optional<Response>> respond(
       boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
       boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange);
+  boost::asio::awaitable<std::optional<Response>> respond_upload(
+      boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+      boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange,
+      bool expects_continue);
   boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
   void begin_shutdown();
   // Waits for the open connections to finish (up to shutdown_grace), then stops.

@@ -31,7 +31,9 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   Config config;
   boost::asio::thread_pool blocking(1);
   auth::Authenticator authenticator(**store, std::chrono::seconds(0));
-  Api api(Services{**store, authenticator, blocking, config},
+  auto blobs = blob::make_disk_blob_store(dir.string());
+  std::mutex blob_lifecycle;
+  Api api(Services{**store, authenticator, blocking, config, *blobs, blob_lifecycle},
           {{http::verb::get, "/boom", throwing, BodyKind::None, Access::Public}});
 
   boost::asio::io_context ioc;

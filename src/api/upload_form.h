@@ -1,0 +1,82 @@
+#pragma once
+// The form of an attachment upload, collected while its multipart body is
+// parsed: file parts go straight into blob stagings (temp files, hashed as
+// they are written), value parts are kept as text. Every field accepts the
+// spellings clients use: `names` repeated, `names[]`, and `names[2]` (which
+// puts the value at index 2).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "blob/blob_store.h"
+#include "common/result.h"
+#include "http/multipart.h"
+
+namespace focusd::api {
+
+struct UploadLimits {
+  std::size_t max_files = 10;                   // also bounds every array index
+  std::uint64_t max_file_bytes = 100ull << 20;  // larger -> 413 naming the part
+};
+
+struct FormFile {
+  std::string part;      // the part's name as sent, for errors ("files[3]")
+  std::string filename;  // as sent (decoded); may be empty
+  std::string declared_type;
+  std::unique_ptr<blob::Staging> staging;
+};
+
+// One field's values by index; an index never given is nullopt.
+template <class T>
+using Slots = std::vector<std::optional<T>>;
+
+class UploadForm final : public multipart::Handler {
+ public:
+  // `file_field` names the file parts ("file" or "files"); `value_fields` the
+  // text parts. A part of any other name is a 400 naming it.
+  UploadForm(blob::BlobStore& blobs, std::string file_field, std::vector<std::string> value_fields,
+             UploadLimits limits);
+
+  Status on_part_begin(const multipart::PartHeaders& headers) override;
+  Status on_part_data(std::string_view data) override;
+  Status on_part_end() override;
+
+  Slots<FormFile>& files() { return files_; }
+  // The values of a text field (empty when it was not sent).
+  const Slots<std::string>& values(std::string_view field) const;
+
+ private:
+  struct ValueField {
+    std::string name;
+    Slots<std::string> slots;
+  };
+  // Where a part of name `part` goes: its field and index. 400 for an unknown
+  // field, an index past the limit or an index given twice.
+  template <class T>
+  Result<std::optional<T>*> slot_for(std::string_view part, std::string_view field, std::string_view index,
+                                     Slots<T>& slots);
+
+  blob::BlobStore& blobs_;
+  std::string file_field_;
+  std::vector<ValueField> value_fields_;
+  UploadLimits limits_;
+  Slots<FormFile> files_;
+  FormFile* file_ = nullptr;      // the file part being read
+  std::string* value_ = nullptr;  // the value part being read
+  std::string part_;              // its name as sent
+  std::uint64_t file_bytes_ = 0;  // bytes of the file part so far
+};
+
+// The name a file gets from its part's filename: the last path segment,
+// without control characters and invalid UTF-8, trimmed, at most 255 bytes;
+// "file" when nothing is left.
+std::string attachment_name_from_filename(std::string_view filename);
+
+// True when `text` is well-formed UTF-8.
+bool is_utf8(std::string_view text);
+
+}  // namespace focusd::api
