@@ -413,7 +413,8 @@ std::string content_disposition(std::string_view disposition, std::string_view n
   std::string fallback, encoded;
   for (unsigned char c : name) {
     const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    fallback += plain ? static_cast<char>(c) : '_';
+    const bool continuation = c >= 0x80 && c < 0xc0;  // one '_' per character, not per byte
+    if (!continuation) fallback += plain ? static_cast<char>(c) : '_';
     if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
       encoded += static_cast<char>(c);
     } else {

@@ -62,6 +62,7 @@ std::string attachment_name_from_filename(std::string_view filename) {
   if (const auto slash = filename.find_last_of("/\\"); slash != std::string_view::npos) {
     filename.remove_prefix(slash + 1);
   }
+  while (!filename.empty() && filename.front() == ' ') filename.remove_prefix(1);
   std::string name;
   for (std::size_t at = 0; at < filename.size();) {
     const std::size_t length = utf8_sequence(filename, at);
@@ -70,7 +71,8 @@ std::string attachment_name_from_filename(std::string_view filename) {
       continue;
     }
     const unsigned char c = static_cast<unsigned char>(filename[at]);
-    const bool control = length == 1 && (c < 0x20 || c == 0x7f);
+    const bool c1 = length == 2 && c == 0xc2 && static_cast<unsigned char>(filename[at + 1]) < 0xa0;  // U+0080..9F
+    const bool control = (length == 1 && (c < 0x20 || c == 0x7f)) || c1;
     if (!control) {
       if (name.size() + length > kMaxNameBytes) break;
       name.append(filename.substr(at, length));
@@ -127,9 +129,11 @@ Status UploadForm::on_part_begin(const multipart::PartHeaders& headers) {
   if (field == file_field_) {
     auto slot = slot_for(headers.name, field, index_text, files_);
     if (!slot) return slot.error();
+    // Errors name the file by its place: "files[6]" however it was spelt.
+    if (limits_.max_files > 1) part_ = std::string(field) + "[" + std::to_string(*slot - files_.data()) + "]";
     auto staging = blobs_.stage();
     if (!staging) return staging.error();
-    **slot = FormFile{headers.name, headers.filename.value_or(""), headers.content_type, std::move(*staging)};
+    **slot = FormFile{part_, headers.filename.value_or(""), headers.content_type, std::move(*staging)};
     file_ = &***slot;
     return Ok{};
   }

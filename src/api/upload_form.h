@@ -24,7 +24,7 @@ struct UploadLimits {
 };
 
 struct FormFile {
-  std::string part;      // the part's name as sent, for errors ("files[3]")
+  std::string part;      // the part's name with its index, for errors ("files[3]"), or "file"
   std::string filename;  // as sent (decoded); may be empty
   std::string declared_type;
   std::unique_ptr<blob::Staging> staging;
@@ -72,8 +72,8 @@ class UploadForm final : public multipart::Handler {
 };
 
 // The name a file gets from its part's filename: the last path segment,
-// without control characters and invalid UTF-8, trimmed, at most 255 bytes;
-// "file" when nothing is left.
+// without control characters (C0 and C1) and invalid UTF-8, trimmed, at most
+// 255 bytes; "file" when nothing is left.
 std::string attachment_name_from_filename(std::string_view filename);
 
 // True when `text` is well-formed UTF-8.

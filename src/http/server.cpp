@@ -32,6 +32,7 @@ constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1 << 20;
 constexpr std::size_t kUploadChunk = 256 * 1024;  // bytes handed to an upload handler at a time
 constexpr std::size_t kFileChunk = 256 * 1024;    // bytes of a file reply written at a time
+constexpr std::uint64_t kDrainBytes = 1 << 20;    // an unread upload rest up to this is read to keep the connection
 
 // An incoming X-Request-Id is echoed when it is 1..128 characters of
 // [A-Za-z0-9._:-]; otherwise a new random id is made.
@@ -352,6 +353,7 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   const auto started = Clock::now();
   http::request_parser<http::empty_body> head_parser;
   head_parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
+  head_parser.body_limit(boost::none);  // the route's limit is applied by admit() and the body parser
   stream.expires_after(config_.header_timeout);
   auto [head_ec, head_bytes] = co_await http::async_read_header(stream, buffer, head_parser, kAsTuple);
   if (head_ec && peer_gone(head_ec)) co_return false;
@@ -447,6 +449,15 @@ asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_s
   ctx.body = &reader;
   Response res = co_await api_.handle(request, ctx);
   ctx.body = nullptr;
+  // A small unread rest (say, of an upload refused with 403) is read and
+  // dropped so that the connection stays usable; a large one closes it.
+  const auto declared = body_parser.content_length_remaining();
+  if (!reader.done() && !reader.gone() && declared && *declared <= kDrainBytes) {
+    while (!reader.done()) {
+      auto piece = co_await reader.read();
+      if (!piece) break;
+    }
+  }
   if (reader.gone()) co_return std::nullopt;
   if (!reader.done()) exchange.keep_alive = false;
   co_return res;

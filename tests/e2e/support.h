@@ -118,6 +118,7 @@ class FocusdServer {
   void kill9();
   int wait_exit(std::chrono::milliseconds wait);
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
 
   unsigned short port() const { return port_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }

@@ -1,0 +1,77 @@
+#pragma once
+// Helpers for attachment tests: multipart bodies and uploads over real HTTP.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support.h"
+
+namespace focusd::test {
+
+inline const std::string kBoundary = "focusd-test-boundary-7MA4YWxkTrZu0gW";
+
+struct Part {
+  std::string name;
+  std::optional<std::string> filename;  // set for file parts
+  std::string data;
+  std::string content_type;  // sent when not empty
+};
+
+inline Part file_part(std::string name, std::string filename, std::string data,
+                      std::string content_type = "application/octet-stream") {
+  return Part{std::move(name), std::move(filename), std::move(data), std::move(content_type)};
+}
+inline Part field(std::string name, std::string value) {
+  return Part{std::move(name), std::nullopt, std::move(value), ""};
+}
+
+// The head of one part (from its delimiter through the blank line).
+inline std::string part_head(const Part& part, const std::string& boundary = kBoundary) {
+  std::string head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name + "\"";
+  if (part.filename) head += "; filename=\"" + *part.filename + "\"";
+  head += "\r\n";
+  if (!part.content_type.empty()) head += "Content-Type: " + part.content_type + "\r\n";
+  return head + "\r\n";
+}
+
+inline std::string multipart_body(const std::vector<Part>& parts, const std::string& boundary = kBoundary) {
+  std::string body;
+  for (const auto& part : parts) body += part_head(part, boundary) + part.data + "\r\n";
+  return body + "--" + boundary + "--\r\n";
+}
+
+inline Headers multipart_headers(const SeededUser& user, const std::string& boundary = kBoundary) {
+  Headers headers = user.basic();
+  headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
+  return headers;
+}
+
+inline HttpResponse upload(HttpClient& client, const SeededUser& user, const std::string& target,
+                           const std::vector<Part>& parts) {
+  return client.request("POST", target, multipart_headers(user), multipart_body(parts));
+}
+
+// Files under a directory of the data dir (e.g. "tmp", "blobs").
+inline std::size_t files_under(const std::filesystem::path& dir) {
+  std::size_t n = 0;
+  if (!std::filesystem::exists(dir)) return 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) n += entry.is_regular_file();
+  return n;
+}
+
+// Bytes 0..255 repeated up to `size`, shuffled by a simple generator.
+inline std::string binary_bytes(std::size_t size, unsigned seed = 1) {
+  std::string out(size, '\0');
+  std::uint32_t x = seed * 2654435761u + 1;
+  for (auto& c : out) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x & 0xff);
+  }
+  return out;
+}
+
+}  // namespace focusd::test
