@@ -3,6 +3,7 @@
 #include <magic.h>
 
 #include <memory>
+#include <mutex>
 
 namespace focusd::blob {
 
@@ -10,12 +11,16 @@ namespace {
 
 constexpr std::string_view kOctetStream = "application/octet-stream";
 
-// libmagic cookies are not thread-safe: one per thread, loaded once.
+// libmagic cookies are not thread-safe, and each maps the whole magic
+// database (about 6 MiB): one cookie, loaded once, used under a lock (a
+// sniff looks at a few KiB once per uploaded file).
+std::mutex magic_mutex;
+
 magic_t cookie() {
   struct Closer {
     void operator()(magic_t m) const { magic_close(m); }
   };
-  thread_local std::unique_ptr<std::remove_pointer_t<magic_t>, Closer> handle = [] {
+  static std::unique_ptr<std::remove_pointer_t<magic_t>, Closer> handle = [] {
     magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
     if (m && magic_load(m, nullptr) != 0) {
       magic_close(m);
@@ -47,8 +52,11 @@ std::string essence(std::string_view type) {
 std::string sniff_mime_type(std::string_view head, std::string_view declared_type) {
   const std::string declared = essence(declared_type);
   std::string sniffed;
-  if (magic_t m = cookie(); m && !head.empty()) {
-    if (const char* type = magic_buffer(m, head.data(), head.size())) sniffed = essence(type);
+  if (!head.empty()) {
+    std::lock_guard lock(magic_mutex);
+    if (magic_t m = cookie()) {
+      if (const char* type = magic_buffer(m, head.data(), head.size())) sniffed = essence(type);
+    }
   }
   // Bytes that say only "text" or "binary" leave the choice to the client's word.
   const bool generic =

@@ -61,8 +61,9 @@ bool peer_gone(const beast::error_code& ec) {
          ec == asio::error::operation_aborted || ec == http::error::partial_message || ec == beast::error::timeout;
 }
 
-// Reads the body of an upload route from the socket in pieces of up to
-// kUploadChunk bytes. Each read may wait body_timeout at most, so a stalled
+// Reads the body of an upload route from the socket in pieces of kUploadChunk
+// bytes (the last may be shorter), so that the handler's work per piece
+// (parsing, hashing, writing) is done in large steps. Each read may wait body_timeout at most, so a stalled
 // upload is cut off while a slow but steady one goes on. 100 Continue is sent
 // before the first read when the client asked for it.
 class SocketBodyReader final : public api::BodyReader {
@@ -76,7 +77,9 @@ class SocketBodyReader final : public api::BodyReader {
         timeout_(timeout),
         expects_continue_(expects_continue),
         version_(version),
-        chunk_(kUploadChunk) {}
+        chunk_(kUploadChunk) {
+    buffer_.reserve(kUploadChunk);  // Beast reads at most 64 KiB, and no more than the buffer holds
+  }
 
   asio::awaitable<Result<std::string_view>> read() override {
     if (expects_continue_) {
@@ -95,7 +98,6 @@ class SocketBodyReader final : public api::BodyReader {
       auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser_, kAsTuple);
       if (ec && ec != http::error::need_buffer) co_return fail(ec);
       filled = chunk_.size() - parser_.get().body().size;
-      if (filled > 0 && buffer_.size() == 0) break;  // hand over what arrived rather than wait for more
     }
     co_return std::string_view(chunk_.data(), filled);
   }

@@ -1,0 +1,256 @@
+// Large and interrupted uploads: byte-exact round trips of big files, memory
+// that does not grow with the upload, and nothing left behind by a client
+// that goes away, a stalled client, or a crash (kill -9) mid-upload.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "attachments_support.h"
+
+namespace focusd::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t kMiB = 1 << 20;
+
+std::string hex(const unsigned char* digest, unsigned length) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+// The bytes of a generated file: 1 MiB pieces of noise, each stamped with its
+// number so that a lost or repeated piece changes the digest.
+class GeneratedFile {
+ public:
+  explicit GeneratedFile(std::uint64_t size) : size_(size), noise_(binary_bytes(kMiB, 11)) {}
+  std::uint64_t size() const { return size_; }
+  // Piece i (the last may be short).
+  std::string piece(std::uint64_t i) const {
+    std::string out = noise_.substr(0, std::min<std::uint64_t>(kMiB, size_ - i * kMiB));
+    for (std::size_t b = 0; b < 8 && b < out.size(); ++b) out[b] = static_cast<char>((i >> (8 * b)) & 0xff);
+    return out;
+  }
+  std::uint64_t pieces() const { return (size_ + kMiB - 1) / kMiB; }
+  std::string sha256() const {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    for (std::uint64_t i = 0; i < pieces(); ++i) {
+      const std::string p = piece(i);
+      EVP_DigestUpdate(ctx, p.data(), p.size());
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    EVP_DigestFinal_ex(ctx, digest, &length);
+    EVP_MD_CTX_free(ctx);
+    return hex(digest, length);
+  }
+  std::string all() const {
+    std::string out;
+    for (std::uint64_t i = 0; i < pieces(); ++i) out += piece(i);
+    return out;
+  }
+
+ private:
+  std::uint64_t size_;
+  std::string noise_;
+};
+
+class StreamedUploads : public ::testing::Test {
+ protected:
+  explicit StreamedUploads(std::vector<std::string> extra = {"--max-upload-file-bytes", "2147483648"})
+      : server({.extra_args = std::move(extra)}), owner(server.seed_user()) {
+    HttpClient client = server.client();
+    Headers headers = owner.basic();
+    headers.emplace_back("Content-Type", "application/json");
+    auto res = client.request("POST", workspace_path() + "/projects", headers, R"({"name":"Big"})");
+    project_id = res.json().at("id").as_int64();
+  }
+  std::string workspace_path() const {
+    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
+           std::to_string(owner.workspace_id);
+  }
+  std::string attachments() const {
+    return workspace_path() + "/projects/" + std::to_string(project_id) + "/attachments";
+  }
+
+  // Sends a single-file upload of `file` piece by piece (calling `each_piece`
+  // after each). With `stop_after_pieces` only that many pieces are sent and
+  // no response is read; otherwise the response is returned.
+  std::optional<HttpResponse> send(HttpClient& client, const GeneratedFile& file,
+                                   const std::function<void()>& each_piece = {},
+                                   std::optional<std::uint64_t> stop_after_pieces = std::nullopt) {
+    const std::string head = part_head(file_part("file", "big.bin", ""));
+    const std::string tail = "\r\n" + part_head(field("display_order", "")) + "1\r\n--" + kBoundary + "--\r\n";
+    const std::uint64_t length = head.size() + file.size() + tail.size();
+    client.send_raw("POST " + attachments() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " +
+                    owner.basic()[0].second + "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
+                    "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n" + head);
+    for (std::uint64_t i = 0; i < file.pieces(); ++i) {
+      if (stop_after_pieces && i == *stop_after_pieces) return std::nullopt;
+      client.send_raw(file.piece(i));
+      if (each_piece) each_piece();
+    }
+    client.send_raw(tail);
+    return client.read_response();
+  }
+
+  HttpResponse view(std::int64_t id) {
+    HttpClient client = server.client();
+    return client.request("GET", attachments() + "/" + std::to_string(id) + "/view", owner.basic());
+  }
+  std::size_t listed() {
+    HttpClient client = server.client();
+    return client.request("GET", attachments(), owner.basic()).json().as_array().size();
+  }
+  // Waits (bounded) until the server has removed every temp file.
+  bool temps_gone(std::chrono::milliseconds wait = 5000ms) {
+    for (auto deadline = std::chrono::steady_clock::now() + wait; std::chrono::steady_clock::now() < deadline;) {
+      if (files_under(server.data_dir() / "tmp") == 0) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  // A /proc/<pid>/status figure in KiB (VmRSS, VmHWM).
+  std::int64_t status_kib(const std::string& key) const {
+    std::ifstream in("/proc/" + std::to_string(server.pid()) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind(key + ":", 0) == 0) return std::stoll(line.substr(key.size() + 1));
+    }
+    return -1;
+  }
+
+  FocusdServer server;
+  SeededUser owner;
+  std::int64_t project_id = 0;
+};
+
+TEST_F(StreamedUploads, A200MiBFileRoundTripsExactly) {
+  const GeneratedFile file(200 * kMiB + 12345);
+  HttpClient client = server.client();
+  auto res = send(client, file);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(res->json().at("size").as_int64(), static_cast<std::int64_t>(file.size()));
+  auto back = view(res->json().at("id").as_int64());
+  EXPECT_EQ(back.status, 200);
+  EXPECT_EQ(back.header("etag"), "\"" + file.sha256() + "\"");
+  EXPECT_TRUE(back.body == file.all());  // not EXPECT_EQ: a failure would print 200 MiB
+  EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
+}
+
+TEST_F(StreamedUploads, MemoryDoesNotGrowWithA1GiBUpload) {
+  const GeneratedFile file(1024 * kMiB);
+  // A small upload first: the first one loads the MIME database (a one-time
+  // ~6 MiB file mapping, not growth with the upload's size).
+  HttpClient warm = server.client();
+  ASSERT_EQ(send(warm, GeneratedFile(1000))->status, 201);
+  // Start the kernel's high-water mark afresh (it holds the start-up peak:
+  // the Argon2id work of the first password check), then upload with the
+  // credentials already checked and remembered.
+  std::ofstream("/proc/" + std::to_string(server.pid()) + "/clear_refs") << "5";
+  const std::int64_t before = status_kib("VmRSS");
+  ASSERT_GT(before, 0);
+  ASSERT_LE(status_kib("VmHWM"), before + 1024);
+  std::int64_t peak = before;
+  HttpClient client = server.client();
+  auto res = send(client, file, [&] { peak = std::max(peak, status_kib("VmRSS")); });
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  peak = std::max(peak, status_kib("VmHWM"));
+  const std::int64_t growth_kib = peak - before;
+  std::printf("RSS before %lld KiB, peak %lld KiB, growth %lld KiB during a 1 GiB upload\n",
+              static_cast<long long>(before), static_cast<long long>(peak), static_cast<long long>(growth_kib));
+  EXPECT_LT(growth_kib, 8 * 1024);  // a few MiB at most, whatever the size of the upload
+  HttpClient head = server.client();
+  auto stored = head.request("HEAD", attachments() + "/" + std::to_string(res->json().at("id").as_int64()) + "/view",
+                             owner.basic());
+  EXPECT_EQ(stored.header("content-length"), std::to_string(file.size()));
+  EXPECT_EQ(stored.header("etag"), "\"" + file.sha256() + "\"");
+}
+
+TEST_F(StreamedUploads, AClientThatGoesAwayMidBulkLeavesNothing) {
+  const std::string noise = binary_bytes(kMiB, 5);
+  std::string body;
+  for (int i = 0; i < 10; ++i) {
+    body += part_head(file_part("files", "f" + std::to_string(i), "")) + noise + std::to_string(i) + "\r\n";
+    body += part_head(field("display_orders", "")) + std::to_string(i) + "\r\n";
+  }
+  body += "--" + kBoundary + "--\r\n";
+  const std::size_t cut = body.find("name=\"files\"; filename=\"f4\"") + kMiB / 2;  // half of file 5
+  {
+    HttpClient client = server.client();
+    client.send_raw("POST " + attachments() + "/bulk HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic()[0].second +
+                    "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
+                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, cut));
+    std::this_thread::sleep_for(200ms);
+  }  // the connection closes here
+  EXPECT_TRUE(temps_gone());
+  EXPECT_EQ(listed(), 0u);
+  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+  auto fsck = server.admin({"fsck"});
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.out;
+}
+
+class StalledUploads : public StreamedUploads {
+ protected:
+  StalledUploads() : StreamedUploads({"--body-timeout", "1"}) {}
+};
+
+TEST_F(StalledUploads, AStalledUploadIsCutOffAndLeavesNothing) {
+  const GeneratedFile file(4 * kMiB);
+  HttpClient client = server.client();
+  EXPECT_FALSE(send(client, file, {}, 2));  // two pieces, then silence
+  EXPECT_TRUE(client.closed_by_peer(5000ms));
+  EXPECT_TRUE(temps_gone());
+  EXPECT_EQ(listed(), 0u);
+  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+}
+
+TEST_F(StreamedUploads, AKillMidUploadLeavesNoPartialAttachment) {
+  const GeneratedFile file(64 * kMiB);
+  {
+    HttpClient client = server.client();
+    EXPECT_FALSE(send(client, file, {}, 20));
+    for (int i = 0; i < 250 && files_under(server.data_dir() / "tmp") == 0; ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_EQ(files_under(server.data_dir() / "tmp"), 1u);  // the upload was under way
+    server.kill9();
+  }
+  auto found = server.admin({"fsck"});
+  EXPECT_EQ(found.exit_code, 1) << found.out;
+  EXPECT_EQ(boost::json::parse(found.out).at("temp_files").as_int64(), 1) << found.out;
+  EXPECT_EQ(boost::json::parse(found.out).at("missing_blobs").as_array().size(), 0u) << found.out;
+
+  server.start();  // sweeps the temp files of the crashed run
+  EXPECT_EQ(listed(), 0u);
+  auto clean = server.admin({"fsck"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+}
+
+TEST_F(StreamedUploads, AnAcknowledgedUploadSurvivesAKill) {
+  const GeneratedFile file(8 * kMiB);
+  HttpClient client = server.client();
+  auto res = send(client, file);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  server.kill9();
+  server.start();
+  auto back = view(res->json().at("id").as_int64());
+  EXPECT_EQ(back.status, 200);
+  EXPECT_TRUE(back.body == file.all());
+  EXPECT_EQ(server.admin({"fsck"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace focusd::test
