@@ -462,6 +462,7 @@ asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_s
   }
   if (reader.gone()) co_return std::nullopt;
   if (!reader.done()) exchange.keep_alive = false;
+  buffer.shrink_to_fit();  // an idle keep-alive connection keeps no upload-sized buffer
   co_return res;
 }
 

@@ -251,6 +251,25 @@ TEST_P(Attachments, BrokenUploadsAreRefused) {
   EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
 }
 
+TEST_P(Attachments, AChunkedBodyIsAccepted) {
+  const std::string body =
+      multipart_body({file_part("file", "c.bin", binary_bytes(70000)), field("display_order", "1")});
+  std::string chunked;
+  for (std::size_t at = 0; at < body.size(); at += 4096) {
+    const std::string piece = body.substr(at, 4096);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    chunked += size + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  client.send_raw("POST " + attachments() + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic()[0].second +
+                  "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
+                  "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked);
+  auto res = client.read_response();
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_TRUE(view(res.json().at("id").as_int64()).body == binary_bytes(70000));
+}
+
 TEST_P(Attachments, ByteExactRoundTrips) {
   for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{256}, std::size_t{5} << 20}) {
     std::string data = binary_bytes(size, static_cast<unsigned>(size + 3));
