@@ -91,6 +91,7 @@ class Api {
   boost::asio::awaitable<Response> handle(const Request& request, RequestContext& ctx);
 
   const Router& router() const { return router_; }
+  boost::asio::thread_pool& blocking() const { return services_.blocking; }
 
  private:
   Services services_;

@@ -36,25 +36,35 @@ struct Parent {
   ParentKind kind = ParentKind::Project;
   std::int64_t id = 0;
   std::int64_t workspace_id = 0;
-  bool may_manage = false;  // create, update and delete its attachments
+  bool may_attach = false;  // add attachments
+  bool may_manage = false;  // update and delete attachments
 };
 
 awaitable<Result<Parent>> load_parent(Call& call, ParentKind kind) {
   if (kind == ParentKind::Project) {
     auto loaded = co_await load_project(call);
     if (!loaded) co_return loaded.error();
-    const bool may = require_project(*loaded, domain::ProjectAction::ManageAttachments).ok();
-    co_return Parent{kind, loaded->project.id, loaded->access.workspace_id, may};
+    const bool attach = require_project(*loaded, domain::ProjectAction::AttachFiles).ok();
+    const bool manage = require_project(*loaded, domain::ProjectAction::ManageAttachments).ok();
+    co_return Parent{kind, loaded->project.id, loaded->access.workspace_id, attach, manage};
   }
   auto loaded = co_await load_task(call);
   if (!loaded) co_return loaded.error();
-  co_return Parent{kind, loaded->task.id, loaded->access.workspace_id, loaded->task.can_edit};
+  const bool edit = loaded->task.can_edit;
+  co_return Parent{kind, loaded->task.id, loaded->access.workspace_id, edit, edit};
+}
+
+Status require_attach(const Parent& parent) {
+  if (parent.may_attach) return Ok{};
+  return make_error(ErrorCode::Forbidden, parent.kind == ParentKind::Project
+                                              ? "you may not attach files to this project"
+                                              : "you may not change this task's attachments");
 }
 
 Status require_manage(const Parent& parent) {
   if (parent.may_manage) return Ok{};
   return make_error(ErrorCode::Forbidden, parent.kind == ParentKind::Project
-                                              ? "you may not manage this project's attachments"
+                                              ? "only the project's managers may change or delete its attachments"
                                               : "you may not change this task's attachments");
 }
 
@@ -86,7 +96,10 @@ Result<double> display_order_of(std::string_view text, const std::string& field)
   return value;
 }
 
+// A name given in the form or the query: the rules of JSON names, and UTF-8
+// (which JSON parsing ensures for those).
 Result<std::string> explicit_name(const std::string& text, const std::string& field) {
+  if (!is_utf8(text)) return invalid(field, "must be UTF-8 text");
   return json_read::name(boost::json::value(text), field);
 }
 
@@ -97,12 +110,17 @@ struct Upload {
   double display_order = 0;
 };
 
-// The values of a form field, or of the query parameter of that name when
-// the form has none.
-Slots<std::string> form_or_query(UploadForm& form, const Query& query, const std::string& field) {
+// The values of a form field, or of the query parameter of that name (with
+// the same spellings) when the form has none.
+Result<Slots<std::string>> form_or_query(UploadForm& form, const Query& query, const std::string& field,
+                                         std::size_t limit) {
   if (!form.values(field).empty()) return form.values(field);
   Slots<std::string> slots;
-  for (auto& value : query.values(field)) slots.emplace_back(std::move(value));
+  for (auto& item : query.indexed(field)) {
+    auto slot = slot_for(slots, item.index, field, field, limit);
+    if (!slot) return slot.error();
+    **slot = std::move(item.value);
+  }
   return slots;
 }
 
@@ -110,11 +128,12 @@ Slots<std::string> form_or_query(UploadForm& form, const Query& query, const std
 Result<std::vector<Upload>> single_upload(UploadForm& form, const Query& query) {
   auto& files = form.files();
   if (files.empty() || !files[0]) return invalid("file", "is required");
-  const auto orders = form_or_query(form, query, "display_order");
-  const auto names = form_or_query(form, query, "name");
-  if (orders.size() > 1 || names.size() > 1) {
-    return invalid(orders.size() > 1 ? "display_order" : "name", "must be given once");
-  }
+  auto order_values = form_or_query(form, query, "display_order", 1);
+  if (!order_values) return order_values.error();
+  auto name_values = form_or_query(form, query, "name", 1);
+  if (!name_values) return name_values.error();
+  const auto& orders = *order_values;
+  const auto& names = *name_values;
   if (orders.empty() || !orders[0]) return invalid("display_order", "is required");
   auto order = display_order_of(*orders[0], "display_order");
   if (!order) return order.error();
@@ -133,11 +152,15 @@ Result<std::vector<Upload>> single_upload(UploadForm& form, const Query& query) 
 
 // POST …/attachments/bulk: `files` 1..max, one `display_orders` per file,
 // optional `names` (a name not given defaults to the file's name).
-Result<std::vector<Upload>> bulk_uploads(UploadForm& form, const Query& query) {
+Result<std::vector<Upload>> bulk_uploads(UploadForm& form, const Query& query, std::size_t max_files) {
   auto& files = form.files();
   if (files.empty()) return invalid("files", "at least one file is required");
-  const auto orders = form_or_query(form, query, "display_orders");
-  const auto names = form_or_query(form, query, "names");
+  auto order_values = form_or_query(form, query, "display_orders", max_files);
+  if (!order_values) return order_values.error();
+  auto name_values = form_or_query(form, query, "names", max_files);
+  if (!name_values) return name_values.error();
+  const auto& orders = *order_values;
+  const auto& names = *name_values;
   const auto indexed = [](const char* field, std::size_t i) {
     return std::string(field) + "[" + std::to_string(i) + "]";
   };
@@ -218,7 +241,7 @@ Result<std::vector<AttachmentRecord>> store_uploads(Services& services, const Pa
 awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
-  if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
+  if (auto allowed = require_attach(*parent); !allowed) co_return allowed.error();
   auto query = query_of(call);
   if (!query) co_return query.error();
   auto boundary = multipart::boundary_of(call.request[http::field::content_type]);
@@ -233,7 +256,7 @@ awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
                            form);
   if (auto read = co_await read_form(call, parser); !read) co_return read.error();
 
-  auto uploads = bulk ? bulk_uploads(form, *query) : single_upload(form, *query);
+  auto uploads = bulk ? bulk_uploads(form, *query, config.max_bulk_files) : single_upload(form, *query);
   if (!uploads) co_return uploads.error();
   auto created =
       co_await offload(call.services.blocking, [&] { return store_uploads(call.services, *parent, uploads.value()); });
@@ -372,10 +395,14 @@ struct RangeAsk {
   ByteRange range;
 };
 
+// Digits as a number; a number past 64 bits reads as the largest one (a
+// range end beyond the file is clamped to it anyway).
 std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return UINT64_MAX;
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
@@ -383,7 +410,9 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
 // as RFC 9110 allows.
 RangeAsk range_of(std::string_view header, std::uint64_t size) {
   header = trim(header);
-  if (!header.starts_with("bytes=") || header.find(',') != std::string_view::npos) return {};
+  if (header.size() < 6 || !iequal(header.substr(0, 6), "bytes=") || header.find(',') != std::string_view::npos) {
+    return {};
+  }
   const std::string_view spec = trim(header.substr(6));
   const auto dash = spec.find('-');
   if (dash == std::string_view::npos) return {};
@@ -426,8 +455,15 @@ std::string content_disposition(std::string_view disposition, std::string_view n
   return std::string(disposition) + "; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
 }
 
+// Types a browser shows without running anything: images (not SVG), audio,
+// video, PDF, plain text and CSV. Everything else, HTML, SVG, XML, scripts
+// and unknown types included, is served as a download.
 bool shown_inline(std::string_view mime_type) {
-  return !blob::is_active_content(mime_type) && mime_type != "application/octet-stream";
+  if (blob::is_active_content(mime_type)) return false;
+  for (std::string_view family : {"image/", "audio/", "video/"}) {
+    if (mime_type.starts_with(family)) return true;
+  }
+  return mime_type == "application/pdf" || mime_type == "text/plain" || mime_type == "text/csv";
 }
 
 awaitable<Result<Response>> view(Call& call, ParentKind kind) {
@@ -456,10 +492,14 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   // sent, the open descriptor still reads the whole of it.
   auto opened = co_await offload(call.services.blocking, [&]() -> Result<UniqueFd> {
     auto path = call.services.blobs.path_of(a.sha256);
-    if (!path) return internal_error("the bytes of attachment " + std::to_string(a.id) + " are missing (run fsck)");
-    UniqueFd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return internal_error("open " + *path + ": " + std::strerror(errno));
-    return fd;
+    UniqueFd fd(path ? ::open(path->c_str(), O_RDONLY | O_CLOEXEC) : -1);
+    if (fd) return fd;
+    const std::string problem = path ? std::string(std::strerror(errno)) : "missing";
+    // Deleted (and its bytes reclaimed) since it was found: gone, not broken.
+    auto still = call.services.store.find_attachment(kind, parent->id, id);
+    if (!still) return still.error();
+    return internal_error("the bytes of attachment " + std::to_string(a.id) + " cannot be read (" + problem +
+                          "; run fsck)");
   });
   if (!opened) co_return opened.error();
 
@@ -474,6 +514,8 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
                                   "the range asks for bytes outside the file's " + std::to_string(size) + " bytes"),
                        call.request_id);
     refused.set(http::field::content_range, "bytes */" + std::to_string(size));
+    refused.set(http::field::accept_ranges, "bytes");
+    refused.set(http::field::vary, "Accept");
     co_return refused;
   }
   res.set(http::field::content_type, a.mime_type);

@@ -3,24 +3,13 @@
 #include <boost/url/parse.hpp>
 #include <charconv>
 
+#include "common/field_name.h"
 #include "common/ids.h"
 #include "common/time.h"
 
 namespace focusd::api {
 
 namespace {
-
-// "x[]" and "x[3]" are spellings of the array parameter "x".
-std::string base_name(std::string_view key) {
-  if (!key.empty() && key.back() == ']') {
-    auto open = key.find('[');
-    if (open != std::string_view::npos) {
-      auto inside = key.substr(open + 1, key.size() - open - 2);
-      if (inside.find_first_not_of("0123456789") == std::string_view::npos) return std::string(key.substr(0, open));
-    }
-  }
-  return std::string(key);
-}
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
   std::int64_t value = 0;
@@ -48,13 +37,14 @@ Result<Query> Query::parse(std::string_view target) {
     if (param.key.empty() && !param.has_value) continue;
     std::optional<std::string> value;
     if (param.has_value) value = std::string(param.value);
-    query.params_.emplace_back(base_name(param.key), std::move(value));
+    const FieldName name = parse_field_name(param.key);
+    query.params_.push_back(Param{std::string(name.base), name.index, std::move(value)});
   }
   return query;
 }
 
 bool Query::has(std::string_view name) const {
-  for (const auto& [key, value] : params_) {
+  for (const auto& [key, index, value] : params_) {
     if (key == name) return true;
   }
   return false;
@@ -63,7 +53,7 @@ bool Query::has(std::string_view name) const {
 Result<std::optional<std::string>> Query::text(std::string_view name) const {
   std::optional<std::string> found;
   bool seen = false;
-  for (const auto& [key, value] : params_) {
+  for (const auto& [key, index, value] : params_) {
     if (key != name) continue;
     if (seen) return invalid(std::string(name), "must be given once");
     seen = true;
@@ -90,7 +80,7 @@ Result<std::optional<std::string>> Query::date(std::string_view name) const {
 
 std::vector<std::string> Query::list(std::string_view name) const {
   std::vector<std::string> items;
-  for (const auto& [key, value] : params_) {
+  for (const auto& [key, index, value] : params_) {
     if (key != name || !value) continue;
     std::string_view rest = *value;
     while (!rest.empty()) {
@@ -104,10 +94,10 @@ std::vector<std::string> Query::list(std::string_view name) const {
   return items;
 }
 
-std::vector<std::string> Query::values(std::string_view name) const {
-  std::vector<std::string> items;
-  for (const auto& [key, value] : params_) {
-    if (key == name) items.push_back(value.value_or(""));
+std::vector<Query::Indexed> Query::indexed(std::string_view name) const {
+  std::vector<Indexed> items;
+  for (const auto& [key, index, value] : params_) {
+    if (key == name) items.push_back(Indexed{index, value.value_or("")});
   }
   return items;
 }

@@ -30,8 +30,13 @@ class Query {
   Result<std::optional<std::string>> date(std::string_view name) const;
   // All values of an array parameter, comma lists split, empty items dropped.
   std::vector<std::string> list(std::string_view name) const;
-  // All values of a parameter in the order given, as they are (no comma split).
-  std::vector<std::string> values(std::string_view name) const;
+  // Every value of a parameter in the order given, as it is (no comma split),
+  // with the index of its `x[3]` spelling.
+  struct Indexed {
+    std::optional<std::uint64_t> index;
+    std::string value;
+  };
+  std::vector<Indexed> indexed(std::string_view name) const;
   // An array of positive 64-bit ids.
   Result<std::vector<std::int64_t>> ids(std::string_view name) const;
   // page >= 1 (default 1) and per_page in 1..max_per_page (default 50).
@@ -40,7 +45,12 @@ class Query {
   Result<Ordering> order_by(const std::vector<std::string_view>& allowed) const;
 
  private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> params_;  // key (without [] or [n]), value
+  struct Param {
+    std::string key;  // without [] or [n]
+    std::optional<std::uint64_t> index;
+    std::optional<std::string> value;
+  };
+  std::vector<Param> params_;
 };
 
 }  // namespace focusd::api

@@ -1,6 +1,6 @@
 #include "api/upload_form.h"
 
-#include <charconv>
+#include "common/field_name.h"
 
 namespace focusd::api {
 
@@ -8,15 +8,6 @@ namespace {
 
 constexpr std::size_t kMaxValueBytes = 4096;  // a name or an order; generous
 constexpr std::size_t kMaxNameBytes = 255;
-
-// Splits "names[2]" into {"names", "2"}, "names[]" into {"names", ""} and
-// "names" into {"names", nullopt}.
-std::pair<std::string_view, std::optional<std::string_view>> split_part_name(std::string_view part) {
-  if (part.size() < 3 || part.back() != ']') return {part, std::nullopt};
-  const auto open = part.find('[');
-  if (open == std::string_view::npos || open == 0) return {part, std::nullopt};
-  return {part.substr(0, open), part.substr(open + 1, part.size() - open - 2)};
-}
 
 // The length of the UTF-8 sequence starting at text[at], or 0 when it is not
 // well-formed (overlong forms, surrogates and values past U+10FFFF included).
@@ -100,37 +91,15 @@ const Slots<std::string>& UploadForm::values(std::string_view field) const {
   return kNone;
 }
 
-template <class T>
-Result<std::optional<T>*> UploadForm::slot_for(std::string_view part, std::string_view field,
-                                               std::string_view index_text, Slots<T>& slots) {
-  std::size_t index = slots.size();
-  if (!index_text.empty()) {
-    auto [end, ec] = std::from_chars(index_text.data(), index_text.data() + index_text.size(), index);
-    if (ec != std::errc{} || end != index_text.data() + index_text.size()) {
-      return invalid(std::string(part), "is not a valid field name");
-    }
-  }
-  if (index >= limits_.max_files) {
-    if (limits_.max_files == 1) return invalid(std::string(field), "must be given once");
-    return invalid(std::string(field), "at most " + std::to_string(limits_.max_files) + " per request; " +
-                                           std::string(part) + " number " + std::to_string(index + 1) +
-                                           " is one too many");
-  }
-  if (index >= slots.size()) slots.resize(index + 1);
-  if (slots[index]) return invalid(std::string(part), "is given more than once");
-  return &slots[index];
-}
-
 Status UploadForm::on_part_begin(const multipart::PartHeaders& headers) {
   part_ = headers.name;
   file_bytes_ = 0;
-  const auto [field, index] = split_part_name(headers.name);
-  const std::string_view index_text = index.value_or("");
-  if (field == file_field_) {
-    auto slot = slot_for(headers.name, field, index_text, files_);
+  const FieldName name = parse_field_name(headers.name);
+  if (name.base == file_field_) {
+    auto slot = slot_for(files_, name.index, headers.name, name.base, limits_.max_files);
     if (!slot) return slot.error();
     // Errors name the file by its place: "files[6]" however it was spelt.
-    if (limits_.max_files > 1) part_ = std::string(field) + "[" + std::to_string(*slot - files_.data()) + "]";
+    if (limits_.max_files > 1) part_ = std::string(name.base) + "[" + std::to_string(*slot - files_.data()) + "]";
     auto staging = blobs_.stage();
     if (!staging) return staging.error();
     **slot = FormFile{part_, headers.filename.value_or(""), headers.content_type, std::move(*staging)};
@@ -138,8 +107,8 @@ Status UploadForm::on_part_begin(const multipart::PartHeaders& headers) {
     return Ok{};
   }
   for (auto& f : value_fields_) {
-    if (f.name != field) continue;
-    auto slot = slot_for(headers.name, field, index_text, f.slots);
+    if (f.name != name.base) continue;
+    auto slot = slot_for(f.slots, name.index, headers.name, name.base, limits_.max_files);
     if (!slot) return slot.error();
     **slot = std::string();
     value_ = &***slot;

@@ -34,6 +34,24 @@ struct FormFile {
 template <class T>
 using Slots = std::vector<std::optional<T>>;
 
+// Where a value of `field` sent as `part` goes: at `index`, or at the next
+// place when it has none. InvalidArgument when that place is at or past
+// `limit` (naming the part when it gave the index, else the field) or is
+// already taken (naming the part).
+template <class T>
+Result<std::optional<T>*> slot_for(Slots<T>& slots, std::optional<std::uint64_t> index, std::string_view part,
+                                   std::string_view field, std::size_t limit) {
+  const std::uint64_t at = index.value_or(slots.size());
+  if (at >= limit) {
+    if (limit == 1) return invalid(std::string(field), "must be given once");
+    if (index) return invalid(std::string(part), "the index must be below " + std::to_string(limit));
+    return invalid(std::string(field), "at most " + std::to_string(limit) + " per request");
+  }
+  if (at >= slots.size()) slots.resize(at + 1);
+  if (slots[at]) return invalid(std::string(part), "is given more than once");
+  return &slots[at];
+}
+
 class UploadForm final : public multipart::Handler {
  public:
   // `file_field` names the file parts ("file" or "files"); `value_fields` the
@@ -54,11 +72,6 @@ class UploadForm final : public multipart::Handler {
     std::string name;
     Slots<std::string> slots;
   };
-  // Where a part of name `part` goes: its field and index. 400 for an unknown
-  // field, an index past the limit or an index given twice.
-  template <class T>
-  Result<std::optional<T>*> slot_for(std::string_view part, std::string_view field, std::string_view index,
-                                     Slots<T>& slots);
 
   blob::BlobStore& blobs_;
   std::string file_field_;
@@ -67,7 +80,7 @@ class UploadForm final : public multipart::Handler {
   Slots<FormFile> files_;
   FormFile* file_ = nullptr;      // the file part being read
   std::string* value_ = nullptr;  // the value part being read
-  std::string part_;              // its name as sent
+  std::string part_;              // its name, for errors ("files[6]" for a file of a bulk)
   std::uint64_t file_bytes_ = 0;  // bytes of the file part so far
 };
 

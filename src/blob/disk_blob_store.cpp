@@ -35,7 +35,8 @@ Status fsync_dir(const fs::path& dir) {
 
 // Creates a directory (and its parents) and makes each new entry durable.
 Status make_dirs(const fs::path& dir) {
-  if (fs::is_directory(dir)) return Ok{};
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return Ok{};
   if (auto parent = make_dirs(dir.parent_path()); !parent) return parent;
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return io_error("mkdir " + dir.string(), errno);
   return fsync_dir(dir.parent_path());
@@ -126,17 +127,24 @@ class DiskBlobStore final : public BlobStore {
     if (!disk.finished()) return internal_error("publish before finish");
     const fs::path target = path_for(disk.info().sha256);
     if (auto made = make_dirs(target.parent_path()); !made) return made.error();
-    if (fs::exists(target)) return false;  // same content already stored; the temp file goes with the staging
+    struct stat existing {};
+    if (::stat(target.c_str(), &existing) == 0)
+      return false;  // same content stored; the temp file goes with the staging
+    if (errno != ENOENT) return io_error("stat " + target.string(), errno);
     if (::rename(disk.path().c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
     disk.mark_published();
-    if (auto synced = fsync_dir(target.parent_path()); !synced) return synced.error();
+    if (auto synced = fsync_dir(target.parent_path()); !synced) {
+      ::unlink(target.c_str());  // not durably in place: no later upload may count on it
+      return synced.error();
+    }
     return true;
   }
 
   Result<std::string> path_of(std::string_view sha256) override {
     if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
     const fs::path path = path_for(sha256);
-    if (!fs::exists(path)) return make_error(ErrorCode::NotFound, "no such blob");
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return make_error(ErrorCode::NotFound, "no such blob");
     return path.string();
   }
 
@@ -153,7 +161,7 @@ class DiskBlobStore final : public BlobStore {
   Result<std::vector<std::string>> list() override {
     std::vector<std::string> digests;
     std::error_code ec;
-    if (!fs::exists(blobs_)) return digests;
+    if (!fs::exists(blobs_, ec)) return digests;
     for (auto it = fs::recursive_directory_iterator(blobs_, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
       const std::string name = it->path().filename().string();
@@ -170,7 +178,7 @@ class DiskBlobStore final : public BlobStore {
   Result<std::size_t> for_each_temp(bool remove) {
     std::size_t count = 0;
     std::error_code ec;
-    if (!fs::exists(temp_)) return count;
+    if (!fs::exists(temp_, ec)) return count;
     for (const auto& entry : fs::directory_iterator(temp_, ec)) {
       if (!remove || fs::remove(entry.path(), ec)) ++count;
     }

@@ -45,8 +45,10 @@ Result<std::string> name(const boost::json::value& v, std::string_view field, st
   const auto first = value->find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return bad(field, "must not be empty");
   std::string trimmed = value->substr(first, value->find_last_not_of(" \t\r\n") - first + 1);
-  for (unsigned char c : trimmed) {
-    if (c < 0x20 || c == 0x7f) return bad(field, "must not contain control characters");
+  for (std::size_t i = 0; i < trimmed.size(); ++i) {
+    const auto c = static_cast<unsigned char>(trimmed[i]);
+    const bool c1 = c == 0xc2 && i + 1 < trimmed.size() && static_cast<unsigned char>(trimmed[i + 1]) < 0xa0;
+    if (c < 0x20 || c == 0x7f || c1) return bad(field, "must not contain control characters");
   }
   return trimmed;
 }

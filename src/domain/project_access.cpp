@@ -13,6 +13,7 @@ constexpr std::pair<ProjectAction, const char*> kActions[] = {
     {ProjectAction::Restore, "restore"},
     {ProjectAction::Pin, "pin"},
     {ProjectAction::ManageMembers, "manage_members"},
+    {ProjectAction::AttachFiles, "attach_files"},
     {ProjectAction::ManageAttachments, "manage_attachments"},
 };
 }  // namespace
@@ -27,7 +28,7 @@ bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, P
   switch (action) {
     case ProjectAction::View:
     case ProjectAction::Pin: return true;
-    case ProjectAction::ManageAttachments: return role == ProjectRole::Member;
+    case ProjectAction::AttachFiles: return role == ProjectRole::Member;
     default: return false;
   }
 }

@@ -12,7 +12,8 @@
 
 namespace focusd::domain {
 
-enum class ProjectAction { View, Update, Delete, Archive, Restore, Pin, ManageMembers, ManageAttachments };
+// AttachFiles adds attachments; ManageAttachments renames and deletes them.
+enum class ProjectAction { View, Update, Delete, Archive, Restore, Pin, ManageMembers, AttachFiles, ManageAttachments };
 
 bool can_see(const WorkspaceAccess& access, ProjectRole role, bool is_private);
 bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, ProjectAction action);

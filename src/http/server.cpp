@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "api/errors.h"
+#include "api/offload.h"
 #include "auth/crypto.h"
 #include "common/logging.h"
 #include "common/time.h"
@@ -273,18 +274,26 @@ void finalize(Response& res, unsigned version, std::string_view request_id, bool
 }
 
 // Writes `length` bytes of `file` from `offset`, a piece at a time, so a
-// reply of any size holds kFileChunk bytes of memory at most.
+// reply of any size holds kFileChunk bytes of memory at most. The reads run
+// on the blocking pool: a cold disk must not stall the network threads.
 asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const api::FileReply& file,
-                                              std::chrono::seconds timeout) {
+                                              std::chrono::seconds timeout, asio::thread_pool& blocking) {
   std::vector<char> chunk(kFileChunk);
   std::uint64_t offset = file.offset;
   for (std::uint64_t left = file.length; left > 0;) {
-    const ssize_t n =
-        ::pread(file.fd.get(), chunk.data(), std::min<std::uint64_t>(left, chunk.size()), static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
+    const std::size_t want = std::min<std::uint64_t>(left, chunk.size());
+    int error = 0;  // errno of the pool thread
+    const ssize_t n = co_await api::offload(blocking, [&] {
+      ssize_t got = 0;
+      do {
+        got = ::pread(file.fd.get(), chunk.data(), want, static_cast<off_t>(offset));
+      } while (got < 0 && errno == EINTR);
+      error = got < 0 ? errno : 0;
+      return got;
+    });
     if (n <= 0) {
-      logging::event(spdlog::level::err, "file reply cut short", {{"error", n < 0 ? std::strerror(errno) : "EOF"}});
-      co_return beast::error_code(n < 0 ? errno : EIO, beast::system_category());
+      logging::event(spdlog::level::err, "file reply cut short", {{"error", n < 0 ? std::strerror(error) : "EOF"}});
+      co_return beast::error_code(n < 0 ? error : EIO, beast::system_category());
     }
     stream.expires_after(timeout);
     auto [ec, written] = co_await asio::async_write(stream, asio::buffer(chunk.data(), n), kAsTuple);
@@ -299,13 +308,13 @@ asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const a
 // when there is a file reply. The error, if any, is returned.
 asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Response& res, bool head_only,
                                                   const std::optional<api::FileReply>& file,
-                                                  std::chrono::seconds timeout) {
+                                                  std::chrono::seconds timeout, asio::thread_pool& blocking) {
   stream.expires_after(timeout);
   if (head_only || file) {
     http::response<http::empty_body> head{std::move(res.base())};
     auto [ec, n] = co_await http::async_write(stream, head, kAsTuple);
     if (ec || head_only) co_return ec;
-    co_return co_await write_file(stream, *file, timeout);
+    co_return co_await write_file(stream, *file, timeout, blocking);
   }
   auto [ec, n] = co_await http::async_write(stream, res, kAsTuple);
   co_return ec;
@@ -319,7 +328,8 @@ asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
   Response res =
       api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"), request_id);
   finalize(res, 11, request_id, false);
-  co_await write_response(stream, res, false, std::nullopt, kLingerTime);
+  const std::optional<api::FileReply> no_file;  // a named local: see api/offload.h on temporaries in co_await
+  co_await write_response(stream, res, false, no_file, kLingerTime, api_.blocking());
   co_await linger_close(stream);
 }
 
@@ -388,7 +398,7 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   if (file) res.content_length(file->length);
   const unsigned status = res.result_int();
   const std::uint64_t bytes = exchange.head_only ? 0 : file ? file->length : res.body().size();
-  auto write_ec = co_await write_response(stream, res, exchange.head_only, file, config_.idle_timeout);
+  auto write_ec = co_await write_response(stream, res, exchange.head_only, file, config_.idle_timeout, api_.blocking());
 
   logging::access({exchange.method, exchange.path, status, bytes,
                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count(),
@@ -403,7 +413,8 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
   const auto declared = head_parser.content_length();
   const std::optional<std::uint64_t> content_length = declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
   const bool has_body = head_parser.chunked() || content_length.value_or(0) > 0;
-  const bool expects_continue = beast::iequals(head[http::field::expect], "100-continue");
+  // 100 Continue is HTTP/1.1; an HTTP/1.0 client just sends its body.
+  const bool expects_continue = head.version() >= 11 && beast::iequals(head[http::field::expect], "100-continue");
   auto& ctx = exchange.ctx;
 
   if (auto refusal = co_await api_.admit(head, content_length, head_parser.chunked(), ctx)) {

@@ -12,7 +12,8 @@ namespace {
 using boost::json::object;
 namespace fs = std::filesystem;
 
-constexpr std::int64_t kProjectMember = 2;  // project role ids (GET …/roles)
+constexpr std::int64_t kProjectManager = 1;  // project role ids (GET …/roles)
+constexpr std::int64_t kProjectMember = 2;
 
 // Runs every test for projects and for tasks: the parent kind is the parameter.
 class Attachments : public WorkspaceTest, public ::testing::WithParamInterface<std::string> {
@@ -165,6 +166,9 @@ TEST_P(Attachments, SingleUploadSpellingsAndQueryParameters) {
                     "file");
   expect_validation(post({file_part("file", "f", "x"), field("display_order", "1"), field("colour", "red")}), "colour");
   expect_validation(post({file_part("file", "f", "x"), field("display_order", "1"), field("name", " ")}), "name");
+  expect_validation(post({file_part("file", "f", "x"), field("display_order", "1"), field("name", "a\xc2\x85z")}),
+                    "name");  // U+0085, a C1 control character
+  expect_validation(post({file_part("file", "f", "x"), field("display_order", "1")}, "?name=%FF"), "name");
   EXPECT_EQ(listed().size(), 3u);
 }
 
@@ -188,11 +192,22 @@ TEST_P(Attachments, BulkSpellingsKeepRequestOrder) {
   ASSERT_EQ(repeated.status, 201) << repeated.body;
   EXPECT_EQ(repeated.json().at(1).at("name").as_string(), "B");
 
+  // Indexed query spellings keep their index, whatever their order.
+  auto indexed = post_bulk({file_part("files", "a", "a"), file_part("files", "b", "b")},
+                           "?display_orders[1]=2&display_orders[0]=1&names[1]=Second");
+  ASSERT_EQ(indexed.status, 201) << indexed.body;
+  EXPECT_EQ(indexed.json().at(0).at("name").as_string(), "a");
+  EXPECT_EQ(indexed.json().at(0).at("display_order").as_int64(), 1);
+  EXPECT_EQ(indexed.json().at(1).at("name").as_string(), "Second");
+  EXPECT_EQ(indexed.json().at(1).at("display_order").as_int64(), 2);
+  expect_validation(post_bulk({file_part("files", "a", "a")}, "?display_orders[0]=1&display_orders[0]=2"),
+                    "display_orders");
+
   auto queried = post_bulk({file_part("files[0]", "q", "q")}, "?display_orders[0]=4&names[]=Q");
   ASSERT_EQ(queried.status, 201) << queried.body;
   EXPECT_EQ(queried.json().at(0).at("name").as_string(), "Q");
   EXPECT_EQ(queried.json().at(0).at("display_order").as_int64(), 4);
-  EXPECT_EQ(listed().size(), 6u);
+  EXPECT_EQ(listed().size(), 8u);
 }
 
 TEST_P(Attachments, BulkIsAllOrNothing) {
@@ -333,6 +348,8 @@ TEST_P(Attachments, Ranges) {
       {"bytes=0-1,4-5", 200, data, ""},
       {"lines=1-2", 200, data, ""},
       {"bytes=5-2", 200, data, ""},
+      {"bytes=2-99999999999999999999999", 206, "23456789", "bytes 2-9/10"},
+      {"Bytes=0-0", 206, "0", "bytes 0-0/10"},
   };
   for (const auto& c : cases) {
     auto res = view(id, {{"Range", c.range}});
@@ -398,6 +415,12 @@ TEST_P(Attachments, TypesComeFromTheBytes) {
   ASSERT_EQ(drawing.status, 201) << drawing.body;
   EXPECT_TRUE(view(drawing.json().at("id").as_int64()).header("content-disposition").starts_with("attachment;"));
 
+  // Only types known to be inert are shown inline; a script's alias is not one.
+  auto script =
+      post({file_part("file", "s.js", "alert(document.cookie)\n", "text/x-javascript"), field("display_order", "1")});
+  ASSERT_EQ(script.status, 201) << script.body;
+  EXPECT_TRUE(view(script.json().at("id").as_int64()).header("content-disposition").starts_with("attachment;"));
+
   auto unknown = post({file_part("file", "blob", binary_bytes(100), ""), field("display_order", "1")});
   ASSERT_EQ(unknown.status, 201) << unknown.body;
   EXPECT_EQ(unknown.json().at("mime_type").as_string(), "application/octet-stream");
@@ -455,7 +478,17 @@ TEST_P(Attachments, AccessFollowsTheParent) {
                 .status,
             204);
   EXPECT_EQ(post({file_part("file", "m.txt", "m"), field("display_order", "1")}, "", &member).status, 201);
-  EXPECT_EQ(call_json(member, "PUT", attachment(id), object{{"name", "x"}, {"display_order", 1}}).status, 204);
+  // Renaming and deleting: a project's managers only; a task's editors.
+  const int manage = GetParam() == "projects" ? 403 : 204;
+  EXPECT_EQ(call_json(member, "PUT", attachment(id), object{{"name", "x"}, {"display_order", 1}}).status, manage);
+  if (GetParam() == "projects") {
+    ASSERT_EQ(call_json(owner, "PUT", project(project_id) + "/members",
+                        object{{"user_id", member.user_id}, {"role_id", kProjectManager}})
+                      .status /
+                  100,
+              2);
+    EXPECT_EQ(call_json(member, "PUT", attachment(id), object{{"name", "x"}, {"display_order", 1}}).status, 204);
+  }
 
   // Someone of another organization learns nothing.
   for (const auto& target : {attachments(), attachment(id, "/view")}) {

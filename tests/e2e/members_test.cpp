@@ -42,7 +42,7 @@ TEST_F(Members, AddingAUserMakesThePrivateProjectVisible) {
   ASSERT_EQ(added.status, 204) << added.body;
   auto p = call(alice, "GET", project(secret));
   ASSERT_EQ(p.status, 200);
-  EXPECT_EQ(p.json().at("permissions"), (boost::json::array{"view", "pin", "manage_attachments"}));
+  EXPECT_EQ(p.json().at("permissions"), (boost::json::array{"view", "pin", "attach_files"}));
   EXPECT_EQ(call(alice, "PATCH", project(secret), R"({"name":"x"})").status, 403);
   EXPECT_EQ(call_json(alice, "POST", members(secret), object{{"user_ids", {bob.user_id}}, {"role_id", kMember}}).status,
             403);

@@ -51,7 +51,7 @@ TEST_F(ProjectAccess, MembersMayViewAndPinPublicProjectsButNotChangeThem) {
 TEST_F(ProjectAccess, CreatorsManageWhatTheyCreate) {
   auto theirs = create_project({{"name", "Theirs"}, {"private", true}}, &member);
   auto p = call(member, "GET", project(theirs)).json();
-  EXPECT_EQ(p.at("permissions").as_array().size(), 8u);
+  EXPECT_EQ(p.at("permissions").as_array().size(), 9u);
   EXPECT_EQ(status(member, "PATCH", theirs, "", R"({"description":"ok"})"), 201);
   EXPECT_EQ(status(member, "PATCH", theirs, "/archive"), 204);
   EXPECT_EQ(status(member, "PATCH", theirs, "/unarchive"), 204);
@@ -64,7 +64,7 @@ TEST_F(ProjectAccess, CreatorsManageWhatTheyCreate) {
 TEST_F(ProjectAccess, AdminsAndOwnersMayDoEverything) {
   for (const auto* user : {&admin, &owner}) {
     auto p = call(*user, "GET", project(closed)).json();
-    EXPECT_EQ(p.at("permissions").as_array().size(), 8u);
+    EXPECT_EQ(p.at("permissions").as_array().size(), 9u);
     EXPECT_EQ(status(*user, "PATCH", closed, "", R"({"description":"x"})"), 201);
     EXPECT_EQ(status(*user, "PATCH", closed, "/archive"), 204);
     EXPECT_EQ(status(*user, "PATCH", closed, "/unarchive"), 204);

@@ -67,11 +67,11 @@ TEST(ProjectAccess, TheRoleMatrix) {
   const WorkspaceAccess owner{1, 1, 1, OrgRole::Owner};
   const WorkspaceAccess admin{1, 1, 2, OrgRole::Admin};
   const WorkspaceAccess member{1, 1, 3, OrgRole::Member};
-  EXPECT_EQ(permissions(owner, ProjectRole::None, true).size(), 8u);
-  EXPECT_EQ(permissions(admin, ProjectRole::None, true).size(), 8u);
-  EXPECT_EQ(permissions(member, ProjectRole::Manager, true).size(), 8u);
-  EXPECT_EQ(permissions(member, ProjectRole::Member, true),
-            (std::vector<std::string>{"view", "pin", "manage_attachments"}));
+  EXPECT_EQ(permissions(owner, ProjectRole::None, true).size(), 9u);
+  EXPECT_EQ(permissions(admin, ProjectRole::None, true).size(), 9u);
+  EXPECT_EQ(permissions(member, ProjectRole::Manager, true).size(), 9u);
+  EXPECT_EQ(permissions(member, ProjectRole::Member, true), (std::vector<std::string>{"view", "pin", "attach_files"}));
+  EXPECT_FALSE(allowed(member, ProjectRole::Member, true, ProjectAction::ManageAttachments));
   EXPECT_EQ(permissions(member, ProjectRole::None, false), (std::vector<std::string>{"view", "pin"}));
   EXPECT_TRUE(permissions(member, ProjectRole::None, true).empty());
   EXPECT_FALSE(can_see(member, ProjectRole::None, true));

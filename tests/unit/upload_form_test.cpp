@@ -385,9 +385,11 @@ TEST_F(UploadFormTest, IndexGivenTwiceNamesThePart) {
 TEST_F(UploadFormTest, IndexPastTheLimitIsInvalid) {
   const UploadLimits limits{.max_files = 3};
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {form_body({value_part("names[3]", "a")}), "names"},
-      {form_body({value_part("names[1000]", "a")}), "names"},
-      {form_body({file_part("files[3]", "a", "a")}), "files"},
+      // An index past the limit names the part that gave it; one too many of a
+      // field without indexes names the field.
+      {form_body({value_part("names[3]", "a")}), "names[3]"},
+      {form_body({value_part("names[1000]", "a")}), "names[1000]"},
+      {form_body({file_part("files[3]", "a", "a")}), "files[3]"},
       {form_body({file_part("files", "a", "a"), file_part("files", "b", "b"), file_part("files[]", "c", "c"),
                   file_part("files", "d", "d")}),
        "files"},
