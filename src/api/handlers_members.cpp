@@ -64,16 +64,33 @@ awaitable<Result<MemberChange>> prepare_change(Call& call) {
   co_return MemberChange{std::move(loaded.value()), std::move(body.value())};
 }
 
+// orgprivate.Group. Its links to users and workspaces have no ids of their
+// own in focusd (a pair is the key) and carry no per-link roles: those
+// members are null.
 boost::json::object group_json(const GroupRecord& g) {
   boost::json::array users;
   for (const auto& u : g.users) {
-    users.push_back(boost::json::object{{"user_account_id", u.user_id},
+    users.push_back(boost::json::object{{"user_group_id", nullptr},
+                                        {"user_account_id", u.user_id},
                                         {"organization_user_id", u.organization_user_id},
-                                        {"display_name", u.display_name}});
+                                        {"display_name", u.display_name},
+                                        {"focus_role_id", nullptr},
+                                        {"track_role_id", nullptr},
+                                        {"work_role_id", nullptr},
+                                        {"created_at", g.created_at},
+                                        {"updated_at", g.updated_at},
+                                        {"deleted_at", nullptr}});
   }
   boost::json::array workspaces;
   for (const auto& w : g.workspaces) {
-    workspaces.push_back(boost::json::object{{"workspace_id", w.workspace_id}, {"name", w.name}});
+    workspaces.push_back(boost::json::object{{"workspace_group_id", nullptr},
+                                             {"workspace_id", w.workspace_id},
+                                             {"name", w.name},
+                                             {"focus_role_id", nullptr},
+                                             {"products", boost::json::array{"focus"}},
+                                             {"created_at", g.created_at},
+                                             {"updated_at", g.updated_at},
+                                             {"deleted_at", nullptr}});
   }
   return boost::json::object{{"id", g.id},
                              {"organization_id", g.organization_id},
@@ -199,8 +216,13 @@ awaitable<Result<Response>> list_roles(Call& call) {
   for (const auto& r : domain::roles()) {
     boost::json::array permissions;
     for (auto name : r.permissions) {
-      permissions.push_back(boost::json::object{
-          {"name", name}, {"entity", r.entity}, {"description", name}, {"category_name", r.entity}, {"condition", ""}});
+      permissions.push_back(boost::json::object{{"permission_id", domain::permission_id(name)},
+                                                {"name", name},
+                                                {"entity", r.entity},
+                                                {"description", name},
+                                                {"category_id", r.entity == "project" ? 1 : 2},
+                                                {"category_name", r.entity},
+                                                {"condition", ""}});
     }
     out.push_back(boost::json::object{{"role_id", r.id},
                                       {"code", r.code},

@@ -17,17 +17,24 @@ const std::vector<std::string_view> kTaskOrder = {
 
 // task.TaskWithParentAndAggregations: every required member, aggregates 0
 // until time entries and time blocks exist.
-boost::json::object task_json(const TaskRecord& t) {
+// models.Task with its project as models.ProjectLite (the caller's
+// `permissions` on it included).
+boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access) {
   const TaskFields& f = t.fields;
   boost::json::object o;
   o["id"] = t.id;
   o["workspace_id"] = t.workspace_id;
   o["name"] = f.name;
   o["project_id"] = json_or_null(f.project_id);
-  o["project"] =
-      f.project_id
-          ? boost::json::value(boost::json::object{{"id", *f.project_id}, {"name", t.project_name.value_or("")}})
-          : boost::json::value(nullptr);
+  if (f.project_id) {
+    boost::json::array permissions;
+    for (const auto& p : domain::permissions(access, t.project_role, t.project_private)) permissions.emplace_back(p);
+    o["project"] = boost::json::object{{"id", *f.project_id},          {"name", t.project_name.value_or("")},
+                                       {"private", t.project_private}, {"draft", false},
+                                       {"is_template", false},         {"permissions", std::move(permissions)}};
+  } else {
+    o["project"] = nullptr;
+  }
   o["parent_task_id"] = json_or_null(f.parent_task_id);
   o["parent_task_name"] = json_or_null(t.parent_task_name);
   o["description"] = json_or_null(f.description);
@@ -140,7 +147,7 @@ awaitable<Result<Response>> list_tasks(Call& call) {
   auto list = co_await in_store(call, [&](Store& s) { return s.list_tasks(q); });
   if (!list) co_return list.error();
   boost::json::array data;
-  for (const auto& t : list->items) data.push_back(task_json(t));
+  for (const auto& t : list->items) data.push_back(task_json(t, *access));
   co_return json_response(
       http::status::ok,
       boost::json::object{
@@ -159,13 +166,13 @@ awaitable<Result<Response>> create_task(Call& call) {
     return s.create_task(access->workspace_id, viewer, in->fields, in->pinned.value_or(false));
   });
   if (!created) co_return created.error();
-  co_return json_response(http::status::created, task_json(*created));
+  co_return json_response(http::status::created, task_json(*created, *access));
 }
 
 awaitable<Result<Response>> get_task(Call& call) {
   auto loaded = co_await load_task(call);
   if (!loaded) co_return loaded.error();
-  co_return json_response(http::status::ok, task_json(loaded->task));
+  co_return json_response(http::status::ok, task_json(loaded->task, loaded->access));
 }
 
 awaitable<Result<Response>> replace_task(Call& call) {

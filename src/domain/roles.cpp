@@ -48,4 +48,21 @@ std::optional<bool> project_role_is_manager(std::int64_t role_id) {
   return std::nullopt;
 }
 
+std::int64_t permission_id(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"view",
+                                                "update",
+                                                "delete",
+                                                "archive",
+                                                "restore",
+                                                "pin",
+                                                "manage_members",
+                                                "attach_files",
+                                                "manage_attachments",
+                                                "manage_everything"};
+  for (std::size_t i = 0; i < std::size(kNames); ++i) {
+    if (kNames[i] == name) return static_cast<std::int64_t>(i + 1);
+  }
+  return 0;
+}
+
 }  // namespace focusd::domain

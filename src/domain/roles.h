@@ -24,6 +24,8 @@ inline constexpr std::int64_t kProjectManagerRoleId = 1;
 inline constexpr std::int64_t kProjectMemberRoleId = 2;
 
 const std::vector<Role>& roles();
+// A stable number for each permission name (types.Permission.permission_id).
+std::int64_t permission_id(std::string_view name);
 
 // For a project role id: true for manager, false for member; nullopt otherwise.
 std::optional<bool> project_role_is_manager(std::int64_t role_id);

@@ -198,6 +198,10 @@ struct TaskRecord {
   bool pinned = false;    // by the viewer
   bool can_edit = false;  // by the viewer: see domain/ and Store::find_task
   std::int64_t sub_task_count = 0;
+  // The viewer's role in the task's project and whether it is private (for
+  // the embedded project's `permissions`).
+  ProjectRole project_role = ProjectRole::None;
+  bool project_private = false;
 };
 
 struct TaskQuery {

@@ -115,6 +115,39 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   return ProcessResult{decode_status(status), read_file(out), read_file(err)};
 }
 
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+  pid_ = spawn(argv, {}, dir_.path() / "log", dir_.path() / "log");
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  for (int i = 0; i < 200; ++i) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+bool BackgroundProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) pid_ = -1;
+  return pid_ > 0;
+}
+
+std::string BackgroundProcess::log() const {
+  return read_file(dir_.path() / "log");
+}
+
+unsigned short free_port() {
+  asio::io_context ioc;
+  tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
 std::string HttpResponse::header(const std::string& name) const {
   auto it = headers.find(lower(name));
   return it == headers.end() ? std::string() : it->second;

@@ -78,6 +78,25 @@ class HttpClient {
   Impl* impl_;
 };
 
+// A helper program (e.g. Prism) run for the length of a test, its output in
+// a log file; SIGTERM (then SIGKILL) when the object goes away.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  bool running();
+  std::string log() const;
+
+ private:
+  TempDir dir_;
+  int pid_ = -1;
+};
+
+// A TCP port of 127.0.0.1 that was free a moment ago.
+unsigned short free_port();
+
 struct SeededUser {
   std::string email;
   std::string password;

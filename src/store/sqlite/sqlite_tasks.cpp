@@ -25,7 +25,8 @@ constexpr const char* kTaskColumns =
     " t.created_at, t.updated_at, t.archived_at, t.deleted_at,"
     " EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned,"
     " (?2 OR t.creator_id = ?1 OR r.rank IS NOT NULL),"
-    " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL)"
+    " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
+    " COALESCE(r.rank, 0), COALESCE(p.private, 0)"
     " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id"
     " LEFT JOIN my_roles r ON r.project_id = t.project_id ";
 
@@ -58,6 +59,9 @@ TaskRecord read_task(const Statement& s) {
   t.pinned = s.int64(20) != 0;
   t.can_edit = s.int64(21) != 0;
   t.sub_task_count = s.int64(22);
+  const auto rank = s.int64(23);
+  t.project_role = rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+  t.project_private = s.int64(24) != 0;
   return t;
 }
 
