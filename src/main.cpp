@@ -10,6 +10,7 @@
 
 #include "admin.h"
 #include "api/api.h"
+#include "api/routes.h"
 #include "auth/authenticator.h"
 #include "auth/crypto.h"
 #include "blob/blob_store.h"
@@ -164,6 +165,9 @@ int main(int argc, char** argv) {
   add_to_group->add_option("--group", group_id, "Group id")->required();
   add_to_group->add_option("--email", group_email, "The user's email")->required();
 
+  auto* routes_cmd =
+      app.add_subcommand("routes", "Print the route table as JSON (method, path, body, access) and exit");
+
   app.footer("Settings of 'focusd serve' (flag, environment variable, default):\n" +
              serve->help("focusd serve", CLI::AppFormatMode::Sub));
 
@@ -174,6 +178,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (*serve) return focusd::run_serve(config);
+  if (*routes_cmd) {
+    boost::json::array out;
+    for (const auto& route : api::route_table()) {
+      const char* body = route.body == api::BodyKind::Json     ? "json"
+                         : route.body == api::BodyKind::Upload ? "multipart"
+                                                               : "none";
+      out.push_back(boost::json::object{{"method", std::string(http::to_string(route.method))},
+                                        {"path", route.pattern},
+                                        {"body", body},
+                                        {"authenticated", route.access == api::Access::Authenticated}});
+    }
+    std::cout << boost::json::serialize(out) << "\n";
+    return 0;
+  }
   if (*create_user) {
     user_args.organization_id = organization;
     return focusd::run_admin(config, [&](Store& s) { return admin::create_user(s, user_args); });

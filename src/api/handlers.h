@@ -15,6 +15,7 @@ using boost::asio::awaitable;
 awaitable<Result<Response>> version(Call& call);
 awaitable<Result<Response>> healthz(Call& call);
 awaitable<Result<Response>> readyz(Call& call);
+awaitable<Result<Response>> openapi(Call& call);
 
 // handlers_users.cpp
 awaitable<Result<Response>> get_user_settings(Call& call);

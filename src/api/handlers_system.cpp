@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "api/json_util.h"
 #include "api/offload.h"
+#include "api/routes.h"
 #include "version.h"
 
 namespace focusd::api::handlers {
@@ -16,6 +17,14 @@ awaitable<Result<Response>> version(Call&) {
   body["revision"] = kCommit;
   body["number"] = kVersionNumber;
   co_return json_response(http::status::ok, body);
+}
+
+// The OpenAPI document of what focusd serves (src/api/openapi.json).
+awaitable<Result<Response>> openapi(Call&) {
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, kJsonContentType);
+  res.body() = openapi_document();
+  co_return res;
 }
 
 awaitable<Result<Response>> healthz(Call&) {

@@ -44,6 +44,7 @@ std::vector<Route> route_table() {
       {verb::get, "/healthz", h::healthz, None, Public},
       {verb::get, "/readyz", h::readyz, None, Public},
       {verb::get, "/api/version", h::version, None, Public},
+      {verb::get, "/api/openapi.json", h::openapi, None, Public},
       {verb::get, "/api/users/me/settings", h::get_user_settings, None, Authenticated},
       {verb::patch, "/api/users/me/settings", h::patch_user_settings, Json, Authenticated},
       {verb::get, "/api/organizations/{organization_id}/workspaces", h::list_workspaces, None, Authenticated},

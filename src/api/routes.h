@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "api/router.h"
@@ -8,5 +9,8 @@ namespace focusd::api {
 
 // Every route focusd serves (routes.cpp).
 std::vector<Route> route_table();
+
+// The OpenAPI document of those routes (src/api/openapi.json, compiled in).
+std::string_view openapi_document();
 
 }  // namespace focusd::api
