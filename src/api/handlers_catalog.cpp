@@ -146,12 +146,13 @@ awaitable<Result<Response>> update(Call& call, Catalog catalog) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
   const std::int64_t id = call.params.get(k.id_param);
-  auto in = read_item(k, call.request.body());
-  if (!in) co_return in.error();
+  // Missing (404), then not allowed (403), then a bad body (400).
   auto exists =
       co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, false); });
   if (!exists) co_return exists.error();
   if (auto allowed = require_admin(*access); !allowed) co_return allowed.error();
+  auto in = read_item(k, call.request.body());
+  if (!in) co_return in.error();
   auto updated = co_await in_store(
       call, [&](Store& s) { return s.update_catalog_item(catalog, access->workspace_id, id, in->name, in->extra); });
   if (!updated) co_return updated.error();
