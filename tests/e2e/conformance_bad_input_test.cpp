@@ -313,6 +313,10 @@ TEST_F(BadInput, HostileRequestsGetA4xxWithTheFocusErrorBody) {
       {413});
   raw("head over the limit",
       "GET " + ws + "/projects HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n", {431});
+  raw("Content-Length shorter than the body",
+      "POST " + ws + "/projects HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth +
+          "\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n" + R"({"name":"cut short"})",
+      {400});
   raw("not HTTP", "HELLO THERE\r\n\r\n", {400});
   raw("path traversal", "GET /api/../etc/passwd HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth + "\r\n\r\n", {404});
   raw("encoded traversal",

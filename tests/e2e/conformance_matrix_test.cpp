@@ -37,10 +37,11 @@ const char* name_of(Caller c) {
 }
 
 // Which resources the path ids name.
-enum class Context { Own, Private, Deleted, OtherOrg, Cross, Missing };
+enum class Context { Own, Archived, Private, Deleted, OtherOrg, Cross, Missing };
 const char* name_of(Context c) {
   switch (c) {
     case Context::Own: return "own organization";
+    case Context::Archived: return "archived project";
     case Context::Private: return "private project not a member of";
     case Context::Deleted: return "deleted project";
     case Context::OtherOrg: return "other organization";
@@ -208,6 +209,23 @@ TEST_F(Matrix, EveryRouteForEveryCallerAndResource) {
                  boost::json::serialize(object{{"user_ids", {project_member.user_id}}, {"role_id", 2}}))
                 .status,
             204);
+  // An archived public project with the same members: archived is still visible.
+  Ids archived = build(owner, object{{"name", "Shelved"}});
+  const std::string archived_members =
+      fill("/api/organizations/{organization_id}/workspaces/{workspace_id}/projects/{project_id}/members", archived);
+  ASSERT_EQ(send(&owner, "POST", archived_members,
+                 boost::json::serialize(object{{"user_ids", {manager.user_id}}, {"role_id", 1}}))
+                .status,
+            204);
+  ASSERT_EQ(send(&owner, "POST", archived_members,
+                 boost::json::serialize(object{{"user_ids", {project_member.user_id}}, {"role_id", 2}}))
+                .status,
+            204);
+  ASSERT_EQ(send(&owner, "PATCH",
+                 fill("/api/organizations/{organization_id}/workspaces/{workspace_id}/projects/{project_id}/archive",
+                      archived))
+                .status,
+            204);
   Ids private_ids = build(owner, object{{"name", "Secret"}, {"private", true}});
   Ids deleted = build(owner, object{{"name", "Gone"}});
   ASSERT_EQ(send(&owner, "DELETE",
@@ -223,9 +241,10 @@ TEST_F(Matrix, EveryRouteForEveryCallerAndResource) {
        {"project_id", "task_id", "attachment_id", "task_attachment_id", "client_id", "tag_id", "group_id"}) {
     missing[id] = 999999999;
   }
-  const std::map<Context, const Ids*> contexts = {{Context::Own, &own},         {Context::Private, &private_ids},
-                                                  {Context::Deleted, &deleted}, {Context::OtherOrg, &other},
-                                                  {Context::Cross, &cross},     {Context::Missing, &missing}};
+  const std::map<Context, const Ids*> contexts = {
+      {Context::Own, &own},         {Context::Archived, &archived}, {Context::Private, &private_ids},
+      {Context::Deleted, &deleted}, {Context::OtherOrg, &other},    {Context::Cross, &cross},
+      {Context::Missing, &missing}};
 
   auto doc = send(nullptr, "GET", "/api/openapi.json").json().as_object();
   std::size_t cases = 0, operations = 0;
@@ -248,7 +267,10 @@ TEST_F(Matrix, EveryRouteForEveryCallerAndResource) {
         type = "multipart/form-data; boundary=" + kBoundary;
       }
       for (const auto& [context, ids] : contexts) {
-        if ((context == Context::Private || context == Context::Deleted) && !project_scoped(path)) continue;
+        if ((context == Context::Private || context == Context::Deleted || context == Context::Archived) &&
+            !project_scoped(path)) {
+          continue;
+        }
         if ((context == Context::Cross || context == Context::Missing) && !has_resource_id) continue;
         if (context == Context::Deleted && path.ends_with("/restore")) continue;  // restore is for the deleted
         const std::string target = fill(path, *ids);
