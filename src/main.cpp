@@ -14,6 +14,7 @@
 #include "auth/authenticator.h"
 #include "auth/crypto.h"
 #include "blob/blob_store.h"
+#include "blob/faulty_blob_store.h"
 #include "common/logging.h"
 #include "config/config.h"
 #include "http/server.h"
@@ -59,6 +60,10 @@ int run_serve(const Config& config) {
   }
   // No upload can be in flight yet: temp files are leftovers of a crash.
   auto blobs = blob::make_disk_blob_store(config.data_dir);
+  if (!config.fault_file.empty()) {
+    logging::event(spdlog::level::warn, "injecting storage faults named by a file", {{"file", config.fault_file}});
+    blobs = blob::make_faulty_blob_store(std::move(blobs), config.fault_file);
+  }
   if (auto swept = blobs->sweep_temps(); swept && *swept > 0) {
     logging::event(spdlog::level::warn, "removed unfinished uploads", {{"temp_files", std::to_string(*swept)}});
   }

@@ -80,8 +80,9 @@ boost::asio::awaitable<Response> Api::handle(const Request& request, RequestCont
   }
   if (result->ok()) co_return std::move(*result).value();
   const Error& error = result->error();
-  if (error.code == ErrorCode::Internal) {
-    logging::event(spdlog::level::err, "internal error", {{"request_id", ctx.request_id}, {"detail", error.detail}});
+  if (error.code == ErrorCode::Internal || error.code == ErrorCode::InsufficientStorage) {
+    logging::event(spdlog::level::err, error.code == ErrorCode::Internal ? "internal error" : "disk full",
+                   {{"request_id", ctx.request_id}, {"detail", error.detail}});
   }
   co_return error_response(error, ctx.request_id);
 }

@@ -27,6 +27,7 @@ constexpr Mapping kMappings[] = {
     {ErrorCode::HeaderTooLarge, http::status::request_header_fields_too_large, "header_too_large"},
     {ErrorCode::Internal, http::status::internal_server_error, "internal"},
     {ErrorCode::Unavailable, http::status::service_unavailable, "unavailable"},
+    {ErrorCode::InsufficientStorage, http::status::insufficient_storage, "insufficient_storage"},
 };
 
 const Mapping& mapping(ErrorCode code) {

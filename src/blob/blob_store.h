@@ -24,7 +24,7 @@ struct BlobInfo {
 class Staging {
  public:
   virtual ~Staging() = default;
-  // Appends bytes. Internal (with "disk is full" for ENOSPC) on failure.
+  // Appends bytes. InsufficientStorage when the disk is full, else Internal.
   virtual Status write(std::string_view bytes) = 0;
   // Flushes the bytes to stable storage and returns their digest and size;
   // nothing may be written afterwards.

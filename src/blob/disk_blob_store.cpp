@@ -19,7 +19,9 @@ namespace {
 constexpr std::size_t kHeadBytes = 4096;
 
 Error io_error(const std::string& what, int err) {
-  if (err == ENOSPC || err == EDQUOT) return Error{ErrorCode::Internal, "the server's disk is full", {}, what};
+  if (err == ENOSPC || err == EDQUOT) {
+    return Error{ErrorCode::InsufficientStorage, "the server's disk is full", {}, what};
+  }
   return internal_error(what + ": " + std::strerror(err));
 }
 

@@ -23,6 +23,7 @@ enum class ErrorCode {
   HeaderTooLarge,        // 431 header_too_large
   Internal,              // 500 internal
   Unavailable,           // 503 unavailable
+  InsufficientStorage,   // 507 insufficient_storage (the disk is full)
 };
 
 struct Error {

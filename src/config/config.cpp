@@ -73,6 +73,9 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_ATTACHMENT_QUOTA_BYTES")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 60))
       ->capture_default_str();
+  app.add_option("--fault-file", c.fault_file,
+                 "Testing only: inject the storage faults this file names (see blob/faulty_blob_store.h)")
+      ->group("Testing");
   app.add_option("--max-upload-file-bytes", c.max_upload_file_bytes, "Largest uploaded attachment; larger -> 413")
       ->envname("FOCUSD_MAX_UPLOAD_FILE_BYTES")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))

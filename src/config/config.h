@@ -38,6 +38,8 @@ struct Config {
 
   // Attachments: storage per workspace (sum of live attachments' sizes); 0 = unlimited.
   std::int64_t attachment_quota_bytes = 0;
+  // Testing only: a file naming storage faults to inject (blob/faulty_blob_store.h).
+  std::string fault_file;
   std::uint64_t max_upload_file_bytes = 100ull << 20;  // one uploaded file; larger -> 413
   std::size_t max_bulk_files = 10;                     // files in one bulk upload; more -> 400
   std::size_t max_part_header_bytes = 16 * 1024;       // the headers of one multipart part; larger -> 400

@@ -13,7 +13,7 @@ inline Error database_error(const SqliteError& e) {
     return Error{ErrorCode::Conflict, "the name is already taken", {}, e.what()};
   }
   if ((e.code() & 0xff) == SQLITE_FULL) {
-    return Error{ErrorCode::Internal, "the server's disk is full", {}, e.what()};
+    return Error{ErrorCode::InsufficientStorage, "the server's disk is full", {}, e.what()};
   }
   return internal_error(std::string("sqlite: ") + e.what());
 }

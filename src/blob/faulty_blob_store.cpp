@@ -1,0 +1,79 @@
+#include "blob/faulty_blob_store.h"
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace focusd::blob {
+
+namespace {
+
+// The fault the control file names for `step` ("write", "fsync", "rename").
+std::optional<Error> fault_for(const std::string& control_file, std::string_view step) {
+  std::ifstream in(control_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string name, err;
+    words >> name >> err;
+    if (name != step) continue;
+    const std::string what = "injected " + err + " on " + std::string(step);
+    if (err == "ENOSPC") return Error{ErrorCode::InsufficientStorage, "the server's disk is full", {}, what};
+    return internal_error(what);
+  }
+  return std::nullopt;
+}
+
+class FaultyStaging final : public Staging {
+ public:
+  FaultyStaging(std::unique_ptr<Staging> inner, const std::string& control_file)
+      : inner_(std::move(inner)), control_file_(control_file) {}
+
+  Status write(std::string_view bytes) override {
+    if (auto fault = fault_for(control_file_, "write")) return *fault;
+    return inner_->write(bytes);
+  }
+  Result<BlobInfo> finish() override {
+    if (auto fault = fault_for(control_file_, "fsync")) return *fault;
+    return inner_->finish();
+  }
+  std::string_view head() const override { return inner_->head(); }
+  Staging& inner() { return *inner_; }
+
+ private:
+  std::unique_ptr<Staging> inner_;
+  const std::string& control_file_;
+};
+
+class FaultyBlobStore final : public BlobStore {
+ public:
+  FaultyBlobStore(std::unique_ptr<BlobStore> inner, std::string control_file)
+      : inner_(std::move(inner)), control_file_(std::move(control_file)) {}
+
+  Result<std::unique_ptr<Staging>> stage() override {
+    auto staging = inner_->stage();
+    if (!staging) return staging.error();
+    return std::unique_ptr<Staging>(std::make_unique<FaultyStaging>(std::move(*staging), control_file_));
+  }
+  Result<bool> publish(Staging& staging) override {
+    if (auto fault = fault_for(control_file_, "rename")) return *fault;
+    return inner_->publish(dynamic_cast<FaultyStaging&>(staging).inner());
+  }
+  Result<std::string> path_of(std::string_view sha256) override { return inner_->path_of(sha256); }
+  Status remove(std::string_view sha256) override { return inner_->remove(sha256); }
+  Result<std::vector<std::string>> list() override { return inner_->list(); }
+  Result<std::size_t> sweep_temps() override { return inner_->sweep_temps(); }
+  Result<std::size_t> count_temps() override { return inner_->count_temps(); }
+
+ private:
+  std::unique_ptr<BlobStore> inner_;
+  std::string control_file_;
+};
+
+}  // namespace
+
+std::unique_ptr<BlobStore> make_faulty_blob_store(std::unique_ptr<BlobStore> inner, std::string control_file) {
+  return std::make_unique<FaultyBlobStore>(std::move(inner), std::move(control_file));
+}
+
+}  // namespace focusd::blob
