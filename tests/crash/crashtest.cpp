@@ -1,0 +1,180 @@
+// The crash loop: focusd is killed (SIGKILL) at a random moment while
+// several clients create projects and upload attachments, then restarted and
+// checked. Every acknowledged write must be there (attachments byte for
+// byte, by SHA-256); whatever is visible must be whole; `admin fsck` must be
+// consistent after its repair pass; the server must be up within a bound.
+//
+//   focusd_crashtest KILLS [SEED]     exit 0 when every round passed
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "attachments_support.h"
+
+using namespace focusd::test;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+struct Acknowledged {
+  std::mutex mutex;
+  std::vector<std::pair<std::int64_t, std::string>> projects;     // id, name
+  std::vector<std::pair<std::int64_t, std::string>> attachments;  // id, sha256
+};
+
+int failures = 0;
+void check(bool ok, const std::string& what) {
+  if (ok) return;
+  ++failures;
+  std::fprintf(stderr, "FAIL: %s\n", what.c_str());
+}
+
+// One client: creates projects and uploads files until the server goes away,
+// recording each 201.
+void client_loop(unsigned short port, const SeededUser& user, const std::string& workspace, std::int64_t project_id,
+                 unsigned seed, Acknowledged& acked) {
+  std::mt19937 rng(seed);
+  const std::string attachments = workspace + "/projects/" + std::to_string(project_id) + "/attachments";
+  for (int i = 0;; ++i) {
+    try {
+      HttpClient client(port);
+      const int kind = static_cast<int>(rng() % 3);
+      if (kind == 0) {
+        const std::string name = "p-" + std::to_string(seed) + "-" + std::to_string(i);
+        Headers headers = user.basic();
+        headers.emplace_back("Content-Type", "application/json");
+        auto res = client.request("POST", workspace + "/projects", headers, R"({"name":")" + name + R"("})");
+        if (res.status != 201) continue;
+        std::lock_guard lock(acked.mutex);
+        acked.projects.emplace_back(res.json().at("id").as_int64(), name);
+      } else {
+        const bool bulk = kind == 2;
+        std::vector<Part> parts;
+        std::vector<std::string> shas;
+        for (int f = 0; f < (bulk ? 3 : 1); ++f) {
+          const std::string data = binary_bytes(1000 + rng() % 300000, static_cast<unsigned>(rng()));
+          shas.push_back(sha256_hex(data));
+          parts.push_back(file_part(bulk ? "files" : "file", "f.bin", data));
+          parts.push_back(field(bulk ? "display_orders" : "display_order", std::to_string(f)));
+        }
+        auto res = upload(client, user, attachments + (bulk ? "/bulk" : ""), parts);
+        if (res.status != 201) continue;
+        const auto body = res.json();
+        std::lock_guard lock(acked.mutex);
+        if (bulk) {
+          for (std::size_t k = 0; k < shas.size(); ++k) {
+            acked.attachments.emplace_back(body.at(k).at("id").as_int64(), shas[k]);
+          }
+        } else {
+          acked.attachments.emplace_back(body.at("id").as_int64(), shas[0]);
+        }
+      }
+    } catch (const std::exception&) {
+      return;  // the server is gone
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int kills = argc > 1 ? std::atoi(argv[1]) : 20;
+  const unsigned seed = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : std::random_device{}();
+  std::mt19937 rng(seed);
+  std::printf("crashtest: %d kills, seed %u\n", kills, seed);
+
+  FocusdServer server;
+  const SeededUser user = server.seed_user();
+  const std::string workspace =
+      "/api/organizations/" + std::to_string(user.organization_id) + "/workspaces/" + std::to_string(user.workspace_id);
+  std::int64_t project_id = 0;
+  {
+    HttpClient client = server.client();
+    Headers headers = user.basic();
+    headers.emplace_back("Content-Type", "application/json");
+    project_id =
+        client.request("POST", workspace + "/projects", headers, R"({"name":"Crash"})").json().at("id").as_int64();
+  }
+  Acknowledged acked;
+  std::size_t verified_projects = 0, verified_attachments = 0;
+  double slowest_start_ms = 0;
+  std::set<std::int64_t> seen_whole;
+
+  for (int round = 1; round <= kills && failures == 0; ++round) {
+    std::vector<std::thread> clients;
+    for (unsigned c = 0; c < 4; ++c) {
+      clients.emplace_back(client_loop, server.port(), std::cref(user), workspace, project_id,
+                           static_cast<unsigned>(rng()), std::ref(acked));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
+    server.kill9();
+    for (auto& t : clients) t.join();
+
+    // Whatever a crash left must be repairable: fsck --repair, then consistent.
+    auto repaired = server.admin({"fsck", "--repair"});
+    auto checked = server.admin({"fsck"});
+    check(checked.exit_code == 0, "round " + std::to_string(round) + ": fsck after repair: " + checked.out);
+
+    const auto started = Clock::now();
+    server.start();
+    const double start_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    slowest_start_ms = std::max(slowest_start_ms, start_ms);
+    check(start_ms < 10000, "round " + std::to_string(round) + ": start took " + std::to_string(start_ms) + " ms");
+
+    // Every acknowledged write of this round is there, attachments byte for byte.
+    HttpClient client = server.client();
+    for (; verified_projects < acked.projects.size(); ++verified_projects) {
+      const auto& [id, name] = acked.projects[verified_projects];
+      auto res = client.get(workspace + "/projects/" + std::to_string(id), user.basic());
+      check(res.status == 200 && res.json().at("name").as_string() == name,
+            "acknowledged project " + std::to_string(id) + " -> " + std::to_string(res.status));
+    }
+    for (; verified_attachments < acked.attachments.size(); ++verified_attachments) {
+      const auto& [id, sha] = acked.attachments[verified_attachments];
+      auto res = client.get(
+          workspace + "/projects/" + std::to_string(project_id) + "/attachments/" + std::to_string(id) + "/view",
+          user.basic());
+      check(res.status == 200 && sha256_hex(res.body) == sha,
+            "acknowledged attachment " + std::to_string(id) + " -> " + std::to_string(res.status));
+    }
+    // Whatever is visible is whole (acknowledged or not: a commit whose 201
+    // was lost is fine). Each attachment is read once.
+    auto list = client.get(workspace + "/projects/" + std::to_string(project_id) + "/attachments", user.basic());
+    const auto items = list.json().as_array();
+    for (const auto& a : items) {
+      if (!seen_whole.insert(a.at("id").as_int64()).second) continue;
+      const std::string base = workspace + "/projects/" + std::to_string(project_id) + "/attachments/" +
+                               std::to_string(a.at("id").as_int64()) + "/view";
+      auto res = client.get(base, user.basic());
+      check(res.status == 200 && static_cast<std::int64_t>(res.body.size()) == a.at("size").as_int64() &&
+                "\"" + sha256_hex(res.body) + "\"" == res.header("etag"),
+            "visible attachment " + std::to_string(a.at("id").as_int64()) + " is not whole");
+    }
+    std::printf("round %d: %zu projects and %zu attachments acknowledged so far, %zu visible, start %.0f ms\n", round,
+                acked.projects.size(), acked.attachments.size(), items.size(), start_ms);
+  }
+  std::printf("crashtest: %s; %zu acknowledged projects and %zu attachments checked; slowest start %.0f ms\n",
+              failures == 0 ? "passed" : "FAILED", acked.projects.size(), acked.attachments.size(), slowest_start_ms);
+  return failures == 0 ? 0 : 1;
+}
