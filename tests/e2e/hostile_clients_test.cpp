@@ -1,0 +1,162 @@
+// Slow and hostile clients: idle connections and clients that send a header
+// byte a second do not keep a normal client from being served; a client that
+// stops reading a large view does not pin memory; a flood beyond the
+// connection limit is refused (503) without harm. All loops are bounded;
+// all traffic is on 127.0.0.1.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <thread>
+
+#include "attachments_support.h"
+
+namespace focusd::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A raw TCP connection to the server, closed when it goes away.
+class RawSocket {
+ public:
+  explicit RawSocket(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  RawSocket(RawSocket&& other) noexcept : fd_(std::exchange(other.fd_, -1)), connected_(other.connected_) {}
+  RawSocket(const RawSocket&) = delete;
+  ~RawSocket() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool connected() const { return connected_; }
+  bool send(std::string_view bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) > 0; }
+  // Reads what is there within `wait` (empty when nothing came or the peer closed).
+  std::string read(std::chrono::milliseconds wait) {
+    timeval tv{static_cast<time_t>(wait.count() / 1000), static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buffer[4096];
+    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+  }
+  // True when the peer has closed the connection (reads end of stream, or a
+  // reset, within `wait`).
+  bool closed_by_peer(std::chrono::milliseconds wait) {
+    timeval tv{static_cast<time_t>(wait.count() / 1000), static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buffer[4096];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+    }
+  }
+  // Shrinks the receive buffer so that a large answer is not simply swallowed.
+  void small_receive_buffer() {
+    int size = 4096;
+    setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+std::int64_t rss_kib(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return -1;
+}
+
+TEST(HostileClients, IdleAndByteAtATimeClientsDoNotStarveANormalOne) {
+  FocusdServer server({.extra_args = {"--header-timeout", "3", "--max-connections", "5000"}});
+  auto owner = server.seed_user();
+  std::vector<RawSocket> idle, slow;
+  for (int i = 0; i < 1000; ++i) idle.emplace_back(server.port());
+  for (int i = 0; i < 1000; ++i) slow.emplace_back(server.port());
+  std::size_t connected = 0;
+  for (auto& s : idle) connected += s.connected();
+  for (auto& s : slow) connected += s.connected();
+  ASSERT_EQ(connected, 2000u);
+
+  const std::string head = "GET /api/users/me/settings HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (std::size_t second = 0; second < 2; ++second) {
+    for (auto& s : slow) s.send(head.substr(second, 1));  // one header byte a second
+    // Meanwhile a normal client is served.
+    HttpClient client = server.client();
+    auto res = client.get("/api/users/me/settings", owner.basic());
+    EXPECT_EQ(res.status, 200) << "second " << second;
+    std::this_thread::sleep_for(1s);
+  }
+  // The header timeout (3 s) ends the slow ones: each gets closed.
+  std::this_thread::sleep_for(2500ms);
+  std::size_t closed = 0;
+  for (std::size_t i = 0; i < slow.size(); i += 50) closed += slow[i].closed_by_peer(500ms);
+  EXPECT_EQ(closed, slow.size() / 50) << "slow header senders are cut off by --header-timeout";
+  HttpClient client = server.client();
+  EXPECT_EQ(client.get("/healthz").status, 200);
+}
+
+TEST(HostileClients, AClientThatStopsReadingAViewDoesNotPinMemory) {
+#ifdef __SANITIZE_ADDRESS__
+  GTEST_SKIP() << "AddressSanitizer's quarantine and shadow memory make RSS meaningless here";
+#endif
+  FocusdServer server({.extra_args = {"--idle-timeout", "3"}});
+  auto owner = server.seed_user();
+  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
+                                std::to_string(owner.workspace_id);
+  HttpClient client = server.client();
+  Headers json = owner.basic();
+  json.emplace_back("Content-Type", "application/json");
+  const auto project = client.request("POST", workspace + "/projects", json, R"({"name":"Big"})").json();
+  const std::string attachments =
+      workspace + "/projects/" + std::to_string(project.at("id").as_int64()) + "/attachments";
+  auto created = upload(client, owner, attachments,
+                        {file_part("file", "big.bin", binary_bytes(40 << 20)), field("display_order", "1")});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string view = attachments + "/" + std::to_string(created.json().at("id").as_int64()) + "/view";
+
+  const std::int64_t before = rss_kib(server.pid());
+  std::vector<RawSocket> stalled;
+  for (int i = 0; i < 20; ++i) {
+    RawSocket s(server.port());
+    s.small_receive_buffer();
+    s.send("GET " + view + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic()[0].second + "\r\n\r\n");
+    stalled.push_back(std::move(s));
+  }
+  std::this_thread::sleep_for(1500ms);  // the server writes until the socket buffers are full, then waits
+  const std::int64_t during = rss_kib(server.pid());
+  std::printf("RSS %lld KiB before, %lld KiB with 20 stalled 40 MiB views\n", static_cast<long long>(before),
+              static_cast<long long>(during));
+  EXPECT_LT(during - before, 32 * 1024) << "20 stalled views must not hold their files in memory";
+  HttpClient other = server.client();
+  EXPECT_EQ(other.get("/healthz").status, 200);
+}
+
+TEST(HostileClients, AFloodBeyondTheConnectionLimitIsRefused) {
+  FocusdServer server({.extra_args = {"--max-connections", "50"}});
+  std::vector<RawSocket> flood;
+  for (int i = 0; i < 300; ++i) flood.emplace_back(server.port());
+  std::size_t refused = 0;
+  for (auto& s : flood) {
+    const std::string answer = s.read(20ms);
+    refused += answer.find(" 503 ") != std::string::npos;
+  }
+  EXPECT_GE(refused, 200u) << "connections past the limit get 503 and are closed";
+  flood.clear();
+  std::this_thread::sleep_for(200ms);
+  HttpClient client = server.client();
+  EXPECT_EQ(client.get("/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace focusd::test
