@@ -6,26 +6,14 @@
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
+#include "api/project_json.h"
 #include "domain/project_access.h"
 #include "domain/project_input.h"
 
 namespace focusd::api::handlers {
 
-namespace {
-
-using domain::ProjectAction;
-
-const std::vector<std::string_view> kListOrder = {"name",       "client_id",     "client_name",     "parent_project_id",
-                                                  "private",    "active",        "billable",        "created_at",
-                                                  "updated_at", "toggl_user_id", "created_by_user", "pinned",
-                                                  "relevance",  "start_date",    "end_date"};
-const std::vector<std::string_view> kTreeOrder = {"name",   "client_id", "parent_project_id", "private",
-                                                  "active", "billable",  "created_at",        "updated_at"};
-
-// `rate` is the include_rates=true summary (null when no rate is in force);
-// without it the member is left out.
 boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& access,
-                                 const boost::json::value* rate = nullptr) {
+                                 const boost::json::value* rate) {
   const ProjectFields& f = p.fields;
   boost::json::object o;
   o["id"] = p.id;
@@ -77,6 +65,17 @@ boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& 
   o["updated_at"] = p.updated_at;
   return o;
 }
+
+namespace {
+
+using domain::ProjectAction;
+
+const std::vector<std::string_view> kListOrder = {"name",       "client_id",     "client_name",     "parent_project_id",
+                                                  "private",    "active",        "billable",        "created_at",
+                                                  "updated_at", "toggl_user_id", "created_by_user", "pinned",
+                                                  "relevance",  "start_date",    "end_date"};
+const std::vector<std::string_view> kTreeOrder = {"name",   "client_id", "parent_project_id", "private",
+                                                  "active", "billable",  "created_at",        "updated_at"};
 
 Result<bool> include_rates(const Query& query) {
   auto flag = query.boolean("include_rates");

@@ -21,16 +21,21 @@ inline std::string json_ids(const std::vector<std::int64_t>& ids) {
   return boost::json::serialize(array);
 }
 
-// The viewer's role per project (direct or through a group; manager wins) as
-// the CTE `my_roles(project_id, rank)`: rank 2 = manager, 1 = member. ?1 = user.
-inline constexpr const char* kMyRoles =
-    "WITH my_roles(project_id, rank) AS ("
-    " SELECT project_id, MAX(rank) FROM ("
-    "  SELECT project_id, CASE role WHEN 'manager' THEN 2 ELSE 1 END AS rank FROM project_users WHERE user_id = ?1"
-    "  UNION ALL"
-    "  SELECT pg.project_id, CASE pg.role WHEN 'manager' THEN 2 ELSE 1 END FROM project_groups pg"
-    "  JOIN group_users gu ON gu.group_id = pg.group_id WHERE gu.user_id = ?1)"
-    " GROUP BY project_id) ";
+// The viewer's role on one project, direct or through a group (manager wins):
+// 2 = manager, 1 = member, NULL = none. ?1 = the viewer; `project_id` is the SQL
+// expression of the project's id. A correlated lookup by primary key, so its
+// cost does not grow with the number of projects the viewer belongs to.
+inline std::string my_rank(std::string_view project_id) {
+  const std::string id(project_id);
+  return "(SELECT MAX(CASE role WHEN 'manager' THEN 2 ELSE 1 END) FROM ("
+         " SELECT role FROM project_users WHERE project_id = " +
+         id +
+         " AND user_id = ?1"
+         " UNION ALL"
+         " SELECT pg.role FROM project_groups pg JOIN group_users gu ON gu.group_id = pg.group_id"
+         " WHERE pg.project_id = " +
+         id + " AND gu.user_id = ?1))";
+}
 
 // The tables that link projects and tasks to their tags and pins.
 struct LinkTables {

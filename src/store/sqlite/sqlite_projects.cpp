@@ -13,24 +13,27 @@ namespace focusd {
 
 using sqlite::Connection;
 using sqlite::json_ids;
-using sqlite::kMyRoles;
+using sqlite::my_rank;
 using sqlite::Statement;
 using sqlite::Transaction;
 
 namespace {
 
-// Columns read by read_project(), over `projects p LEFT JOIN clients c LEFT JOIN my_roles r`.
-constexpr const char* kProjectColumns =
-    "SELECT p.id, p.workspace_id, p.name, p.client_id, c.name, p.color, p.description, p.start_date, p.end_date,"
-    " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
-    " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at,"
-    " EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned,"
-    " COALESCE(r.rank, 0),"
+// Columns read by read_project(), over `projects p LEFT JOIN clients c`.
+const std::string kProjectColumns =
+    std::string(
+        "SELECT p.id, p.workspace_id, p.name, p.client_id, c.name, p.color, p.description, p.start_date, p.end_date,"
+        " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
+        " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at,"
+        " EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned,"
+        " COALESCE(") +
+    my_rank("p.id") +
+    ", 0),"
     " (SELECT COALESCE(SUM(t.estimated_mins), 0) FROM tasks t WHERE t.project_id = p.id AND t.deleted_at IS NULL)"
-    " FROM projects p LEFT JOIN clients c ON c.id = p.client_id LEFT JOIN my_roles r ON r.project_id = p.id ";
+    " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
 
 // ?2 = the viewer sees everything (organization owner or admin).
-constexpr const char* kVisible = "(?2 OR p.private = 0 OR r.rank IS NOT NULL)";
+const std::string kVisible = "(?2 OR p.private = 0 OR " + my_rank("p.id") + " IS NOT NULL)";
 
 ProjectRecord read_project(const Statement& s) {
   ProjectRecord p;
@@ -64,8 +67,8 @@ ProjectRecord read_project(const Statement& s) {
 
 Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                            bool include_deleted) {
-  auto stmt = db.prepare(std::string(kMyRoles) + kProjectColumns + "WHERE p.id = ?3 AND p.workspace_id = ?4 AND " +
-                         kVisible + " AND (?5 OR p.deleted_at IS NULL)");
+  auto stmt = db.prepare(kProjectColumns + "WHERE p.id = ?3 AND p.workspace_id = ?4 AND " + kVisible +
+                         " AND (?5 OR p.deleted_at IS NULL)");
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "project not found");
   std::vector<ProjectRecord> one{read_project(stmt)};
@@ -202,11 +205,11 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
                     json_ids(q.user_ids), q.start_date, q.end_date);
     };
     ProjectList list;
-    auto count = db.prepare(std::string(kMyRoles) + "SELECT COUNT(*) FROM (" + kProjectColumns + where + ")");
+    auto count = db.prepare("SELECT COUNT(*) FROM (" + kProjectColumns + where + ")");
     bind(count);
     if (count.step()) list.total = count.int64(0);
 
-    auto stmt = db.prepare(std::string(kMyRoles) + kProjectColumns + where +
+    auto stmt = db.prepare(kProjectColumns + where +
                            sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id") +
                            " LIMIT ?15 OFFSET ?16");
     bind(stmt);
@@ -347,10 +350,9 @@ Result<std::vector<ProjectRecord>> SqliteStore::related_projects(std::int64_t wo
   return read([&](Connection& db) -> Result<std::vector<ProjectRecord>> {
     if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
     const auto ids = relation == Relation::Children ? descendants(db, project_id) : ancestors(db, project_id);
-    auto stmt = db.prepare(std::string(kMyRoles) + kProjectColumns +
-                           "WHERE p.id IN (SELECT value FROM json_each(?3)) AND p.deleted_at IS NULL AND " + kVisible +
-                           sqlite::order_clause(order, project_order_columns(), "p.name COLLATE NOCASE", "p.id") +
-                           " LIMIT ?4 OFFSET ?5");
+    auto stmt = db.prepare(
+        kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3)) AND p.deleted_at IS NULL AND " + kVisible +
+        sqlite::order_clause(order, project_order_columns(), "p.name COLLATE NOCASE", "p.id") + " LIMIT ?4 OFFSET ?5");
     stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, json_ids(ids), page.per_page, page.offset());
     std::vector<ProjectRecord> result;
     while (stmt.step()) result.push_back(read_project(stmt));

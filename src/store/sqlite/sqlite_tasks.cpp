@@ -11,28 +11,32 @@ namespace focusd {
 
 using sqlite::Connection;
 using sqlite::json_ids;
-using sqlite::kMyRoles;
+using sqlite::my_rank;
 using sqlite::Statement;
 using sqlite::Transaction;
 
 namespace {
 
-// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt LEFT JOIN my_roles r`;
-// ?1 = viewer, ?2 = viewer sees all.
-constexpr const char* kTaskColumns =
-    "SELECT t.id, t.workspace_id, t.name, t.project_id, p.name, t.parent_task_id, pt.name, t.description,"
-    " t.estimated_mins, t.start_date, t.end_date, t.priority, t.private, t.billable, t.position, t.creator_id,"
-    " t.created_at, t.updated_at, t.archived_at, t.deleted_at,"
-    " EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned,"
-    " (?2 OR t.creator_id = ?1 OR r.rank IS NOT NULL),"
+// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt`; ?1 = viewer, ?2 = viewer sees all.
+const std::string kTaskColumns =
+    std::string(
+        "SELECT t.id, t.workspace_id, t.name, t.project_id, p.name, t.parent_task_id, pt.name, t.description,"
+        " t.estimated_mins, t.start_date, t.end_date, t.priority, t.private, t.billable, t.position, t.creator_id,"
+        " t.created_at, t.updated_at, t.archived_at, t.deleted_at,"
+        " EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned,"
+        " (?2 OR t.creator_id = ?1 OR ") +
+    my_rank("t.project_id") +
+    " IS NOT NULL),"
     " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
-    " COALESCE(r.rank, 0), COALESCE(p.private, 0)"
-    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id"
-    " LEFT JOIN my_roles r ON r.project_id = t.project_id ";
+    " COALESCE(" +
+    my_rank("t.project_id") +
+    ", 0), COALESCE(p.private, 0)"
+    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
 
-constexpr const char* kTaskVisible =
+const std::string kTaskVisible =
     "(t.project_id IS NULL OR p.deleted_at IS NULL) AND (?2 OR ((t.private = 0 OR t.creator_id = ?1) AND"
-    " CASE WHEN t.project_id IS NULL THEN t.creator_id = ?1 ELSE (p.private = 0 OR r.rank IS NOT NULL) END))";
+    " CASE WHEN t.project_id IS NULL THEN t.creator_id = ?1 ELSE (p.private = 0 OR " +
+    my_rank("t.project_id") + " IS NOT NULL) END))";
 
 TaskRecord read_task(const Statement& s) {
   TaskRecord t;
@@ -67,8 +71,8 @@ TaskRecord read_task(const Statement& s) {
 
 Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
                         bool include_deleted) {
-  auto stmt = db.prepare(std::string(kMyRoles) + kTaskColumns + "WHERE t.id = ?3 AND t.workspace_id = ?4 AND " +
-                         kTaskVisible + " AND (?5 OR t.deleted_at IS NULL)");
+  auto stmt = db.prepare(kTaskColumns + "WHERE t.id = ?3 AND t.workspace_id = ?4 AND " + kTaskVisible +
+                         " AND (?5 OR t.deleted_at IS NULL)");
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, task_id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "task not found");
   std::vector<TaskRecord> one{read_task(stmt)};
@@ -78,10 +82,10 @@ Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t 
 
 // Is the project a live one of the workspace that the viewer can see?
 bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer) {
-  auto stmt =
-      db.prepare(std::string(kMyRoles) +
-                 "SELECT 1 FROM projects p LEFT JOIN my_roles r ON r.project_id = p.id WHERE p.id = ?3 AND"
-                 " p.workspace_id = ?4 AND p.deleted_at IS NULL AND (?2 OR p.private = 0 OR r.rank IS NOT NULL)");
+  auto stmt = db.prepare(
+      "SELECT 1 FROM projects p WHERE p.id = ?3 AND p.workspace_id = ?4 AND p.deleted_at IS NULL AND"
+      " (?2 OR p.private = 0 OR " +
+      my_rank("p.id") + " IS NOT NULL)");
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id);
   return stmt.step();
 }
@@ -150,10 +154,10 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
                     json_ids(q.project_ids), json_ids(q.parent_task_ids));
     };
     TaskList list;
-    auto count = db.prepare(std::string(kMyRoles) + "SELECT COUNT(*) FROM (" + kTaskColumns + where + ")");
+    auto count = db.prepare("SELECT COUNT(*) FROM (" + kTaskColumns + where + ")");
     bind(count);
     if (count.step()) list.total = count.int64(0);
-    auto stmt = db.prepare(std::string(kMyRoles) + kTaskColumns + where +
+    auto stmt = db.prepare(kTaskColumns + where +
                            sqlite::order_clause(q.order, task_order_columns(), "t.name COLLATE NOCASE", "t.id") +
                            " LIMIT ?9 OFFSET ?10");
     bind(stmt);
