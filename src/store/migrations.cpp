@@ -215,6 +215,22 @@ CREATE INDEX attachments_by_parent ON attachments(parent_kind, parent_id) WHERE 
 CREATE INDEX attachments_by_blob ON attachments(sha256) WHERE deleted_at IS NULL;
 CREATE INDEX attachments_by_workspace ON attachments(workspace_id) WHERE deleted_at IS NULL;
 )sql"},
+      // A trigram index of project names, so that the list's `name` filter
+      // (a case-insensitive substring) finds its candidates without a scan.
+      {6, R"sql(
+CREATE VIRTUAL TABLE projects_name_index USING fts5(name, content='projects', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER projects_name_index_insert AFTER INSERT ON projects BEGIN
+  INSERT INTO projects_name_index(rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER projects_name_index_delete AFTER DELETE ON projects BEGIN
+  INSERT INTO projects_name_index(projects_name_index, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER projects_name_index_update AFTER UPDATE OF name ON projects BEGIN
+  INSERT INTO projects_name_index(projects_name_index, rowid, name) VALUES ('delete', old.id, old.name);
+  INSERT INTO projects_name_index(rowid, name) VALUES (new.id, new.name);
+END;
+INSERT INTO projects_name_index(projects_name_index) VALUES ('rebuild');
+)sql"},
   };
   return migrations;
 }
