@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <boost/json/parse.hpp>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -49,6 +51,61 @@ TEST(Lifecycle, AnAcknowledgedWriteSurvivesKill9) {
   server.start();
   auto body = server.client().get("/api/users/me/settings", alice.basic()).json();
   EXPECT_EQ(body.at("timezone").as_string(), "Asia/Tokyo");
+}
+
+// Concurrent writes share commits (group commit). Each answer must still be
+// true on its own: a 409 in a batch takes nothing else with it, and every 201
+// survives kill -9 while nothing unacknowledged appears.
+TEST(Lifecycle, ConcurrentWritesCommitTogetherAndEachAnswerHolds) {
+  FocusdServer server({.extra_args = {"--blocking-threads", "8"}});
+  auto alice = server.seed_user();
+  auto headers = alice.basic();
+  headers.insert(headers.end(), kJson.begin(), kJson.end());
+  const std::string projects = "/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces/" +
+                               std::to_string(alice.workspace_id) + "/projects";
+  constexpr int kThreads = 16;
+  constexpr int kEach = 25;
+  std::mutex mutex;
+  std::map<std::int64_t, std::string> created;  // id → name, from the 201s
+  std::map<std::string, int> created_per_name;
+  int conflicts = 0, other = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto client = server.client();
+      for (int i = 0; i < kEach; ++i) {
+        // Every fifth name is shared by all threads: exactly one may win it.
+        const std::string name =
+            i % 5 == 0 ? "shared " + std::to_string(i) : "own " + std::to_string(t) + "-" + std::to_string(i);
+        auto res = client.request("POST", projects, headers, R"({"name":")" + name + R"("})");
+        std::lock_guard lock(mutex);
+        if (res.status == 201) {
+          created[res.json().at("id").as_int64()] = name;
+          ++created_per_name[name];
+        } else if (res.status == 409) {
+          ++conflicts;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(other, 0);
+  EXPECT_EQ(conflicts, (kThreads - 1) * (kEach / 5));
+  EXPECT_EQ(created.size(), static_cast<std::size_t>(kThreads * kEach - conflicts));
+  for (const auto& [name, count] : created_per_name) EXPECT_EQ(count, 1) << name;
+
+  server.kill9();
+  server.start();
+  auto client = server.client();
+  auto list = client.get(projects + "?per_page=1", alice.basic()).json();
+  EXPECT_EQ(list.at("total").as_int64(), static_cast<std::int64_t>(created.size()));
+  for (const auto& [id, name] : created) {
+    auto res = client.get(projects + "/" + std::to_string(id), alice.basic());
+    ASSERT_EQ(res.status, 200) << id;
+    EXPECT_EQ(res.json().at("name").as_string(), name);
+  }
 }
 
 TEST(Lifecycle, ADatabaseFromTheFutureIsRefused) {

@@ -118,20 +118,20 @@ void Connection::fail(int rc, std::string_view context) const {
   throw SqliteError(code, message + " (in: " + std::string(context.substr(0, 80)) + ")");
 }
 
-Transaction::Transaction(Connection& connection) : connection_(connection) {
-  connection_.exec("BEGIN IMMEDIATE");
+Transaction::Transaction(Connection& connection) : connection_(connection), nested_(connection.in_transaction()) {
+  connection_.exec(nested_ ? "SAVEPOINT focusd_write" : "BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    connection_.exec("ROLLBACK");
+    connection_.exec(nested_ ? "ROLLBACK TO focusd_write; RELEASE focusd_write" : "ROLLBACK");
   } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): the transaction is already gone
   }
 }
 
 void Transaction::commit() {
-  connection_.exec("COMMIT");
+  connection_.exec(nested_ ? "RELEASE focusd_write" : "COMMIT");
   done_ = true;
 }
 

@@ -93,6 +93,8 @@ class Connection {
   // Runs one or more statements without results (schema, pragmas).
   void exec(const std::string& sql);
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  // True inside BEGIN … COMMIT (false again when SQLite rolled a transaction back itself).
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
   [[noreturn]] void fail(int rc, std::string_view context) const;
 
  private:
@@ -101,7 +103,9 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 
-// BEGIN IMMEDIATE on construction; rolled back on destruction unless commit() ran.
+// BEGIN IMMEDIATE on construction; rolled back on destruction unless commit()
+// ran. Inside an open transaction (a group-commit batch) it is a savepoint of
+// it instead: commit() releases the savepoint, destruction rolls back to it.
 class Transaction {
  public:
   explicit Transaction(Connection& connection);
@@ -112,6 +116,7 @@ class Transaction {
 
  private:
   Connection& connection_;
+  bool nested_;
   bool done_ = false;
 };
 

@@ -66,6 +66,55 @@ SqliteStore::~SqliteStore() {
   writer_.reset();  // the last connection to close checkpoints the WAL
 }
 
+Result<std::shared_ptr<SqliteStore::Batch>> SqliteStore::join_batch() {
+  if (!batch_) {
+    auto begun = guarded([&]() -> Status {
+      writer_->exec("BEGIN IMMEDIATE");
+      return Ok{};
+    });
+    if (!begun) return begun.error();
+    batch_ = std::make_shared<Batch>();
+    batch_writes_ = 0;
+  }
+  ++batch_writes_;
+  return batch_;
+}
+
+std::optional<Error> SqliteStore::finish_write(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch,
+                                               const std::optional<Error>& own_error) {
+  if (!writer_->in_transaction()) {
+    // SQLite rolled the whole batch back (a full disk, an I/O error): every
+    // write in it fails, with this write's reason.
+    close_batch(own_error.value_or(internal_error("sqlite: the transaction was rolled back")));
+  } else if (queued_writers_ > 0 && batch_writes_ < kMaxBatchWrites) {
+    batch_done_.wait(lock, [&] { return batch->done; });
+  } else {
+    commit_batch();
+  }
+  return batch->failure;
+}
+
+void SqliteStore::commit_batch() {
+  auto committed = guarded([&]() -> Status {
+    writer_->exec("COMMIT");
+    return Ok{};
+  });
+  if (!committed && writer_->in_transaction()) {
+    try {
+      writer_->exec("ROLLBACK");
+    } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): nothing more to undo
+    }
+  }
+  close_batch(committed ? std::nullopt : std::optional<Error>(committed.error()));
+}
+
+void SqliteStore::close_batch(std::optional<Error> failure) {
+  batch_->failure = std::move(failure);
+  batch_->done = true;
+  batch_.reset();
+  batch_done_.notify_all();
+}
+
 Status SqliteStore::ping() {
   return read([](Connection& db) -> Status {
     db.prepare("SELECT 1").run();

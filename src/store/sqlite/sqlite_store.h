@@ -1,8 +1,10 @@
 #pragma once
 // The SQLite implementation of Store: one writer connection (writes are
-// serialised by a mutex, as SQLite serialises them anyway) and a pool of reader
-// connections that run concurrently thanks to WAL.
+// serialised by a mutex, as SQLite serialises them anyway, and committed in
+// groups: see write()) and a pool of reader connections that run concurrently
+// thanks to WAL.
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -124,12 +126,36 @@ class SqliteStore final : public Store {
   // Runs fn with a reader connection (waiting for a free one).
   template <class F>
   auto read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
-  // Runs fn with the writer connection, holding the write lock.
+  // Runs fn with the writer connection, holding the write lock, and returns
+  // once what it wrote is durable. Group commit: fn runs inside the batch
+  // transaction open on the writer (its own Transaction is a savepoint in it).
+  // A writer that sees others queued behind it leaves the batch open for them
+  // and waits; the last one (nobody queued, or the batch is full) commits, so
+  // one fsync makes the whole batch durable. If the batch cannot commit, every
+  // write in it fails.
   template <class F>
   auto write(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
 
+  struct Batch {
+    bool done = false;
+    std::optional<Error> failure;  // set when the batch did not commit
+  };
+  static constexpr std::size_t kMaxBatchWrites = 64;
+  // With write_mutex_ held: the open batch, beginning one if none is.
+  Result<std::shared_ptr<Batch>> join_batch();
+  // With write_mutex_ held, after a write ran in `batch`: commits the batch or
+  // waits for a later writer to. `own_error` is the write's own failure.
+  std::optional<Error> finish_write(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch,
+                                    const std::optional<Error>& own_error);
+  void commit_batch();
+  void close_batch(std::optional<Error> failure);
+
   std::mutex write_mutex_;
   std::unique_ptr<sqlite::Connection> writer_;
+  std::atomic<int> queued_writers_{0};
+  std::shared_ptr<Batch> batch_;  // the open batch, if any
+  std::size_t batch_writes_ = 0;
+  std::condition_variable batch_done_;
 
   std::mutex readers_mutex_;
   std::condition_variable reader_released_;
@@ -161,8 +187,21 @@ auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>(
 
 template <class F>
 auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>())) {
-  std::lock_guard lock(write_mutex_);
-  return sqlite::guarded([&] { return fn(*writer_); });
+  ++queued_writers_;
+  std::unique_lock lock(write_mutex_);
+  --queued_writers_;
+  auto batch = join_batch();
+  if (!batch) return batch.error();
+  std::optional<decltype(fn(*writer_))> result;
+  try {
+    result.emplace(sqlite::guarded([&] { return fn(*writer_); }));
+  } catch (...) {  // fn's own Transaction has rolled back; the batch goes on
+    (void)finish_write(lock, *batch, internal_error("write failed"));
+    throw;
+  }
+  const auto own_error = *result ? std::nullopt : std::optional<Error>(result->error());
+  if (auto failure = finish_write(lock, *batch, own_error)) return *failure;
+  return std::move(*result);
 }
 
 }  // namespace focusd
