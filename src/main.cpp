@@ -1,6 +1,8 @@
 // focusd: `serve` runs the HTTP server; `admin …` administers the data directory.
 #include <sys/resource.h>
 
+#include <csignal>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/serialize.hpp>
@@ -52,6 +54,9 @@ std::string message_of(const Error& error) {
 int run_serve(const Config& config) {
   logging::init(config.log_level, config.log_format);
   raise_open_file_limit(config.max_connections);
+  // sendfile(2) to a socket whose peer has gone raises SIGPIPE (it has no
+  // MSG_NOSIGNAL); the failed call's EPIPE is what we act on instead.
+  std::signal(SIGPIPE, SIG_IGN);
   auto store = open_store(config);
   if (!store) {
     logging::event(spdlog::level::critical, "cannot open the database",

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <sys/sendfile.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+
 #include <cerrno>
 #include <thread>
 
@@ -32,7 +34,7 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1 << 20;
 constexpr std::size_t kUploadChunk = 256 * 1024;  // bytes handed to an upload handler at a time
-constexpr std::size_t kFileChunk = 256 * 1024;    // bytes of a file reply written at a time
+constexpr std::size_t kSendfileMax = 8 << 20;     // bytes of a file reply one sendfile(2) may send
 constexpr std::uint64_t kDrainBytes = 1 << 20;    // an unread upload rest up to this is read to keep the connection
 
 // An incoming X-Request-Id is echoed when it is 1..128 characters of
@@ -273,32 +275,53 @@ void finalize(Response& res, unsigned version, std::string_view request_id, bool
   res.prepare_payload();
 }
 
-// Writes `length` bytes of `file` from `offset`, a piece at a time, so a
-// reply of any size holds kFileChunk bytes of memory at most. The reads run
-// on the blocking pool: a cold disk must not stall the network threads.
+// Waits until the socket can take more bytes, or `timeout` passes (then the
+// wait is cancelled and an error returned): a client that stops reading must
+// not hold the connection for ever.
+asio::awaitable<beast::error_code> wait_writable(tcp::socket& socket, std::chrono::seconds timeout) {
+  asio::steady_timer timer(socket.get_executor());
+  timer.expires_after(timeout);
+  bool timed_out = false;
+  timer.async_wait([&socket, &timed_out](const beast::error_code& ec) {
+    if (ec) return;  // cancelled: the socket became writable first
+    timed_out = true;
+    socket.cancel();
+  });
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_write, kAsTuple);
+  timer.cancel();
+  if (timed_out) co_return beast::error_code(beast::error::timeout);
+  co_return ec;
+}
+
+// Writes `length` bytes of `file` from `offset` with sendfile(2): the bytes go
+// from the page cache to the socket without passing through user space, so a
+// reply of any size holds no buffer of ours. Each call runs on the blocking
+// pool (a cold disk must not stall the network threads) and sends what the
+// socket takes, up to kSendfileMax; a full socket is waited for here.
 asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const api::FileReply& file,
                                               std::chrono::seconds timeout, asio::thread_pool& blocking) {
-  std::vector<char> chunk(kFileChunk);
-  std::uint64_t offset = file.offset;
+  auto& socket = stream.socket();
+  off_t offset = static_cast<off_t>(file.offset);
   for (std::uint64_t left = file.length; left > 0;) {
-    const std::size_t want = std::min<std::uint64_t>(left, chunk.size());
     int error = 0;  // errno of the pool thread
     const ssize_t n = co_await api::offload(blocking, [&] {
-      ssize_t got = 0;
+      ssize_t sent = 0;
       do {
-        got = ::pread(file.fd.get(), chunk.data(), want, static_cast<off_t>(offset));
-      } while (got < 0 && errno == EINTR);
-      error = got < 0 ? errno : 0;
-      return got;
+        sent = ::sendfile(socket.native_handle(), file.fd.get(), &offset, std::min<std::uint64_t>(left, kSendfileMax));
+      } while (sent < 0 && errno == EINTR);
+      error = sent < 0 ? errno : 0;
+      return sent;
     });
+    if (n < 0 && (error == EAGAIN || error == EWOULDBLOCK)) {
+      if (auto ec = co_await wait_writable(socket, timeout)) co_return ec;
+      continue;
+    }
     if (n <= 0) {
-      logging::event(spdlog::level::err, "file reply cut short", {{"error", n < 0 ? std::strerror(error) : "EOF"}});
+      if (n == 0 || (error != EPIPE && error != ECONNRESET)) {
+        logging::event(spdlog::level::err, "file reply cut short", {{"error", n < 0 ? std::strerror(error) : "EOF"}});
+      }
       co_return beast::error_code(n < 0 ? error : EIO, beast::system_category());
     }
-    stream.expires_after(timeout);
-    auto [ec, written] = co_await asio::async_write(stream, asio::buffer(chunk.data(), n), kAsTuple);
-    if (ec) co_return ec;
-    offset += static_cast<std::uint64_t>(n);
     left -= static_cast<std::uint64_t>(n);
   }
   co_return beast::error_code{};
