@@ -1,6 +1,20 @@
 #include "store/sqlite/connection.h"
 
+#include <mutex>
+
 namespace focusd::sqlite {
+
+namespace {
+
+// Process-wide settings, applied once before the first connection opens.
+// Memory statistics off: with them on, every SQLite allocation takes one global
+// mutex, which serialised concurrent readers (a third of a list's time).
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
 
 Statement::~Statement() {
   sqlite3_reset(stmt_);
@@ -71,6 +85,7 @@ std::optional<std::int64_t> Statement::optional_int64(int column) const {
 }
 
 std::unique_ptr<Connection> Connection::open(const std::string& path, const OpenOptions& options) {
+  configure_sqlite_once();
   sqlite3* db = nullptr;
   int flags =
       SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
