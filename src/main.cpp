@@ -31,7 +31,8 @@ Result<std::unique_ptr<SqliteStore>> open_store(const Config& config) {
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return make_error(ErrorCode::Internal, "cannot create " + config.data_dir + ": " + ec.message());
   return SqliteStore::open(SqliteStoreOptions{config.database_path(), config.blocking_threads,
-                                              config.sqlite_synchronous, config.sqlite_busy_timeout});
+                                              config.sqlite_synchronous, config.sqlite_busy_timeout,
+                                              config.sqlite_mmap_bytes});
 }
 
 // Lets the process hold --max-connections sockets plus its own files, as far

@@ -98,6 +98,11 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->capture_default_str();
   add_duration(app, "--sqlite-busy-timeout", "FOCUSD_SQLITE_BUSY_TIMEOUT", c.sqlite_busy_timeout,
                "Milliseconds to wait for a locked database");
+  app.add_option("--sqlite-mmap-bytes", c.sqlite_mmap_bytes,
+                 "Bytes of the database read through mmap rather than read(2) (0 = off)")
+      ->envname("FOCUSD_SQLITE_MMAP_BYTES")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40))
+      ->capture_default_str();
 }
 
 std::string validate(const Config& c) {

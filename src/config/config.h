@@ -51,6 +51,9 @@ struct Config {
   // last commits on power loss, never on a process crash).
   std::string sqlite_synchronous = "full";
   std::chrono::milliseconds sqlite_busy_timeout{5000};
+  // Bytes of the database file each connection reads through mmap instead of
+  // read(2) (0 = off). The mapped pages are the OS page cache, shared by all.
+  std::int64_t sqlite_mmap_bytes = 256 << 20;
 
   std::string database_path() const { return data_dir + "/focusd.db"; }
 };

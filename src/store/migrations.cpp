@@ -217,8 +217,10 @@ CREATE INDEX attachments_by_workspace ON attachments(workspace_id) WHERE deleted
 )sql"},
       // A trigram index of project names, so that the list's `name` filter
       // (a case-insensitive substring) finds its candidates without a scan.
+      // detail=none: the filter asks for each trigram, never for positions.
       {6, R"sql(
-CREATE VIRTUAL TABLE projects_name_index USING fts5(name, content='projects', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE projects_name_index USING fts5(name, content='projects', content_rowid='id', tokenize='trigram',
+  detail='none');
 CREATE TRIGGER projects_name_index_insert AFTER INSERT ON projects BEGIN
   INSERT INTO projects_name_index(rowid, name) VALUES (new.id, new.name);
 END;

@@ -97,6 +97,7 @@ std::unique_ptr<Connection> Connection::open(const std::string& path, const Open
   if (!options.read_only) connection->exec("PRAGMA journal_mode=WAL");
   connection->exec("PRAGMA synchronous=" + options.synchronous);
   connection->exec("PRAGMA foreign_keys=ON");
+  if (options.mmap_bytes > 0) connection->exec("PRAGMA mmap_size=" + std::to_string(options.mmap_bytes));
   return connection;
 }
 

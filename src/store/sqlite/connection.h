@@ -30,6 +30,7 @@ struct OpenOptions {
   bool read_only = false;
   std::string synchronous = "full";
   std::chrono::milliseconds busy_timeout{5000};
+  std::int64_t mmap_bytes = 0;  // PRAGMA mmap_size
 };
 
 class Connection;

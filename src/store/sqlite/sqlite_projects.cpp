@@ -65,15 +65,30 @@ ProjectRecord read_project(const Statement& s) {
   return p;
 }
 
-// The `name` filter as an FTS5 phrase for projects_name_index, when it has the
-// three characters a trigram index needs; shorter filters scan.
-std::optional<std::string> trigram_phrase(const std::optional<std::string>& name) {
+// The `name` filter as an FTS5 query for projects_name_index: every trigram
+// of it, each quoted, joined by AND. Rows holding them all are candidates; the
+// filter's own instr() decides. A filter under three characters has no
+// trigram and scans instead.
+std::optional<std::string> trigram_query(const std::optional<std::string>& name) {
   if (!name) return std::nullopt;
-  const auto characters = std::count_if(name->begin(), name->end(), [](char c) { return (c & 0xC0) != 0x80; });
-  if (characters < 3) return std::nullopt;
-  std::string phrase = "\"";
-  for (char c : *name) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return phrase + "\"";
+  std::vector<std::size_t> starts;  // where each UTF-8 character begins
+  for (std::size_t i = 0; i < name->size(); ++i) {
+    if ((static_cast<unsigned char>((*name)[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  if (starts.size() < 3) return std::nullopt;
+  starts.push_back(name->size());
+  std::vector<std::string> seen;
+  std::string query;
+  for (std::size_t i = 0; i + 3 < starts.size(); ++i) {
+    const std::string trigram = name->substr(starts[i], starts[i + 3] - starts[i]);
+    if (std::find(seen.begin(), seen.end(), trigram) != seen.end()) continue;
+    seen.push_back(trigram);
+    if (!query.empty()) query += " AND ";
+    query += '"';
+    for (char c : trigram) query += c == '"' ? std::string("\"\"") : std::string(1, c);
+    query += '"';
+  }
+  return query;
 }
 
 Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
@@ -184,14 +199,14 @@ const sqlite::OrderColumns& project_order_columns() {
 }  // namespace
 
 Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
-  const auto name_phrase = trigram_phrase(q.name);
+  const auto name_match = trigram_query(q.name);
   return read([&](Connection& db) -> Result<ProjectList> {
     // ?1 viewer, ?2 sees_all, ?3 workspace, ?4 pinned, ?5 archived (0 active, 1 archived, 2 all), ?6 private,
     // ?7 name, ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end,
-    // ?17 the name as a trigram phrase (the index narrows, instr() decides)
-    // With a phrase, `+` keeps SQLite from walking the workspace's name index
+    // ?17 the name's trigrams (the index narrows, instr() decides)
+    // With trigrams, `+` keeps SQLite from walking the workspace's name index
     // (for the order) past every project: the trigram matches drive instead.
-    const std::string where = std::string(name_phrase ? "WHERE +p.workspace_id = ?3" : "WHERE p.workspace_id = ?3") +
+    const std::string where = std::string(name_match ? "WHERE +p.workspace_id = ?3" : "WHERE p.workspace_id = ?3") +
                               " AND p.deleted_at IS NULL AND " + kVisible +
                               " AND (?4 IS NULL OR pinned = ?4)"
                               " AND (?5 = 2 OR p.active = (?5 = 0))"
@@ -212,9 +227,9 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
                               "    gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.value)))"
                               " AND (?13 IS NULL OR p.end_date >= ?13)"
                               " AND (?14 IS NULL OR p.start_date <= ?14)" +
-                              (name_phrase ? " AND p.id IN (SELECT rowid FROM projects_name_index WHERE"
-                                             " projects_name_index MATCH ?17)"
-                                           : "");
+                              (name_match ? " AND p.id IN (SELECT rowid FROM projects_name_index WHERE"
+                                            " projects_name_index MATCH ?17)"
+                                          : "");
     auto bind = [&](Statement& stmt) {
       stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id,
                     q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt,
@@ -222,7 +237,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
                     q.is_private ? std::optional<std::int64_t>(*q.is_private ? 1 : 0) : std::nullopt, q.name,
                     json_ids(q.client_ids), json_ids(q.creator_ids), json_ids(q.tag_ids), json_ids(q.project_ids),
                     json_ids(q.user_ids), q.start_date, q.end_date);
-      if (name_phrase) stmt.bind(17, *name_phrase);
+      if (name_match) stmt.bind(17, *name_match);
     };
     ProjectList list;
     auto count = db.prepare("SELECT COUNT(*) FROM (" + kProjectColumns + where + ")");

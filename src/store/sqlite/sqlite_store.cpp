@@ -50,10 +50,10 @@ bool organization_exists(Connection& db, std::int64_t organization_id) {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions& options) {
   return guarded([&]() -> Result<std::unique_ptr<SqliteStore>> {
     std::unique_ptr<SqliteStore> store(new SqliteStore());
-    sqlite::OpenOptions writer_options{false, options.synchronous, options.busy_timeout};
+    sqlite::OpenOptions writer_options{false, options.synchronous, options.busy_timeout, options.mmap_bytes};
     store->writer_ = Connection::open(options.path, writer_options);
     if (auto status = migrate(*store->writer_, sqlite_migrations()); !status) return status.error();
-    sqlite::OpenOptions reader_options{true, options.synchronous, options.busy_timeout};
+    sqlite::OpenOptions reader_options{true, options.synchronous, options.busy_timeout, options.mmap_bytes};
     for (unsigned i = 0; i < std::max(1u, options.readers); ++i) {
       store->idle_readers_.push_back(Connection::open(options.path, reader_options));
     }

@@ -21,6 +21,7 @@ struct SqliteStoreOptions {
   unsigned readers = 4;
   std::string synchronous = "full";
   std::chrono::milliseconds busy_timeout{5000};
+  std::int64_t mmap_bytes = 0;
 };
 
 class SqliteStore final : public Store {
