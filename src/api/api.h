@@ -37,7 +37,8 @@ struct Services {
 class BodyReader {
  public:
   virtual ~BodyReader() = default;
-  // The next bytes of the body, empty at its end; valid until the next read.
+  // The next bytes of the body, empty at its end. Valid until the read after
+  // the next one, so a piece can be worked on while the next is read.
   // An error is a broken body (InvalidArgument, PayloadTooLarge) or a peer
   // that went away (after which nothing is answered).
   virtual boost::asio::awaitable<Result<std::string_view>> read() = 0;

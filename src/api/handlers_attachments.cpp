@@ -9,6 +9,7 @@
 // bytes.
 #include <fcntl.h>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cerrno>
@@ -192,15 +193,31 @@ Result<std::vector<Upload>> bulk_uploads(UploadForm& form, const Query& query, s
 }
 
 // Reads the whole multipart body into `form`, feeding the parser (and so the
-// disk writes) on the blocking pool a piece at a time.
+// hashing and the disk writes) on the blocking pool a piece at a time. While
+// the pool works on one piece, the next is read from the socket: the network
+// and the disk work at the same time.
 awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
   if (!call.body) co_return internal_error("upload route without a body reader");
+  using boost::asio::experimental::awaitable_operators::operator&&;
+  std::string_view current;
+  // Both wrap their results in optional: parallel awaits need default-constructible results.
+  auto feed = [&]() -> awaitable<std::optional<Status>> {
+    co_return co_await offload(call.services.blocking, [&] { return parser.feed(current); });
+  };
+  auto read_next = [&]() -> awaitable<std::optional<Result<std::string_view>>> {
+    co_return co_await call.body->read();
+  };
+  auto piece = co_await call.body->read();
   for (;;) {
-    auto piece = co_await call.body->read();
     if (!piece) co_return piece.error();
     if (piece->empty()) break;
-    auto fed = co_await offload(call.services.blocking, [&] { return parser.feed(*piece); });
-    if (!fed) co_return fed.error();
+    current = *piece;
+    auto feeding = feed();  // named: see api/offload.h on temporaries in co_await
+    auto reading = read_next();
+    auto both = std::move(feeding) && std::move(reading);
+    auto [fed, next] = co_await std::move(both);
+    if (!*fed) co_return fed->error();
+    piece = std::move(*next);
   }
   co_return parser.finish();
 }

@@ -80,7 +80,7 @@ class SocketBodyReader final : public api::BodyReader {
         timeout_(timeout),
         expects_continue_(expects_continue),
         version_(version),
-        chunk_(kUploadChunk) {
+        chunks_{std::vector<char>(kUploadChunk), std::vector<char>(kUploadChunk)} {
     buffer_.reserve(kUploadChunk);  // Beast reads at most 64 KiB, and no more than the buffer holds
   }
 
@@ -92,17 +92,19 @@ class SocketBodyReader final : public api::BodyReader {
       auto [ec, n] = co_await http::async_write(stream_, proceed, kAsTuple);
       if (ec) co_return fail(ec);
     }
+    auto& chunk = chunks_[next_chunk_];
+    next_chunk_ = 1 - next_chunk_;
     std::size_t filled = 0;
-    while (!parser_.is_done() && filled < chunk_.size()) {
+    while (!parser_.is_done() && filled < chunk.size()) {
       auto& body = parser_.get().body();
-      body.data = chunk_.data() + filled;
-      body.size = chunk_.size() - filled;
+      body.data = chunk.data() + filled;
+      body.size = chunk.size() - filled;
       stream_.expires_after(timeout_);
       auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser_, kAsTuple);
       if (ec && ec != http::error::need_buffer) co_return fail(ec);
-      filled = chunk_.size() - parser_.get().body().size;
+      filled = chunk.size() - parser_.get().body().size;
     }
-    co_return std::string_view(chunk_.data(), filled);
+    co_return std::string_view(chunk.data(), filled);
   }
 
   bool gone() const { return gone_; }
@@ -120,7 +122,8 @@ class SocketBodyReader final : public api::BodyReader {
   std::chrono::seconds timeout_;
   bool expects_continue_;
   unsigned version_;
-  std::vector<char> chunk_;
+  std::vector<char> chunks_[2];  // read() alternates: a piece stays valid while the next is read
+  int next_chunk_ = 0;
   bool gone_ = false;
 };
 
