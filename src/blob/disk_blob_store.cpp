@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kHeadBytes = 4096;
-constexpr std::uint64_t kWritebackWindow = 8 << 20;
+constexpr std::uint64_t kWritebackWindow = 1 << 20;
 
 Error io_error(const std::string& what, int err) {
   if (err == ENOSPC || err == EDQUOT) {
