@@ -65,10 +65,12 @@ ProjectRecord read_project(const Statement& s) {
   return p;
 }
 
-// The `name` filter as an FTS5 query for projects_name_index: every trigram
-// of it, each quoted, joined by AND. Rows holding them all are candidates; the
-// filter's own instr() decides. A filter under three characters has no
-// trigram and scans instead.
+// The `name` filter as an FTS5 query for projects_name_index: trigrams that
+// cover it end to end without overlapping (and the last one), each quoted,
+// joined by AND. Rows holding them all are candidates; the filter's own
+// instr() decides. FTS5 reads each trigram's whole list of rows, so a third of
+// the trigrams costs a third; a filter under three characters has none and
+// scans instead.
 std::optional<std::string> trigram_query(const std::optional<std::string>& name) {
   if (!name) return std::nullopt;
   std::vector<std::size_t> starts;  // where each UTF-8 character begins
@@ -76,13 +78,16 @@ std::optional<std::string> trigram_query(const std::optional<std::string>& name)
     if ((static_cast<unsigned char>((*name)[i]) & 0xC0) != 0x80) starts.push_back(i);
   }
   if (starts.size() < 3) return std::nullopt;
+  const std::size_t last = starts.size() - 3;  // the index of the last trigram's first character
   starts.push_back(name->size());
-  std::vector<std::string> seen;
+  std::vector<std::string> chosen;
+  for (std::size_t i = 0;; i = std::min(i + 3, last)) {
+    std::string trigram = name->substr(starts[i], starts[i + 3] - starts[i]);
+    if (std::find(chosen.begin(), chosen.end(), trigram) == chosen.end()) chosen.push_back(std::move(trigram));
+    if (i == last) break;
+  }
   std::string query;
-  for (std::size_t i = 0; i + 3 < starts.size(); ++i) {
-    const std::string trigram = name->substr(starts[i], starts[i + 3] - starts[i]);
-    if (std::find(seen.begin(), seen.end(), trigram) != seen.end()) continue;
-    seen.push_back(trigram);
+  for (const auto& trigram : chosen) {
     if (!query.empty()) query += " AND ";
     query += '"';
     for (char c : trigram) query += c == '"' ? std::string("\"\"") : std::string(1, c);
