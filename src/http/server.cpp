@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <sys/sendfile.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -280,19 +281,26 @@ void finalize(Response& res, unsigned version, std::string_view request_id, bool
 
 // Waits until the socket can take more bytes, or `timeout` passes (then the
 // wait is cancelled and an error returned): a client that stops reading must
-// not hold the connection for ever.
+// not hold the connection for ever. The timer's handler runs on the socket's
+// strand, like this coroutine; it may run after the wait is over (it had
+// already fired), so it reads shared state and then does nothing.
 asio::awaitable<beast::error_code> wait_writable(tcp::socket& socket, std::chrono::seconds timeout) {
+  struct State {
+    bool over = false;
+    bool timed_out = false;
+  };
+  auto state = std::make_shared<State>();
   asio::steady_timer timer(socket.get_executor());
   timer.expires_after(timeout);
-  bool timed_out = false;
-  timer.async_wait([&socket, &timed_out](const beast::error_code& ec) {
-    if (ec) return;  // cancelled: the socket became writable first
-    timed_out = true;
+  timer.async_wait([&socket, state](const beast::error_code& ec) {
+    if (ec || state->over) return;  // cancelled, or the socket became writable first
+    state->timed_out = true;
     socket.cancel();
   });
   auto [ec] = co_await socket.async_wait(tcp::socket::wait_write, kAsTuple);
+  state->over = true;
   timer.cancel();
-  if (timed_out) co_return beast::error_code(beast::error::timeout);
+  if (state->timed_out) co_return beast::error_code(beast::error::timeout);
   co_return ec;
 }
 

@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -167,11 +168,15 @@ struct HttpClient::Impl {
   beast::flat_buffer buffer;
 };
 
-HttpClient::HttpClient(unsigned short port) : impl_(new Impl) {
-  impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+HttpClient::HttpClient(unsigned short port) {
+  // Owned here until connected: a refused connection throws from this
+  // constructor, and then no destructor would free it.
+  auto impl = std::make_unique<Impl>();
+  impl->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   // Never let a test hang on a silent server.
   timeval tv{10, 0};
-  setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(impl->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  impl_ = impl.release();
 }
 
 HttpClient::~HttpClient() {

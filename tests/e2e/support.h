@@ -75,7 +75,7 @@ class HttpClient {
 
  private:
   struct Impl;
-  Impl* impl_;
+  Impl* impl_ = nullptr;
 };
 
 // A helper program (e.g. Prism) run for the length of a test, its output in
