@@ -5,7 +5,6 @@
 // consistent after its repair pass; the server must be up within a bound.
 //
 //   focusd_crashtest KILLS [SEED]     exit 0 when every round passed
-#include <openssl/evp.h>
 
 #include <atomic>
 #include <boost/json/serialize.hpp>
@@ -23,19 +22,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 struct Acknowledged {
   std::mutex mutex;

@@ -18,16 +18,6 @@ using namespace std::chrono_literals;
 
 constexpr std::uint64_t kMiB = 1 << 20;
 
-std::string hex(const unsigned char* digest, unsigned length) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
 // The bytes of a generated file: 1 MiB pieces of noise, each stamped with its
 // number so that a lost or repeated piece changes the digest.
 class GeneratedFile {
@@ -52,7 +42,7 @@ class GeneratedFile {
     unsigned length = 0;
     EVP_DigestFinal_ex(ctx, digest, &length);
     EVP_MD_CTX_free(ctx);
-    return hex(digest, length);
+    return to_hex(digest, length);
   }
   std::string all() const {
     std::string out;

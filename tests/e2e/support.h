@@ -41,6 +41,10 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::vector<std::pair<std::string, std::string>>& env = {});
 std::string read_file(const std::filesystem::path& path);
+// Lowercase hex of bytes (a digest), and the SHA-256 of data as such hex: what
+// the server reports as an attachment's ETag and stores its blob under.
+std::string to_hex(const unsigned char* bytes, std::size_t size);
+std::string sha256_hex(std::string_view data);
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
