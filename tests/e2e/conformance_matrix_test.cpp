@@ -199,28 +199,22 @@ std::string without_trace(const HttpResponse& res) {
 TEST_F(Matrix, EveryRouteForEveryCallerAndResource) {
   const Ids own = build(owner, object{{"name", "Public"}});
   // The manager and the project member of the public project.
-  const std::string project_path =
-      fill("/api/organizations/{organization_id}/workspaces/{workspace_id}/projects/{project_id}/members", own);
-  ASSERT_EQ(send(&owner, "POST", project_path,
-                 boost::json::serialize(object{{"user_ids", {manager.user_id}}, {"role_id", 1}}))
-                .status,
-            204);
-  ASSERT_EQ(send(&owner, "POST", project_path,
-                 boost::json::serialize(object{{"user_ids", {project_member.user_id}}, {"role_id", 2}}))
-                .status,
-            204);
+  const auto add_manager_and_member = [&](const Ids& project) {
+    const std::string members =
+        fill("/api/organizations/{organization_id}/workspaces/{workspace_id}/projects/{project_id}/members", project);
+    ASSERT_EQ(
+        send(&owner, "POST", members, boost::json::serialize(object{{"user_ids", {manager.user_id}}, {"role_id", 1}}))
+            .status,
+        204);
+    ASSERT_EQ(send(&owner, "POST", members,
+                   boost::json::serialize(object{{"user_ids", {project_member.user_id}}, {"role_id", 2}}))
+                  .status,
+              204);
+  };
+  ASSERT_NO_FATAL_FAILURE(add_manager_and_member(own));
   // An archived public project with the same members: archived is still visible.
   Ids archived = build(owner, object{{"name", "Shelved"}});
-  const std::string archived_members =
-      fill("/api/organizations/{organization_id}/workspaces/{workspace_id}/projects/{project_id}/members", archived);
-  ASSERT_EQ(send(&owner, "POST", archived_members,
-                 boost::json::serialize(object{{"user_ids", {manager.user_id}}, {"role_id", 1}}))
-                .status,
-            204);
-  ASSERT_EQ(send(&owner, "POST", archived_members,
-                 boost::json::serialize(object{{"user_ids", {project_member.user_id}}, {"role_id", 2}}))
-                .status,
-            204);
+  ASSERT_NO_FATAL_FAILURE(add_manager_and_member(archived));
   ASSERT_EQ(send(&owner, "PATCH",
                  fill("/api/organizations/{organization_id}/workspaces/{workspace_id}/projects/{project_id}/archive",
                       archived))
