@@ -1,11 +1,13 @@
 // The HTTP request head as the server reads it: Beast's parser with
-// focusd's head limit, then the route lookup (typed id segments) and the
+// focusd's head limit, the framing rules (Host, Transfer-Encoding,
+// Content-Length), then the route lookup (typed id segments) and the
 // query string, as admission does.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "api/query.h"
 #include "api/router.h"
+#include "http/framing.h"
 
 namespace {
 
@@ -44,5 +46,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)focusd::api::Query::parse(target);
   (void)parser.content_length();
   (void)parser.keep_alive();
+  (void)focusd::http_framing::check(head.base(), parser.chunked());
   return 0;
 }

@@ -52,10 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   MemoryBlobStore blobs;
   const bool bulk = piece % 2 == 0;
-  api::UploadForm form(blobs, bulk ? "files" : "file",
-                       bulk ? std::vector<std::string>{"names", "display_orders"}
-                            : std::vector<std::string>{"name", "display_order"},
-                       api::UploadLimits{bulk ? 10u : 1u, 4096});
+  api::UploadForm form(
+      blobs, bulk ? "files" : "file",
+      bulk ? std::vector<std::string>{"names", "display_orders"} : std::vector<std::string>{"name", "display_order"},
+      api::UploadLimits{bulk ? 10u : 1u, 4096});
   multipart::Parser parser(*boundary, multipart::Limits{1024, 38}, form);
   for (std::size_t at = 0; at < body.size(); at += piece) {
     if (!parser.feed(body.substr(at, piece))) return 0;

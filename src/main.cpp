@@ -15,7 +15,9 @@
 #include "api/routes.h"
 #include "auth/authenticator.h"
 #include "auth/crypto.h"
+#include "auth/hash_pool.h"
 #include "blob/blob_store.h"
+#include "blob/disk_space.h"
 #include "blob/faulty_blob_store.h"
 #include "common/logging.h"
 #include "config/config.h"
@@ -65,7 +67,8 @@ int run_serve(const Config& config) {
     return 1;
   }
   // No upload can be in flight yet: temp files are leftovers of a crash.
-  auto blobs = blob::make_disk_blob_store(config.data_dir);
+  const blob::DiskSpace disk(config.data_dir, config.min_free_bytes, config.min_free_write_bytes);
+  auto blobs = blob::make_disk_blob_store(config.data_dir, &disk);
   if (!config.fault_file.empty()) {
     logging::event(spdlog::level::warn, "injecting storage faults named by a file", {{"file", config.fault_file}});
     blobs = blob::make_faulty_blob_store(std::move(blobs), config.fault_file);
@@ -74,9 +77,11 @@ int run_serve(const Config& config) {
     logging::event(spdlog::level::warn, "removed unfinished uploads", {{"temp_files", std::to_string(*swept)}});
   }
   boost::asio::thread_pool blocking(config.blocking_threads);
-  auth::Authenticator authenticator(**store, config.auth_cache_ttl);
+  auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
+  auth::Authenticator authenticator(**store, config.auth_cache_ttl, config.login_failure_limit,
+                                    config.login_failure_window);
   std::mutex blob_lifecycle;
-  api::Api api(api::Services{**store, authenticator, blocking, config, *blobs, blob_lifecycle});
+  api::Api api(api::Services{**store, authenticator, blocking, hashing, config, *blobs, disk, blob_lifecycle});
   HttpServer server(config, api);
   if (auto bound = server.bind(); !bound) {
     logging::event(spdlog::level::critical, "cannot listen", {{"error", bound.error().description}});
@@ -93,6 +98,7 @@ int run_serve(const Config& config) {
   }
   server.run();
   blocking.join();
+  hashing.executor().join();
   store->reset();
   logging::event(spdlog::level::info, "stopped");
   return 0;

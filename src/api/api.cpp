@@ -31,6 +31,18 @@ std::uint64_t body_limit(BodyKind kind, const Config& config) {
   }
   return 0;
 }
+
+// Uploads must leave the upload reserve free, other writes the write reserve;
+// deletes and reads always go on (what a delete frees is usable again).
+Status room_for(const Route& route, std::optional<std::uint64_t> content_length, const blob::DiskSpace& disk) {
+  if (route.body == BodyKind::Upload) return disk.admit_upload(content_length.value_or(0));
+  switch (route.method) {
+    case http::verb::post:
+    case http::verb::put:
+    case http::verb::patch: return disk.admit_write();
+    default: return Ok{};
+  }
+}
 }  // namespace
 
 Api::Api(Services services, std::vector<Route> routes) : services_(services), router_(std::move(routes)) {}
@@ -43,9 +55,8 @@ boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
   const Route& route = *ctx.lookup.route;
 
   if (route.access == Access::Authenticated) {
-    std::string authorization(head[http::field::authorization]);
-    auto user =
-        co_await offload(services_.blocking, [&] { return services_.authenticator.authenticate(authorization); });
+    const std::string authorization(head[http::field::authorization]);
+    auto user = co_await authenticate(authorization, ctx.client_address);
     if (!user) co_return user.error();
     ctx.user = std::move(user.value());
   }
@@ -67,7 +78,30 @@ boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
       co_return make_error(ErrorCode::UnsupportedMediaType, "request body must be application/json");
     }
   }
+  if (auto room = room_for(route, content_length, services_.disk); !room) {
+    logging::event(spdlog::level::warn, "disk nearly full; write refused",
+                   {{"request_id", ctx.request_id}, {"detail", room.error().detail}});
+    co_return room.error();
+  }
   co_return std::nullopt;
+}
+
+boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::string& authorization,
+                                                                 const boost::asio::ip::address& client) {
+  auto& authenticator = services_.authenticator;
+  auto begun = co_await offload(services_.blocking, [&] { return authenticator.begin(authorization); });
+  if (!begun) co_return begun.error();
+  if (auto* user = std::get_if<auth::AuthUser>(&begun.value())) co_return *user;
+  const auto& check = std::get<auth::PasswordCheck>(begun.value());
+  const std::string client_key = auth::throttle_key(client);
+  if (auto refusal = authenticator.throttled(check, client_key)) co_return *refusal;
+  auto ticket = services_.hashing.admit();
+  if (!ticket) {
+    co_return make_error(ErrorCode::Unavailable, "too many password checks in progress; retry shortly");
+  }
+  const bool verified =
+      co_await offload(services_.hashing.executor(), [&] { return auth::Authenticator::verify(check); });
+  co_return authenticator.finish(check, verified, client_key);
 }
 
 boost::asio::awaitable<Response> Api::handle(const Request& request, RequestContext& ctx) {

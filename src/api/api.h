@@ -4,6 +4,7 @@
 // the request head is read, reads the body only if admitted, then handle().
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <mutex>
 #include <optional>
@@ -14,7 +15,9 @@
 #include "api/routes.h"
 #include "api/types.h"
 #include "auth/authenticator.h"
+#include "auth/hash_pool.h"
 #include "blob/blob_store.h"
+#include "blob/disk_space.h"
 #include "common/unique_fd.h"
 #include "config/config.h"
 #include "store/store.h"
@@ -25,8 +28,10 @@ struct Services {
   Store& store;
   auth::Authenticator& authenticator;
   boost::asio::thread_pool& blocking;
+  auth::HashPool& hashing;  // Argon2id verifications, never on `blocking`
   const Config& config;
   blob::BlobStore& blobs;
+  const blob::DiskSpace& disk;  // writes other than deletes are refused when it is low
   // Held while blobs are published and their rows inserted, and while rows
   // are deleted and their blobs reclaimed, so that a reclaim never removes
   // bytes a new row is about to refer to.
@@ -55,6 +60,7 @@ struct FileReply {
 // What one request carries through admission and handling.
 struct RequestContext {
   std::string request_id;
+  boost::asio::ip::address client_address;  // the peer of the connection
   RouteLookup lookup;
   std::optional<auth::AuthUser> user;
   std::uint64_t body_limit = 0;
@@ -79,9 +85,11 @@ class Api {
   explicit Api(Services services, std::vector<Route> routes = route_table());
 
   // Decides, before any body byte is read, whether the request may proceed:
-  // route (404/405/400), authentication (401), then the declared body size
+  // route (404/405/400), authentication (401; 429 for a client that guessed
+  // too many passwords, 503 when the password checks are all busy), then the declared body size
   // against the route's limit (413) and content type (415; upload routes
-  // must be multipart/form-data with a boundary). On success fills
+  // must be multipart/form-data with a boundary), and the free disk space
+  // (507 for uploads and other writes; deletes always go on). On success fills
   // ctx (route, params, user, body_limit) and returns nullopt.
   boost::asio::awaitable<std::optional<Error>> admit(const RequestHead& head,
                                                      std::optional<std::uint64_t> content_length, bool chunked,
@@ -95,6 +103,11 @@ class Api {
   boost::asio::thread_pool& blocking() const { return services_.blocking; }
 
  private:
+  // The caller that `authorization` names (see auth::Authenticator): database
+  // reads on the blocking pool, a password check on the hash pool.
+  boost::asio::awaitable<Result<auth::AuthUser>> authenticate(const std::string& authorization,
+                                                              const boost::asio::ip::address& client);
+
   Services services_;
   Router router_;
 };

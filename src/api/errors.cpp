@@ -24,8 +24,10 @@ constexpr Mapping kMappings[] = {
     {ErrorCode::PayloadTooLarge, http::status::payload_too_large, "payload_too_large"},
     {ErrorCode::UnsupportedMediaType, http::status::unsupported_media_type, "unsupported_media_type"},
     {ErrorCode::RangeNotSatisfiable, http::status::range_not_satisfiable, "range_not_satisfiable"},
+    {ErrorCode::TooManyRequests, http::status::too_many_requests, "too_many_requests"},
     {ErrorCode::HeaderTooLarge, http::status::request_header_fields_too_large, "header_too_large"},
     {ErrorCode::Internal, http::status::internal_server_error, "internal"},
+    {ErrorCode::NotImplemented, http::status::not_implemented, "not_implemented"},
     {ErrorCode::Unavailable, http::status::service_unavailable, "unavailable"},
     {ErrorCode::InsufficientStorage, http::status::insufficient_storage, "insufficient_storage"},
 };
@@ -63,7 +65,9 @@ boost::json::object error_body(const Error& error, std::string_view trace_id) {
 Response error_response(const Error& error, std::string_view trace_id) {
   Response res = json_response(http_status(error.code), error_body(error, trace_id));
   if (error.code == ErrorCode::Unauthenticated) res.set(http::field::www_authenticate, "Basic realm=\"focusd\"");
-  if (error.code == ErrorCode::Unavailable) res.set(http::field::retry_after, "1");
+  if (error.code == ErrorCode::Unavailable || error.code == ErrorCode::TooManyRequests) {
+    res.set(http::field::retry_after, std::to_string(std::max(1, error.retry_after_seconds)));
+  }
   return res;
 }
 

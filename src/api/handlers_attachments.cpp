@@ -593,7 +593,8 @@ awaitable<Result<Response>> view_task_attachment(Call& call) {
 }
 
 // attachmentstorage.Usage: the sum of the workspace's live attachments and the
-// configured limit (enforced when there is one).
+// configured limit (enforced when there is one); `disk` adds the state of the
+// server's disk: ok, low (uploads refused) or full (only deletes accepted).
 awaitable<Result<Response>> attachment_storage(Call& call) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
@@ -601,7 +602,10 @@ awaitable<Result<Response>> attachment_storage(Call& call) {
   if (!used) co_return used.error();
   const std::int64_t limit = call.services.config.attachment_quota_bytes;
   co_return json_response(http::status::ok,
-                          boost::json::object{{"enforced", limit > 0}, {"limit_bytes", limit}, {"used_bytes", *used}});
+                          boost::json::object{{"enforced", limit > 0},
+                                              {"limit_bytes", limit},
+                                              {"used_bytes", *used},
+                                              {"disk", blob::DiskSpace::name(call.services.disk.state())}});
 }
 
 }  // namespace focusd::api::handlers

@@ -39,7 +39,9 @@ awaitable<Result<Response>> readyz(Call& call) {
     error.description = "database is not answering";
     co_return error;
   }
-  co_return json_response(http::status::ok, boost::json::object{{"status", "ready"}});
+  co_return json_response(
+      http::status::ok,
+      boost::json::object{{"status", "ready"}, {"disk", blob::DiskSpace::name(call.services.disk.state())}});
 }
 
 }  // namespace focusd::api::handlers

@@ -36,40 +36,62 @@ void CredentialCache::insert(const std::array<std::uint8_t, 32>& key) {
   expiries_[std::string(key.begin(), key.end())] = now + ttl_;
 }
 
-Authenticator::Authenticator(Store& store, std::chrono::seconds cache_ttl)
-    : store_(store), cache_(cache_ttl, 10000), dummy_hash_(hash_password(random_hex(16)).value_or("")) {}
+Authenticator::Authenticator(Store& store, std::chrono::seconds cache_ttl, std::size_t max_login_failures,
+                             std::chrono::seconds login_failure_window)
+    : store_(store),
+      cache_(cache_ttl, 10000),
+      throttle_(max_login_failures, login_failure_window),
+      dummy_hash_(hash_password(random_hex(16)).value_or("")) {}
 
-Result<AuthUser> Authenticator::authenticate(std::string_view authorization_header) {
+Result<Authenticator::Begun> Authenticator::begin(std::string_view authorization_header) {
   auto credentials = parse_authorization(authorization_header);
   if (!credentials) return credentials.error();
   if (auto* b = std::get_if<BasicCredentials>(&credentials.value())) return basic(b->email, b->password);
   return api_key(std::get<ApiKeyCredentials>(credentials.value()).key);
 }
 
-Result<AuthUser> Authenticator::basic(const std::string& email, const std::string& password) {
+Result<Authenticator::Begun> Authenticator::basic(const std::string& email, const std::string& password) {
   auto user = store_.find_user_by_email(email);
   if (!user) {
     if (user.error().code != ErrorCode::NotFound) return user.error();
-    verify_password(password, dummy_hash_);
-    return wrong_credentials();
+    return Begun{PasswordCheck{email, password, dummy_hash_, std::nullopt, {}}};
   }
   std::string material = email;
   for (char& c : material) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   material.append(1, '\0').append(password).append(1, '\0').append(user->password_hash);
   const auto key = keyed_digest(material);
-  if (cache_.contains(key)) return AuthUser{user->id, user->email};
-  if (!verify_password(password, user->password_hash)) return wrong_credentials();
-  cache_.insert(key);
-  return AuthUser{user->id, user->email};
+  if (cache_.contains(key)) return Begun{AuthUser{user->id, user->email}};
+  return Begun{PasswordCheck{email, password, user->password_hash, AuthUser{user->id, user->email}, key}};
 }
 
-Result<AuthUser> Authenticator::api_key(const std::string& key) {
+std::optional<Error> Authenticator::throttled(const PasswordCheck& check, std::string_view client) {
+  const auto wait = throttle_.wait(client, check.email);
+  if (wait.count() == 0) return std::nullopt;
+  Error error = make_error(ErrorCode::TooManyRequests, "too many failed logins; retry later");
+  error.retry_after_seconds = static_cast<int>(wait.count());
+  return error;
+}
+
+bool Authenticator::verify(const PasswordCheck& check) {
+  return verify_password(check.password, check.hash);
+}
+
+Result<AuthUser> Authenticator::finish(const PasswordCheck& check, bool verified, std::string_view client) {
+  if (!verified || !check.user) {
+    throttle_.record_failure(client, check.email);
+    return wrong_credentials();
+  }
+  cache_.insert(check.cache_key);
+  return *check.user;
+}
+
+Result<Authenticator::Begun> Authenticator::api_key(const std::string& key) {
   auto user = store_.find_user_by_api_key(sha256_hex(key), now_rfc3339());
   if (!user) {
     if (user.error().code != ErrorCode::NotFound) return user.error();
     return wrong_credentials();
   }
-  return AuthUser{user->id, user->email};
+  return Begun{AuthUser{user->id, user->email}};
 }
 
 }  // namespace focusd::auth

@@ -1,14 +1,16 @@
 #pragma once
-// Turns an Authorization header into the calling user. Blocking (database
-// reads, Argon2id): run it on the blocking pool.
+// Turns an Authorization header into the calling user (see Authenticator).
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <variant>
 
+#include "auth/login_throttle.h"
 #include "common/result.h"
 
 namespace focusd {
@@ -39,20 +41,48 @@ class CredentialCache {
   std::unordered_map<std::string, Clock::time_point> expiries_;
 };
 
+// A password login that no cache vouched for: it must be verified with
+// Argon2id (Authenticator::verify, on the HashPool) before finish().
+struct PasswordCheck {
+  std::string email;
+  std::string password;
+  std::string hash;              // the user's stored hash, or a dummy one
+  std::optional<AuthUser> user;  // nullopt for an unknown email
+  std::array<std::uint8_t, 32> cache_key{};
+};
+
+// Turns an Authorization header into the calling user in three steps, so that
+// the caller can run each where it belongs:
+//   begin()  — database reads (the blocking pool): an API key or a cached
+//              password success is answered here; a password to verify
+//              comes back as a PasswordCheck;
+//   throttled() — whether that check must be refused without hashing;
+//   verify() — Argon2id (the HashPool);
+//   finish() — the user, or Unauthenticated; the outcome is remembered by the
+//              cache (success) or the throttle (failure).
 class Authenticator {
  public:
-  Authenticator(Store& store, std::chrono::seconds cache_ttl);
+  using Begun = std::variant<AuthUser, PasswordCheck>;
 
-  // The user the header authenticates. Unauthenticated for a missing, malformed,
-  // wrong, unknown, revoked or expired credential; Internal if the store fails.
-  Result<AuthUser> authenticate(std::string_view authorization_header);
+  Authenticator(Store& store, std::chrono::seconds cache_ttl, std::size_t max_login_failures,
+                std::chrono::seconds login_failure_window);
+
+  // Unauthenticated for a missing, malformed, unknown, revoked or expired
+  // credential that needs no hashing to tell; Internal if the store fails.
+  Result<Begun> begin(std::string_view authorization_header);
+  // TooManyRequests (with the seconds to wait) when `client` (a throttle_key)
+  // has guessed too often at this account; nullopt otherwise.
+  std::optional<Error> throttled(const PasswordCheck& check, std::string_view client);
+  static bool verify(const PasswordCheck& check);
+  Result<AuthUser> finish(const PasswordCheck& check, bool verified, std::string_view client);
 
  private:
-  Result<AuthUser> basic(const std::string& email, const std::string& password);
-  Result<AuthUser> api_key(const std::string& key);
+  Result<Begun> basic(const std::string& email, const std::string& password);
+  Result<Begun> api_key(const std::string& key);
 
   Store& store_;
   CredentialCache cache_;
+  LoginThrottle throttle_;
   std::string dummy_hash_;  // verified against when the email is unknown, so timing tells nothing
 };
 

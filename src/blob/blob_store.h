@@ -52,7 +52,11 @@ class BlobStore {
   virtual Result<std::size_t> count_temps() = 0;
 };
 
+class DiskSpace;
+
 // Blobs under root/blobs/<2 hex>/<2 hex>/<sha256>, temp files under root/tmp.
-std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root);
+// With `space`, a staging write fails with InsufficientStorage once the
+// upload reserve is reached (checked every MiB); `space` must outlive the store.
+std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root, const DiskSpace* space = nullptr);
 
 }  // namespace focusd::blob

@@ -9,6 +9,7 @@
 
 #include "auth/crypto.h"
 #include "blob/blob_store.h"
+#include "blob/disk_space.h"
 
 namespace focusd::blob {
 
@@ -51,7 +52,8 @@ bool is_digest(std::string_view s) {
 
 class DiskStaging final : public Staging {
  public:
-  DiskStaging(int fd, fs::path path) : fd_(fd), path_(std::move(path)), hash_(EVP_MD_CTX_new()) {
+  DiskStaging(int fd, fs::path path, const DiskSpace* space)
+      : fd_(fd), path_(std::move(path)), space_(space), hash_(EVP_MD_CTX_new()) {
     EVP_DigestInit_ex(hash_, EVP_sha256(), nullptr);
   }
   ~DiskStaging() override {
@@ -74,6 +76,12 @@ class DiskStaging final : public Staging {
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
     start_writeback();
+    // An upload of unknown length (or several at once) must stop at the
+    // upload reserve too, not only at admission: checked at every window.
+    if (space_ && size_ - space_checked_ >= kWritebackWindow) {
+      space_checked_ = size_;
+      if (auto room = space_->admit_upload(0); !room) return room.error();
+    }
     return Ok{};
   }
 
@@ -117,6 +125,8 @@ class DiskStaging final : public Staging {
 
   int fd_;
   fs::path path_;
+  const DiskSpace* space_;
+  std::uint64_t space_checked_ = 0;  // size_ when the free space was last checked
   EVP_MD_CTX* hash_;
   std::string head_;
   std::uint64_t size_ = 0;
@@ -128,14 +138,14 @@ class DiskStaging final : public Staging {
 
 class DiskBlobStore final : public BlobStore {
  public:
-  explicit DiskBlobStore(fs::path root) : blobs_(root / "blobs"), temp_(root / "tmp") {}
+  DiskBlobStore(fs::path root, const DiskSpace* space) : blobs_(root / "blobs"), temp_(root / "tmp"), space_(space) {}
 
   Result<std::unique_ptr<Staging>> stage() override {
     if (auto made = make_dirs(temp_); !made) return made.error();
     const fs::path path = temp_ / ("upload-" + auth::random_hex(12));
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return io_error("create " + path.string(), errno);
-    return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path));
+    return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path, space_));
   }
 
   Result<bool> publish(Staging& staging) override {
@@ -208,12 +218,13 @@ class DiskBlobStore final : public BlobStore {
 
   fs::path blobs_;
   fs::path temp_;
+  const DiskSpace* space_;
 };
 
 }  // namespace
 
-std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root) {
-  return std::make_unique<DiskBlobStore>(fs::path(root));
+std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root, const DiskSpace* space) {
+  return std::make_unique<DiskBlobStore>(fs::path(root), space);
 }
 
 }  // namespace focusd::blob

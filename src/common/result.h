@@ -20,8 +20,10 @@ enum class ErrorCode {
   PayloadTooLarge,       // 413 payload_too_large
   UnsupportedMediaType,  // 415 unsupported_media_type
   RangeNotSatisfiable,   // 416 range_not_satisfiable
+  TooManyRequests,       // 429 too_many_requests
   HeaderTooLarge,        // 431 header_too_large
   Internal,              // 500 internal
+  NotImplemented,        // 501 not_implemented
   Unavailable,           // 503 unavailable
   InsufficientStorage,   // 507 insufficient_storage (the disk is full)
 };
@@ -34,6 +36,9 @@ struct Error {
   std::map<std::string, std::string> values;
   // For the log only; never sent to the client.
   std::string detail;
+  // TooManyRequests and Unavailable: seconds to wait before a retry (the
+  // Retry-After header); 0 means the default of 1.
+  int retry_after_seconds = 0;
 };
 
 inline Error make_error(ErrorCode code, std::string description) {

@@ -52,6 +52,11 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_MAX_HEADER_BYTES")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20))
       ->capture_default_str();
+  app.add_option("--max-chunk-extension-bytes", c.max_chunk_extension_bytes,
+                 "Largest chunk extensions on one chunk line of a chunked body; larger -> 400 and close")
+      ->envname("FOCUSD_MAX_CHUNK_EXTENSION_BYTES")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{64} * 1024))
+      ->capture_default_str();
   app.add_option("--max-json-body-bytes", c.max_json_body_bytes, "Largest JSON request body; larger -> 413")
       ->envname("FOCUSD_MAX_JSON_BODY_BYTES")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
@@ -73,6 +78,15 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_ATTACHMENT_QUOTA_BYTES")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 60))
       ->capture_default_str();
+  app.add_option("--min-free-bytes", c.min_free_bytes,
+                 "Free bytes an upload must leave on the data filesystem, else 507 (0 = 1/32 of the filesystem, "
+                 "1 MiB to 1 GiB)")
+      ->envname("FOCUSD_MIN_FREE_BYTES")
+      ->capture_default_str();
+  app.add_option("--min-free-write-bytes", c.min_free_write_bytes,
+                 "Free bytes below which writes other than deletes get 507 (0 = half of --min-free-bytes)")
+      ->envname("FOCUSD_MIN_FREE_WRITE_BYTES")
+      ->capture_default_str();
   app.add_option("--fault-file", c.fault_file,
                  "Testing only: inject the storage faults this file names (see blob/faulty_blob_store.h)")
       ->group("Testing");
@@ -91,6 +105,24 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->capture_default_str();
   add_duration(app, "--auth-cache-ttl", "FOCUSD_AUTH_CACHE_TTL", c.auth_cache_ttl,
                "Seconds a successful password check is remembered (0 = never)", 0);
+  app.add_option("--password-hash-threads", c.password_hash_threads,
+                 "Threads for Argon2id password checks (0 = a quarter of the cores, 1 to 4)")
+      ->envname("FOCUSD_PASSWORD_HASH_THREADS")
+      ->check(CLI::Range(0u, 64u))
+      ->capture_default_str();
+  app.add_option("--password-hash-queue", c.password_hash_queue,
+                 "Password checks that may wait for a thread; beyond -> 503 with Retry-After")
+      ->envname("FOCUSD_PASSWORD_HASH_QUEUE")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{100000}))
+      ->capture_default_str();
+  app.add_option("--login-failure-limit", c.login_failure_limit,
+                 "Failed password logins per client address and per (address, account) in a window; beyond -> 429 "
+                 "(0 = off)")
+      ->envname("FOCUSD_LOGIN_FAILURE_LIMIT")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}))
+      ->capture_default_str();
+  add_duration(app, "--login-failure-window", "FOCUSD_LOGIN_FAILURE_WINDOW", c.login_failure_window,
+               "Seconds of the window in which failed logins are counted");
   app.add_option("--sqlite-synchronous", c.sqlite_synchronous,
                  "full (every 2xx is durable) or normal (faster; survives a crash, not a power loss)")
       ->envname("FOCUSD_SQLITE_SYNCHRONOUS")

@@ -30,6 +30,7 @@ struct Config {
   // HTTP limits.
   std::size_t max_header_bytes = 16 * 1024;       // larger request heads -> 431
   std::size_t max_json_body_bytes = 1024 * 1024;  // larger JSON bodies -> 413
+  std::size_t max_chunk_extension_bytes = 4096;   // extensions of one chunk line; larger -> 400 and close
   std::chrono::seconds header_timeout{10};        // time to send a complete request head
   std::chrono::seconds body_timeout{60};          // time to send a complete request body
   std::chrono::seconds idle_timeout{60};          // keep-alive connection idle time
@@ -38,6 +39,11 @@ struct Config {
 
   // Attachments: storage per workspace (sum of live attachments' sizes); 0 = unlimited.
   std::int64_t attachment_quota_bytes = 0;
+  // Free space kept on the data filesystem (blob/disk_space.h): uploads are
+  // refused below the first, other writes below the second, deletes never.
+  // 0 = automatic (1/32 of the filesystem, 1 MiB to 1 GiB; half of that).
+  std::uint64_t min_free_bytes = 0;
+  std::uint64_t min_free_write_bytes = 0;
   // Testing only: a file naming storage faults to inject (blob/faulty_blob_store.h).
   std::string fault_file;
   std::uint64_t max_upload_file_bytes = 100ull << 20;  // one uploaded file; larger -> 413
@@ -46,6 +52,14 @@ struct Config {
 
   // Auth: how long a successful password verification is remembered.
   std::chrono::seconds auth_cache_ttl{60};
+  // Argon2id verifications run on threads of their own (0 = a quarter of the
+  // cores, 1 to 4), with at most this many more waiting; beyond -> 503.
+  unsigned password_hash_threads = 0;
+  std::size_t password_hash_queue = 16;
+  // Failed password logins per client address and per (address, account) in
+  // one window, beyond which password logins are refused with 429 (0 = off).
+  std::size_t login_failure_limit = 10;
+  std::chrono::seconds login_failure_window{60};
 
   // SQLite: "full" (default; a 2xx is durable) or "normal" (faster, may lose the
   // last commits on power loss, never on a process crash).

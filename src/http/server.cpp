@@ -20,6 +20,8 @@
 #include "auth/crypto.h"
 #include "common/logging.h"
 #include "common/time.h"
+#include "http/chunk_guard.h"
+#include "http/framing.h"
 
 namespace focusd {
 
@@ -65,6 +67,13 @@ bool peer_gone(const beast::error_code& ec) {
          ec == asio::error::operation_aborted || ec == http::error::partial_message || ec == beast::error::timeout;
 }
 
+// The error to report for a body read that failed: the guard's reason when
+// it stopped the parser, else one made from `ec`.
+Error body_error(const ChunkGuard& guard, const beast::error_code& ec) {
+  if (guard.error()) return *guard.error();
+  return ec == http::error::buffer_overflow ? guard.overflow_error() : read_error(ec);
+}
+
 // Reads the body of an upload route from the socket in pieces of kUploadChunk
 // bytes (the last may be shorter), so that the handler's work per piece
 // (parsing, hashing, writing) is done in large steps. Each read may wait body_timeout at most, so a stalled
@@ -73,11 +82,12 @@ bool peer_gone(const beast::error_code& ec) {
 class SocketBodyReader final : public api::BodyReader {
  public:
   SocketBodyReader(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                   http::request_parser<http::buffer_body>& parser, std::chrono::seconds timeout, bool expects_continue,
-                   unsigned version)
+                   http::request_parser<http::buffer_body>& parser, const ChunkGuard& guard,
+                   std::chrono::seconds timeout, bool expects_continue, unsigned version)
       : stream_(stream),
         buffer_(buffer),
         parser_(parser),
+        guard_(guard),
         timeout_(timeout),
         expects_continue_(expects_continue),
         version_(version),
@@ -114,12 +124,13 @@ class SocketBodyReader final : public api::BodyReader {
  private:
   Error fail(const beast::error_code& ec) {
     gone_ = peer_gone(ec);
-    return read_error(ec);
+    return body_error(guard_, ec);
   }
 
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;
+  const ChunkGuard& guard_;
   std::chrono::seconds timeout_;
   bool expects_continue_;
   unsigned version_;
@@ -211,6 +222,10 @@ asio::awaitable<void> HttpServer::drain() {
                    {{"connections", std::to_string(active_.load())}});
   }
   ioc_.stop();
+}
+
+std::size_t HttpServer::buffer_limit() const {
+  return config_.max_header_bytes + kReadChunk;
 }
 
 bool HttpServer::enter_idle(Connection& connection) {
@@ -369,6 +384,7 @@ asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
 
 asio::awaitable<void> HttpServer::session(std::shared_ptr<Connection> connection) {
   beast::flat_buffer buffer;
+  buffer.max_size(buffer_limit());
   bool first = true;
   try {
     for (;;) {
@@ -417,9 +433,17 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
     exchange.version = head.version();
     exchange.head_only = head.method() == http::verb::head;
     exchange.keep_alive = head_parser.keep_alive();
-    auto answer = co_await respond(stream, buffer, head_parser, exchange);
-    if (!answer) co_return false;
-    res = std::move(*answer);
+    beast::error_code ignored;
+    exchange.ctx.client_address = stream.socket().remote_endpoint(ignored).address();
+    if (auto misframed = http_framing::check(head, head_parser.chunked())) {
+      // The body's length is unknown: answer, then close without reading on.
+      exchange.keep_alive = false;
+      res = api::error_response(*misframed, exchange.ctx.request_id);
+    } else {
+      auto answer = co_await respond(stream, buffer, head_parser, exchange);
+      if (!answer) co_return false;
+      res = std::move(*answer);
+    }
   }
 
   bool keep_alive = exchange.keep_alive;
@@ -462,8 +486,14 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
     co_return co_await respond_upload(stream, buffer, head_parser, exchange, expects_continue);
   }
 
+  // Trailer fields are read (within the limit) and dropped: the handler sees
+  // the head as it came.
+  std::optional<RequestHead> head_only_fields;
+  if (head_parser.chunked()) head_only_fields = head;
   http::request_parser<http::string_body> body_parser(std::move(head_parser));
   body_parser.body_limit(ctx.body_limit);
+  ChunkGuard guard(buffer, config_.max_chunk_extension_bytes, config_.max_header_bytes);
+  guard.watch(body_parser);
   if (has_body) {
     beast::error_code ec;
     stream.expires_after(config_.body_timeout);
@@ -475,9 +505,10 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
     if (ec && peer_gone(ec)) co_return std::nullopt;
     if (ec) {
       exchange.keep_alive = false;
-      co_return api::error_response(read_error(ec), ctx.request_id);
+      co_return api::error_response(body_error(guard, ec), ctx.request_id);
     }
   }
+  if (head_only_fields) body_parser.get().base() = std::move(*head_only_fields);
   co_return co_await api_.handle(body_parser.get(), ctx);
 }
 
@@ -492,7 +523,9 @@ asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_s
   const Request request{head_parser.get().base()};
   http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
   body_parser.body_limit(ctx.body_limit);
-  SocketBodyReader reader(stream, buffer, body_parser, config_.body_timeout, expects_continue, exchange.version);
+  ChunkGuard guard(buffer, config_.max_chunk_extension_bytes, config_.max_header_bytes);
+  guard.watch(body_parser);
+  SocketBodyReader reader(stream, buffer, body_parser, guard, config_.body_timeout, expects_continue, exchange.version);
   ctx.body = &reader;
   Response res = co_await api_.handle(request, ctx);
   ctx.body = nullptr;
@@ -507,7 +540,10 @@ asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_s
   }
   if (reader.gone()) co_return std::nullopt;
   if (!reader.done()) exchange.keep_alive = false;
-  buffer.shrink_to_fit();  // an idle keep-alive connection keeps no upload-sized buffer
+  // An idle keep-alive connection keeps no upload-sized buffer, nor the
+  // upload's larger bound (the reader raised it to read in large pieces).
+  buffer.max_size(std::max(buffer_limit(), buffer.size()));
+  buffer.shrink_to_fit();
   co_return res;
 }
 

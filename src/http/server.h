@@ -66,6 +66,10 @@ class HttpServer {
   void begin_shutdown();
   // Waits for the open connections to finish (up to shutdown_grace), then stops.
   boost::asio::awaitable<void> drain();
+  // The most a connection's buffer holds: a request head at the limit and
+  // one read more. Bytes the parser has not consumed (a head, a chunk line, a
+  // trailer section, pipelined requests) never take more.
+  std::size_t buffer_limit() const;
   bool enter_idle(Connection& connection);
   void leave_idle(Connection& connection);
 

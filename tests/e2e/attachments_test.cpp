@@ -562,7 +562,8 @@ TEST_F(AttachmentLimits, TheQuotaIsEnforced) {
   EXPECT_EQ(over.status, 402) << over.body;
   EXPECT_EQ(over.json().at("error").as_string(), "quota_exceeded");
   auto usage = client.request("GET", workspace_path() + "/attachments/storage", owner.basic()).json();
-  EXPECT_EQ(usage, (boost::json::value{{"enforced", true}, {"limit_bytes", 5000}, {"used_bytes", 4000}}));
+  EXPECT_EQ(usage,
+            (boost::json::value{{"enforced", true}, {"limit_bytes", 5000}, {"used_bytes", 4000}, {"disk", "ok"}}));
   EXPECT_EQ(files_under(server.data_dir() / "blobs"), 4u);
   EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
   EXPECT_EQ(upload(client, owner, attachments(),

@@ -100,7 +100,8 @@ TEST_F(Catalog, AttachmentStorageReportsUsageAndTheLimit) {
                               std::to_string(owner.workspace_id) + "/attachments/storage";
   auto res = call(owner, "GET", storage);
   ASSERT_EQ(res.status, 200) << res.body;
-  EXPECT_EQ(res.json(), (boost::json::value{{"enforced", false}, {"limit_bytes", 0}, {"used_bytes", 0}}));
+  EXPECT_EQ(res.json(),
+            (boost::json::value{{"enforced", false}, {"limit_bytes", 0}, {"used_bytes", 0}, {"disk", "ok"}}));
   auto outsider = server.seed_user();
   EXPECT_EQ(call(outsider, "GET", storage).status, 404);
 

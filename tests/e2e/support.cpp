@@ -28,6 +28,15 @@
 
 namespace focusd::test {
 
+namespace {
+// The binary under test: the one built with the tests, or another named by
+// FOCUSD_TEST_BINARY (to show that a regression test fails on an older build).
+std::string focusd_binary() {
+  const char* other = std::getenv("FOCUSD_TEST_BINARY");
+  return other && *other ? other : FOCUSD_BINARY;
+}
+}  // namespace
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -249,7 +258,9 @@ Headers SeededUser::basic() const {
 }
 
 FocusdServer::FocusdServer(ServerOptions options)
-    : options_(std::move(options)), data_dir_(dir_.path() / "data"), log_path_(dir_.path() / "server.log") {
+    : options_(std::move(options)),
+      data_dir_(options_.data_dir.empty() ? dir_.path() / "data" : options_.data_dir),
+      log_path_(dir_.path() / "server.log") {
   if (options_.start) start();
 }
 
@@ -258,7 +269,7 @@ FocusdServer::~FocusdServer() {
 }
 
 void FocusdServer::spawn_serve() {
-  std::vector<std::string> argv = {FOCUSD_BINARY, "serve", "--data", data_dir_.string(), "--listen", "127.0.0.1:0"};
+  std::vector<std::string> argv = {focusd_binary(), "serve", "--data", data_dir_.string(), "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   pid_ = spawn(argv, options_.env, log_path_, log_path_);
 }
@@ -330,7 +341,7 @@ std::string FocusdServer::log() const {
 }
 
 ProcessResult FocusdServer::admin(std::vector<std::string> args) const {
-  std::vector<std::string> argv = {FOCUSD_BINARY, "admin"};
+  std::vector<std::string> argv = {focusd_binary(), "admin"};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--data");
   argv.push_back(data_dir_.string());

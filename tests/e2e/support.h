@@ -120,6 +120,7 @@ struct ServerOptions {
   std::vector<std::string> extra_args;  // appended to `focusd serve`
   std::vector<std::pair<std::string, std::string>> env;
   bool start = true;
+  std::filesystem::path data_dir;  // empty: a new temporary directory
 };
 
 class FocusdServer {

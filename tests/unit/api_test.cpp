@@ -30,10 +30,12 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   ASSERT_TRUE(store);
   Config config;
   boost::asio::thread_pool blocking(1);
-  auth::Authenticator authenticator(**store, std::chrono::seconds(0));
+  auth::HashPool hashing(1, 0);
+  auth::Authenticator authenticator(**store, std::chrono::seconds(0), 0, std::chrono::seconds(60));
   auto blobs = blob::make_disk_blob_store(dir.string());
+  const blob::DiskSpace disk(dir.string());
   std::mutex blob_lifecycle;
-  Api api(Services{**store, authenticator, blocking, config, *blobs, blob_lifecycle},
+  Api api(Services{**store, authenticator, blocking, hashing, config, *blobs, disk, blob_lifecycle},
           {{http::verb::get, "/boom", throwing, BodyKind::None, Access::Public}});
 
   boost::asio::io_context ioc;
