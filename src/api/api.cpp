@@ -89,12 +89,16 @@ boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
 boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::string& authorization,
                                                                  const boost::asio::ip::address& client) {
   auto& authenticator = services_.authenticator;
-  auto begun = co_await offload(services_.blocking, [&] { return authenticator.begin(authorization); });
+  const auto credentials = auth::parse_authorization(authorization);
+  if (!credentials) co_return credentials.error();
+  const std::string client_key = auth::throttle_key(client);
+  if (const auto* basic = std::get_if<auth::BasicCredentials>(&credentials.value())) {
+    if (auto refusal = authenticator.throttled(*basic, client_key)) co_return *refusal;
+  }
+  auto begun = co_await offload(services_.blocking, [&] { return authenticator.begin(credentials.value()); });
   if (!begun) co_return begun.error();
   if (auto* user = std::get_if<auth::AuthUser>(&begun.value())) co_return *user;
   const auto& check = std::get<auth::PasswordCheck>(begun.value());
-  const std::string client_key = auth::throttle_key(client);
-  if (auto refusal = authenticator.throttled(check, client_key)) co_return *refusal;
   auto ticket = services_.hashing.admit();
   if (!ticket) {
     co_return make_error(ErrorCode::Unavailable, "too many password checks in progress; retry shortly");

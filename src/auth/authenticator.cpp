@@ -1,5 +1,7 @@
 #include "auth/authenticator.h"
 
+#include <cctype>
+
 #include "auth/credentials.h"
 #include "auth/crypto.h"
 #include "common/time.h"
@@ -10,6 +12,23 @@ namespace focusd::auth {
 namespace {
 Error wrong_credentials() {
   return make_error(ErrorCode::Unauthenticated, "invalid credentials");
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The cache key of a success under a stored hash (a password change misses it).
+std::array<std::uint8_t, 32> success_key(const std::string& email, const std::string& password,
+                                         const std::string& hash) {
+  return keyed_digest(lower(email) + '\0' + password + '\0' + hash);
+}
+
+// The cache key of a success whatever the stored hash: lets the throttle tell,
+// without a database read, that credentials may be good (begin() then checks).
+std::array<std::uint8_t, 32> login_key(const std::string& email, const std::string& password) {
+  return keyed_digest("login\0" + lower(email) + '\0' + password);
 }
 }  // namespace
 
@@ -43,11 +62,17 @@ Authenticator::Authenticator(Store& store, std::chrono::seconds cache_ttl, std::
       throttle_(max_login_failures, login_failure_window),
       dummy_hash_(hash_password(random_hex(16)).value_or("")) {}
 
-Result<Authenticator::Begun> Authenticator::begin(std::string_view authorization_header) {
-  auto credentials = parse_authorization(authorization_header);
-  if (!credentials) return credentials.error();
-  if (auto* b = std::get_if<BasicCredentials>(&credentials.value())) return basic(b->email, b->password);
-  return api_key(std::get<ApiKeyCredentials>(credentials.value()).key);
+std::optional<Error> Authenticator::throttled(const BasicCredentials& credentials, std::string_view client) {
+  const auto wait = throttle_.wait(client, credentials.email);
+  if (wait.count() == 0 || cache_.contains(login_key(credentials.email, credentials.password))) return std::nullopt;
+  Error error = make_error(ErrorCode::TooManyRequests, "too many failed logins; retry later");
+  error.retry_after_seconds = static_cast<int>(wait.count());
+  return error;
+}
+
+Result<Authenticator::Begun> Authenticator::begin(const Credentials& credentials) {
+  if (auto* b = std::get_if<BasicCredentials>(&credentials)) return basic(b->email, b->password);
+  return api_key(std::get<ApiKeyCredentials>(credentials).key);
 }
 
 Result<Authenticator::Begun> Authenticator::basic(const std::string& email, const std::string& password) {
@@ -56,20 +81,9 @@ Result<Authenticator::Begun> Authenticator::basic(const std::string& email, cons
     if (user.error().code != ErrorCode::NotFound) return user.error();
     return Begun{PasswordCheck{email, password, dummy_hash_, std::nullopt, {}}};
   }
-  std::string material = email;
-  for (char& c : material) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  material.append(1, '\0').append(password).append(1, '\0').append(user->password_hash);
-  const auto key = keyed_digest(material);
+  const auto key = success_key(email, password, user->password_hash);
   if (cache_.contains(key)) return Begun{AuthUser{user->id, user->email}};
   return Begun{PasswordCheck{email, password, user->password_hash, AuthUser{user->id, user->email}, key}};
-}
-
-std::optional<Error> Authenticator::throttled(const PasswordCheck& check, std::string_view client) {
-  const auto wait = throttle_.wait(client, check.email);
-  if (wait.count() == 0) return std::nullopt;
-  Error error = make_error(ErrorCode::TooManyRequests, "too many failed logins; retry later");
-  error.retry_after_seconds = static_cast<int>(wait.count());
-  return error;
 }
 
 bool Authenticator::verify(const PasswordCheck& check) {
@@ -82,6 +96,7 @@ Result<AuthUser> Authenticator::finish(const PasswordCheck& check, bool verified
     return wrong_credentials();
   }
   cache_.insert(check.cache_key);
+  cache_.insert(login_key(check.email, check.password));
   return *check.user;
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "auth/credentials.h"
 #include "auth/login_throttle.h"
 #include "common/result.h"
 
@@ -51,12 +52,13 @@ struct PasswordCheck {
   std::array<std::uint8_t, 32> cache_key{};
 };
 
-// Turns an Authorization header into the calling user in three steps, so that
-// the caller can run each where it belongs:
+// Turns credentials into the calling user in steps, so that the caller can
+// run each where it belongs:
+//   throttled() — in memory, before anything else: whether a password login
+//              must be refused without a database read or any hashing;
 //   begin()  — database reads (the blocking pool): an API key or a cached
 //              password success is answered here; a password to verify
 //              comes back as a PasswordCheck;
-//   throttled() — whether that check must be refused without hashing;
 //   verify() — Argon2id (the HashPool);
 //   finish() — the user, or Unauthenticated; the outcome is remembered by the
 //              cache (success) or the throttle (failure).
@@ -67,12 +69,13 @@ class Authenticator {
   Authenticator(Store& store, std::chrono::seconds cache_ttl, std::size_t max_login_failures,
                 std::chrono::seconds login_failure_window);
 
-  // Unauthenticated for a missing, malformed, unknown, revoked or expired
-  // credential that needs no hashing to tell; Internal if the store fails.
-  Result<Begun> begin(std::string_view authorization_header);
   // TooManyRequests (with the seconds to wait) when `client` (a throttle_key)
-  // has guessed too often at this account; nullopt otherwise.
-  std::optional<Error> throttled(const PasswordCheck& check, std::string_view client);
+  // has guessed too often at this account, unless these very credentials
+  // succeeded within the cache's TTL (they then go on to the cache check).
+  std::optional<Error> throttled(const BasicCredentials& credentials, std::string_view client);
+  // Unauthenticated for an unknown, revoked or expired API key; Internal if
+  // the store fails.
+  Result<Begun> begin(const Credentials& credentials);
   static bool verify(const PasswordCheck& check);
   Result<AuthUser> finish(const PasswordCheck& check, bool verified, std::string_view client);
 
