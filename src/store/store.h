@@ -116,25 +116,33 @@ class Store {
   // Projects. Every read sees only what `viewer` may see: NotFound otherwise.
   // Writes check the references in the fields: client and tags must be live
   // items of the workspace and the parent a live project the viewer sees
-  // (InvalidArgument naming the field); a parent that would make a cycle or a
-  // tree deeper than kMaxProjectDepth is InvalidArgument too; a live name
-  // taken in the workspace (case-insensitively) is a Conflict.
-  static constexpr int kMaxProjectDepth = 10;
+  // (InvalidArgument naming the field); a live name taken in the workspace
+  // (case-insensitively) is a Conflict.
+  //
+  // The tree rule (domain::check_placement): asked, inside the write's
+  // transaction, where a project and everything below it (deleted descendants
+  // included) would hang, by create and update when they name a parent and by
+  // restore. An error it returns is returned and nothing is written.
+  using TreeRule = std::function<Status(const TreePlacement& placement)>;
   virtual Result<ProjectList> list_projects(const ProjectQuery& query) = 0;
   virtual Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                                              bool include_deleted) = 0;
   // The creator becomes the project's manager; `pinned` pins it for them.
   virtual Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator,
-                                               const ProjectFields& fields, bool pinned) = 0;
+                                               const ProjectFields& fields, bool pinned, const TreeRule& tree_rule) = 0;
   virtual Result<ProjectRecord> update_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
-                                               const ProjectFields& fields, std::optional<bool> pinned) = 0;
+                                               const ProjectFields& fields, std::optional<bool> pinned,
+                                               const TreeRule& tree_rule) = 0;
   // Archiving archives the live, active descendants too; unarchiving brings
   // back the project and what its own archiving archived.
   virtual Status set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) = 0;
-  // Deleting soft-deletes the live descendants too; restoring brings back the
-  // project and what its own deletion deleted (Conflict when a name is taken
-  // again, or when its parent is still deleted).
-  virtual Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) = 0;
+  // Deleting soft-deletes the live descendants too, however deep; restoring
+  // brings back the project and what its own deletion deleted (Conflict when a
+  // name is taken again, or when its parent is still deleted; what tree_rule
+  // returns when the tree may not have it back). No live project is ever below
+  // a deleted one.
+  virtual Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted,
+                                     const TreeRule& tree_rule) = 0;
   virtual Status set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) = 0;
   // Descendants (Children) or ancestors (Parents) the viewer may see, live only.
   // Groups. Users must be members of the organization and workspaces must be

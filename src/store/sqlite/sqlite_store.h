@@ -63,11 +63,13 @@ class SqliteStore final : public Store {
   Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                                      bool include_deleted) override;
   Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator, const ProjectFields& fields,
-                                       bool pinned) override;
+                                       bool pinned, const TreeRule& tree_rule) override;
   Result<ProjectRecord> update_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
-                                       const ProjectFields& fields, std::optional<bool> pinned) override;
+                                       const ProjectFields& fields, std::optional<bool> pinned,
+                                       const TreeRule& tree_rule) override;
   Status set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) override;
-  Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) override;
+  Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted,
+                             const TreeRule& tree_rule) override;
   Status set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) override;
   Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                       const Viewer& viewer, Relation relation, const Ordering& order,
