@@ -168,6 +168,7 @@ struct GroupInput {
 struct ProjectMember {
   std::int64_t id = 0;  // user id or group id
   bool manager = false;
+  std::int64_t users = 1;  // the users it stands for: 1 for a user, a group's number of users
 };
 
 struct ProjectMembers {

@@ -148,27 +148,39 @@ class Store {
   // Groups. Users must be members of the organization and workspaces must be
   // its own (InvalidArgument naming organization_users / workspaces otherwise).
   // NotFound for a group of another organization.
+  //
+  // The last-manager rule (domain::keep_a_manager): asked, inside the write's
+  // transaction, about every project whose members (or whose groups' users)
+  // the write changes, with its members before and after (ProjectMember::users
+  // counting each group's users). An error it returns is returned and nothing
+  // is written. Every write that can take a manager away takes it.
+  using ManagerRule =
+      std::function<Status(std::int64_t project_id, const ProjectMembers& before, const ProjectMembers& after)>;
   virtual Result<OrgRole> organization_role(std::int64_t user_id, std::int64_t organization_id) = 0;
   virtual Result<GroupRecord> create_group(std::int64_t organization_id, const GroupInput& input) = 0;
-  virtual Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id,
-                                           const GroupInput& input) = 0;
+  // Replaces the group's name, users and workspaces.
+  virtual Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id, const GroupInput& input,
+                                           const ManagerRule& manager_rule) = 0;
   // Deletes the group and every project role it held.
-  virtual Status delete_group(std::int64_t organization_id, std::int64_t group_id) = 0;
+  virtual Status delete_group(std::int64_t organization_id, std::int64_t group_id, const ManagerRule& manager_rule) = 0;
   virtual Result<std::vector<GroupRecord>> groups_of_user(std::int64_t organization_id, std::int64_t user_id) = 0;
   // Adds a user (found by email) to a group of an organization they belong to.
   virtual Status add_user_to_group(std::int64_t group_id, std::string_view email) = 0;
 
   // Project members. Users and groups must belong to the workspace's
-  // organization (InvalidArgument naming user_ids / group_ids). Changes that
-  // would leave the project without any manager are a Conflict.
+  // organization (InvalidArgument naming user_ids / group_ids). Changes go
+  // through the last-manager rule (ManagerRule above).
   virtual Result<ProjectMembers> project_members(std::int64_t project_id) = 0;
   // Adds (or re-roles) the users and groups.
   virtual Status add_project_members(std::int64_t workspace_id, std::int64_t project_id,
                                      const std::vector<std::int64_t>& user_ids,
-                                     const std::vector<std::int64_t>& group_ids, bool manager) = 0;
+                                     const std::vector<std::int64_t>& group_ids, bool manager,
+                                     const ManagerRule& manager_rule) = 0;
   // InvalidArgument when the user or group is not a member of the project.
-  virtual Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager) = 0;
-  virtual Status remove_project_member(std::int64_t project_id, const MemberRef& member) = 0;
+  virtual Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager,
+                                         const ManagerRule& manager_rule) = 0;
+  virtual Status remove_project_member(std::int64_t project_id, const MemberRef& member,
+                                       const ManagerRule& manager_rule) = 0;
 
   // Project rates form a timeline without overlaps: a new rate replaces what
   // it covers (earlier rates are cut short, later ones start after it), and

@@ -4,6 +4,7 @@
 
 #include "domain/project_access.h"
 #include "domain/project_input.h"
+#include "domain/project_managers.h"
 #include "domain/project_tree.h"
 
 namespace focusd::domain {
@@ -102,6 +103,30 @@ TEST(ProjectTree, NoProjectIsItsOwnAncestor) {
   ASSERT_FALSE(cycle);
   EXPECT_EQ(cycle.error().values.at("parent_project_id"), "would make a cycle");
   EXPECT_TRUE(check_placement({0, {5, 3, 1}, 0}));  // a new project has no id to repeat
+}
+
+TEST(ProjectManagers, AGroupManagesOnlyWhileItHasUsers) {
+  EXPECT_TRUE(is_effective_manager({7, true, 1}));
+  EXPECT_TRUE(is_effective_manager({8, true, 3}));
+  EXPECT_FALSE(is_effective_manager({8, true, 0}));  // an empty group
+  EXPECT_FALSE(is_effective_manager({7, false, 1}));
+  EXPECT_FALSE(has_effective_manager({{{7, false, 1}}, {{8, true, 0}}}));
+  EXPECT_TRUE(has_effective_manager({{{7, false, 1}}, {{8, true, 2}}}));
+}
+
+TEST(ProjectManagers, AChangeMayNotTakeTheLastManagerAway) {
+  const ProjectMembers creator{{{7, true, 1}}, {}};
+  const ProjectMembers empty_group{{}, {{8, true, 0}}};
+  const ProjectMembers nobody{};
+  auto left = keep_a_manager(42, creator, empty_group);
+  ASSERT_FALSE(left);
+  EXPECT_EQ(left.error().code, ErrorCode::Conflict);
+  EXPECT_NE(left.error().description.find("project 42"), std::string::npos);
+  EXPECT_FALSE(keep_a_manager(42, creator, nobody));
+  EXPECT_TRUE(keep_a_manager(42, creator, ProjectMembers{{}, {{8, true, 1}}}));
+  // A project that had no manager to lose (older data) may change, so that it can be given one.
+  EXPECT_TRUE(keep_a_manager(42, empty_group, nobody));
+  EXPECT_TRUE(keep_a_manager(42, nobody, creator));
 }
 
 }  // namespace
