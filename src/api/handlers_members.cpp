@@ -6,6 +6,7 @@
 #include "api/handlers_common.h"
 #include "api/json_util.h"
 #include "common/json_read.h"
+#include "domain/project_managers.h"
 #include "domain/roles.h"
 
 namespace focusd::api::handlers {
@@ -173,7 +174,8 @@ awaitable<Result<Response>> add_project_members(Call& call) {
   }
   if (user_ids.empty() && group_ids.empty()) co_return invalid("user_ids", "name at least one user or group");
   auto status = co_await in_store(call, [&](Store& s) {
-    return s.add_project_members(loaded.access.workspace_id, loaded.project.id, user_ids, group_ids, *manager);
+    return s.add_project_members(loaded.access.workspace_id, loaded.project.id, user_ids, group_ids, *manager,
+                                 domain::keep_a_manager);
   });
   if (!status) co_return status.error();
   co_return no_content();
@@ -189,8 +191,9 @@ awaitable<Result<Response>> update_project_member(Call& call) {
   if (!ref) co_return ref.error();
   auto manager = read_role(body);
   if (!manager) co_return manager.error();
-  auto status =
-      co_await in_store(call, [&](Store& s) { return s.set_project_member_role(loaded.project.id, *ref, *manager); });
+  auto status = co_await in_store(call, [&](Store& s) {
+    return s.set_project_member_role(loaded.project.id, *ref, *manager, domain::keep_a_manager);
+  });
   if (!status) co_return status.error();
   co_return no_content();
 }
@@ -203,7 +206,8 @@ awaitable<Result<Response>> remove_project_member(Call& call) {
   if (auto known = json_read::only(body, {"user_id", "group_id"}); !known) co_return known.error();
   auto ref = read_member_ref(body);
   if (!ref) co_return ref.error();
-  auto status = co_await in_store(call, [&](Store& s) { return s.remove_project_member(loaded.project.id, *ref); });
+  auto status = co_await in_store(
+      call, [&](Store& s) { return s.remove_project_member(loaded.project.id, *ref, domain::keep_a_manager); });
   if (!status) co_return status.error();
   co_return no_content();
 }
@@ -259,7 +263,8 @@ awaitable<Result<Response>> update_group(Call& call) {
   if (!in) co_return in.error();
   const std::int64_t organization_id = call.params.get("organization_id");
   const std::int64_t group_id = call.params.get("group_id");
-  auto group = co_await in_store(call, [&](Store& s) { return s.update_group(organization_id, group_id, *in); });
+  auto group = co_await in_store(
+      call, [&](Store& s) { return s.update_group(organization_id, group_id, *in, domain::keep_a_manager); });
   if (!group) co_return group.error();
   co_return json_response(http::status::ok, group_json(*group));
 }
@@ -270,7 +275,8 @@ awaitable<Result<Response>> delete_group(Call& call) {
   if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
   const std::int64_t organization_id = call.params.get("organization_id");
   const std::int64_t group_id = call.params.get("group_id");
-  auto status = co_await in_store(call, [&](Store& s) { return s.delete_group(organization_id, group_id); });
+  auto status = co_await in_store(
+      call, [&](Store& s) { return s.delete_group(organization_id, group_id, domain::keep_a_manager); });
   if (!status) co_return status.error();
   co_return json_response(http::status::ok, boost::json::object{});
 }

@@ -9,6 +9,7 @@
 #include "api/project_json.h"
 #include "domain/project_access.h"
 #include "domain/project_input.h"
+#include "domain/project_tree.h"
 
 namespace focusd::api::handlers {
 
@@ -152,7 +153,8 @@ awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
   if (!in) co_return in.error();
   const Viewer viewer = domain::viewer_of(loaded->access);
   auto updated = co_await in_store(call, [&](Store& s) {
-    return s.update_project(loaded->access.workspace_id, loaded->project.id, viewer, in->fields, in->pinned);
+    return s.update_project(loaded->access.workspace_id, loaded->project.id, viewer, in->fields, in->pinned,
+                            domain::check_placement);
   });
   if (!updated) co_return updated.error();
   co_return project_response(http::status::created, *updated, loaded->access);
@@ -230,7 +232,8 @@ awaitable<Result<Response>> create_project(Call& call) {
   if (!in) co_return in.error();
   const Viewer viewer = domain::viewer_of(*access);
   auto created = co_await in_store(call, [&](Store& s) {
-    return s.create_project(access->workspace_id, viewer, in->fields, in->pinned.value_or(false));
+    return s.create_project(access->workspace_id, viewer, in->fields, in->pinned.value_or(false),
+                            domain::check_placement);
   });
   if (!created) co_return created.error();
   co_return project_response(http::status::created, *created, *access);
@@ -257,13 +260,13 @@ awaitable<Result<Response>> patch_project(Call& call) {
 
 awaitable<Result<Response>> delete_project(Call& call) {
   return act(call, ProjectAction::Delete, false, [](Store& s, const LoadedProject& l) {
-    return s.set_project_deleted(l.access.workspace_id, l.project.id, true);
+    return s.set_project_deleted(l.access.workspace_id, l.project.id, true, domain::check_placement);
   });
 }
 
 awaitable<Result<Response>> restore_project(Call& call) {
   return act(call, ProjectAction::Restore, true, [](Store& s, const LoadedProject& l) {
-    return s.set_project_deleted(l.access.workspace_id, l.project.id, false);
+    return s.set_project_deleted(l.access.workspace_id, l.project.id, false, domain::check_placement);
   });
 }
 

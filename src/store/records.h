@@ -126,6 +126,14 @@ struct ProjectList {
 
 enum class Relation { Children, Parents };
 
+// Where a project would hang in its workspace's tree, with everything below it
+// (what domain/project_tree.h decides on).
+struct TreePlacement {
+  std::int64_t project_id = 0;          // 0 for a project being created
+  std::vector<std::int64_t> ancestors;  // its parent first, up to the root
+  int height = 0;                       // levels below the project, deleted ones included
+};
+
 // A group of an organization's users; it can be given a role on projects.
 struct GroupUser {
   std::int64_t user_id = 0;
@@ -160,6 +168,7 @@ struct GroupInput {
 struct ProjectMember {
   std::int64_t id = 0;  // user id or group id
   bool manager = false;
+  std::int64_t users = 1;  // the users it stands for: 1 for a user, a group's number of users
 };
 
 struct ProjectMembers {

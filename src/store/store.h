@@ -116,51 +116,71 @@ class Store {
   // Projects. Every read sees only what `viewer` may see: NotFound otherwise.
   // Writes check the references in the fields: client and tags must be live
   // items of the workspace and the parent a live project the viewer sees
-  // (InvalidArgument naming the field); a parent that would make a cycle or a
-  // tree deeper than kMaxProjectDepth is InvalidArgument too; a live name
-  // taken in the workspace (case-insensitively) is a Conflict.
-  static constexpr int kMaxProjectDepth = 10;
+  // (InvalidArgument naming the field); a live name taken in the workspace
+  // (case-insensitively) is a Conflict.
+  //
+  // The tree rule (domain::check_placement): asked, inside the write's
+  // transaction, where a project and everything below it (deleted descendants
+  // included) would hang, by create and update when they name a parent and by
+  // restore. An error it returns is returned and nothing is written.
+  using TreeRule = std::function<Status(const TreePlacement& placement)>;
   virtual Result<ProjectList> list_projects(const ProjectQuery& query) = 0;
   virtual Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                                              bool include_deleted) = 0;
   // The creator becomes the project's manager; `pinned` pins it for them.
   virtual Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator,
-                                               const ProjectFields& fields, bool pinned) = 0;
+                                               const ProjectFields& fields, bool pinned, const TreeRule& tree_rule) = 0;
   virtual Result<ProjectRecord> update_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
-                                               const ProjectFields& fields, std::optional<bool> pinned) = 0;
+                                               const ProjectFields& fields, std::optional<bool> pinned,
+                                               const TreeRule& tree_rule) = 0;
   // Archiving archives the live, active descendants too; unarchiving brings
   // back the project and what its own archiving archived.
   virtual Status set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) = 0;
-  // Deleting soft-deletes the live descendants too; restoring brings back the
-  // project and what its own deletion deleted (Conflict when a name is taken
-  // again, or when its parent is still deleted).
-  virtual Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) = 0;
+  // Deleting soft-deletes the live descendants too, however deep; restoring
+  // brings back the project and what its own deletion deleted (Conflict when a
+  // name is taken again, or when its parent is still deleted; what tree_rule
+  // returns when the tree may not have it back). No live project is ever below
+  // a deleted one.
+  virtual Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted,
+                                     const TreeRule& tree_rule) = 0;
   virtual Status set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) = 0;
   // Descendants (Children) or ancestors (Parents) the viewer may see, live only.
   // Groups. Users must be members of the organization and workspaces must be
   // its own (InvalidArgument naming organization_users / workspaces otherwise).
   // NotFound for a group of another organization.
+  //
+  // The last-manager rule (domain::keep_a_manager): asked, inside the write's
+  // transaction, about every project whose members (or whose groups' users)
+  // the write changes, with its members before and after (ProjectMember::users
+  // counting each group's users). An error it returns is returned and nothing
+  // is written. Every write that can take a manager away takes it.
+  using ManagerRule =
+      std::function<Status(std::int64_t project_id, const ProjectMembers& before, const ProjectMembers& after)>;
   virtual Result<OrgRole> organization_role(std::int64_t user_id, std::int64_t organization_id) = 0;
   virtual Result<GroupRecord> create_group(std::int64_t organization_id, const GroupInput& input) = 0;
-  virtual Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id,
-                                           const GroupInput& input) = 0;
+  // Replaces the group's name, users and workspaces.
+  virtual Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id, const GroupInput& input,
+                                           const ManagerRule& manager_rule) = 0;
   // Deletes the group and every project role it held.
-  virtual Status delete_group(std::int64_t organization_id, std::int64_t group_id) = 0;
+  virtual Status delete_group(std::int64_t organization_id, std::int64_t group_id, const ManagerRule& manager_rule) = 0;
   virtual Result<std::vector<GroupRecord>> groups_of_user(std::int64_t organization_id, std::int64_t user_id) = 0;
   // Adds a user (found by email) to a group of an organization they belong to.
   virtual Status add_user_to_group(std::int64_t group_id, std::string_view email) = 0;
 
   // Project members. Users and groups must belong to the workspace's
-  // organization (InvalidArgument naming user_ids / group_ids). Changes that
-  // would leave the project without any manager are a Conflict.
+  // organization (InvalidArgument naming user_ids / group_ids). Changes go
+  // through the last-manager rule (ManagerRule above).
   virtual Result<ProjectMembers> project_members(std::int64_t project_id) = 0;
   // Adds (or re-roles) the users and groups.
   virtual Status add_project_members(std::int64_t workspace_id, std::int64_t project_id,
                                      const std::vector<std::int64_t>& user_ids,
-                                     const std::vector<std::int64_t>& group_ids, bool manager) = 0;
+                                     const std::vector<std::int64_t>& group_ids, bool manager,
+                                     const ManagerRule& manager_rule) = 0;
   // InvalidArgument when the user or group is not a member of the project.
-  virtual Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager) = 0;
-  virtual Status remove_project_member(std::int64_t project_id, const MemberRef& member) = 0;
+  virtual Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager,
+                                         const ManagerRule& manager_rule) = 0;
+  virtual Status remove_project_member(std::int64_t project_id, const MemberRef& member,
+                                       const ManagerRule& manager_rule) = 0;
 
   // Project rates form a timeline without overlaps: a new rate replaces what
   // it covers (earlier rates are cut short, later ones start after it), and

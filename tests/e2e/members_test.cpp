@@ -145,6 +145,58 @@ TEST_F(Members, TheLastManagerCannotLeave) {
   EXPECT_EQ(call(owner, "GET", members(secret)).status, 200);
 }
 
+// An empty group counted as a manager: made one, it let the last real manager leave, and
+// deleting it then left the project with no manager at all.
+TEST_F(Members, EmptyGroupIsNotAManager) {
+  const auto group_id = create(owner, groups(), {{"name", "Nobody"}}).at("id").as_int64();
+  ASSERT_EQ(call_json(owner, "POST", members(secret), object{{"group_ids", {group_id}}, {"role_id", kManager}}).status,
+            204);
+  auto left = call_json(owner, "DELETE", members(secret), object{{"user_id", owner.user_id}});
+  EXPECT_EQ(left.status, 409) << left.body;
+  EXPECT_EQ(call_json(owner, "PUT", members(secret), object{{"user_id", owner.user_id}, {"role_id", kMember}}).status,
+            409);
+  EXPECT_EQ(
+      call_json(owner, "POST", members(secret), object{{"user_ids", {owner.user_id}}, {"role_id", kMember}}).status,
+      409);
+  // With a user in it the group manages the project, and the creator may leave.
+  const std::string group = groups() + "/" + std::to_string(group_id);
+  ASSERT_EQ(
+      call_json(owner, "PUT", group, object{{"name", "Somebody"}, {"organization_users", {alice.user_id}}}).status,
+      200);
+  EXPECT_EQ(call_json(owner, "DELETE", members(secret), object{{"user_id", owner.user_id}}).status, 204);
+  EXPECT_EQ(call(alice, "PATCH", project(secret), R"({"description":"mine"})").status, 201);
+}
+
+// Emptying or deleting the group that was a project's last manager left the project with none.
+TEST_F(Members, LastManagerGroupCannotBeEmptiedOrDeleted) {
+  const auto group_id =
+      create(owner, groups(), {{"name", "Leads"}, {"organization_users", {alice.user_id}}}).at("id").as_int64();
+  const std::string group = groups() + "/" + std::to_string(group_id);
+  ASSERT_EQ(call_json(owner, "POST", members(secret), object{{"group_ids", {group_id}}, {"role_id", kManager}}).status,
+            204);
+  ASSERT_EQ(call_json(owner, "DELETE", members(secret), object{{"user_id", owner.user_id}}).status, 204);
+
+  auto emptied =
+      call_json(owner, "PUT", group, object{{"name", "Leads"}, {"organization_users", boost::json::array{}}});
+  EXPECT_EQ(emptied.status, 409) << emptied.body;
+  EXPECT_NE(emptied.body.find(R"("error":"conflict")"), std::string::npos) << emptied.body;
+  auto deleted = call(owner, "DELETE", group);
+  EXPECT_EQ(deleted.status, 409) << deleted.body;
+  EXPECT_EQ(call_json(owner, "PUT", members(secret), object{{"group_id", group_id}, {"role_id", kMember}}).status, 409);
+  EXPECT_EQ(call_json(owner, "DELETE", members(secret), object{{"group_id", group_id}}).status, 409);
+  EXPECT_EQ(member_list(secret).at("group_ids"),
+            (boost::json::array{object{{"group_id", group_id}, {"manager", true}}}));
+  // Another user may replace alice; a manager of its own lets the group go.
+  EXPECT_EQ(call_json(owner, "PUT", group, object{{"name", "Leads"}, {"organization_users", {bob.user_id}}}).status,
+            200);
+  ASSERT_EQ(
+      call_json(owner, "POST", members(secret), object{{"user_ids", {alice.user_id}}, {"role_id", kManager}}).status,
+      204);
+  EXPECT_EQ(call(owner, "DELETE", group).status, 200);
+  EXPECT_EQ(member_list(secret).at("user_ids"),
+            (boost::json::array{object{{"user_id", alice.user_id}, {"manager", true}}}));
+}
+
 TEST_F(Members, OutsidersAndNonMembersGet404) {
   EXPECT_EQ(call(outsider, "GET", members(secret)).status, 404);
   EXPECT_EQ(call(alice, "GET", members(secret)).status, 404);

@@ -13,6 +13,17 @@ class Projects : public WorkspaceTest {
     EXPECT_EQ(res.status, 200) << res.body;
     return res.status == 200 ? res.json().as_object() : object{};
   }
+  // A chain of projects named prefix1..prefixN, each the child of the one before (the first of
+  // `parent`, when given); their ids, top first.
+  std::vector<std::int64_t> chain(const std::string& prefix, int levels, std::int64_t parent = 0) {
+    std::vector<std::int64_t> ids;
+    for (int level = 1; level <= levels; ++level) {
+      object body{{"name", prefix + std::to_string(level)}};
+      if (const auto above = ids.empty() ? parent : ids.back(); above != 0) body["parent_project_id"] = above;
+      ids.push_back(create_project(body));
+    }
+    return ids;
+  }
 };
 
 TEST_F(Projects, CreateReturnsEveryFieldOfThePage) {
@@ -296,6 +307,56 @@ TEST_F(Projects, CyclesAndDeepTreesAreRefused) {
   ASSERT_EQ(l9.size(), 1u);
   auto l9_id = call(owner, "GET", projects() + "?name=L9").json().at("data").as_array()[0].at("id").as_int64();
   expect_validation(call_json(owner, "PATCH", project(x), object{{"parent_project_id", l9_id}}), "parent_project_id");
+}
+
+// A move counted only the live levels below the project, and restore checked nothing: a deleted
+// lower half came back under a deeper parent (15 levels; repeated, 73).
+TEST_F(Projects, RestoreCannotExceedDepthLimit) {
+  const auto a = chain("A", 10);
+  const auto b = chain("B", 5);
+  ASSERT_EQ(call(owner, "DELETE", project(a[5])).status, 204);  // A6..A10; A1..A5 stay
+  auto moved = call_json(owner, "PATCH", project(a[0]), object{{"parent_project_id", b.back()}});
+  expect_validation(moved, "parent_project_id", "A1 under B5 (A6..A10 deleted)");
+  EXPECT_NE(moved.body.find("10 levels"), std::string::npos) << moved.body;
+  ASSERT_EQ(call(owner, "PATCH", project(a[5]) + "/restore").status, 204);
+  EXPECT_EQ(names(owner, project(a.back()) + "/parents").size(), 9u);
+}
+
+// A tree already too deep below a deleted project (as the bug above left them; written here
+// straight into the database): restore refuses to bring it back.
+TEST_F(Projects, RestoreOfATooDeepSubtreeIsRefused) {
+  const auto a = chain("A", 10);
+  const auto b = chain("B", 5);
+  ASSERT_EQ(call(owner, "DELETE", project(a[5])).status, 204);
+  exec_sql(server.database_path(), "UPDATE projects SET parent_project_id = " + std::to_string(b.back()) +
+                                       " WHERE id = " + std::to_string(a[0]));
+  auto restored = call(owner, "PATCH", project(a[5]) + "/restore");
+  expect_validation(restored, "parent_project_id", "restore A6 at level 11");
+  EXPECT_NE(restored.body.find("10 levels"), std::string::npos) << restored.body;
+  EXPECT_EQ(call(owner, "GET", project(a[5])).status, 404);
+}
+
+// Deleting stopped 64 levels down, leaving the deepest projects of a too-deep tree live under a
+// deleted ancestor; `children` stopped there too.
+TEST_F(Projects, DeleteReachesEveryLevelOfATooDeepTree) {
+  std::vector<std::int64_t> all;
+  for (char prefix = 'A'; prefix <= 'G'; ++prefix) {
+    const auto part = chain(std::string(1, prefix), 10);
+    if (!all.empty()) {
+      exec_sql(server.database_path(), "UPDATE projects SET parent_project_id = " + std::to_string(all.back()) +
+                                           " WHERE id = " + std::to_string(part.front()));
+    }
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  std::size_t listed = 0;
+  for (int page = 1; page <= 2; ++page) {
+    listed += names(owner, project(all.front()) + "/children?per_page=50&page=" + std::to_string(page)).size();
+  }
+  EXPECT_EQ(listed, all.size() - 1);
+  ASSERT_EQ(call(owner, "DELETE", project(all.front())).status, 204);
+  for (std::size_t level = 0; level < all.size(); ++level) {
+    EXPECT_EQ(call(owner, "GET", project(all[level])).status, 404) << "level " << level + 1;
+  }
 }
 
 TEST_F(Projects, ParentsMustBeInTheSameWorkspace) {

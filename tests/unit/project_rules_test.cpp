@@ -4,6 +4,8 @@
 
 #include "domain/project_access.h"
 #include "domain/project_input.h"
+#include "domain/project_managers.h"
+#include "domain/project_tree.h"
 
 namespace focusd::domain {
 namespace {
@@ -77,6 +79,54 @@ TEST(ProjectAccess, TheRoleMatrix) {
   EXPECT_FALSE(can_see(member, ProjectRole::None, true));
   EXPECT_FALSE(allowed(member, ProjectRole::Member, false, ProjectAction::Update));
   EXPECT_TRUE(allowed(member, ProjectRole::Manager, true, ProjectAction::ManageMembers));
+}
+
+TEST(ProjectTree, DepthCountsAncestorsTheProjectAndEverythingBelow) {
+  // A new project under a parent at level 9 is level 10: allowed; at level 11: refused.
+  EXPECT_TRUE(check_placement({0, {9, 8, 7, 6, 5, 4, 3, 2, 1}, 0}));
+  auto deep = check_placement({0, {10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 0});
+  ASSERT_FALSE(deep);
+  EXPECT_EQ(deep.error().values.count("parent_project_id"), 1u);
+  EXPECT_NE(deep.error().description.find("10 levels"), std::string::npos);
+  // A moved or restored project brings its height along (deleted levels included).
+  EXPECT_TRUE(check_placement({20, {5, 4, 3, 2, 1}, 4}));
+  EXPECT_FALSE(check_placement({20, {5, 4, 3, 2, 1}, 5}));
+  EXPECT_TRUE(check_placement({20, {}, kMaxProjectDepth - 1}));
+  EXPECT_FALSE(check_placement({20, {}, kMaxProjectDepth}));
+}
+
+TEST(ProjectTree, NoProjectIsItsOwnAncestor) {
+  auto own = check_placement({3, {3}, 0});
+  ASSERT_FALSE(own);
+  EXPECT_EQ(own.error().values.at("parent_project_id"), "a project cannot be its own parent");
+  auto cycle = check_placement({3, {5, 3, 1}, 1});
+  ASSERT_FALSE(cycle);
+  EXPECT_EQ(cycle.error().values.at("parent_project_id"), "would make a cycle");
+  EXPECT_TRUE(check_placement({0, {5, 3, 1}, 0}));  // a new project has no id to repeat
+}
+
+TEST(ProjectManagers, AGroupManagesOnlyWhileItHasUsers) {
+  EXPECT_TRUE(is_effective_manager({7, true, 1}));
+  EXPECT_TRUE(is_effective_manager({8, true, 3}));
+  EXPECT_FALSE(is_effective_manager({8, true, 0}));  // an empty group
+  EXPECT_FALSE(is_effective_manager({7, false, 1}));
+  EXPECT_FALSE(has_effective_manager({{{7, false, 1}}, {{8, true, 0}}}));
+  EXPECT_TRUE(has_effective_manager({{{7, false, 1}}, {{8, true, 2}}}));
+}
+
+TEST(ProjectManagers, AChangeMayNotTakeTheLastManagerAway) {
+  const ProjectMembers creator{{{7, true, 1}}, {}};
+  const ProjectMembers empty_group{{}, {{8, true, 0}}};
+  const ProjectMembers nobody{};
+  auto left = keep_a_manager(42, creator, empty_group);
+  ASSERT_FALSE(left);
+  EXPECT_EQ(left.error().code, ErrorCode::Conflict);
+  EXPECT_NE(left.error().description.find("project 42"), std::string::npos);
+  EXPECT_FALSE(keep_a_manager(42, creator, nobody));
+  EXPECT_TRUE(keep_a_manager(42, creator, ProjectMembers{{}, {{8, true, 1}}}));
+  // A project that had no manager to lose (older data) may change, so that it can be given one.
+  EXPECT_TRUE(keep_a_manager(42, empty_group, nobody));
+  EXPECT_TRUE(keep_a_manager(42, nobody, creator));
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // Groups of an organization and the members (users and groups) of projects.
+#include <functional>
+
 #include "common/time.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -81,12 +83,42 @@ Status write_group_members(Connection& db, std::int64_t organization_id, std::in
   return Ok{};
 }
 
-std::int64_t manager_count(Connection& db, std::int64_t project_id) {
-  auto stmt = db.prepare(
-      "SELECT (SELECT COUNT(*) FROM project_users WHERE project_id = ?1 AND role = 'manager') +"
-      " (SELECT COUNT(*) FROM project_groups WHERE project_id = ?1 AND role = 'manager')");
-  stmt.bind_all(project_id);
-  return stmt.step() ? stmt.int64(0) : 0;
+// The project's users and groups, each group with its number of users.
+ProjectMembers load_members(Connection& db, std::int64_t project_id) {
+  ProjectMembers members;
+  auto users = db.prepare("SELECT user_id, role = 'manager' FROM project_users WHERE project_id = ?1 ORDER BY user_id");
+  users.bind_all(project_id);
+  while (users.step()) members.users.push_back({users.int64(0), users.int64(1) != 0, 1});
+  auto groups = db.prepare(
+      "SELECT pg.group_id, pg.role = 'manager', (SELECT COUNT(*) FROM group_users gu WHERE gu.group_id = pg.group_id)"
+      " FROM project_groups pg WHERE pg.project_id = ?1 ORDER BY pg.group_id");
+  groups.bind_all(project_id);
+  while (groups.step()) members.groups.push_back({groups.int64(0), groups.int64(1) != 0, groups.int64(2)});
+  return members;
+}
+
+// The projects on which the group has a role.
+std::vector<std::int64_t> projects_of_group(Connection& db, std::int64_t group_id) {
+  auto stmt = db.prepare("SELECT project_id FROM project_groups WHERE group_id = ?1 ORDER BY project_id");
+  stmt.bind_all(group_id);
+  std::vector<std::int64_t> ids;
+  while (stmt.step()) ids.push_back(stmt.int64(0));
+  return ids;
+}
+
+// Runs `change` and asks the last-manager rule about each of `projects`, with
+// its members before and after. Every write that can take a manager away goes
+// through here; the caller's transaction undoes the change on an error.
+Status keeping_managers(Connection& db, const std::vector<std::int64_t>& projects, const Store::ManagerRule& rule,
+                        const std::function<Status()>& change) {
+  std::vector<ProjectMembers> before;
+  before.reserve(projects.size());
+  for (auto project_id : projects) before.push_back(load_members(db, project_id));
+  if (auto changed = change(); !changed) return changed;
+  for (std::size_t i = 0; i < projects.size(); ++i) {
+    if (auto kept = rule(projects[i], before[i], load_members(db, projects[i])); !kept) return kept;
+  }
+  return Ok{};
 }
 
 // The member's current role ("manager"/"member"), or nullopt when not a member.
@@ -96,14 +128,6 @@ std::optional<std::string> member_role(Connection& db, std::int64_t project_id, 
   stmt.bind_all(project_id, member.user_id ? *member.user_id : *member.group_id);
   if (!stmt.step()) return std::nullopt;
   return stmt.text(0);
-}
-
-// Conflict when a change took the project from having managers to having none.
-Status keep_a_manager(Connection& db, std::int64_t project_id, std::int64_t managers_before) {
-  if (managers_before > 0 && manager_count(db, project_id) == 0) {
-    return make_error(ErrorCode::Conflict, "a project must keep at least one manager");
-  }
-  return Ok{};
 }
 
 Error not_a_member(const MemberRef& member) {
@@ -138,29 +162,35 @@ Result<GroupRecord> SqliteStore::create_group(std::int64_t organization_id, cons
 }
 
 Result<GroupRecord> SqliteStore::update_group(std::int64_t organization_id, std::int64_t group_id,
-                                              const GroupInput& input) {
+                                              const GroupInput& input, const ManagerRule& manager_rule) {
   return write([&](Connection& db) -> Result<GroupRecord> {
     Transaction tx(db);
     if (!is_org_group(db, organization_id, group_id)) return make_error(ErrorCode::NotFound, "group not found");
     db.prepare("UPDATE groups SET name = ?2, emoji = ?3, updated_at = ?4 WHERE id = ?1")
         .bind_all(group_id, input.name, input.emoji, now_rfc3339())
         .run();
-    if (auto status = write_group_members(db, organization_id, group_id, input); !status) return status.error();
+    auto status = keeping_managers(db, projects_of_group(db, group_id), manager_rule,
+                                   [&] { return write_group_members(db, organization_id, group_id, input); });
+    if (!status) return status.error();
     auto group = load_group(db, organization_id, group_id);
     tx.commit();
     return group;
   });
 }
 
-Status SqliteStore::delete_group(std::int64_t organization_id, std::int64_t group_id) {
+Status SqliteStore::delete_group(std::int64_t organization_id, std::int64_t group_id, const ManagerRule& manager_rule) {
   return write([&](Connection& db) -> Status {
     Transaction tx(db);
     if (!is_org_group(db, organization_id, group_id)) return make_error(ErrorCode::NotFound, "group not found");
-    for (const char* sql :
-         {"DELETE FROM project_groups WHERE group_id = ?1", "DELETE FROM group_users WHERE group_id = ?1",
-          "DELETE FROM group_workspaces WHERE group_id = ?1", "DELETE FROM groups WHERE id = ?1"}) {
-      db.prepare(sql).bind_all(group_id).run();
-    }
+    auto status = keeping_managers(db, projects_of_group(db, group_id), manager_rule, [&]() -> Status {
+      for (const char* sql :
+           {"DELETE FROM project_groups WHERE group_id = ?1", "DELETE FROM group_users WHERE group_id = ?1",
+            "DELETE FROM group_workspaces WHERE group_id = ?1", "DELETE FROM groups WHERE id = ?1"}) {
+        db.prepare(sql).bind_all(group_id).run();
+      }
+      return Ok{};
+    });
+    if (!status) return status;
     tx.commit();
     return Ok{};
   });
@@ -205,26 +235,15 @@ Status SqliteStore::add_user_to_group(std::int64_t group_id, std::string_view em
 }
 
 Result<ProjectMembers> SqliteStore::project_members(std::int64_t project_id) {
-  return read([&](Connection& db) -> Result<ProjectMembers> {
-    ProjectMembers members;
-    auto users =
-        db.prepare("SELECT user_id, role = 'manager' FROM project_users WHERE project_id = ?1 ORDER BY user_id");
-    users.bind_all(project_id);
-    while (users.step()) members.users.push_back({users.int64(0), users.int64(1) != 0});
-    auto groups =
-        db.prepare("SELECT group_id, role = 'manager' FROM project_groups WHERE project_id = ?1 ORDER BY group_id");
-    groups.bind_all(project_id);
-    while (groups.step()) members.groups.push_back({groups.int64(0), groups.int64(1) != 0});
-    return members;
-  });
+  return read([&](Connection& db) -> Result<ProjectMembers> { return load_members(db, project_id); });
 }
 
 Status SqliteStore::add_project_members(std::int64_t workspace_id, std::int64_t project_id,
                                         const std::vector<std::int64_t>& user_ids,
-                                        const std::vector<std::int64_t>& group_ids, bool manager) {
+                                        const std::vector<std::int64_t>& group_ids, bool manager,
+                                        const ManagerRule& manager_rule) {
   return write([&](Connection& db) -> Status {
     Transaction tx(db);
-    const std::int64_t managers_before = manager_count(db, project_id);
     const std::int64_t organization_id = organization_of_workspace(db, workspace_id);
     for (auto user_id : user_ids) {
       if (!is_org_member(db, organization_id, user_id)) {
@@ -237,52 +256,61 @@ Status SqliteStore::add_project_members(std::int64_t workspace_id, std::int64_t 
       }
     }
     const std::string now = now_rfc3339();
-    for (auto user_id : user_ids) {
-      db.prepare(
-            "INSERT INTO project_users (project_id, user_id, role, created_at) VALUES (?1, ?2, ?3, ?4)"
-            " ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role")
-          .bind_all(project_id, user_id, role_name(manager), now)
-          .run();
-    }
-    for (auto group_id : group_ids) {
-      db.prepare(
-            "INSERT INTO project_groups (project_id, group_id, role, created_at) VALUES (?1, ?2, ?3, ?4)"
-            " ON CONFLICT (project_id, group_id) DO UPDATE SET role = excluded.role")
-          .bind_all(project_id, group_id, role_name(manager), now)
-          .run();
-    }
-    if (auto kept = keep_a_manager(db, project_id, managers_before); !kept) return kept;
+    auto status = keeping_managers(db, {project_id}, manager_rule, [&]() -> Status {
+      for (auto user_id : user_ids) {
+        db.prepare(
+              "INSERT INTO project_users (project_id, user_id, role, created_at) VALUES (?1, ?2, ?3, ?4)"
+              " ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role")
+            .bind_all(project_id, user_id, role_name(manager), now)
+            .run();
+      }
+      for (auto group_id : group_ids) {
+        db.prepare(
+              "INSERT INTO project_groups (project_id, group_id, role, created_at) VALUES (?1, ?2, ?3, ?4)"
+              " ON CONFLICT (project_id, group_id) DO UPDATE SET role = excluded.role")
+            .bind_all(project_id, group_id, role_name(manager), now)
+            .run();
+      }
+      return Ok{};
+    });
+    if (!status) return status;
     tx.commit();
     return Ok{};
   });
 }
 
-Status SqliteStore::set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager) {
+Status SqliteStore::set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager,
+                                            const ManagerRule& manager_rule) {
   return write([&](Connection& db) -> Status {
     Transaction tx(db);
-    const std::int64_t managers_before = manager_count(db, project_id);
     if (!member_role(db, project_id, member)) return not_a_member(member);
-    auto stmt = member.user_id
-                    ? db.prepare("UPDATE project_users SET role = ?3 WHERE project_id = ?1 AND user_id = ?2")
-                    : db.prepare("UPDATE project_groups SET role = ?3 WHERE project_id = ?1 AND group_id = ?2");
-    stmt.bind_all(project_id, member.user_id ? *member.user_id : *member.group_id, role_name(manager));
-    stmt.run();
-    if (auto kept = keep_a_manager(db, project_id, managers_before); !kept) return kept;
+    auto status = keeping_managers(db, {project_id}, manager_rule, [&]() -> Status {
+      auto stmt = member.user_id
+                      ? db.prepare("UPDATE project_users SET role = ?3 WHERE project_id = ?1 AND user_id = ?2")
+                      : db.prepare("UPDATE project_groups SET role = ?3 WHERE project_id = ?1 AND group_id = ?2");
+      stmt.bind_all(project_id, member.user_id ? *member.user_id : *member.group_id, role_name(manager));
+      stmt.run();
+      return Ok{};
+    });
+    if (!status) return status;
     tx.commit();
     return Ok{};
   });
 }
 
-Status SqliteStore::remove_project_member(std::int64_t project_id, const MemberRef& member) {
+Status SqliteStore::remove_project_member(std::int64_t project_id, const MemberRef& member,
+                                          const ManagerRule& manager_rule) {
   return write([&](Connection& db) -> Status {
     Transaction tx(db);
-    const std::int64_t managers_before = manager_count(db, project_id);
     if (!member_role(db, project_id, member)) return not_a_member(member);
-    auto stmt = member.user_id ? db.prepare("DELETE FROM project_users WHERE project_id = ?1 AND user_id = ?2")
-                               : db.prepare("DELETE FROM project_groups WHERE project_id = ?1 AND group_id = ?2");
-    stmt.bind_all(project_id, member.user_id ? *member.user_id : *member.group_id);
-    stmt.run();
-    if (auto kept = keep_a_manager(db, project_id, managers_before); !kept) return kept;
+    auto status = keeping_managers(db, {project_id}, manager_rule, [&]() -> Status {
+      auto stmt = member.user_id ? db.prepare("DELETE FROM project_users WHERE project_id = ?1 AND user_id = ?2")
+                                 : db.prepare("DELETE FROM project_groups WHERE project_id = ?1 AND group_id = ?2");
+      stmt.bind_all(project_id, member.user_id ? *member.user_id : *member.group_id);
+      stmt.run();
+      return Ok{};
+    });
+    if (!status) return status;
     tx.commit();
     return Ok{};
   });

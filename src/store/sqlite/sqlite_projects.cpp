@@ -107,45 +107,55 @@ Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64
   return std::move(one.front());
 }
 
-// The ids of a project's live descendants, nearest first.
+// The ids of a project's live descendants, however deep (UNION, not UNION
+// ALL: a cycle in damaged data ends the walk instead of looping).
 std::vector<std::int64_t> descendants(Connection& db, std::int64_t project_id) {
   auto stmt = db.prepare(
-      "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM projects WHERE parent_project_id = ?1 AND"
-      " deleted_at IS NULL UNION ALL SELECT p.id, tree.depth + 1 FROM projects p JOIN tree ON p.parent_project_id ="
-      " tree.id WHERE p.deleted_at IS NULL AND tree.depth < 64) SELECT id FROM tree ORDER BY depth, id");
+      "WITH RECURSIVE tree(id) AS (SELECT id FROM projects WHERE parent_project_id = ?1 AND deleted_at IS NULL"
+      " UNION SELECT p.id FROM projects p JOIN tree ON p.parent_project_id = tree.id WHERE p.deleted_at IS NULL)"
+      " SELECT id FROM tree ORDER BY id");
   stmt.bind_all(project_id);
   std::vector<std::int64_t> ids;
   while (stmt.step()) ids.push_back(stmt.int64(0));
   return ids;
 }
 
-// The ids of a project's ancestors, parent first.
+// The ids of a project's ancestors, parent first, up to the root (or until
+// one comes round again: only damaged data has a cycle).
 std::vector<std::int64_t> ancestors(Connection& db, std::int64_t project_id) {
   std::vector<std::int64_t> ids;
-  std::int64_t current = project_id;
-  for (int guard = 0; guard < 64; ++guard) {
+  for (std::int64_t current = project_id;;) {
     auto stmt = db.prepare("SELECT parent_project_id FROM projects WHERE id = ?1");
     stmt.bind_all(current);
     if (!stmt.step() || stmt.is_null(0)) break;
     current = stmt.int64(0);
+    if (std::find(ids.begin(), ids.end(), current) != ids.end()) break;
     ids.push_back(current);
   }
   return ids;
 }
 
-// Levels below the project (0 for a leaf).
+// Levels below the project (0 for a leaf), deleted projects included: restore
+// brings them back. Counted up to kHeightLimit, far past any depth the tree
+// rule allows, which also ends the walk round a cycle in damaged data.
+constexpr int kHeightLimit = 64;
 int height(Connection& db, std::int64_t project_id) {
   auto stmt = db.prepare(
-      "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM projects WHERE parent_project_id = ?1 AND"
-      " deleted_at IS NULL UNION ALL SELECT p.id, tree.depth + 1 FROM projects p JOIN tree ON p.parent_project_id ="
-      " tree.id WHERE p.deleted_at IS NULL AND tree.depth < 64) SELECT COALESCE(MAX(depth), 0) FROM tree");
-  stmt.bind_all(project_id);
+      "WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM projects WHERE parent_project_id = ?1"
+      " UNION ALL SELECT p.id, tree.depth + 1 FROM projects p JOIN tree ON p.parent_project_id = tree.id"
+      " WHERE tree.depth < ?2) SELECT COALESCE(MAX(depth), 0) FROM tree");
+  stmt.bind_all(project_id, kHeightLimit);
   return stmt.step() ? static_cast<int>(stmt.int64(0)) : 0;
+}
+
+// Where the project stands now, with everything below it.
+TreePlacement placement_of(Connection& db, std::int64_t project_id) {
+  return TreePlacement{project_id, ancestors(db, project_id), height(db, project_id)};
 }
 
 // Checks what the fields point at; `self` is the project being updated (0 on create).
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const ProjectFields& f,
-                        std::int64_t self) {
+                        std::int64_t self, const Store::TreeRule& tree_rule) {
   if (f.client_id) {
     auto stmt = db.prepare("SELECT 1 FROM clients WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
     stmt.bind_all(*f.client_id, workspace_id);
@@ -158,19 +168,13 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
   }
   if (f.parent_project_id) {
     const std::int64_t parent = *f.parent_project_id;
-    if (parent == self) return invalid("parent_project_id", "a project cannot be its own parent");
     if (!find(db, workspace_id, parent, viewer, false)) {
       return invalid("parent_project_id", "no such project in this workspace");
     }
+    TreePlacement placement{self, {parent}, self ? height(db, self) : 0};
     const auto above = ancestors(db, parent);
-    if (self != 0 && std::find(above.begin(), above.end(), self) != above.end()) {
-      return invalid("parent_project_id", "would make a cycle");
-    }
-    const int depth = static_cast<int>(above.size()) + 2 + (self ? height(db, self) : 0);
-    if (depth > Store::kMaxProjectDepth) {
-      return invalid("parent_project_id",
-                     "the project tree would be deeper than " + std::to_string(Store::kMaxProjectDepth) + " levels");
-    }
+    placement.ancestors.insert(placement.ancestors.end(), above.begin(), above.end());
+    if (auto placed = tree_rule(placement); !placed) return placed;
   }
   return Ok{};
 }
@@ -266,10 +270,10 @@ Result<ProjectRecord> SqliteStore::find_project(std::int64_t workspace_id, std::
 }
 
 Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, const Viewer& creator,
-                                                  const ProjectFields& f, bool pinned) {
+                                                  const ProjectFields& f, bool pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
     Transaction tx(db);
-    if (auto status = check_references(db, workspace_id, creator, f, 0); !status) return status.error();
+    if (auto status = check_references(db, workspace_id, creator, f, 0, tree_rule); !status) return status.error();
     const std::string now = now_rfc3339();
     db.prepare(
           "INSERT INTO projects (workspace_id, name, client_id, color, description, start_date, end_date,"
@@ -294,11 +298,13 @@ Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, con
 
 Result<ProjectRecord> SqliteStore::update_project(std::int64_t workspace_id, std::int64_t project_id,
                                                   const Viewer& viewer, const ProjectFields& f,
-                                                  std::optional<bool> pinned) {
+                                                  std::optional<bool> pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
     Transaction tx(db);
     if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
-    if (auto status = check_references(db, workspace_id, viewer, f, project_id); !status) return status.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, project_id, tree_rule); !status) {
+      return status.error();
+    }
     db.prepare(
           "UPDATE projects SET name = ?2, client_id = ?3, color = ?4, description = ?5, start_date = ?6,"
           " end_date = ?7, estimated_mins = ?8, fixed_fee_amount = ?9, fixed_fee_currency = ?10,"
@@ -344,7 +350,8 @@ Status SqliteStore::set_project_archived(std::int64_t workspace_id, std::int64_t
   });
 }
 
-Status SqliteStore::set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) {
+Status SqliteStore::set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted,
+                                        const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Status {
     Transaction tx(db);
     auto stmt = db.prepare(
@@ -366,6 +373,7 @@ Status SqliteStore::set_project_deleted(std::int64_t workspace_id, std::int64_t 
           .run();
     } else if (is_deleted) {
       if (parent_deleted) return make_error(ErrorCode::Conflict, "restore the parent project first");
+      if (auto placed = tree_rule(placement_of(db, project_id)); !placed) return placed;
       db.prepare(
             "UPDATE projects SET deleted_at = NULL, delete_root_id = NULL, updated_at = ?2"
             " WHERE (id = ?1 OR delete_root_id = ?1) AND deleted_at IS NOT NULL")

@@ -63,11 +63,13 @@ class SqliteStore final : public Store {
   Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                                      bool include_deleted) override;
   Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator, const ProjectFields& fields,
-                                       bool pinned) override;
+                                       bool pinned, const TreeRule& tree_rule) override;
   Result<ProjectRecord> update_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
-                                       const ProjectFields& fields, std::optional<bool> pinned) override;
+                                       const ProjectFields& fields, std::optional<bool> pinned,
+                                       const TreeRule& tree_rule) override;
   Status set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) override;
-  Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted) override;
+  Status set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted,
+                             const TreeRule& tree_rule) override;
   Status set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) override;
   Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                       const Viewer& viewer, Relation relation, const Ordering& order,
@@ -76,17 +78,19 @@ class SqliteStore final : public Store {
   // sqlite_members.cpp
   Result<OrgRole> organization_role(std::int64_t user_id, std::int64_t organization_id) override;
   Result<GroupRecord> create_group(std::int64_t organization_id, const GroupInput& input) override;
-  Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id,
-                                   const GroupInput& input) override;
-  Status delete_group(std::int64_t organization_id, std::int64_t group_id) override;
+  Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id, const GroupInput& input,
+                                   const ManagerRule& manager_rule) override;
+  Status delete_group(std::int64_t organization_id, std::int64_t group_id, const ManagerRule& manager_rule) override;
   Result<std::vector<GroupRecord>> groups_of_user(std::int64_t organization_id, std::int64_t user_id) override;
   Status add_user_to_group(std::int64_t group_id, std::string_view email) override;
   Result<ProjectMembers> project_members(std::int64_t project_id) override;
   Status add_project_members(std::int64_t workspace_id, std::int64_t project_id,
                              const std::vector<std::int64_t>& user_ids, const std::vector<std::int64_t>& group_ids,
-                             bool manager) override;
-  Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager) override;
-  Status remove_project_member(std::int64_t project_id, const MemberRef& member) override;
+                             bool manager, const ManagerRule& manager_rule) override;
+  Status set_project_member_role(std::int64_t project_id, const MemberRef& member, bool manager,
+                                 const ManagerRule& manager_rule) override;
+  Status remove_project_member(std::int64_t project_id, const MemberRef& member,
+                               const ManagerRule& manager_rule) override;
 
   // sqlite_rates.cpp
   Result<std::vector<RateRecord>> project_rates(std::int64_t project_id) override;
