@@ -46,7 +46,8 @@ constexpr std::uint64_t kMiB = 1 << 20;
 
 // The "disk" member of a storage or /readyz answer ("" when absent).
 std::string disk_state(const HttpResponse& res) {
-  const auto* disk = res.json().as_object().if_contains("disk");
+  const auto body = res.json();
+  const auto* disk = body.as_object().if_contains("disk");
   return disk && disk->is_string() ? std::string(disk->as_string()) : "";
 }
 
