@@ -8,36 +8,32 @@ namespace focusd::api {
 
 namespace {
 struct Mapping {
-  ErrorCode code;
   http::status status;
   const char* name;
 };
 
-constexpr Mapping kMappings[] = {
-    {ErrorCode::InvalidArgument, http::status::bad_request, "validation"},
-    {ErrorCode::Unauthenticated, http::status::unauthorized, "unauthorized"},
-    {ErrorCode::QuotaExceeded, http::status::payment_required, "quota_exceeded"},
-    {ErrorCode::Forbidden, http::status::forbidden, "forbidden"},
-    {ErrorCode::NotFound, http::status::not_found, "not_found"},
-    {ErrorCode::MethodNotAllowed, http::status::method_not_allowed, "method_not_allowed"},
-    {ErrorCode::Conflict, http::status::conflict, "conflict"},
-    {ErrorCode::PayloadTooLarge, http::status::payload_too_large, "payload_too_large"},
-    {ErrorCode::UnsupportedMediaType, http::status::unsupported_media_type, "unsupported_media_type"},
-    {ErrorCode::RangeNotSatisfiable, http::status::range_not_satisfiable, "range_not_satisfiable"},
-    {ErrorCode::TooManyRequests, http::status::too_many_requests, "too_many_requests"},
-    {ErrorCode::HeaderTooLarge, http::status::request_header_fields_too_large, "header_too_large"},
-    {ErrorCode::Internal, http::status::internal_server_error, "internal"},
-    {ErrorCode::NotImplemented, http::status::not_implemented, "not_implemented"},
-    {ErrorCode::Unavailable, http::status::service_unavailable, "unavailable"},
-    {ErrorCode::InsufficientStorage, http::status::insufficient_storage, "insufficient_storage"},
-};
-
-const Mapping& mapping(ErrorCode code) {
-  static constexpr Mapping kUnknown{ErrorCode::Internal, http::status::internal_server_error, "internal"};
-  for (const auto& m : kMappings) {
-    if (m.code == code) return m;
+// A case per code and no default: a new ErrorCode does not compile until it
+// has its status and name here.
+Mapping mapping(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidArgument: return {http::status::bad_request, "validation"};
+    case ErrorCode::Unauthenticated: return {http::status::unauthorized, "unauthorized"};
+    case ErrorCode::QuotaExceeded: return {http::status::payment_required, "quota_exceeded"};
+    case ErrorCode::Forbidden: return {http::status::forbidden, "forbidden"};
+    case ErrorCode::NotFound: return {http::status::not_found, "not_found"};
+    case ErrorCode::MethodNotAllowed: return {http::status::method_not_allowed, "method_not_allowed"};
+    case ErrorCode::Conflict: return {http::status::conflict, "conflict"};
+    case ErrorCode::PayloadTooLarge: return {http::status::payload_too_large, "payload_too_large"};
+    case ErrorCode::UnsupportedMediaType: return {http::status::unsupported_media_type, "unsupported_media_type"};
+    case ErrorCode::RangeNotSatisfiable: return {http::status::range_not_satisfiable, "range_not_satisfiable"};
+    case ErrorCode::TooManyRequests: return {http::status::too_many_requests, "too_many_requests"};
+    case ErrorCode::HeaderTooLarge: return {http::status::request_header_fields_too_large, "header_too_large"};
+    case ErrorCode::Internal: return {http::status::internal_server_error, "internal"};
+    case ErrorCode::NotImplemented: return {http::status::not_implemented, "not_implemented"};
+    case ErrorCode::Unavailable: return {http::status::service_unavailable, "unavailable"};
+    case ErrorCode::InsufficientStorage: return {http::status::insufficient_storage, "insufficient_storage"};
   }
-  return kUnknown;
+  return {http::status::internal_server_error, "internal"};  // not an ErrorCode at all
 }
 }  // namespace
 

@@ -25,6 +25,7 @@
 #include "api/upload_form.h"
 #include "blob/mime.h"
 #include "common/json_read.h"
+#include "common/strings.h"
 
 namespace focusd::api::handlers {
 
@@ -301,7 +302,7 @@ awaitable<Result<Response>> list(Call& call, ParentKind kind) {
 awaitable<Result<Response>> update(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
-  const std::int64_t id = call.params.get("attachment_id");
+  const std::int64_t id = call.params.get(PathId::Attachment);
   auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
   if (!found) co_return found.error();
   if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
@@ -328,7 +329,7 @@ awaitable<Result<Response>> update(Call& call, ParentKind kind) {
 awaitable<Result<Response>> remove(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
-  const std::int64_t id = call.params.get("attachment_id");
+  const std::int64_t id = call.params.get(PathId::Attachment);
   auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
   if (!found) co_return found.error();
   if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
@@ -346,12 +347,6 @@ awaitable<Result<Response>> remove(Call& call, ParentKind kind) {
 }
 
 // --- view ---------------------------------------------------------------------
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Calls fn(item) for each comma-separated item of a header value.
 template <class F>
@@ -486,7 +481,7 @@ bool shown_inline(std::string_view mime_type) {
 awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
-  const std::int64_t id = call.params.get("attachment_id");
+  const std::int64_t id = call.params.get(PathId::Attachment);
   auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
   if (!found) co_return found.error();
   const AttachmentRecord& a = *found;

@@ -16,8 +16,8 @@ constexpr std::size_t kMaxName = 255;
 
 struct Kind {
   Catalog catalog;
-  const char* id_param;  // path parameter
-  const char* extra;     // JSON name of CatalogItem::extra
+  PathId id_param;    // path parameter
+  const char* extra;  // JSON name of CatalogItem::extra
   bool extra_required;
   bool with_total;  // list envelope has `total`
   http::status put_status;
@@ -26,13 +26,13 @@ struct Kind {
 
 const Kind& kind(Catalog catalog) {
   static const Kind kClients{Catalog::Clients,
-                             "client_id",
+                             PathId::Client,
                              "currency",
                              false,
                              false,
                              http::status::no_content,
                              {"name", "active", "created_at", "updated_at"}};
-  static const Kind kTags{Catalog::Tags, "tag_id", "color", true, true, http::status::ok, {"name"}};
+  static const Kind kTags{Catalog::Tags, PathId::Tag, "color", true, true, http::status::ok, {"name"}};
   return catalog == Catalog::Clients ? kClients : kTags;
 }
 

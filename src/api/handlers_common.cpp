@@ -3,13 +3,11 @@
 namespace focusd::api {
 
 boost::asio::awaitable<Result<WorkspaceAccess>> workspace_access(Call& call) {
-  const std::int64_t workspace_id = call.params.get("workspace_id");
-  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t workspace_id = call.params.get(PathId::Workspace);
+  const std::optional<std::int64_t> organization_id = call.params.find(PathId::Organization);
   const std::int64_t user_id = call.user->id;
-  co_return co_await in_store(call, [&](Store& store) {
-    return store.workspace_access(user_id, workspace_id,
-                                  organization_id ? std::optional<std::int64_t>(organization_id) : std::nullopt);
-  });
+  co_return co_await in_store(
+      call, [&](Store& store) { return store.workspace_access(user_id, workspace_id, organization_id); });
 }
 
 Result<Query> query_of(const Call& call) {
@@ -19,7 +17,7 @@ Result<Query> query_of(const Call& call) {
 boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
-  const std::int64_t project_id = call.params.get("project_id");
+  const std::int64_t project_id = call.params.get(PathId::Project);
   const Viewer viewer = domain::viewer_of(*access);
   auto project = co_await in_store(
       call, [&](Store& s) { return s.find_project(access->workspace_id, project_id, viewer, include_deleted); });
@@ -42,7 +40,7 @@ Response no_content() {
 boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
-  const std::int64_t task_id = call.params.get("task_id");
+  const std::int64_t task_id = call.params.get(PathId::Task);
   const Viewer viewer = domain::viewer_of(*access);
   auto task = co_await in_store(
       call, [&](Store& s) { return s.find_task(access->workspace_id, task_id, viewer, include_deleted); });

@@ -134,7 +134,7 @@ Result<GroupInput> read_group(std::string_view body_text) {
 
 // The caller's role in the path's organization; NotFound for outsiders.
 awaitable<Result<OrgRole>> organization_role(Call& call) {
-  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
   co_return co_await in_store(call, [&](Store& s) { return s.organization_role(call.user->id, organization_id); });
 }
 
@@ -215,7 +215,7 @@ awaitable<Result<Response>> remove_project_member(Call& call) {
 awaitable<Result<Response>> list_roles(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
-  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
   boost::json::array out;
   for (const auto& r : domain::roles()) {
     boost::json::array permissions;
@@ -249,7 +249,7 @@ awaitable<Result<Response>> create_group(Call& call) {
   if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
   auto in = read_group(call.request.body());
   if (!in) co_return in.error();
-  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
   auto group = co_await in_store(call, [&](Store& s) { return s.create_group(organization_id, *in); });
   if (!group) co_return group.error();
   co_return json_response(http::status::created, group_json(*group));
@@ -261,8 +261,8 @@ awaitable<Result<Response>> update_group(Call& call) {
   if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
   auto in = read_group(call.request.body());
   if (!in) co_return in.error();
-  const std::int64_t organization_id = call.params.get("organization_id");
-  const std::int64_t group_id = call.params.get("group_id");
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
+  const std::int64_t group_id = call.params.get(PathId::Group);
   auto group = co_await in_store(
       call, [&](Store& s) { return s.update_group(organization_id, group_id, *in, domain::keep_a_manager); });
   if (!group) co_return group.error();
@@ -273,8 +273,8 @@ awaitable<Result<Response>> delete_group(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
   if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
-  const std::int64_t organization_id = call.params.get("organization_id");
-  const std::int64_t group_id = call.params.get("group_id");
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
+  const std::int64_t group_id = call.params.get(PathId::Group);
   auto status = co_await in_store(
       call, [&](Store& s) { return s.delete_group(organization_id, group_id, domain::keep_a_manager); });
   if (!status) co_return status.error();
@@ -284,7 +284,7 @@ awaitable<Result<Response>> delete_group(Call& call) {
 awaitable<Result<Response>> my_groups(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
-  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
   auto groups = co_await in_store(call, [&](Store& s) { return s.groups_of_user(organization_id, call.user->id); });
   if (!groups) co_return groups.error();
   boost::json::array out;

@@ -89,7 +89,7 @@ awaitable<Result<Response>> patch_user_settings(Call& call) {
 }
 
 awaitable<Result<Response>> list_workspaces(Call& call) {
-  const std::int64_t organization_id = call.params.get("organization_id");
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
   auto workspaces = co_await offload(
       call.services.blocking, [&] { return call.services.store.list_workspaces(call.user->id, organization_id); });
   if (!workspaces) co_return workspaces.error();

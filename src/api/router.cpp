@@ -1,5 +1,7 @@
 #include "api/router.h"
 
+#include <stdexcept>
+
 #include "common/ids.h"
 
 namespace focusd::api {
@@ -21,11 +23,38 @@ void append_method(std::string& allow, http::verb method) {
 }
 }  // namespace
 
-std::int64_t PathParams::get(std::string_view name) const {
-  for (const auto& [key, value] : values_) {
-    if (key == name) return value;
+std::string_view segment_name(PathId id) {
+  switch (id) {
+    case PathId::Organization: return "organization_id";
+    case PathId::Workspace: return "workspace_id";
+    case PathId::Project: return "project_id";
+    case PathId::Task: return "task_id";
+    case PathId::Attachment: return "attachment_id";
+    case PathId::Client: return "client_id";
+    case PathId::Tag: return "tag_id";
+    case PathId::Group: return "group_id";
   }
-  return 0;
+  return "";
+}
+
+std::optional<PathId> path_id_named(std::string_view name) {
+  for (PathId id : {PathId::Organization, PathId::Workspace, PathId::Project, PathId::Task, PathId::Attachment,
+                    PathId::Client, PathId::Tag, PathId::Group}) {
+    if (segment_name(id) == name) return id;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> PathParams::find(PathId id) const {
+  for (const auto& [key, value] : values_) {
+    if (key == id) return value;
+  }
+  return std::nullopt;
+}
+
+std::int64_t PathParams::get(PathId id) const {
+  if (auto value = find(id)) return *value;
+  throw std::logic_error("the route has no {" + std::string(segment_name(id)) + "} segment");
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -42,7 +71,18 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
-  for (const auto& route : routes_) compiled_.push_back({&route, split_path(route.pattern)});
+  for (const auto& route : routes_) {
+    Compiled compiled{&route, split_path(route.pattern), {}};
+    for (const auto& segment : compiled.segments) {
+      if (!is_param(segment)) continue;
+      const auto id = path_id_named(param_name(segment));
+      if (!id)
+        throw std::invalid_argument("route " + std::string(route.pattern) + ": unknown segment " +
+                                    std::string(segment));
+      compiled.ids.push_back(*id);
+    }
+    compiled_.push_back(std::move(compiled));
+  }
 }
 
 RouteLookup Router::lookup(http::verb method, std::string_view path) const {
@@ -53,6 +93,7 @@ RouteLookup Router::lookup(http::verb method, std::string_view path) const {
   for (const auto& candidate : compiled_) {
     if (candidate.segments.size() != segments.size()) continue;
     PathParams params;
+    auto next_id = candidate.ids.begin();
     bool shape = true;
     std::optional<Error> this_bad_id;
     for (std::size_t i = 0; i < segments.size() && shape; ++i) {
@@ -60,11 +101,12 @@ RouteLookup Router::lookup(http::verb method, std::string_view path) const {
       if (!is_param(pattern)) {
         shape = pattern == segments[i];
       } else if (auto id = parse_id(segments[i])) {
-        params.add(param_name(pattern), *id);
+        params.add(*next_id++, *id);
       } else if (segments[i].empty()) {
         shape = false;
-      } else if (!this_bad_id) {
-        this_bad_id = invalid(std::string(param_name(pattern)), "must be a positive 64-bit integer");
+      } else {
+        ++next_id;
+        if (!this_bad_id) this_bad_id = invalid(std::string(param_name(pattern)), "must be a positive 64-bit integer");
       }
     }
     if (!shape) continue;

@@ -33,14 +33,28 @@ struct Route {
   Access access;
 };
 
+// The id segments that route patterns may use, `{organization_id}` and so on.
+// A pattern with any other `{name}` is refused when the Router is built, so a
+// handler can only ask for ids that exist.
+enum class PathId { Organization, Workspace, Project, Task, Attachment, Client, Tag, Group };
+
+// "organization_id" for PathId::Organization, and so on.
+std::string_view segment_name(PathId id);
+// The PathId a segment name stands for; nullopt for any other name.
+std::optional<PathId> path_id_named(std::string_view name);
+
 class PathParams {
  public:
-  void add(std::string_view name, std::int64_t value) { values_.emplace_back(name, value); }
-  // The id bound to `name`; 0 when the route has no such segment.
-  std::int64_t get(std::string_view name) const;
+  void add(PathId id, std::int64_t value) { values_.emplace_back(id, value); }
+  // The id the path bound to `id`. Throws std::logic_error when the route has
+  // no such segment: a handler served on the wrong route is a bug (a 500).
+  std::int64_t get(PathId id) const;
+  // For a handler shared by routes with and without the segment (the
+  // deprecated /api/workspaces/{workspace_id}/… aliases): nullopt when absent.
+  std::optional<std::int64_t> find(PathId id) const;
 
  private:
-  std::vector<std::pair<std::string_view, std::int64_t>> values_;
+  std::vector<std::pair<PathId, std::int64_t>> values_;
 };
 
 struct RouteLookup {
@@ -54,6 +68,7 @@ struct RouteLookup {
 
 class Router {
  public:
+  // Throws std::invalid_argument for a pattern with an unknown `{name}`.
   explicit Router(std::vector<Route> routes);
   // HEAD is served by GET routes.
   RouteLookup lookup(http::verb method, std::string_view path) const;
@@ -63,6 +78,7 @@ class Router {
   struct Compiled {
     const Route* route;
     std::vector<std::string_view> segments;  // "{name}" marks an id segment
+    std::vector<PathId> ids;                 // what each id segment binds, in order
   };
   std::vector<Route> routes_;
   std::vector<Compiled> compiled_;

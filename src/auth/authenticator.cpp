@@ -4,6 +4,7 @@
 
 #include "auth/credentials.h"
 #include "auth/crypto.h"
+#include "common/random.h"
 #include "common/time.h"
 #include "store/store.h"
 

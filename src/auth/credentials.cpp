@@ -1,20 +1,12 @@
 #include "auth/credentials.h"
 
 #include "auth/crypto.h"
+#include "common/random.h"
+#include "common/strings.h"
 
 namespace focusd::auth {
 
 namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] + 32) : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
-
 Error unauthenticated(std::string description) {
   return make_error(ErrorCode::Unauthenticated, std::move(description));
 }

@@ -5,16 +5,11 @@
 
 #include <vector>
 
+#include "common/strings.h"
+
 namespace focusd::auth {
 
 namespace {
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  std::string hex(size * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), data, size);
-  hex.pop_back();
-  return hex;
-}
-
 const std::array<unsigned char, crypto_generichash_KEYBYTES>& process_key() {
   static const auto key = [] {
     std::array<unsigned char, crypto_generichash_KEYBYTES> k{};
@@ -47,12 +42,6 @@ std::string sha256_hex(std::string_view data) {
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
   return to_hex(digest, size);
-}
-
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  randombytes_buf(buf.data(), buf.size());
-  return to_hex(buf.data(), buf.size());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -21,8 +21,6 @@ bool verify_password(std::string_view password, const std::string& hash);
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
-// `bytes` random bytes as lower-case hex (2 * bytes characters).
-std::string random_hex(std::size_t bytes);
 // Constant-time equality of two strings (false on length mismatch).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

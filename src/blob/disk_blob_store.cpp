@@ -7,9 +7,10 @@
 #include <cstring>
 #include <filesystem>
 
-#include "auth/crypto.h"
 #include "blob/blob_store.h"
 #include "blob/disk_space.h"
+#include "common/random.h"
+#include "common/strings.h"
 
 namespace focusd::blob {
 
@@ -93,12 +94,7 @@ class DiskStaging final : public Staging {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(hash_, digest, &length);
-    info_.sha256.clear();
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (unsigned int i = 0; i < length; ++i) {
-      info_.sha256 += kHex[digest[i] >> 4];
-      info_.sha256 += kHex[digest[i] & 15];
-    }
+    info_.sha256 = to_hex(digest, length);
     info_.size = size_;
     finished_ = true;
     return info_;
@@ -142,7 +138,7 @@ class DiskBlobStore final : public BlobStore {
 
   Result<std::unique_ptr<Staging>> stage() override {
     if (auto made = make_dirs(temp_); !made) return made.error();
-    const fs::path path = temp_ / ("upload-" + auth::random_hex(12));
+    const fs::path path = temp_ / ("upload-" + random_hex(12));
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return io_error("create " + path.string(), errno);
     return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path, space_));

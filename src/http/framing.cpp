@@ -1,22 +1,15 @@
 #include "http/framing.h"
 
 #include <algorithm>
-#include <boost/beast/core/string.hpp>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "common/strings.h"
+
 namespace focusd::http_framing {
 
 namespace {
-
-constexpr std::string_view kWhitespace = " \t";
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kWhitespace) - first + 1);
-}
 
 // The codings of every Transfer-Encoding field, in order. Empty list
 // elements are allowed by the list syntax (RFC 9110 §5.6.1) and skipped.
@@ -36,7 +29,7 @@ std::vector<std::string_view> codings_of(const RequestHead& head) {
 }
 
 bool is_chunked(std::string_view coding) {
-  return boost::beast::iequals(coding, "chunked");
+  return iequals(coding, "chunked");
 }
 
 std::optional<Error> check_host(const RequestHead& head) {

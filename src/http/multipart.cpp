@@ -1,8 +1,8 @@
 #include "http/multipart.h"
 
-#include <strings.h>
-
 #include <vector>
+
+#include "common/strings.h"
 
 namespace focusd::multipart {
 
@@ -10,16 +10,6 @@ namespace {
 
 Error malformed(std::string problem) {
   return invalid("multipart", std::move(problem));
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 // Splits `type; a=1; b="x;y"` into the type and its parameters; quoted values

@@ -17,7 +17,7 @@
 
 #include "api/errors.h"
 #include "api/offload.h"
-#include "auth/crypto.h"
+#include "common/random.h"
 #include "common/logging.h"
 #include "common/time.h"
 #include "http/chunk_guard.h"
@@ -48,7 +48,7 @@ std::string request_id_for(std::string_view incoming) {
     sane = sane && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                     c == '_' || c == ':' || c == '-');
   }
-  return sane ? std::string(incoming) : auth::random_hex(8);
+  return sane ? std::string(incoming) : random_hex(8);
 }
 
 Error read_error(const beast::error_code& ec) {
@@ -373,7 +373,7 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Res
 
 asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  const std::string request_id = auth::random_hex(8);
+  const std::string request_id = random_hex(8);
   Response res =
       api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"), request_id);
   finalize(res, 11, request_id, false);
@@ -423,7 +423,7 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   Exchange exchange;
   Response res;
   if (head_ec) {
-    exchange.ctx.request_id = auth::random_hex(8);
+    exchange.ctx.request_id = random_hex(8);
     res = api::error_response(read_error(head_ec), exchange.ctx.request_id);
   } else {
     const RequestHead& head = head_parser.get();

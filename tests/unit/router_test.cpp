@@ -16,9 +16,9 @@ Router test_router() {
   return Router({
       {verb::get, "/api/things", noop, BodyKind::None, Access::Public},
       {verb::post, "/api/things", noop, BodyKind::Json, Access::Authenticated},
-      {verb::get, "/api/things/{thing_id}", noop, BodyKind::None, Access::Public},
+      {verb::get, "/api/things/{project_id}", noop, BodyKind::None, Access::Public},
       {verb::get, "/api/things/special", noop, BodyKind::None, Access::Public},
-      {verb::get, "/api/a/{a_id}/b/{b_id}", noop, BodyKind::None, Access::Public},
+      {verb::get, "/api/a/{workspace_id}/b/{task_id}", noop, BodyKind::None, Access::Public},
   });
 }
 
@@ -26,9 +26,15 @@ TEST(Router, MatchesLiteralAndIdSegments) {
   Router router = test_router();
   auto found = router.lookup(http::verb::get, "/api/a/12/b/34");
   ASSERT_TRUE(found.route);
-  EXPECT_EQ(found.params.get("a_id"), 12);
-  EXPECT_EQ(found.params.get("b_id"), 34);
-  EXPECT_EQ(found.params.get("c_id"), 0);
+  EXPECT_EQ(found.params.get(PathId::Workspace), 12);
+  EXPECT_EQ(found.params.get(PathId::Task), 34);
+  EXPECT_THROW(found.params.get(PathId::Project), std::logic_error) << "the route has no such segment";
+}
+
+TEST(Router, APatternWithAnUnknownIdSegmentIsRefused) {
+  EXPECT_THROW(Router({{http::verb::get, "/api/things/{thing_id}", noop, BodyKind::None, Access::Public}}),
+               std::invalid_argument);
+  for (PathId id : {PathId::Organization, PathId::Group}) EXPECT_EQ(path_id_named(segment_name(id)), id);
 }
 
 TEST(Router, LiteralWinsOverAMalformedId) {
@@ -67,7 +73,7 @@ TEST(Router, MalformedIdNamesTheParameter) {
   auto found = router.lookup(http::verb::get, "/api/a/1/b/zero");
   ASSERT_TRUE(found.error);
   EXPECT_EQ(found.error->code, ErrorCode::InvalidArgument);
-  EXPECT_EQ(found.error->values.count("b_id"), 1u);
+  EXPECT_EQ(found.error->values.count("task_id"), 1u);
 }
 
 TEST(Router, EveryRouteOfTheRealTableIsReachable) {
