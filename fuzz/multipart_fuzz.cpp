@@ -6,7 +6,7 @@
 #include <string>
 
 #include "api/upload_form.h"
-#include "http/multipart.h"
+#include "multipart/multipart.h"
 
 namespace {
 

@@ -10,32 +10,22 @@
 #include <iostream>
 #include <mutex>
 
-#include "admin.h"
+#include "admin/admin.h"
 #include "api/api.h"
 #include "api/routes.h"
 #include "auth/authenticator.h"
 #include "auth/crypto.h"
 #include "auth/hash_pool.h"
-#include "blob/blob_store.h"
 #include "blob/disk_space.h"
-#include "blob/faulty_blob_store.h"
+#include "blob/make_blob_store.h"
 #include "common/logging.h"
 #include "config/config.h"
 #include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/make_store.h"
 #include "version.h"
 
 namespace focusd {
 namespace {
-
-Result<std::unique_ptr<SqliteStore>> open_store(const Config& config) {
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return make_error(ErrorCode::Internal, "cannot create " + config.data_dir + ": " + ec.message());
-  return SqliteStore::open(SqliteStoreOptions{config.database_path(), config.blocking_threads,
-                                              config.sqlite_synchronous, config.sqlite_busy_timeout,
-                                              config.sqlite_mmap_bytes});
-}
 
 // Lets the process hold --max-connections sockets plus its own files, as far
 // as the hard limit allows (the usual soft limit of 1024 would not).
@@ -60,7 +50,7 @@ int run_serve(const Config& config) {
   // sendfile(2) to a socket whose peer has gone raises SIGPIPE (it has no
   // MSG_NOSIGNAL); the failed call's EPIPE is what we act on instead.
   std::signal(SIGPIPE, SIG_IGN);
-  auto store = open_store(config);
+  auto store = make_store(config);
   if (!store) {
     logging::event(spdlog::level::critical, "cannot open the database",
                    {{"path", config.database_path()}, {"error", message_of(store.error())}});
@@ -68,11 +58,7 @@ int run_serve(const Config& config) {
   }
   // No upload can be in flight yet: temp files are leftovers of a crash.
   const blob::DiskSpace disk(config.data_dir, config.min_free_bytes, config.min_free_write_bytes);
-  auto blobs = blob::make_disk_blob_store(config.data_dir, &disk);
-  if (!config.fault_file.empty()) {
-    logging::event(spdlog::level::warn, "injecting storage faults named by a file", {{"file", config.fault_file}});
-    blobs = blob::make_faulty_blob_store(std::move(blobs), config.fault_file);
-  }
+  auto blobs = blob::make_blob_store(config, &disk);
   if (auto swept = blobs->sweep_temps(); swept && *swept > 0) {
     logging::event(spdlog::level::warn, "removed unfinished uploads", {{"temp_files", std::to_string(*swept)}});
   }
@@ -106,7 +92,7 @@ int run_serve(const Config& config) {
 
 // Runs an admin command: prints its JSON on success, a message on failure.
 int run_admin(const Config& config, const std::function<Result<boost::json::object>(Store&)>& command) {
-  auto store = open_store(config);
+  auto store = make_store(config);
   if (!store) {
     std::cerr << "focusd: cannot open " << config.database_path() << ": " << message_of(store.error()) << "\n";
     return 1;
@@ -221,7 +207,7 @@ int main(int argc, char** argv) {
     return focusd::run_admin(config, [&](Store& s) { return admin::create_api_key(s, key_email, expires_in_days); });
   }
   if (*fsck_cmd) {
-    auto blobs = blob::make_disk_blob_store(config.data_dir);
+    auto blobs = blob::make_blob_store(config);
     bool consistent = true;
     const int code = focusd::run_admin(config, [&](Store& s) -> Result<boost::json::object> {
       auto report = admin::fsck(s, *blobs, repair);

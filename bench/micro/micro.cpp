@@ -10,7 +10,7 @@
 
 #include "api/project_json.h"
 #include "api/routes.h"
-#include "http/multipart.h"
+#include "multipart/multipart.h"
 
 namespace {
 

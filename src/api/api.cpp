@@ -3,9 +3,9 @@
 #include <strings.h>
 
 #include "api/errors.h"
-#include "api/offload.h"
+#include "common/offload.h"
 #include "common/logging.h"
-#include "http/multipart.h"
+#include "multipart/multipart.h"
 
 namespace focusd::api {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "api/api.h"
-#include "api/offload.h"
+#include "common/offload.h"
 #include "api/query.h"
 #include "domain/project_access.h"
 

@@ -2,7 +2,7 @@
 
 #include "api/handlers.h"
 #include "api/json_util.h"
-#include "api/offload.h"
+#include "common/offload.h"
 #include "api/routes.h"
 #include "version.h"
 

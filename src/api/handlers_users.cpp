@@ -4,7 +4,7 @@
 
 #include "api/handlers.h"
 #include "api/json_util.h"
-#include "api/offload.h"
+#include "common/offload.h"
 #include "domain/user_settings.h"
 
 namespace focusd::api::handlers {

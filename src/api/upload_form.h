@@ -14,7 +14,7 @@
 
 #include "blob/blob_store.h"
 #include "common/result.h"
-#include "http/multipart.h"
+#include "multipart/multipart.h"
 
 namespace focusd::api {
 

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "api/errors.h"
-#include "api/offload.h"
+#include "common/offload.h"
 #include "common/random.h"
 #include "common/logging.h"
 #include "common/time.h"
@@ -330,7 +330,7 @@ asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const a
   off_t offset = static_cast<off_t>(file.offset);
   for (std::uint64_t left = file.length; left > 0;) {
     int error = 0;  // errno of the pool thread
-    const ssize_t n = co_await api::offload(blocking, [&] {
+    const ssize_t n = co_await offload(blocking, [&] {
       ssize_t sent = 0;
       do {
         sent = ::sendfile(socket.native_handle(), file.fd.get(), &offset, std::min<std::uint64_t>(left, kSendfileMax));

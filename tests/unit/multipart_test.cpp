@@ -1,4 +1,4 @@
-#include "http/multipart.h"
+#include "multipart/multipart.h"
 
 #include <gtest/gtest.h>
 

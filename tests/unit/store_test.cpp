@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
 

@@ -13,7 +13,7 @@
 
 #include "auth/crypto.h"
 #include "blob/blob_store.h"
-#include "http/multipart.h"
+#include "multipart/multipart.h"
 
 namespace focusd::api {
 namespace {

@@ -1,7 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include "common/time.h"
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
 #include "store/sqlite/guard.h"
 
 namespace focusd {

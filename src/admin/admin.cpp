@@ -1,4 +1,4 @@
-#include "admin.h"
+#include "admin/admin.h"
 
 #include <algorithm>
 #include <boost/json/array.hpp>

@@ -1,4 +1,4 @@
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
 
 #include "common/time.h"
 #include "store/sqlite/connection.h"

@@ -8,7 +8,7 @@
 #include <optional>
 #include <type_traits>
 
-namespace focusd::api {
+namespace focusd {
 
 //
 // `fn` is taken by reference: the caller awaits at once, so it outlives the
@@ -24,4 +24,4 @@ auto offload(boost::asio::thread_pool& pool, F&& fn) -> boost::asio::awaitable<s
   co_return std::move(*result);
 }
 
-}  // namespace focusd::api
+}  // namespace focusd
