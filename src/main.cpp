@@ -66,8 +66,8 @@ int run_serve(const Config& config) {
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
   auth::Authenticator authenticator(**store, config.auth_cache_ttl, config.login_failure_limit,
                                     config.login_failure_window);
-  std::mutex blob_lifecycle;
-  api::Api api(api::Services{**store, authenticator, blocking, hashing, config, *blobs, disk, blob_lifecycle});
+  attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes);
+  api::Api api(api::Services{**store, authenticator, blocking, hashing, config, *blobs, disk, attachments});
   HttpServer server(config, api);
   if (auto bound = server.bind(); !bound) {
     logging::event(spdlog::level::critical, "cannot listen", {{"error", bound.error().description}});

@@ -6,7 +6,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +13,7 @@
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/types.h"
+#include "attachments/attachments.h"
 #include "auth/authenticator.h"
 #include "auth/hash_pool.h"
 #include "blob/blob_store.h"
@@ -31,11 +31,8 @@ struct Services {
   auth::HashPool& hashing;  // Argon2id verifications, never on `blocking`
   const Config& config;
   blob::BlobStore& blobs;
-  const blob::DiskSpace& disk;  // writes other than deletes are refused when it is low
-  // Held while blobs are published and their rows inserted, and while rows
-  // are deleted and their blobs reclaimed, so that a reclaim never removes
-  // bytes a new row is about to refer to.
-  std::mutex& blob_lifecycle;
+  const blob::DiskSpace& disk;        // writes other than deletes are refused when it is low
+  attachments::Service& attachments;  // creates and deletes attachments with their bytes
 };
 
 // The body of an upload route (BodyKind::Upload), read as it arrives.

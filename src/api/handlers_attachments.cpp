@@ -2,11 +2,9 @@
 // (the kind is a parameter, not a copy) and …/attachments/storage.
 //
 // A create streams each file part into a blob staging (a temp file hashed as
-// it is written) while the body arrives, fsyncs it, publishes it into its
-// content-addressed place, and only then inserts all rows in one
-// transaction. A crash before the commit leaves at most a blob no row refers
-// to (invisible; `admin fsck --repair` removes it), never a row without its
-// bytes.
+// it is written) while the body arrives; attachments::Service then makes the
+// files durable and creates the rows (see attachments/attachments.h for the
+// lifecycle and what a crash leaves).
 #include <fcntl.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -16,13 +14,13 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <mutex>
 
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
 #include "api/upload_form.h"
+#include "attachments/attachments.h"
 #include "blob/mime.h"
 #include "common/json_read.h"
 #include "common/strings.h"
@@ -223,39 +221,6 @@ awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
   co_return parser.finish();
 }
 
-// Makes the files durable, publishes them and inserts their rows in one
-// transaction (runs on the blocking pool). On failure the blobs this call
-// newly published are removed again; the stagings remove their temp files.
-Result<std::vector<AttachmentRecord>> store_uploads(Services& services, const Parent& parent,
-                                                    std::vector<Upload>& uploads) {
-  std::vector<NewAttachment> rows;
-  for (auto& upload : uploads) {
-    auto info = upload.file.staging->finish();
-    if (!info) return info.error();
-    rows.push_back(NewAttachment{upload.name,
-                                 blob::sniff_mime_type(upload.file.staging->head(), upload.file.declared_type),
-                                 static_cast<std::int64_t>(info->size), info->sha256, upload.display_order});
-  }
-  const std::int64_t quota = services.config.attachment_quota_bytes;
-  std::lock_guard lock(services.blob_lifecycle);
-  std::vector<std::string> fresh;
-  auto undo = [&] {
-    for (const auto& digest : fresh) (void)services.blobs.remove(digest);
-  };
-  for (std::size_t i = 0; i < uploads.size(); ++i) {
-    auto published = services.blobs.publish(*uploads[i].file.staging);
-    if (!published) {
-      undo();
-      return published.error();
-    }
-    if (*published) fresh.push_back(rows[i].sha256);
-  }
-  auto created = services.store.create_attachments(parent.kind, parent.id, parent.workspace_id, rows,
-                                                   quota > 0 ? std::optional<std::int64_t>(quota) : std::nullopt);
-  if (!created) undo();
-  return created;
-}
-
 awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
@@ -276,8 +241,14 @@ awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
 
   auto uploads = bulk ? bulk_uploads(form, *query, config.max_bulk_files) : single_upload(form, *query);
   if (!uploads) co_return uploads.error();
-  auto created =
-      co_await offload(call.services.blocking, [&] { return store_uploads(call.services, *parent, uploads.value()); });
+  std::vector<attachments::StagedFile> files;
+  for (auto& upload : *uploads) {
+    files.push_back({std::move(upload.name), upload.display_order, std::move(upload.file.declared_type),
+                     std::move(upload.file.staging)});
+  }
+  auto created = co_await offload(call.services.blocking, [&] {
+    return call.services.attachments.create(kind, parent->id, parent->workspace_id, files);
+  });
   if (!created) co_return created.error();
   if (!bulk) co_return json_response(http::status::created, attachment_json(created->front()));
   boost::json::array items;
@@ -333,15 +304,8 @@ awaitable<Result<Response>> remove(Call& call, ParentKind kind) {
   auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
   if (!found) co_return found.error();
   if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
-  auto deleted = co_await offload(call.services.blocking, [&]() -> Status {
-    std::lock_guard lock(call.services.blob_lifecycle);
-    auto unused = call.services.store.delete_attachment(kind, parent->id, id);
-    if (!unused) return unused.error();
-    // The row is gone for good; bytes that cannot be removed now are an
-    // orphan for fsck, not a failure of the delete.
-    if (*unused) (void)call.services.blobs.remove(**unused);
-    return Ok{};
-  });
+  auto deleted =
+      co_await offload(call.services.blocking, [&] { return call.services.attachments.remove(kind, parent->id, id); });
   if (!deleted) co_return deleted.error();
   co_return no_content();
 }

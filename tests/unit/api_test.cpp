@@ -34,8 +34,8 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   auth::Authenticator authenticator(**store, std::chrono::seconds(0), 0, std::chrono::seconds(60));
   auto blobs = blob::make_disk_blob_store(dir.string());
   const blob::DiskSpace disk(dir.string());
-  std::mutex blob_lifecycle;
-  Api api(Services{**store, authenticator, blocking, hashing, config, *blobs, disk, blob_lifecycle},
+  attachments::Service attachments(**store, *blobs, 0);
+  Api api(Services{**store, authenticator, blocking, hashing, config, *blobs, disk, attachments},
           {{http::verb::get, "/boom", throwing, BodyKind::None, Access::Public}});
 
   boost::asio::io_context ioc;

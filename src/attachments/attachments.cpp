@@ -1,0 +1,46 @@
+#include "attachments/attachments.h"
+
+#include "blob/mime.h"
+
+namespace focusd::attachments {
+
+Service::Service(Store& store, blob::BlobStore& blobs, std::int64_t quota_bytes)
+    : store_(store), blobs_(blobs), quota_bytes_(quota_bytes) {}
+
+Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int64_t parent_id,
+                                                      std::int64_t workspace_id, std::vector<StagedFile>& files) {
+  std::vector<NewAttachment> rows;
+  for (auto& file : files) {
+    auto info = file.staging->finish();
+    if (!info) return info.error();
+    rows.push_back(NewAttachment{file.name, blob::sniff_mime_type(file.staging->head(), file.declared_type),
+                                 static_cast<std::int64_t>(info->size), info->sha256, file.display_order});
+  }
+  std::lock_guard lock(lifecycle_);
+  std::vector<std::string> fresh;  // blobs this call stored: what a failure must take back
+  auto undo = [&] {
+    for (const auto& digest : fresh) (void)blobs_.remove(digest);
+  };
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto published = blobs_.publish(*files[i].staging);
+    if (!published) {
+      undo();
+      return published.error();
+    }
+    if (*published) fresh.push_back(rows[i].sha256);
+  }
+  auto created = store_.create_attachments(kind, parent_id, workspace_id, rows,
+                                           quota_bytes_ > 0 ? std::optional<std::int64_t>(quota_bytes_) : std::nullopt);
+  if (!created) undo();
+  return created;
+}
+
+Status Service::remove(ParentKind kind, std::int64_t parent_id, std::int64_t attachment_id) {
+  std::lock_guard lock(lifecycle_);
+  auto unused = store_.delete_attachment(kind, parent_id, attachment_id);
+  if (!unused) return unused.error();
+  if (*unused) (void)blobs_.remove(**unused);
+  return Ok{};
+}
+
+}  // namespace focusd::attachments
