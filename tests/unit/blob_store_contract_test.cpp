@@ -1,0 +1,352 @@
+// The BlobStore contract: what blob_store.h promises, run against every
+// BlobStore. A new backend is one more row in kBackends; each test gets a fresh,
+// empty store. The tests go through the interface only (temp files are counted
+// with count_temps), so they hold for a store that keeps no files at all.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "auth/crypto.h"
+#include "blob/blob_store.h"
+#include "blob/faulty_blob_store.h"
+
+namespace focusd::blob {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Makes a fresh, empty BlobStore whose files go under `scratch`, which the
+// suite removes afterwards.
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<BlobStore>(const fs::path& scratch)> make;
+};
+
+void PrintTo(const Backend& backend, std::ostream* os) {
+  *os << backend.name;
+}
+
+std::unique_ptr<BlobStore> make_disk(const fs::path& scratch) {
+  return make_disk_blob_store((scratch / "root").string());
+}
+
+// The faulty store with nothing to inject must behave as the store it wraps.
+std::unique_ptr<BlobStore> make_faulty(const fs::path& scratch) {
+  const fs::path faults = scratch / "faults";
+  std::ofstream(faults).close();  // empty: no fault
+  return make_faulty_blob_store(make_disk(scratch), faults.string());
+}
+
+const Backend kBackends[] = {
+    {"disk", make_disk},
+    {"faulty", make_faulty},
+};
+
+constexpr const char* kEmptyDigest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+constexpr const char* kAbcDigest = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Bytes that are not all alike, so that a misplaced piece changes them.
+std::string pattern(std::size_t size) {
+  std::string bytes(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i * 7 + i / 251) & 0xff);
+  return bytes;
+}
+
+class BlobStoreContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(auth::init_crypto());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '-');
+    scratch_ = fs::temp_directory_path() / ("focusd-blob-contract-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(scratch_);
+    fs::create_directories(scratch_);
+    store_ = GetParam().make(scratch_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(scratch_);
+  }
+
+  // A staging holding `bytes`, written in pieces of `piece`, not yet finished.
+  std::unique_ptr<Staging> staged(std::string_view bytes, std::size_t piece = 1000) {
+    auto staging = store_->stage();
+    EXPECT_TRUE(staging) << staging.error().description;
+    if (!staging) return nullptr;
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+      const auto written = (*staging)->write(bytes.substr(at, piece));
+      EXPECT_TRUE(written) << written.error().description;
+    }
+    return std::move(*staging);
+  }
+
+  struct Put {
+    BlobInfo info;
+    bool stored_new = false;
+  };
+  // Stages, finishes and publishes `bytes`.
+  Put put(std::string_view bytes, std::size_t piece = 1000) {
+    auto staging = staged(bytes, piece);
+    if (!staging) return {};
+    auto info = staging->finish();
+    EXPECT_TRUE(info) << info.error().description;
+    auto published = store_->publish(*staging);
+    EXPECT_TRUE(published) << published.error().description;
+    if (!info || !published) return {};
+    return {*info, *published};
+  }
+
+  std::vector<std::string> listed() {
+    auto digests = store_->list();
+    EXPECT_TRUE(digests) << digests.error().description;
+    if (!digests) return {};
+    std::sort(digests->begin(), digests->end());  // blob_store.h states no order
+    return *digests;
+  }
+  std::size_t temps() {
+    auto count = store_->count_temps();
+    EXPECT_TRUE(count) << count.error().description;
+    return count ? *count : 0;
+  }
+  std::string content_of(const std::string& sha256) {
+    auto path = store_->path_of(sha256);
+    EXPECT_TRUE(path) << path.error().description;
+    return path ? read_file(*path) : std::string();
+  }
+
+  std::unique_ptr<BlobStore> store_;
+
+ private:
+  fs::path scratch_;
+};
+
+TEST_P(BlobStoreContract, FinishReturnsTheDigestAndSizeOfWhatWasWritten) {
+  auto staging = staged("abc", 1);
+  ASSERT_NE(staging, nullptr);
+  auto info = staging->finish();
+  ASSERT_TRUE(info) << info.error().description;
+  EXPECT_EQ(info->sha256, kAbcDigest);
+  EXPECT_EQ(info->size, 3u);
+}
+
+TEST_P(BlobStoreContract, TheDigestDoesNotDependOnHowTheBytesArriveInPieces) {
+  const std::string bytes = pattern(3 * 1024 * 1024 + 17);  // past several MiB windows
+  const Put whole = put(bytes, bytes.size());
+  const Put pieces = put(bytes, 4093);
+  EXPECT_EQ(whole.info.size, bytes.size());
+  EXPECT_EQ(whole.info.sha256, pieces.info.sha256);
+  EXPECT_EQ(whole.info.sha256.size(), 64u);
+  EXPECT_EQ(whole.info.sha256.find_first_not_of("0123456789abcdef"), std::string::npos);  // lower-case hex
+  EXPECT_EQ(content_of(whole.info.sha256), bytes);
+}
+
+TEST_P(BlobStoreContract, AnEmptyBlobIsStoredLikeAnyOther) {
+  const Put empty = put("");
+  EXPECT_EQ(empty.info.sha256, kEmptyDigest);
+  EXPECT_EQ(empty.info.size, 0u);
+  EXPECT_TRUE(empty.stored_new);
+  EXPECT_EQ(content_of(kEmptyDigest), "");
+  EXPECT_EQ(listed(), std::vector<std::string>{kEmptyDigest});
+}
+
+TEST_P(BlobStoreContract, TheHeadIsTheFirstFourKibibytesWritten) {
+  struct Case {
+    const char* reason;
+    std::vector<std::string> pieces;
+    std::string head;
+  } const cases[] = {
+      {"nothing written", {}, ""},
+      {"less than 4 KiB", {"%PDF-1.7", " rest"}, "%PDF-1.7 rest"},
+      {"more than 4 KiB, across pieces",
+       {std::string(3000, 'a'), std::string(3000, 'b')},
+       std::string(3000, 'a') + std::string(1096, 'b')},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.reason);
+    auto staging = store_->stage();
+    ASSERT_TRUE(staging) << staging.error().description;
+    for (const auto& piece : c.pieces) ASSERT_TRUE((*staging)->write(piece));
+    EXPECT_EQ((*staging)->head(), c.head);
+    ASSERT_TRUE((*staging)->finish());
+    EXPECT_EQ((*staging)->head(), c.head);  // still there after finish
+  }
+}
+
+TEST_P(BlobStoreContract, APublishedBlobReadsBackExactlyUnderItsDigest) {
+  const std::string bytes = pattern(100000);
+  const Put stored = put(bytes, 4093);
+  EXPECT_TRUE(stored.stored_new);
+  EXPECT_EQ(content_of(stored.info.sha256), bytes);
+  EXPECT_EQ(listed(), std::vector<std::string>{stored.info.sha256});
+  EXPECT_EQ(temps(), 0u);  // the temp file became the blob
+}
+
+TEST_P(BlobStoreContract, PublishIsTrueForNewContentAndFalseForContentAlreadyStored) {
+  const Put first = put("same bytes");
+  const Put second = put("same bytes");
+  EXPECT_TRUE(first.stored_new);
+  EXPECT_FALSE(second.stored_new);  // a failed upload must not remove what it did not store
+  EXPECT_EQ(first.info.sha256, second.info.sha256);
+  EXPECT_EQ(listed(), std::vector<std::string>{first.info.sha256});
+  EXPECT_EQ(content_of(first.info.sha256), "same bytes");  // the dropped duplicate took nothing with it
+  EXPECT_EQ(temps(), 0u);
+  EXPECT_TRUE(put("other bytes").stored_new);
+}
+
+TEST_P(BlobStoreContract, PathOfIsNotFoundForAnythingNotStored) {
+  put("abc");
+  struct Case {
+    const char* reason;
+    std::string digest;
+  } const cases[] = {
+      {"a digest never stored", kEmptyDigest},
+      {"the empty string", ""},
+      {"too short", "abc"},
+      {"not hex", std::string(64, 'g')},
+      // blob_store.h: digests are "lower-case hex"; the disk store knows no other spelling.
+      {"upper-case hex", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"},
+      {"a path out of the store", "../../../../etc/passwd"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.reason);
+    auto path = store_->path_of(c.digest);
+    ASSERT_FALSE(path);
+    EXPECT_EQ(path.error().code, ErrorCode::NotFound);
+  }
+  EXPECT_TRUE(store_->path_of(kAbcDigest));
+}
+
+TEST_P(BlobStoreContract, RemoveTakesTheBlobAwayAndLeavesTheOthers) {
+  const Put a = put("a");
+  const Put b = put("b");
+  ASSERT_TRUE(store_->remove(a.info.sha256));
+  auto gone = store_->path_of(a.info.sha256);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::NotFound);
+  EXPECT_EQ(listed(), std::vector<std::string>{b.info.sha256});
+  EXPECT_EQ(content_of(b.info.sha256), "b");
+  // blob_store.h names no error for remove; the disk store says NotFound for what it does not hold.
+  for (const std::string& digest : {a.info.sha256, std::string("../b")}) {
+    auto again = store_->remove(digest);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::NotFound);
+  }
+  EXPECT_TRUE(put("a").stored_new);  // removed content is new content again
+}
+
+TEST_P(BlobStoreContract, ListNamesEveryStoredBlobOnce) {
+  EXPECT_TRUE(listed().empty());
+  std::vector<std::string> expected;
+  for (const char* bytes : {"one", "two", "three", "two"}) {
+    const Put stored = put(bytes);
+    if (stored.stored_new) expected.push_back(stored.info.sha256);
+  }
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(expected.size(), 3u);
+  EXPECT_EQ(listed(), expected);
+}
+
+TEST_P(BlobStoreContract, AStagingDroppedWithoutPublishLeavesNothing) {
+  {
+    auto open = staged("half an upload");
+    ASSERT_NE(open, nullptr);
+    EXPECT_EQ(temps(), 1u);
+  }
+  {
+    auto finished = staged("a whole upload, never published");
+    ASSERT_NE(finished, nullptr);
+    ASSERT_TRUE(finished->finish());
+  }
+  EXPECT_EQ(temps(), 0u);
+  EXPECT_TRUE(listed().empty());
+  EXPECT_FALSE(store_->path_of(kAbcDigest));
+}
+
+TEST_P(BlobStoreContract, SweepRemovesTempFilesAndCountsThem) {
+  EXPECT_EQ(temps(), 0u);
+  auto swept = store_->sweep_temps();
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(*swept, 0u);
+  const Put kept = put("kept");
+  {
+    // Stagings still open at a sweep stand for those a crash left behind.
+    auto left_1 = staged("left by a crash");
+    auto left_2 = staged("left by another");
+    EXPECT_EQ(temps(), 2u);
+    swept = store_->sweep_temps();
+    ASSERT_TRUE(swept);
+    EXPECT_EQ(*swept, 2u);
+    EXPECT_EQ(temps(), 0u);
+  }
+  EXPECT_EQ(listed(), std::vector<std::string>{kept.info.sha256});  // published blobs are not temps
+  EXPECT_EQ(content_of(kept.info.sha256), "kept");
+  EXPECT_TRUE(put("after the sweep").stored_new);
+  EXPECT_EQ(temps(), 0u);
+}
+
+TEST_P(BlobStoreContract, NothingIsWrittenAfterFinish) {
+  auto staging = staged("abc");
+  ASSERT_NE(staging, nullptr);
+  auto info = staging->finish();
+  ASSERT_TRUE(info);
+  EXPECT_FALSE(staging->write("more"));
+  // blob_store.h does not say; both stores answer a second finish with the same digest.
+  auto again = staging->finish();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->sha256, kAbcDigest);
+  EXPECT_EQ(again->size, 3u);
+  ASSERT_TRUE(store_->publish(*staging));
+  EXPECT_EQ(content_of(kAbcDigest), "abc");
+}
+
+TEST_P(BlobStoreContract, AnUnfinishedStagingIsNotPublished) {
+  auto staging = staged("abc");
+  ASSERT_NE(staging, nullptr);
+  // blob_store.h: publish "moves a finished staging into place"; an unfinished one is an error.
+  EXPECT_FALSE(store_->publish(*staging));
+  EXPECT_TRUE(listed().empty());
+  ASSERT_TRUE(staging->finish());
+  auto published = store_->publish(*staging);
+  ASSERT_TRUE(published);
+  EXPECT_TRUE(*published);
+  EXPECT_EQ(listed(), std::vector<std::string>{kAbcDigest});
+}
+
+TEST_P(BlobStoreContract, StagingsAreIndependentOfEachOther) {
+  auto first = store_->stage();
+  auto second = store_->stage();
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  for (char c : std::string("abc")) {
+    ASSERT_TRUE((*first)->write(std::string(1, c)));
+    ASSERT_TRUE((*second)->write(std::string(2, c)));
+  }
+  EXPECT_EQ(temps(), 2u);
+  ASSERT_TRUE((*second)->finish());
+  ASSERT_TRUE(store_->publish(**second));
+  auto info = (*first)->finish();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->sha256, kAbcDigest);
+  ASSERT_TRUE(store_->publish(**first));
+  EXPECT_EQ(content_of(kAbcDigest), "abc");
+  EXPECT_EQ(listed().size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(, BlobStoreContract, ::testing::ValuesIn(kBackends),
+                         [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace focusd::blob
