@@ -24,6 +24,7 @@
 #include "blob/mime.h"
 #include "common/json_read.h"
 #include "common/strings.h"
+#include "http_semantics/semantics.h"
 
 namespace focusd::api::handlers {
 
@@ -312,125 +313,6 @@ awaitable<Result<Response>> remove(Call& call, ParentKind kind) {
 
 // --- view ---------------------------------------------------------------------
 
-// Calls fn(item) for each comma-separated item of a header value.
-template <class F>
-void for_each_item(std::string_view value, F fn) {
-  while (!value.empty()) {
-    const auto comma = value.find(',');
-    fn(trim(value.substr(0, comma)));
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-}
-
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// True when `accept` asks for application/json and names neither the file's
-// type nor its type/*: such a client wants the attachment object.
-bool wants_json(std::string_view accept, std::string_view mime_type) {
-  bool json = false, file = false;
-  const std::string_view family = mime_type.substr(0, mime_type.find('/'));
-  for_each_item(accept, [&](std::string_view item) {
-    const auto semicolon = item.find(';');
-    const std::string_view range = trim(item.substr(0, semicolon));
-    const std::string_view params = semicolon == std::string_view::npos ? "" : item.substr(semicolon);
-    const bool refused =
-        params.find("q=0") != std::string_view::npos && params.find_first_of("123456789") == std::string_view::npos;
-    if (refused) return;
-    if (iequal(range, "application/json")) json = true;
-    if (iequal(range, mime_type) ||
-        (range.size() == family.size() + 2 && iequal(range.substr(0, family.size()), family) &&
-         range.substr(family.size()) == "/*")) {
-      file = true;
-    }
-  });
-  return json && !file;
-}
-
-// If-None-Match holds `etag` (weak comparison, as RFC 9110 asks) or "*".
-bool matches_etag(std::string_view if_none_match, std::string_view etag) {
-  bool match = false;
-  for_each_item(if_none_match, [&](std::string_view tag) {
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    match = match || tag == "*" || tag == etag;
-  });
-  return match;
-}
-
-// A single byte range of a `Range: bytes=…` header over `size` bytes.
-struct ByteRange {
-  std::uint64_t first = 0;
-  std::uint64_t length = 0;
-};
-struct RangeAsk {
-  enum Kind { Whole, Part, Unsatisfiable } kind = Whole;
-  ByteRange range;
-};
-
-// Digits as a number; a number past 64 bits reads as the largest one (a
-// range end beyond the file is clamped to it anyway).
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec == std::errc::result_out_of_range) return UINT64_MAX;
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-// Malformed ranges and multiple ranges are ignored (the whole file is sent),
-// as RFC 9110 allows.
-RangeAsk range_of(std::string_view header, std::uint64_t size) {
-  header = trim(header);
-  if (header.size() < 6 || !iequal(header.substr(0, 6), "bytes=") || header.find(',') != std::string_view::npos) {
-    return {};
-  }
-  const std::string_view spec = trim(header.substr(6));
-  const auto dash = spec.find('-');
-  if (dash == std::string_view::npos) return {};
-  const std::string_view from = trim(spec.substr(0, dash)), to = trim(spec.substr(dash + 1));
-  if (from.empty()) {  // suffix: the last N bytes
-    auto n = parse_u64(to);
-    if (!n) return {};
-    if (*n == 0 || size == 0) return {RangeAsk::Unsatisfiable, {}};
-    const std::uint64_t length = std::min(*n, size);
-    return {RangeAsk::Part, {size - length, length}};
-  }
-  auto first = parse_u64(from);
-  if (!first) return {};
-  std::uint64_t last = size == 0 ? 0 : size - 1;
-  if (!to.empty()) {
-    auto given = parse_u64(to);
-    if (!given || *given < *first) return {};
-    last = std::min(last, *given);
-  }
-  if (*first >= size) return {RangeAsk::Unsatisfiable, {}};
-  return {RangeAsk::Part, {*first, last - *first + 1}};
-}
-
-// RFC 6266: an ASCII fallback `filename` and the exact name as `filename*`.
-std::string content_disposition(std::string_view disposition, std::string_view name) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string fallback, encoded;
-  for (unsigned char c : name) {
-    const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    const bool continuation = c >= 0x80 && c < 0xc0;  // one '_' per character, not per byte
-    if (!continuation) fallback += plain ? static_cast<char>(c) : '_';
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
-  }
-  return std::string(disposition) + "; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
-}
-
 // Types a browser shows without running anything: images (not SVG), audio,
 // video, PDF, plain text and CSV. Everything else, HTML, SVG, XML, scripts
 // and unknown types included, is served as a download.
@@ -449,7 +331,7 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
   if (!found) co_return found.error();
   const AttachmentRecord& a = *found;
-  if (wants_json(call.request[http::field::accept], a.mime_type)) {
+  if (http_semantics::wants_json(call.request[http::field::accept], a.mime_type)) {
     Response res = json_response(http::status::ok, attachment_json(a));
     res.set(http::field::vary, "Accept");
     co_return res;
@@ -460,7 +342,7 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   res.set(http::field::etag, etag);
   res.set(http::field::vary, "Accept");
   res.set(http::field::cache_control, "private");
-  if (matches_etag(call.request[http::field::if_none_match], etag)) {
+  if (http_semantics::matches_etag(call.request[http::field::if_none_match], etag)) {
     res.result(http::status::not_modified);
     co_return res;
   }
@@ -480,11 +362,11 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   if (!opened) co_return opened.error();
 
   const auto size = static_cast<std::uint64_t>(a.size);
-  RangeAsk ask = range_of(call.request[http::field::range], size);
+  http_semantics::RangeAsk ask = http_semantics::range_of(call.request[http::field::range], size);
   const auto if_range = call.request[http::field::if_range];
   if (!if_range.empty() && if_range != etag) ask = {};
   res.set(http::field::accept_ranges, "bytes");
-  if (ask.kind == RangeAsk::Unsatisfiable) {
+  if (ask.kind == http_semantics::RangeAsk::Kind::Unsatisfiable) {
     Response refused =
         error_response(make_error(ErrorCode::RangeNotSatisfiable,
                                   "the range asks for bytes outside the file's " + std::to_string(size) + " bytes"),
@@ -496,10 +378,10 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   }
   res.set(http::field::content_type, a.mime_type);
   res.set(http::field::content_disposition,
-          content_disposition(shown_inline(a.mime_type) ? "inline" : "attachment", a.name));
+          http_semantics::content_disposition(shown_inline(a.mime_type) ? "inline" : "attachment", a.name));
   res.set("X-Content-Type-Options", "nosniff");
-  ByteRange range{0, size};
-  if (ask.kind == RangeAsk::Part) {
+  http_semantics::ByteRange range{0, size};
+  if (ask.kind == http_semantics::RangeAsk::Kind::Part) {
     range = ask.range;
     res.result(http::status::partial_content);
     res.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
