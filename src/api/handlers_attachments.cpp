@@ -30,8 +30,6 @@ namespace focusd::api::handlers {
 
 namespace {
 
-constexpr double kMaxDisplayOrder = 1e15;  // whole numbers stay exact in a double
-
 // The project or task of the path, as the caller sees it.
 struct Parent {
   ParentKind kind = ParentKind::Project;
@@ -84,114 +82,6 @@ boost::json::object attachment_json(const AttachmentRecord& a) {
   return o;
 }
 
-Result<double> display_order_of(std::string_view text, const std::string& field) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) ||
-      std::fabs(value) > kMaxDisplayOrder) {
-    return invalid(field, "must be a number between -1e15 and 1e15");
-  }
-  return value;
-}
-
-// A name given in the form or the query: the rules of JSON names, and UTF-8
-// (which JSON parsing ensures for those).
-Result<std::string> explicit_name(const std::string& text, const std::string& field) {
-  if (!is_utf8(text)) return invalid(field, "must be UTF-8 text");
-  return json_read::name(boost::json::value(text), field);
-}
-
-// One file of an upload with the name and order it is stored under.
-struct Upload {
-  FormFile file;
-  std::string name;
-  double display_order = 0;
-};
-
-// The values of a form field, or of the query parameter of that name (with
-// the same spellings) when the form has none.
-Result<Slots<std::string>> form_or_query(UploadForm& form, const Query& query, const std::string& field,
-                                         std::size_t limit) {
-  if (!form.values(field).empty()) return form.values(field);
-  Slots<std::string> slots;
-  for (auto& item : query.indexed(field)) {
-    auto slot = slot_for(slots, item.index, field, field, limit);
-    if (!slot) return slot.error();
-    **slot = std::move(item.value);
-  }
-  return slots;
-}
-
-// POST …/attachments: one `file`, a required `display_order`, an optional `name`.
-Result<std::vector<Upload>> single_upload(UploadForm& form, const Query& query) {
-  auto& files = form.files();
-  if (files.empty() || !files[0]) return invalid("file", "is required");
-  auto order_values = form_or_query(form, query, "display_order", 1);
-  if (!order_values) return order_values.error();
-  auto name_values = form_or_query(form, query, "name", 1);
-  if (!name_values) return name_values.error();
-  const auto& orders = *order_values;
-  const auto& names = *name_values;
-  if (orders.empty() || !orders[0]) return invalid("display_order", "is required");
-  auto order = display_order_of(*orders[0], "display_order");
-  if (!order) return order.error();
-  Upload upload{std::move(*files[0]), "", *order};
-  if (!names.empty() && names[0]) {
-    auto name = explicit_name(*names[0], "name");
-    if (!name) return name.error();
-    upload.name = std::move(*name);
-  } else {
-    upload.name = attachment_name_from_filename(upload.file.filename);
-  }
-  std::vector<Upload> uploads;
-  uploads.push_back(std::move(upload));
-  return uploads;
-}
-
-// POST …/attachments/bulk: `files` 1..max, one `display_orders` per file,
-// optional `names` (a name not given defaults to the file's name).
-Result<std::vector<Upload>> bulk_uploads(UploadForm& form, const Query& query, std::size_t max_files) {
-  auto& files = form.files();
-  if (files.empty()) return invalid("files", "at least one file is required");
-  auto order_values = form_or_query(form, query, "display_orders", max_files);
-  if (!order_values) return order_values.error();
-  auto name_values = form_or_query(form, query, "names", max_files);
-  if (!name_values) return name_values.error();
-  const auto& orders = *order_values;
-  const auto& names = *name_values;
-  const auto indexed = [](const char* field, std::size_t i) {
-    return std::string(field) + "[" + std::to_string(i) + "]";
-  };
-  if (orders.size() > files.size()) {
-    return invalid("display_orders", "has " + std::to_string(orders.size()) + " values for " +
-                                         std::to_string(files.size()) + " files; give one per file");
-  }
-  if (names.size() > files.size()) {
-    return invalid("names", "has " + std::to_string(names.size()) + " values for " + std::to_string(files.size()) +
-                                " files; give at most one per file");
-  }
-  std::vector<Upload> uploads;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (!files[i]) return invalid(indexed("files", i), "is missing");
-    if (i >= orders.size() || !orders[i]) return invalid(indexed("display_orders", i), "is required (one per file)");
-    auto order = display_order_of(*orders[i], indexed("display_orders", i));
-    if (!order) return order.error();
-    Upload upload{std::move(*files[i]), "", *order};
-    if (i < names.size() && names[i]) {
-      auto name = explicit_name(*names[i], indexed("names", i));
-      if (!name) return name.error();
-      upload.name = std::move(*name);
-    } else {
-      upload.name = attachment_name_from_filename(upload.file.filename);
-    }
-    uploads.push_back(std::move(upload));
-  }
-  return uploads;
-}
-
 // Reads the whole multipart body into `form`, feeding the parser (and so the
 // hashing and the disk writes) on the blocking pool a piece at a time. While
 // the pool works on one piece, the next is read from the socket: the network
@@ -242,13 +132,8 @@ awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
 
   auto uploads = bulk ? bulk_uploads(form, *query, config.max_bulk_files) : single_upload(form, *query);
   if (!uploads) co_return uploads.error();
-  std::vector<attachments::StagedFile> files;
-  for (auto& upload : *uploads) {
-    files.push_back({std::move(upload.name), upload.display_order, std::move(upload.file.declared_type),
-                     std::move(upload.file.staging)});
-  }
   auto created = co_await offload(call.services.blocking, [&] {
-    return call.services.attachments.create(kind, parent->id, parent->workspace_id, files);
+    return call.services.attachments.create(kind, parent->id, parent->workspace_id, uploads.value());
   });
   if (!created) co_return created.error();
   if (!bulk) co_return json_response(http::status::created, attachment_json(created->front()));

@@ -1,6 +1,9 @@
 #include "api/upload_form.h"
 
+#include <charconv>
+#include <cmath>
 #include "common/field_name.h"
+#include "common/json_read.h"
 
 namespace focusd::api {
 
@@ -145,6 +148,102 @@ Status UploadForm::on_part_end() {
   file_ = nullptr;
   value_ = nullptr;
   return Ok{};
+}
+
+namespace {
+
+attachments::StagedFile staged(FormFile file, std::string name, double display_order) {
+  return {std::move(name), display_order, std::move(file.declared_type), std::move(file.staging)};
+}
+
+Result<double> display_order_of(std::string_view text, const std::string& field) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) ||
+      std::fabs(value) > kMaxDisplayOrder) {
+    return invalid(field, "must be a number between -1e15 and 1e15");
+  }
+  return value;
+}
+
+// A name given in the form or the query: the rules of JSON names, and UTF-8
+// (which JSON parsing ensures for those).
+Result<std::string> explicit_name(const std::string& text, const std::string& field) {
+  if (!is_utf8(text)) return invalid(field, "must be UTF-8 text");
+  return json_read::name(boost::json::value(text), field);
+}
+
+// The values of a form field, or of the query parameter of that name (with
+// the same spellings) when the form has none.
+Result<Slots<std::string>> form_or_query(UploadForm& form, const Query& query, const std::string& field,
+                                         std::size_t limit) {
+  if (!form.values(field).empty()) return form.values(field);
+  Slots<std::string> slots;
+  for (auto& item : query.indexed(field)) {
+    auto slot = slot_for(slots, item.index, field, field, limit);
+    if (!slot) return slot.error();
+    **slot = std::move(item.value);
+  }
+  return slots;
+}
+
+}  // namespace
+
+Result<std::vector<attachments::StagedFile>> single_upload(UploadForm& form, const Query& query) {
+  auto& files = form.files();
+  if (files.empty() || !files[0]) return invalid("file", "is required");
+  auto order_values = form_or_query(form, query, "display_order", 1);
+  if (!order_values) return order_values.error();
+  auto name_values = form_or_query(form, query, "name", 1);
+  if (!name_values) return name_values.error();
+  const auto& orders = *order_values;
+  const auto& names = *name_values;
+  if (orders.empty() || !orders[0]) return invalid("display_order", "is required");
+  auto order = display_order_of(*orders[0], "display_order");
+  if (!order) return order.error();
+  auto name = !names.empty() && names[0] ? explicit_name(*names[0], "name")
+                                         : Result<std::string>(attachment_name_from_filename(files[0]->filename));
+  if (!name) return name.error();
+  std::vector<attachments::StagedFile> uploads;
+  uploads.push_back(staged(std::move(*files[0]), std::move(*name), *order));
+  return uploads;
+}
+
+Result<std::vector<attachments::StagedFile>> bulk_uploads(UploadForm& form, const Query& query, std::size_t max_files) {
+  auto& files = form.files();
+  if (files.empty()) return invalid("files", "at least one file is required");
+  auto order_values = form_or_query(form, query, "display_orders", max_files);
+  if (!order_values) return order_values.error();
+  auto name_values = form_or_query(form, query, "names", max_files);
+  if (!name_values) return name_values.error();
+  const auto& orders = *order_values;
+  const auto& names = *name_values;
+  const auto indexed = [](const char* field, std::size_t i) {
+    return std::string(field) + "[" + std::to_string(i) + "]";
+  };
+  if (orders.size() > files.size()) {
+    return invalid("display_orders", "has " + std::to_string(orders.size()) + " values for " +
+                                         std::to_string(files.size()) + " files; give one per file");
+  }
+  if (names.size() > files.size()) {
+    return invalid("names", "has " + std::to_string(names.size()) + " values for " + std::to_string(files.size()) +
+                                " files; give at most one per file");
+  }
+  std::vector<attachments::StagedFile> uploads;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!files[i]) return invalid(indexed("files", i), "is missing");
+    if (i >= orders.size() || !orders[i]) return invalid(indexed("display_orders", i), "is required (one per file)");
+    auto order = display_order_of(*orders[i], indexed("display_orders", i));
+    if (!order) return order.error();
+    auto name = i < names.size() && names[i] ? explicit_name(*names[i], indexed("names", i))
+                                             : Result<std::string>(attachment_name_from_filename(files[i]->filename));
+    if (!name) return name.error();
+    uploads.push_back(staged(std::move(*files[i]), std::move(*name), *order));
+  }
+  return uploads;
 }
 
 }  // namespace focusd::api

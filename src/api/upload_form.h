@@ -12,11 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "api/query.h"
+#include "attachments/attachments.h"
 #include "blob/blob_store.h"
 #include "common/result.h"
 #include "multipart/multipart.h"
 
 namespace focusd::api {
+
+// Display orders are numbers within ±kMaxDisplayOrder (whole numbers stay exact in a double).
+inline constexpr double kMaxDisplayOrder = 1e15;
 
 struct UploadLimits {
   std::size_t max_files = 10;                   // also bounds every array index
@@ -91,5 +96,16 @@ std::string attachment_name_from_filename(std::string_view filename);
 
 // True when `text` is well-formed UTF-8.
 bool is_utf8(std::string_view text);
+
+// The files of POST …/attachments, ready to store: one `file`, a required
+// `display_order`, an optional `name` (default: the file's name). Each value
+// comes from the form or, when the form has none, from the query string (with
+// the same spellings). InvalidArgument naming the field otherwise.
+Result<std::vector<attachments::StagedFile>> single_upload(UploadForm& form, const Query& query);
+// The files of POST …/attachments/bulk: `files` 1..max_files, one
+// `display_orders` per file, optional `names` (by index; a name not given
+// defaults to the file's name). InvalidArgument naming the field (with its
+// index) otherwise.
+Result<std::vector<attachments::StagedFile>> bulk_uploads(UploadForm& form, const Query& query, std::size_t max_files);
 
 }  // namespace focusd::api
