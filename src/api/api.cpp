@@ -3,8 +3,8 @@
 #include <strings.h>
 
 #include "api/errors.h"
-#include "common/offload.h"
 #include "common/logging.h"
+#include "common/offload.h"
 #include "multipart/multipart.h"
 
 namespace focusd::api {

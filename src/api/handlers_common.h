@@ -7,8 +7,8 @@
 #include <string>
 
 #include "api/api.h"
-#include "common/offload.h"
 #include "api/query.h"
+#include "common/offload.h"
 #include "domain/project_access.h"
 
 namespace focusd::api {

@@ -2,8 +2,8 @@
 
 #include "api/handlers.h"
 #include "api/json_util.h"
-#include "common/offload.h"
 #include "api/routes.h"
+#include "common/offload.h"
 #include "version.h"
 
 namespace focusd::api::handlers {

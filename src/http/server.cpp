@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "api/errors.h"
+#include "common/logging.h"
 #include "common/offload.h"
 #include "common/random.h"
-#include "common/logging.h"
 #include "common/time.h"
 #include "http/chunk_guard.h"
 #include "http/framing.h"

@@ -3,8 +3,8 @@
 
 #include <filesystem>
 
-#include "store/sqlite/migrations.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {

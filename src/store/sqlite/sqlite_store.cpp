@@ -1,8 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include "common/time.h"
-#include "store/sqlite/migrations.h"
 #include "store/sqlite/guard.h"
+#include "store/sqlite/migrations.h"
 
 namespace focusd {
 
