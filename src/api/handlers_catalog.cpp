@@ -7,6 +7,7 @@
 #include "api/json_util.h"
 #include "common/json_read.h"
 #include "domain/project_input.h"
+#include "domain/roles.h"
 
 namespace focusd::api::handlers {
 
@@ -80,11 +81,6 @@ Result<ItemInput> read_item(const Kind& k, std::string_view body_text) {
   return in;
 }
 
-Status require_admin(const WorkspaceAccess& access) {
-  if (access.is_admin()) return Ok{};
-  return make_error(ErrorCode::Forbidden, "only organization owners and admins may change this");
-}
-
 awaitable<Result<Response>> list(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
   auto access = co_await workspace_access(call);
@@ -150,7 +146,8 @@ awaitable<Result<Response>> update(Call& call, Catalog catalog) {
   auto exists =
       co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, false); });
   if (!exists) co_return exists.error();
-  if (auto allowed = require_admin(*access); !allowed) co_return allowed.error();
+  if (auto allowed = domain::require_organization_admin(access->role, "change this"); !allowed)
+    co_return allowed.error();
   auto in = read_item(k, call.request.body());
   if (!in) co_return in.error();
   auto updated = co_await in_store(
@@ -168,7 +165,8 @@ awaitable<Result<Response>> set_deleted(Call& call, Catalog catalog, bool delete
   auto exists = co_await in_store(
       call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, !deleted); });
   if (!exists) co_return exists.error();
-  if (auto allowed = require_admin(*access); !allowed) co_return allowed.error();
+  if (auto allowed = domain::require_organization_admin(access->role, "change this"); !allowed)
+    co_return allowed.error();
   auto status = co_await in_store(
       call, [&](Store& s) { return s.set_catalog_item_deleted(catalog, access->workspace_id, id, deleted); });
   if (!status) co_return status.error();

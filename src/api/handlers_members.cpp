@@ -138,11 +138,6 @@ awaitable<Result<OrgRole>> organization_role(Call& call) {
   co_return co_await in_store(call, [&](Store& s) { return s.organization_role(call.user->id, organization_id); });
 }
 
-Status require_admin(OrgRole role) {
-  if (role != OrgRole::Member) return Ok{};
-  return make_error(ErrorCode::Forbidden, "only organization owners and admins may manage groups");
-}
-
 }  // namespace
 
 awaitable<Result<Response>> list_project_members(Call& call) {
@@ -246,7 +241,7 @@ awaitable<Result<Response>> list_roles(Call& call) {
 awaitable<Result<Response>> create_group(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
-  if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
+  if (auto allowed = domain::require_organization_admin(*role, "manage groups"); !allowed) co_return allowed.error();
   auto in = read_group(call.request.body());
   if (!in) co_return in.error();
   const std::int64_t organization_id = call.params.get(PathId::Organization);
@@ -258,7 +253,7 @@ awaitable<Result<Response>> create_group(Call& call) {
 awaitable<Result<Response>> update_group(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
-  if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
+  if (auto allowed = domain::require_organization_admin(*role, "manage groups"); !allowed) co_return allowed.error();
   auto in = read_group(call.request.body());
   if (!in) co_return in.error();
   const std::int64_t organization_id = call.params.get(PathId::Organization);
@@ -272,7 +267,7 @@ awaitable<Result<Response>> update_group(Call& call) {
 awaitable<Result<Response>> delete_group(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
-  if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
+  if (auto allowed = domain::require_organization_admin(*role, "manage groups"); !allowed) co_return allowed.error();
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   const std::int64_t group_id = call.params.get(PathId::Group);
   auto status = co_await in_store(

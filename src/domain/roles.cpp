@@ -1,5 +1,7 @@
 #include "domain/roles.h"
 
+#include <string>
+
 namespace focusd::domain {
 
 const std::vector<Role>& roles() {
@@ -63,6 +65,11 @@ std::int64_t permission_id(std::string_view name) {
     if (kNames[i] == name) return static_cast<std::int64_t>(i + 1);
   }
   return 0;
+}
+
+Status require_organization_admin(OrgRole role, std::string_view action) {
+  if (role != OrgRole::Member) return Ok{};
+  return make_error(ErrorCode::Forbidden, "only organization owners and admins may " + std::string(action));
 }
 
 }  // namespace focusd::domain

@@ -7,6 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
+#include "store/records.h"
+
 namespace focusd::domain {
 
 struct Role {
@@ -29,5 +32,10 @@ std::int64_t permission_id(std::string_view name);
 
 // For a project role id: true for manager, false for member; nullopt otherwise.
 std::optional<bool> project_role_is_manager(std::int64_t role_id);
+
+// The organization-wide rule: owners and admins manage the organization's
+// groups, clients and tags; members may not. Forbidden ("only organization
+// owners and admins may <action>") for a member.
+Status require_organization_admin(OrgRole role, std::string_view action);
 
 }  // namespace focusd::domain

@@ -15,7 +15,10 @@ TEST_F(Catalog, ClientsLifecycle) {
   const std::string one = workspace("/clients/" + std::to_string(acme.at("id").as_int64()));
   EXPECT_EQ(call(owner, "GET", one).json().at("name").as_string(), "Acme");
 
-  EXPECT_EQ(call(owner, "POST", workspace("/clients"), R"({"name":"acme"})").status, 409);
+  auto dup = call(owner, "POST", workspace("/clients"), R"({"name":"acme"})");
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(dup.json().at("error_values").at("name").as_string(),
+            "a client of this name already exists in the workspace");
   EXPECT_EQ(call(owner, "PUT", one, R"({"name":"Acme Corp"})").status, 204);
   EXPECT_EQ(call(owner, "GET", one).json().at("name").as_string(), "Acme Corp");
   EXPECT_TRUE(call(owner, "GET", one).json().at("currency").is_null());  // PUT replaces

@@ -117,6 +117,9 @@ TEST_F(Projects, NamesAreUniqueAmongLiveProjects) {
   auto dup = call(owner, "POST", projects(), R"({"name":"website"})");
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(dup.json().at("error").as_string(), "conflict");
+  // The answer names the constraint that failed: a project's name in its workspace.
+  EXPECT_EQ(dup.json().at("error_values").at("name").as_string(),
+            "a project of this name already exists in the workspace");
   ASSERT_EQ(call(owner, "DELETE", project(id)).status, 204);
   auto again = create_project({{"name", "Website"}});
   EXPECT_NE(again, id);
