@@ -83,44 +83,35 @@ Result<ItemInput> read_item(const Kind& k, std::string_view body_text) {
 
 awaitable<Result<Response>> list(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(query, query_of(call));
   CatalogQuery q;
   q.catalog = catalog;
-  q.workspace_id = access->workspace_id;
-  auto page = query->page();
-  if (!page) co_return page.error();
-  q.page = *page;
-  auto order = query->order_by(k.order_fields);
-  if (!order) co_return order.error();
-  q.order = *order;
-  auto name = query->text("name");
-  if (!name) co_return name.error();
-  q.name = *name;
+  q.workspace_id = access.workspace_id;
+  FOCUSD_CO_TRY(page, query.page());
+  q.page = page;
+  FOCUSD_CO_TRY(order, query.order_by(k.order_fields));
+  q.order = order;
+  FOCUSD_CO_TRY(name, query.text("name"));
+  q.name = name;
   if (catalog == Catalog::Tags) {
-    auto ids = query->ids("tag_id");
-    if (!ids) co_return ids.error();
-    q.ids = *ids;
+    FOCUSD_CO_TRY(ids, query.ids("tag_id"));
+    q.ids = ids;
   }
-  auto found = co_await in_store(call, [&](Store& s) { return s.list_catalog_items(q); });
-  if (!found) co_return found.error();
+  FOCUSD_CO_TRY(found, co_await in_store(call, [&](Store& s) { return s.list_catalog_items(q); }));
   boost::json::array data;
-  for (const auto& item : found->items) data.push_back(item_json(k, item));
+  for (const auto& item : found.items) data.push_back(item_json(k, item));
   boost::json::object body{{"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}};
-  if (k.with_total) body["total"] = found->total;
+  if (k.with_total) body["total"] = found.total;
   co_return json_response(http::status::ok, body);
 }
 
 awaitable<Result<Response>> create(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  auto in = read_item(k, call.request.body());
-  if (!in) co_return in.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(in, read_item(k, call.request.body()));
   auto created = co_await in_store(call, [&](Store& s) {
-    return s.create_catalog_item(catalog, access->workspace_id, access->user_id, in->name, in->extra);
+    return s.create_catalog_item(catalog, access.workspace_id, access.user_id, in.name, in.extra);
   });
   if (!created) co_return created.error();
   co_return json_response(http::status::created, item_json(k, *created));
@@ -128,30 +119,27 @@ awaitable<Result<Response>> create(Call& call, Catalog catalog) {
 
 awaitable<Result<Response>> get(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t id = call.params.get(k.id_param);
   auto item =
-      co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, false); });
+      co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access.workspace_id, id, false); });
   if (!item) co_return item.error();
   co_return json_response(http::status::ok, item_json(k, *item));
 }
 
 awaitable<Result<Response>> update(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t id = call.params.get(k.id_param);
   // Missing (404), then not allowed (403), then a bad body (400).
   auto exists =
-      co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, false); });
+      co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access.workspace_id, id, false); });
   if (!exists) co_return exists.error();
-  if (auto allowed = domain::require_organization_admin(access->role, "change this"); !allowed)
+  if (auto allowed = domain::require_organization_admin(access.role, "change this"); !allowed)
     co_return allowed.error();
-  auto in = read_item(k, call.request.body());
-  if (!in) co_return in.error();
+  FOCUSD_CO_TRY(in, read_item(k, call.request.body()));
   auto updated = co_await in_store(
-      call, [&](Store& s) { return s.update_catalog_item(catalog, access->workspace_id, id, in->name, in->extra); });
+      call, [&](Store& s) { return s.update_catalog_item(catalog, access.workspace_id, id, in.name, in.extra); });
   if (!updated) co_return updated.error();
   if (k.put_status == http::status::no_content) co_return no_content();
   co_return json_response(k.put_status, item_json(k, *updated));
@@ -159,16 +147,15 @@ awaitable<Result<Response>> update(Call& call, Catalog catalog) {
 
 awaitable<Result<Response>> set_deleted(Call& call, Catalog catalog, bool deleted) {
   const Kind& k = kind(catalog);
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t id = call.params.get(k.id_param);
   auto exists = co_await in_store(
-      call, [&](Store& s) { return s.find_catalog_item(catalog, access->workspace_id, id, !deleted); });
+      call, [&](Store& s) { return s.find_catalog_item(catalog, access.workspace_id, id, !deleted); });
   if (!exists) co_return exists.error();
-  if (auto allowed = domain::require_organization_admin(access->role, "change this"); !allowed)
+  if (auto allowed = domain::require_organization_admin(access.role, "change this"); !allowed)
     co_return allowed.error();
   auto status = co_await in_store(
-      call, [&](Store& s) { return s.set_catalog_item_deleted(catalog, access->workspace_id, id, deleted); });
+      call, [&](Store& s) { return s.set_catalog_item_deleted(catalog, access.workspace_id, id, deleted); });
   if (!status) co_return status.error();
   co_return no_content();
 }

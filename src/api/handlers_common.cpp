@@ -15,14 +15,13 @@ Result<Query> query_of(const Call& call) {
 }
 
 boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t project_id = call.params.get(PathId::Project);
-  const Viewer viewer = domain::viewer_of(*access);
+  const Viewer viewer = domain::viewer_of(access);
   auto project = co_await in_store(
-      call, [&](Store& s) { return s.find_project(access->workspace_id, project_id, viewer, include_deleted); });
+      call, [&](Store& s) { return s.find_project(access.workspace_id, project_id, viewer, include_deleted); });
   if (!project) co_return project.error();
-  co_return LoadedProject{*access, std::move(project.value())};
+  co_return LoadedProject{access, std::move(project.value())};
 }
 
 Status require_project(const LoadedProject& loaded, domain::ProjectAction action) {
@@ -38,14 +37,13 @@ Response no_content() {
 }
 
 boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t task_id = call.params.get(PathId::Task);
-  const Viewer viewer = domain::viewer_of(*access);
+  const Viewer viewer = domain::viewer_of(access);
   auto task = co_await in_store(
-      call, [&](Store& s) { return s.find_task(access->workspace_id, task_id, viewer, include_deleted); });
+      call, [&](Store& s) { return s.find_task(access.workspace_id, task_id, viewer, include_deleted); });
   if (!task) co_return task.error();
-  co_return LoadedTask{*access, std::move(task.value())};
+  co_return LoadedTask{access, std::move(task.value())};
 }
 
 }  // namespace focusd::api

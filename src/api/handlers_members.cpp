@@ -57,12 +57,10 @@ struct MemberChange {
 
 // Loads the project, checks ManageMembers and parses the body.
 awaitable<Result<MemberChange>> prepare_change(Call& call) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  if (auto allowed = require_project(*loaded, ProjectAction::ManageMembers); !allowed) co_return allowed.error();
-  auto body = parse_json_object(call.request.body());
-  if (!body) co_return body.error();
-  co_return MemberChange{std::move(loaded.value()), std::move(body.value())};
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::ManageMembers));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  co_return MemberChange{std::move(loaded), std::move(body)};
 }
 
 // orgprivate.Group. Its links to users and workspaces have no ids of their
@@ -141,35 +139,30 @@ awaitable<Result<OrgRole>> organization_role(Call& call) {
 }  // namespace
 
 awaitable<Result<Response>> list_project_members(Call& call) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  auto members = co_await in_store(call, [&](Store& s) { return s.project_members(loaded->project.id); });
-  if (!members) co_return members.error();
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_TRY(members, co_await in_store(call, [&](Store& s) { return s.project_members(loaded.project.id); }));
   co_return json_response(http::status::ok,
-                          boost::json::object{{"project_id", loaded->project.id},
-                                              {"user_ids", members_json(members->users, "user_id")},
-                                              {"group_ids", members_json(members->groups, "group_id")}});
+                          boost::json::object{{"project_id", loaded.project.id},
+                                              {"user_ids", members_json(members.users, "user_id")},
+                                              {"group_ids", members_json(members.groups, "group_id")}});
 }
 
 awaitable<Result<Response>> add_project_members(Call& call) {
-  auto prepared = co_await prepare_change(call);
-  if (!prepared) co_return prepared.error();
-  const LoadedProject& loaded = prepared->loaded;
-  const boost::json::object& body = prepared->body;
-  if (auto known = json_read::only(body, {"user_ids", "group_ids", "role_id"}); !known) co_return known.error();
-  auto manager = read_role(body);
-  if (!manager) co_return manager.error();
+  FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
+  const LoadedProject& loaded = prepared.loaded;
+  const boost::json::object& body = prepared.body;
+  FOCUSD_CO_CHECK(json_read::only(body, {"user_ids", "group_ids", "role_id"}));
+  FOCUSD_CO_TRY(manager, read_role(body));
   std::vector<std::int64_t> user_ids, group_ids;
   for (auto [field, target] : {std::pair{"user_ids", &user_ids}, std::pair{"group_ids", &group_ids}}) {
     if (const auto* list = body.if_contains(field); list && !list->is_null()) {
-      auto ids = json_read::ids(*list, field);
-      if (!ids) co_return ids.error();
-      *target = *ids;
+      FOCUSD_CO_TRY(ids, json_read::ids(*list, field));
+      *target = ids;
     }
   }
   if (user_ids.empty() && group_ids.empty()) co_return invalid("user_ids", "name at least one user or group");
   auto status = co_await in_store(call, [&](Store& s) {
-    return s.add_project_members(loaded.access.workspace_id, loaded.project.id, user_ids, group_ids, *manager,
+    return s.add_project_members(loaded.access.workspace_id, loaded.project.id, user_ids, group_ids, manager,
                                  domain::keep_a_manager);
   });
   if (!status) co_return status.error();
@@ -177,39 +170,33 @@ awaitable<Result<Response>> add_project_members(Call& call) {
 }
 
 awaitable<Result<Response>> update_project_member(Call& call) {
-  auto prepared = co_await prepare_change(call);
-  if (!prepared) co_return prepared.error();
-  const LoadedProject& loaded = prepared->loaded;
-  const boost::json::object& body = prepared->body;
-  if (auto known = json_read::only(body, {"user_id", "group_id", "role_id"}); !known) co_return known.error();
-  auto ref = read_member_ref(body);
-  if (!ref) co_return ref.error();
-  auto manager = read_role(body);
-  if (!manager) co_return manager.error();
+  FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
+  const LoadedProject& loaded = prepared.loaded;
+  const boost::json::object& body = prepared.body;
+  FOCUSD_CO_CHECK(json_read::only(body, {"user_id", "group_id", "role_id"}));
+  FOCUSD_CO_TRY(ref, read_member_ref(body));
+  FOCUSD_CO_TRY(manager, read_role(body));
   auto status = co_await in_store(call, [&](Store& s) {
-    return s.set_project_member_role(loaded.project.id, *ref, *manager, domain::keep_a_manager);
+    return s.set_project_member_role(loaded.project.id, ref, manager, domain::keep_a_manager);
   });
   if (!status) co_return status.error();
   co_return no_content();
 }
 
 awaitable<Result<Response>> remove_project_member(Call& call) {
-  auto prepared = co_await prepare_change(call);
-  if (!prepared) co_return prepared.error();
-  const LoadedProject& loaded = prepared->loaded;
-  const boost::json::object& body = prepared->body;
-  if (auto known = json_read::only(body, {"user_id", "group_id"}); !known) co_return known.error();
-  auto ref = read_member_ref(body);
-  if (!ref) co_return ref.error();
+  FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
+  const LoadedProject& loaded = prepared.loaded;
+  const boost::json::object& body = prepared.body;
+  FOCUSD_CO_CHECK(json_read::only(body, {"user_id", "group_id"}));
+  FOCUSD_CO_TRY(ref, read_member_ref(body));
   auto status = co_await in_store(
-      call, [&](Store& s) { return s.remove_project_member(loaded.project.id, *ref, domain::keep_a_manager); });
+      call, [&](Store& s) { return s.remove_project_member(loaded.project.id, ref, domain::keep_a_manager); });
   if (!status) co_return status.error();
   co_return no_content();
 }
 
 awaitable<Result<Response>> list_roles(Call& call) {
-  auto role = co_await organization_role(call);
-  if (!role) co_return role.error();
+  FOCUSD_CO_CHECK(co_await organization_role(call));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   boost::json::array out;
   for (const auto& r : domain::roles()) {
@@ -239,35 +226,29 @@ awaitable<Result<Response>> list_roles(Call& call) {
 }
 
 awaitable<Result<Response>> create_group(Call& call) {
-  auto role = co_await organization_role(call);
-  if (!role) co_return role.error();
-  if (auto allowed = domain::require_organization_admin(*role, "manage groups"); !allowed) co_return allowed.error();
-  auto in = read_group(call.request.body());
-  if (!in) co_return in.error();
+  FOCUSD_CO_TRY(role, co_await organization_role(call));
+  FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
+  FOCUSD_CO_TRY(in, read_group(call.request.body()));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
-  auto group = co_await in_store(call, [&](Store& s) { return s.create_group(organization_id, *in); });
-  if (!group) co_return group.error();
-  co_return json_response(http::status::created, group_json(*group));
+  FOCUSD_CO_TRY(group, co_await in_store(call, [&](Store& s) { return s.create_group(organization_id, in); }));
+  co_return json_response(http::status::created, group_json(group));
 }
 
 awaitable<Result<Response>> update_group(Call& call) {
-  auto role = co_await organization_role(call);
-  if (!role) co_return role.error();
-  if (auto allowed = domain::require_organization_admin(*role, "manage groups"); !allowed) co_return allowed.error();
-  auto in = read_group(call.request.body());
-  if (!in) co_return in.error();
+  FOCUSD_CO_TRY(role, co_await organization_role(call));
+  FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
+  FOCUSD_CO_TRY(in, read_group(call.request.body()));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   const std::int64_t group_id = call.params.get(PathId::Group);
   auto group = co_await in_store(
-      call, [&](Store& s) { return s.update_group(organization_id, group_id, *in, domain::keep_a_manager); });
+      call, [&](Store& s) { return s.update_group(organization_id, group_id, in, domain::keep_a_manager); });
   if (!group) co_return group.error();
   co_return json_response(http::status::ok, group_json(*group));
 }
 
 awaitable<Result<Response>> delete_group(Call& call) {
-  auto role = co_await organization_role(call);
-  if (!role) co_return role.error();
-  if (auto allowed = domain::require_organization_admin(*role, "manage groups"); !allowed) co_return allowed.error();
+  FOCUSD_CO_TRY(role, co_await organization_role(call));
+  FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   const std::int64_t group_id = call.params.get(PathId::Group);
   auto status = co_await in_store(
@@ -277,13 +258,12 @@ awaitable<Result<Response>> delete_group(Call& call) {
 }
 
 awaitable<Result<Response>> my_groups(Call& call) {
-  auto role = co_await organization_role(call);
-  if (!role) co_return role.error();
+  FOCUSD_CO_CHECK(co_await organization_role(call));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
-  auto groups = co_await in_store(call, [&](Store& s) { return s.groups_of_user(organization_id, call.user->id); });
-  if (!groups) co_return groups.error();
+  FOCUSD_CO_TRY(groups,
+                co_await in_store(call, [&](Store& s) { return s.groups_of_user(organization_id, call.user->id); }));
   boost::json::array out;
-  for (const auto& g : *groups) out.push_back(boost::json::object{{"id", g.id}, {"name", g.name}, {"emoji", g.emoji}});
+  for (const auto& g : groups) out.push_back(boost::json::object{{"id", g.id}, {"name", g.name}, {"emoji", g.emoji}});
   co_return json_response(http::status::ok, out);
 }
 

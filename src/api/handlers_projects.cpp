@@ -144,111 +144,90 @@ Response project_response(http::status status, const ProjectRecord& p, const Wor
 }
 
 awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
-  auto body = parse_json_object(call.request.body());
-  if (!body) co_return body.error();
-  auto in = domain::read_project_input(*body, mode, loaded->project.fields);
-  if (!in) co_return in.error();
-  const Viewer viewer = domain::viewer_of(loaded->access);
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::Update));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_project_input(body, mode, loaded.project.fields));
+  const Viewer viewer = domain::viewer_of(loaded.access);
   auto updated = co_await in_store(call, [&](Store& s) {
-    return s.update_project(loaded->access.workspace_id, loaded->project.id, viewer, in->fields, in->pinned,
+    return s.update_project(loaded.access.workspace_id, loaded.project.id, viewer, in.fields, in.pinned,
                             domain::check_placement);
   });
   if (!updated) co_return updated.error();
-  co_return project_response(http::status::created, *updated, loaded->access);
+  co_return project_response(http::status::created, *updated, loaded.access);
 }
 
 awaitable<Result<Response>> related(Call& call, Relation relation) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
-  auto page = query->page();
-  if (!page) co_return page.error();
-  auto order = query->order_by(kTreeOrder);
-  if (!order) co_return order.error();
-  const Viewer viewer = domain::viewer_of(loaded->access);
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(page, query.page());
+  FOCUSD_CO_TRY(order, query.order_by(kTreeOrder));
+  const Viewer viewer = domain::viewer_of(loaded.access);
   auto projects = co_await in_store(call, [&](Store& s) {
-    return s.related_projects(loaded->access.workspace_id, loaded->project.id, viewer, relation, *order, *page);
+    return s.related_projects(loaded.access.workspace_id, loaded.project.id, viewer, relation, order, page);
   });
   if (!projects) co_return projects.error();
   boost::json::array data;
-  for (const auto& p : *projects) data.push_back(project_json(p, loaded->access));
+  for (const auto& p : *projects) data.push_back(project_json(p, loaded.access));
   co_return json_response(
       http::status::ok,
-      boost::json::object{{"data", std::move(data)}, {"page", page->page}, {"per_page", page->per_page}});
+      boost::json::object{{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}});
 }
 
 // Archive, unarchive, delete, restore and pin share one shape: check, act, 204.
 template <class Act>
 awaitable<Result<Response>> act(Call& call, ProjectAction action, bool include_deleted, Act act_on) {
-  auto loaded = co_await load_project(call, include_deleted);
-  if (!loaded) co_return loaded.error();
-  if (auto allowed = require_project(*loaded, action); !allowed) co_return allowed.error();
-  auto status = co_await in_store(call, [&](Store& s) { return act_on(s, *loaded); });
-  if (!status) co_return status.error();
+  FOCUSD_CO_TRY(loaded, co_await load_project(call, include_deleted));
+  FOCUSD_CO_CHECK(require_project(loaded, action));
+  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return act_on(s, loaded); }));
   co_return no_content();
 }
 
 }  // namespace
 
 awaitable<Result<Response>> list_projects(Call& call) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
-  auto q = read_list_query(*query, *access);
-  if (!q) co_return q.error();
-  auto rates = include_rates(*query);
-  if (!rates) co_return rates.error();
-  auto list = co_await in_store(call, [&](Store& s) { return s.list_projects(*q); });
-  if (!list) co_return list.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(q, read_list_query(query, access));
+  FOCUSD_CO_TRY(rates, include_rates(query));
+  FOCUSD_CO_TRY(list, co_await in_store(call, [&](Store& s) { return s.list_projects(q); }));
   std::vector<boost::json::value> summaries;
-  if (*rates) {
+  if (rates) {
     summaries = co_await in_store(call, [&](Store& s) {
       std::vector<boost::json::value> out;
-      for (const auto& p : list->items) out.push_back(rate_summary(s, p));
+      for (const auto& p : list.items) out.push_back(rate_summary(s, p));
       return out;
     });
   }
   boost::json::array data;
-  for (std::size_t i = 0; i < list->items.size(); ++i) {
-    data.push_back(project_json(list->items[i], *access, *rates ? &summaries[i] : nullptr));
+  for (std::size_t i = 0; i < list.items.size(); ++i) {
+    data.push_back(project_json(list.items[i], access, rates ? &summaries[i] : nullptr));
   }
   co_return json_response(
       http::status::ok,
       boost::json::object{
-          {"data", std::move(data)}, {"page", q->page.page}, {"per_page", q->page.per_page}, {"total", list->total}});
+          {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
 }
 
 awaitable<Result<Response>> create_project(Call& call) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  auto body = parse_json_object(call.request.body());
-  if (!body) co_return body.error();
-  auto in = domain::read_project_input(*body, domain::WriteMode::Create);
-  if (!in) co_return in.error();
-  const Viewer viewer = domain::viewer_of(*access);
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_project_input(body, domain::WriteMode::Create));
+  const Viewer viewer = domain::viewer_of(access);
   auto created = co_await in_store(call, [&](Store& s) {
-    return s.create_project(access->workspace_id, viewer, in->fields, in->pinned.value_or(false),
-                            domain::check_placement);
+    return s.create_project(access.workspace_id, viewer, in.fields, in.pinned.value_or(false), domain::check_placement);
   });
   if (!created) co_return created.error();
-  co_return project_response(http::status::created, *created, *access);
+  co_return project_response(http::status::created, *created, access);
 }
 
 awaitable<Result<Response>> get_project(Call& call) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
-  auto rates = include_rates(*query);
-  if (!rates) co_return rates.error();
-  if (!*rates) co_return json_response(http::status::ok, project_json(loaded->project, loaded->access));
-  auto summary = co_await in_store(call, [&](Store& s) { return rate_summary(s, loaded->project); });
-  co_return json_response(http::status::ok, project_json(loaded->project, loaded->access, &summary));
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(rates, include_rates(query));
+  if (!rates) co_return json_response(http::status::ok, project_json(loaded.project, loaded.access));
+  auto summary = co_await in_store(call, [&](Store& s) { return rate_summary(s, loaded.project); });
+  co_return json_response(http::status::ok, project_json(loaded.project, loaded.access, &summary));
 }
 
 awaitable<Result<Response>> replace_project(Call& call) {

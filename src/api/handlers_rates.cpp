@@ -117,61 +117,49 @@ boost::json::value rate_summary(Store& store, const ProjectRecord& project) {
 }
 
 awaitable<Result<Response>> list_project_rates(Call& call) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
-  auto order_by = query->text("order_by");
-  if (!order_by) co_return order_by.error();
-  auto rates = co_await in_store(call, [&](Store& s) { return s.project_rates(loaded->project.id); });
-  if (!rates) co_return rates.error();
-  if (auto sorted = sort_rates(*rates, *order_by); !sorted) co_return sorted.error();
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(order_by, query.text("order_by"));
+  FOCUSD_CO_TRY(rates, co_await in_store(call, [&](Store& s) { return s.project_rates(loaded.project.id); }));
+  FOCUSD_CO_CHECK(sort_rates(rates, order_by));
   boost::json::array out;
-  for (const auto& r : *rates) out.push_back(rate_json(r));
+  for (const auto& r : rates) out.push_back(rate_json(r));
   co_return json_response(http::status::ok, out);
 }
 
 awaitable<Result<Response>> create_project_rate(Call& call) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
-  auto rate = read_rate(call.request.body());
-  if (!rate) co_return rate.error();
-  auto created = co_await in_store(call, [&](Store& s) { return s.add_project_rate(loaded->project.id, *rate); });
-  if (!created) co_return created.error();
-  co_return json_response(http::status::created, rate_json(*created));
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::Update));
+  FOCUSD_CO_TRY(rate, read_rate(call.request.body()));
+  FOCUSD_CO_TRY(created,
+                co_await in_store(call, [&](Store& s) { return s.add_project_rate(loaded.project.id, rate); }));
+  co_return json_response(http::status::created, rate_json(created));
 }
 
 awaitable<Result<Response>> delete_project_rates(Call& call) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
-  auto from_text = query->text("from");
-  if (!from_text) co_return from_text.error();
-  auto to_text = query->text("to");
-  if (!to_text) co_return to_text.error();
-  if (!*from_text) co_return invalid("from", "is required (RFC 3339)");
-  auto from = normalize_timestamp(**from_text);
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::Update));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(from_text, query.text("from"));
+  FOCUSD_CO_TRY(to_text, query.text("to"));
+  if (!from_text) co_return invalid("from", "is required (RFC 3339)");
+  auto from = normalize_timestamp(*from_text);
   if (!from) co_return invalid("from", "must be an RFC 3339 timestamp");
   std::optional<std::string> to;
-  if (*to_text) {
-    to = normalize_timestamp(**to_text);
+  if (to_text) {
+    to = normalize_timestamp(*to_text);
     if (!to) co_return invalid("to", "must be an RFC 3339 timestamp");
     if (*to <= *from) co_return invalid("to", "must be after from");
   }
-  auto status = co_await in_store(call, [&](Store& s) { return s.clear_project_rates(loaded->project.id, *from, to); });
-  if (!status) co_return status.error();
+  FOCUSD_CO_CHECK(
+      co_await in_store(call, [&](Store& s) { return s.clear_project_rates(loaded.project.id, *from, to); }));
   co_return no_content();
 }
 
 awaitable<Result<Response>> current_project_rate(Call& call) {
-  auto loaded = co_await load_project(call);
-  if (!loaded) co_return loaded.error();
-  auto rates = co_await in_store(call, [&](Store& s) { return s.project_rates(loaded->project.id); });
-  if (!rates) co_return rates.error();
-  auto current = domain::rate_at(*rates, now_rfc3339());
+  FOCUSD_CO_TRY(loaded, co_await load_project(call));
+  FOCUSD_CO_TRY(rates, co_await in_store(call, [&](Store& s) { return s.project_rates(loaded.project.id); }));
+  auto current = domain::rate_at(rates, now_rfc3339());
   if (!current) co_return make_error(ErrorCode::NotFound, "the project has no rate now");
   co_return json_response(http::status::ok, rate_json(*current));
 }

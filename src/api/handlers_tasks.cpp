@@ -80,16 +80,13 @@ Status require_edit(const LoadedTask& loaded) {
 }
 
 awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
-  auto loaded = co_await load_task(call);
-  if (!loaded) co_return loaded.error();
-  if (auto allowed = require_edit(*loaded); !allowed) co_return allowed.error();
-  auto body = parse_json_object(call.request.body());
-  if (!body) co_return body.error();
-  auto in = domain::read_task_input(*body, mode, loaded->task.fields);
-  if (!in) co_return in.error();
-  const Viewer viewer = domain::viewer_of(loaded->access);
+  FOCUSD_CO_TRY(loaded, co_await load_task(call));
+  FOCUSD_CO_CHECK(require_edit(loaded));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_task_input(body, mode, loaded.task.fields));
+  const Viewer viewer = domain::viewer_of(loaded.access);
   auto updated = co_await in_store(call, [&](Store& s) {
-    return s.update_task(loaded->access.workspace_id, loaded->task.id, viewer, in->fields, in->pinned);
+    return s.update_task(loaded.access.workspace_id, loaded.task.id, viewer, in.fields, in.pinned);
   });
   if (!updated) co_return updated.error();
   co_return no_content();
@@ -98,11 +95,9 @@ awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
 // Archive, unarchive, delete and restore: check, act, 204.
 template <class Act>
 awaitable<Result<Response>> act(Call& call, bool include_deleted, Act act_on) {
-  auto loaded = co_await load_task(call, include_deleted);
-  if (!loaded) co_return loaded.error();
-  if (auto allowed = require_edit(*loaded); !allowed) co_return allowed.error();
-  auto status = co_await in_store(call, [&](Store& s) { return act_on(s, loaded->task.id); });
-  if (!status) co_return status.error();
+  FOCUSD_CO_TRY(loaded, co_await load_task(call, include_deleted));
+  FOCUSD_CO_CHECK(require_edit(loaded));
+  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return act_on(s, loaded.task.id); }));
   co_return no_content();
 }
 
@@ -116,63 +111,48 @@ Result<ArchivedFilter> archived_filter(const Query& query) {
 }  // namespace
 
 awaitable<Result<Response>> list_tasks(Call& call) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(query, query_of(call));
   TaskQuery q;
-  q.workspace_id = access->workspace_id;
-  q.viewer = domain::viewer_of(*access);
-  auto page = query->page();
-  if (!page) co_return page.error();
-  q.page = *page;
-  auto order = query->order_by(kTaskOrder);
-  if (!order) co_return order.error();
-  q.order = *order;
-  auto projects = query->ids("project_id");
-  if (!projects) co_return projects.error();
-  q.project_ids = *projects;
-  auto parents = query->ids("parent_task_id");
-  if (!parents) co_return parents.error();
-  q.parent_task_ids = *parents;
-  auto name = query->text("name");
-  if (!name) co_return name.error();
-  q.name = *name;
-  auto archived = archived_filter(*query);
-  if (!archived) co_return archived.error();
-  q.archived = *archived;
-  auto pinned = query->boolean("pinned");
-  if (!pinned) co_return pinned.error();
-  q.pinned = *pinned;
-  auto list = co_await in_store(call, [&](Store& s) { return s.list_tasks(q); });
-  if (!list) co_return list.error();
+  q.workspace_id = access.workspace_id;
+  q.viewer = domain::viewer_of(access);
+  FOCUSD_CO_TRY(page, query.page());
+  q.page = page;
+  FOCUSD_CO_TRY(order, query.order_by(kTaskOrder));
+  q.order = order;
+  FOCUSD_CO_TRY(projects, query.ids("project_id"));
+  q.project_ids = projects;
+  FOCUSD_CO_TRY(parents, query.ids("parent_task_id"));
+  q.parent_task_ids = parents;
+  FOCUSD_CO_TRY(name, query.text("name"));
+  q.name = name;
+  FOCUSD_CO_TRY(archived, archived_filter(query));
+  q.archived = archived;
+  FOCUSD_CO_TRY(pinned, query.boolean("pinned"));
+  q.pinned = pinned;
+  FOCUSD_CO_TRY(list, co_await in_store(call, [&](Store& s) { return s.list_tasks(q); }));
   boost::json::array data;
-  for (const auto& t : list->items) data.push_back(task_json(t, *access));
+  for (const auto& t : list.items) data.push_back(task_json(t, access));
   co_return json_response(
       http::status::ok,
       boost::json::object{
-          {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list->total}});
+          {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
 }
 
 awaitable<Result<Response>> create_task(Call& call) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  auto body = parse_json_object(call.request.body());
-  if (!body) co_return body.error();
-  auto in = domain::read_task_input(*body, domain::WriteMode::Create);
-  if (!in) co_return in.error();
-  const Viewer viewer = domain::viewer_of(*access);
-  auto created = co_await in_store(call, [&](Store& s) {
-    return s.create_task(access->workspace_id, viewer, in->fields, in->pinned.value_or(false));
-  });
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_task_input(body, domain::WriteMode::Create));
+  const Viewer viewer = domain::viewer_of(access);
+  auto created = co_await in_store(
+      call, [&](Store& s) { return s.create_task(access.workspace_id, viewer, in.fields, in.pinned.value_or(false)); });
   if (!created) co_return created.error();
-  co_return json_response(http::status::created, task_json(*created, *access));
+  co_return json_response(http::status::created, task_json(*created, access));
 }
 
 awaitable<Result<Response>> get_task(Call& call) {
-  auto loaded = co_await load_task(call);
-  if (!loaded) co_return loaded.error();
-  co_return json_response(http::status::ok, task_json(loaded->task, loaded->access));
+  FOCUSD_CO_TRY(loaded, co_await load_task(call));
+  co_return json_response(http::status::ok, task_json(loaded.task, loaded.access));
 }
 
 awaitable<Result<Response>> replace_task(Call& call) {

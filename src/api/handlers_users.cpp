@@ -66,20 +66,19 @@ awaitable<Result<Response>> get_user_settings(Call& call) {
 }
 
 awaitable<Result<Response>> patch_user_settings(Call& call) {
-  auto patch = parse_json_object(call.request.body());
-  if (!patch) co_return patch.error();
-  if (auto status = domain::validate_settings_patch(*patch); !status) co_return status.error();
+  FOCUSD_CO_TRY(patch, parse_json_object(call.request.body()));
+  FOCUSD_CO_CHECK(domain::validate_settings_patch(patch));
 
   Store& store = call.services.store;
   const std::int64_t user_id = call.user->id;
   auto view = co_await offload(call.services.blocking, [&]() -> Result<boost::json::object> {
-    if (auto* workspace = patch->if_contains("current_workspace_id"); workspace && !workspace->is_null()) {
+    if (auto* workspace = patch.if_contains("current_workspace_id"); workspace && !workspace->is_null()) {
       auto reachable = store.can_access_workspace(user_id, workspace->as_int64());
       if (!reachable) return reachable.error();
       if (!*reachable) return invalid("current_workspace_id", "no such workspace");
     }
     auto updated = store.update_user_settings(user_id, [&](const std::string& current) -> Result<std::string> {
-      return boost::json::serialize(domain::apply_settings_patch(parse_stored(current), *patch));
+      return boost::json::serialize(domain::apply_settings_patch(parse_stored(current), patch));
     });
     if (!updated) return updated.error();
     return settings_view(store, user_id);
