@@ -76,9 +76,10 @@ Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
     for (const auto& segment : compiled.segments) {
       if (!is_param(segment)) continue;
       const auto id = path_id_named(param_name(segment));
-      if (!id)
+      if (!id) {
         throw std::invalid_argument("route " + std::string(route.pattern) + ": unknown segment " +
                                     std::string(segment));
+      }
       compiled.ids.push_back(*id);
     }
     compiled_.push_back(std::move(compiled));

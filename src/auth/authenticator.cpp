@@ -29,7 +29,7 @@ std::array<std::uint8_t, 32> success_key(const std::string& email, const std::st
 // The cache key of a success whatever the stored hash: lets the throttle tell,
 // without a database read, that credentials may be good (begin() then checks).
 std::array<std::uint8_t, 32> login_key(const std::string& email, const std::string& password) {
-  return keyed_digest("login\0" + lower(email) + '\0' + password);
+  return keyed_digest(std::string("login") + '\0' + lower(email) + '\0' + password);
 }
 }  // namespace
 

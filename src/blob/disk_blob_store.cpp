@@ -134,7 +134,8 @@ class DiskStaging final : public Staging {
 
 class DiskBlobStore final : public BlobStore {
  public:
-  DiskBlobStore(fs::path root, const DiskSpace* space) : blobs_(root / "blobs"), temp_(root / "tmp"), space_(space) {}
+  DiskBlobStore(const fs::path& root, const DiskSpace* space)
+      : blobs_(root / "blobs"), temp_(root / "tmp"), space_(space) {}
 
   Result<std::unique_ptr<Staging>> stage() override {
     if (auto made = make_dirs(temp_); !made) return made.error();

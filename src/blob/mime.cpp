@@ -50,7 +50,7 @@ std::string essence(std::string_view type) {
 }  // namespace
 
 std::string sniff_mime_type(std::string_view head, std::string_view declared_type) {
-  const std::string declared = essence(declared_type);
+  std::string declared = essence(declared_type);
   std::string sniffed;
   if (!head.empty()) {
     std::lock_guard lock(magic_mutex);

@@ -84,11 +84,13 @@ using Status = Result<Ok>;
 // Error propagation in a coroutine that returns a Result or Status:
 //   FOCUSD_CO_TRY(project, co_await load_project(call));   // project: the value, or co_return the error
 //   FOCUSD_CO_CHECK(require_attach(parent));               // a Status: co_return its error
+// NOLINTBEGIN(bugprone-macro-parentheses): `name` is pasted and declared, not evaluated
 #define FOCUSD_CO_TRY(name, expr)                          \
   auto name##_or_error = (expr);                           \
   if (!name##_or_error) co_return name##_or_error.error(); \
   auto& name = name##_or_error.value()
 #define FOCUSD_CO_CHECK(expr) \
   if (auto focusd_status = (expr); !focusd_status) co_return focusd_status.error()
+// NOLINTEND(bugprone-macro-parentheses)
 
 }  // namespace focusd

@@ -84,7 +84,7 @@ std::optional<std::string> normalize_timestamp(std::string_view s) {
   tm.tm_hour = *hour;
   tm.tm_min = *minute;
   tm.tm_sec = *second;
-  const std::time_t utc = timegm(&tm) - offset_minutes * 60;
+  const std::time_t utc = timegm(&tm) - std::time_t{offset_minutes} * 60;
   return format_utc(utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 

@@ -28,14 +28,14 @@ struct Config {
   std::string log_format = "text";  // text|json
 
   // HTTP limits.
-  std::size_t max_header_bytes = 16 * 1024;       // larger request heads -> 431
-  std::size_t max_json_body_bytes = 1024 * 1024;  // larger JSON bodies -> 413
-  std::size_t max_chunk_extension_bytes = 4096;   // extensions of one chunk line; larger -> 400 and close
-  std::chrono::seconds header_timeout{10};        // time to send a complete request head
-  std::chrono::seconds body_timeout{60};          // time to send a complete request body
-  std::chrono::seconds idle_timeout{60};          // keep-alive connection idle time
-  std::size_t max_connections = 10000;            // beyond -> 503 and close
-  std::chrono::seconds shutdown_grace{10};        // in-flight requests get this long on SIGTERM
+  std::size_t max_header_bytes = std::size_t{16} * 1024;       // larger request heads -> 431
+  std::size_t max_json_body_bytes = std::size_t{1024} * 1024;  // larger JSON bodies -> 413
+  std::size_t max_chunk_extension_bytes = 4096;                // extensions of one chunk line; larger -> 400 and close
+  std::chrono::seconds header_timeout{10};                     // time to send a complete request head
+  std::chrono::seconds body_timeout{60};                       // time to send a complete request body
+  std::chrono::seconds idle_timeout{60};                       // keep-alive connection idle time
+  std::size_t max_connections = 10000;                         // beyond -> 503 and close
+  std::chrono::seconds shutdown_grace{10};                     // in-flight requests get this long on SIGTERM
 
   // Attachments: storage per workspace (sum of live attachments' sizes); 0 = unlimited.
   std::int64_t attachment_quota_bytes = 0;
@@ -46,9 +46,9 @@ struct Config {
   std::uint64_t min_free_write_bytes = 0;
   // Testing only: a file naming storage faults to inject (blob/faulty_blob_store.h).
   std::string fault_file;
-  std::uint64_t max_upload_file_bytes = 100ull << 20;  // one uploaded file; larger -> 413
-  std::size_t max_bulk_files = 10;                     // files in one bulk upload; more -> 400
-  std::size_t max_part_header_bytes = 16 * 1024;       // the headers of one multipart part; larger -> 400
+  std::uint64_t max_upload_file_bytes = 100ull << 20;          // one uploaded file; larger -> 413
+  std::size_t max_bulk_files = 10;                             // files in one bulk upload; more -> 400
+  std::size_t max_part_header_bytes = std::size_t{16} * 1024;  // the headers of one multipart part; larger -> 400
 
   // Auth: how long a successful password verification is remembered.
   std::chrono::seconds auth_cache_ttl{60};

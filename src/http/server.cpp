@@ -33,12 +33,12 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1 << 20;
-constexpr std::size_t kUploadChunk = 256 * 1024;  // bytes handed to an upload handler at a time
-constexpr std::size_t kSendfileMax = 8 << 20;     // bytes of a file reply one sendfile(2) may send
-constexpr std::uint64_t kDrainBytes = 1 << 20;    // an unread upload rest up to this is read to keep the connection
+constexpr std::size_t kUploadChunk = std::size_t{256} * 1024;  // bytes handed to an upload handler at a time
+constexpr std::size_t kSendfileMax = 8 << 20;                  // bytes of a file reply one sendfile(2) may send
+constexpr std::uint64_t kDrainBytes = 1 << 20;  // an unread upload rest up to this is read to keep the connection
 
 // An incoming X-Request-Id is echoed when it is 1..128 characters of
 // [A-Za-z0-9._:-]; otherwise a new random id is made.
@@ -501,7 +501,9 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
       http::response<http::empty_body> proceed{http::status::continue_, exchange.version};
       std::tie(ec, std::ignore) = co_await http::async_write(stream, proceed, kAsTuple);
     }
-    if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, body_parser, kAsTuple);
+    if (!ec) {
+      std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, body_parser, kAsTuple);
+    }
     if (ec && peer_gone(ec)) co_return std::nullopt;
     if (ec) {
       exchange.keep_alive = false;

@@ -102,7 +102,7 @@ Result<std::string> boundary_of(std::string_view content_type) {
   return malformed("Content-Type has no boundary");
 }
 
-Parser::Parser(std::string boundary, Limits limits, Handler& handler)
+Parser::Parser(const std::string& boundary, Limits limits, Handler& handler)
     : delimiter_("\r\n--" + boundary), limits_(limits), handler_(handler) {}
 
 Status Parser::feed(std::string_view data) {

@@ -20,7 +20,7 @@
 namespace focusd::multipart {
 
 struct Limits {
-  std::size_t max_part_header_bytes = 16 * 1024;  // the headers of one part
+  std::size_t max_part_header_bytes = std::size_t{16} * 1024;  // the headers of one part
   std::size_t max_parts = 64;
 };
 
@@ -45,7 +45,7 @@ Result<std::string> boundary_of(std::string_view content_type);
 
 class Parser {
  public:
-  Parser(std::string boundary, Limits limits, Handler& handler);
+  Parser(const std::string& boundary, Limits limits, Handler& handler);
 
   // Feeds the next bytes of the body.
   Status feed(std::string_view data);

@@ -6,7 +6,7 @@
 namespace focusd {
 
 const std::vector<Migration>& sqlite_migrations() {
-  static const std::vector<Migration> migrations = {
+  static const std::vector<Migration> kMigrations = {
       {1, R"sql(
 CREATE TABLE organizations (
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -234,7 +234,7 @@ END;
 INSERT INTO projects_name_index(projects_name_index) VALUES ('rebuild');
 )sql"},
   };
-  return migrations;
+  return kMigrations;
 }
 
 Status migrate(sqlite::Connection& connection, const std::vector<Migration>& migrations) {
