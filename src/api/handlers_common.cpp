@@ -2,26 +2,32 @@
 
 namespace focusd::api {
 
+namespace {
+// The caller's access to the path's workspace (a store read; blocking).
+Result<WorkspaceAccess> access_of(const Call& call, Store& store) {
+  return store.workspace_access(call.user->id, call.params.get(PathId::Workspace),
+                                call.params.find(PathId::Organization));
+}
+}  // namespace
+
 boost::asio::awaitable<Result<WorkspaceAccess>> workspace_access(Call& call) {
-  const std::int64_t workspace_id = call.params.get(PathId::Workspace);
-  const std::optional<std::int64_t> organization_id = call.params.find(PathId::Organization);
-  const std::int64_t user_id = call.user->id;
-  co_return co_await in_store(
-      call, [&](Store& store) { return store.workspace_access(user_id, workspace_id, organization_id); });
+  co_return co_await in_store(call, [&](Store& store) { return access_of(call, store); });
 }
 
 Result<Query> query_of(const Call& call) {
   return Query::parse(call.request.target());
 }
 
+// The access check and the read share one trip to the blocking pool.
 boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
-  FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t project_id = call.params.get(PathId::Project);
-  const Viewer viewer = domain::viewer_of(access);
-  auto project = co_await in_store(
-      call, [&](Store& s) { return s.find_project(access.workspace_id, project_id, viewer, include_deleted); });
-  if (!project) co_return project.error();
-  co_return LoadedProject{access, std::move(project.value())};
+  co_return co_await in_store(call, [&](Store& store) -> Result<LoadedProject> {
+    auto access = access_of(call, store);
+    if (!access) return access.error();
+    auto project = store.find_project(access->workspace_id, project_id, domain::viewer_of(*access), include_deleted);
+    if (!project) return project.error();
+    return LoadedProject{std::move(access.value()), std::move(project.value())};
+  });
 }
 
 Status require_project(const LoadedProject& loaded, domain::ProjectAction action) {
@@ -37,13 +43,14 @@ Response no_content() {
 }
 
 boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted) {
-  FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t task_id = call.params.get(PathId::Task);
-  const Viewer viewer = domain::viewer_of(access);
-  auto task = co_await in_store(
-      call, [&](Store& s) { return s.find_task(access.workspace_id, task_id, viewer, include_deleted); });
-  if (!task) co_return task.error();
-  co_return LoadedTask{access, std::move(task.value())};
+  co_return co_await in_store(call, [&](Store& store) -> Result<LoadedTask> {
+    auto access = access_of(call, store);
+    if (!access) return access.error();
+    auto task = store.find_task(access->workspace_id, task_id, domain::viewer_of(*access), include_deleted);
+    if (!task) return task.error();
+    return LoadedTask{std::move(access.value()), std::move(task.value())};
+  });
 }
 
 }  // namespace focusd::api
