@@ -26,8 +26,8 @@ std::optional<Error> fault_for(const std::string& control_file, std::string_view
 
 class FaultyStaging final : public Staging {
  public:
-  FaultyStaging(std::unique_ptr<Staging> inner, const std::string& control_file)
-      : inner_(std::move(inner)), control_file_(control_file) {}
+  FaultyStaging(std::unique_ptr<Staging> inner, std::string control_file)
+      : inner_(std::move(inner)), control_file_(std::move(control_file)) {}
 
   Status write(std::string_view bytes) override {
     if (auto fault = fault_for(control_file_, "write")) return *fault;
@@ -38,11 +38,14 @@ class FaultyStaging final : public Staging {
     return inner_->finish();
   }
   std::string_view head() const override { return inner_->head(); }
-  Staging& inner() { return *inner_; }
+  Result<bool> publish() override {
+    if (auto fault = fault_for(control_file_, "rename")) return *fault;
+    return inner_->publish();
+  }
 
  private:
   std::unique_ptr<Staging> inner_;
-  const std::string& control_file_;
+  std::string control_file_;  // a copy: the staging may outlive the store
 };
 
 class FaultyBlobStore final : public BlobStore {
@@ -54,10 +57,6 @@ class FaultyBlobStore final : public BlobStore {
     auto staging = inner_->stage();
     if (!staging) return staging.error();
     return std::unique_ptr<Staging>(std::make_unique<FaultyStaging>(std::move(*staging), control_file_));
-  }
-  Result<bool> publish(Staging& staging) override {
-    if (auto fault = fault_for(control_file_, "rename")) return *fault;
-    return inner_->publish(dynamic_cast<FaultyStaging&>(staging).inner());
   }
   Result<std::string> path_of(std::string_view sha256) override { return inner_->path_of(sha256); }
   Status remove(std::string_view sha256) override { return inner_->remove(sha256); }

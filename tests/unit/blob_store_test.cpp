@@ -35,7 +35,7 @@ class BlobStoreTest : public ::testing::Test {
     }
     auto info = (*staging)->finish();
     EXPECT_TRUE(info);
-    EXPECT_TRUE(store_->publish(**staging));
+    EXPECT_TRUE((*staging)->publish());
     return *info;
   }
   std::size_t temp_files() const {
