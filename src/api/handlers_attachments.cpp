@@ -5,15 +5,11 @@
 // it is written) while the body arrives; attachments::Service then makes the
 // files durable and creates the rows (see attachments/attachments.h for the
 // lifecycle and what a crash leaves).
-#include <fcntl.h>
-
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 
 #include "api/errors.h"
 #include "api/handlers.h"
@@ -231,25 +227,26 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
     res.result(http::status::not_modified);
     co_return res;
   }
-  // The file is opened now: should the attachment be deleted while it is
-  // sent, the open descriptor still reads the whole of it.
-  auto opened = co_await offload(call.services.blocking, [&]() -> Result<UniqueFd> {
-    auto path = call.services.blobs.path_of(a.sha256);
-    UniqueFd fd(path ? ::open(path->c_str(), O_RDONLY | O_CLOEXEC) : -1);
-    if (fd) return fd;
-    const std::string problem = path ? std::string(std::strerror(errno)) : "missing";
-    // Deleted (and its bytes reclaimed) since it was found: gone, not broken.
-    auto still = call.services.store.find_attachment(kind, parent->id, id);
-    if (!still) return still.error();
-    return internal_error("the bytes of attachment " + std::to_string(a.id) + " cannot be read (" + problem +
-                          "; run fsck)");
-  });
-  if (!opened) co_return opened.error();
-
   const auto size = static_cast<std::uint64_t>(a.size);
   http_semantics::RangeAsk ask = http_semantics::range_of(call.request[http::field::range], size);
   const auto if_range = call.request[http::field::if_range];
   if (!if_range.empty() && if_range != etag) ask = {};
+  const http_semantics::ByteRange range =
+      ask.kind == http_semantics::RangeAsk::Kind::Part ? ask.range : http_semantics::ByteRange{0, size};
+  // The blob is opened now: should the attachment be deleted while it is
+  // sent, the source still reads the whole of it (blob/blob_store.h).
+  auto opened = co_await offload(call.services.blocking, [&]() -> Result<ByteSource> {
+    auto source = call.services.blobs.open(a.sha256, blob::ReadRange{range.first, range.length});
+    if (source) return source;
+    // Deleted (and its bytes reclaimed) since it was found: gone, not broken.
+    auto still = call.services.store.find_attachment(kind, parent->id, id);
+    if (!still) return still.error();
+    const Error& error = source.error();
+    return internal_error("the bytes of attachment " + std::to_string(a.id) + " cannot be read (" +
+                          (error.detail.empty() ? error.description : error.detail) + "; run fsck)");
+  });
+  if (!opened) co_return opened.error();
+
   res.set(http::field::accept_ranges, "bytes");
   if (ask.kind == http_semantics::RangeAsk::Kind::Unsatisfiable) {
     Response refused =
@@ -265,9 +262,7 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   res.set(http::field::content_disposition,
           http_semantics::content_disposition(shown_inline(a.mime_type) ? "inline" : "attachment", a.name));
   res.set("X-Content-Type-Options", "nosniff");
-  http_semantics::ByteRange range{0, size};
   if (ask.kind == http_semantics::RangeAsk::Kind::Part) {
-    range = ask.range;
     res.result(http::status::partial_content);
     res.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
                                             std::to_string(range.first + range.length - 1) + "/" +
@@ -275,7 +270,9 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   } else {
     res.result(http::status::ok);
   }
-  call.file = FileReply{std::move(opened.value()), range.first, range.length};
+  auto* file = std::get_if<FileRange>(&opened->bytes);
+  if (!file) co_return internal_error("a blob read as a stream cannot be sent yet");
+  call.file = FileReply{std::move(file->fd), file->offset, opened->length};
   co_return res;
 }
 

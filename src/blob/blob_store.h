@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/byte_source.h"
 #include "common/result.h"
 
 namespace focusd::blob {
@@ -21,6 +23,17 @@ struct BlobInfo {
   std::string sha256;  // lower-case hex
   std::uint64_t size = 0;
 };
+
+// Which bytes of a blob to read: `length` bytes from `offset`, or all from
+// `offset` to the end when `length` is absent. The default is the whole blob.
+struct ReadRange {
+  std::uint64_t offset = 0;
+  std::optional<std::uint64_t> length;
+};
+
+// How many bytes `range` covers in a blob of `size` bytes; RangeNotSatisfiable
+// when it reaches past the end (an empty range at the very end is fine).
+Result<std::uint64_t> range_length(ReadRange range, std::uint64_t size);
 
 class Staging {
  public:
@@ -45,8 +58,14 @@ class BlobStore {
  public:
   virtual ~BlobStore() = default;
   virtual Result<std::unique_ptr<Staging>> stage() = 0;
-  // The file holding a blob, for reading; NotFound when it is not stored.
-  virtual Result<std::string> path_of(std::string_view sha256) = 0;
+  // The bytes of a stored blob in `range`, to be read once: an open file
+  // with an offset (the disk store; the transport sends it without copying)
+  // or a stream (a store without local files). Either reads the bytes it was
+  // opened for to the end even if the blob is removed meanwhile, so a reply
+  // begun before a delete ends whole. NotFound when no blob has this digest
+  // (any string that is not one included); RangeNotSatisfiable when the range
+  // reaches past the blob's end. Blocking, like the rest of this interface.
+  virtual Result<ByteSource> open(std::string_view sha256, ReadRange range) = 0;
   virtual Status remove(std::string_view sha256) = 0;
   // Every stored blob's digest (for fsck).
   virtual Result<std::vector<std::string>> list() = 0;

@@ -11,6 +11,7 @@
 #include "blob/disk_space.h"
 #include "common/random.h"
 #include "common/strings.h"
+#include "common/unique_fd.h"
 
 namespace focusd::blob {
 
@@ -161,12 +162,20 @@ class DiskBlobStore final : public BlobStore {
     return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path, blobs_, space_));
   }
 
-  Result<std::string> path_of(std::string_view sha256) override {
+  Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
     if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
     const fs::path path = path_for(blobs_, sha256);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return make_error(ErrorCode::NotFound, "no such blob");
-    return path.string();
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+      if (errno == ENOENT) return make_error(ErrorCode::NotFound, "no such blob");
+      return io_error("open " + path.string(), errno);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return io_error("fstat " + path.string(), errno);
+    auto length = range_length(range, static_cast<std::uint64_t>(st.st_size));
+    if (!length) return length.error();
+    // The descriptor reads the file as it is now, even if it is unlinked later.
+    return ByteSource{*length, FileRange{std::move(fd), range.offset}};
   }
 
   Status remove(std::string_view sha256) override {

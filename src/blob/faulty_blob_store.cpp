@@ -58,7 +58,7 @@ class FaultyBlobStore final : public BlobStore {
     if (!staging) return staging.error();
     return std::unique_ptr<Staging>(std::make_unique<FaultyStaging>(std::move(*staging), control_file_));
   }
-  Result<std::string> path_of(std::string_view sha256) override { return inner_->path_of(sha256); }
+  Result<ByteSource> open(std::string_view sha256, ReadRange range) override { return inner_->open(sha256, range); }
   Status remove(std::string_view sha256) override { return inner_->remove(sha256); }
   Result<std::vector<std::string>> list() override { return inner_->list(); }
   Result<std::size_t> sweep_temps() override { return inner_->sweep_temps(); }
