@@ -108,7 +108,7 @@ awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
   co_return parser.finish();
 }
 
-awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
+awaitable<Result<Reply>> create(Call& call, ParentKind kind, bool bulk) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   if (auto allowed = require_attach(*parent); !allowed) co_return allowed.error();
@@ -138,7 +138,7 @@ awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
   co_return json_response(http::status::created, items);
 }
 
-awaitable<Result<Response>> list(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> list(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   auto query = query_of(call);
@@ -152,7 +152,7 @@ awaitable<Result<Response>> list(Call& call, ParentKind kind) {
   co_return json_response(http::status::ok, items);
 }
 
-awaitable<Result<Response>> update(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> update(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   const std::int64_t id = call.params.get(PathId::Attachment);
@@ -179,7 +179,7 @@ awaitable<Result<Response>> update(Call& call, ParentKind kind) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> remove(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> remove(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   const std::int64_t id = call.params.get(PathId::Attachment);
@@ -205,7 +205,7 @@ bool shown_inline(std::string_view mime_type) {
   return mime_type == "application/pdf" || mime_type == "text/plain" || mime_type == "text/csv";
 }
 
-awaitable<Result<Response>> view(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   const std::int64_t id = call.params.get(PathId::Attachment);
@@ -270,55 +270,52 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   } else {
     res.result(http::status::ok);
   }
-  auto* file = std::get_if<FileRange>(&opened->bytes);
-  if (!file) co_return internal_error("a blob read as a stream cannot be sent yet");
-  call.file = FileReply{std::move(file->fd), file->offset, opened->length};
-  co_return res;
+  co_return Reply(std::move(res), std::move(opened.value()));
 }
 
 }  // namespace
 
-awaitable<Result<Response>> list_project_attachments(Call& call) {
+awaitable<Result<Reply>> list_project_attachments(Call& call) {
   return list(call, ParentKind::Project);
 }
-awaitable<Result<Response>> create_project_attachment(Call& call) {
+awaitable<Result<Reply>> create_project_attachment(Call& call) {
   return create(call, ParentKind::Project, false);
 }
-awaitable<Result<Response>> bulk_create_project_attachments(Call& call) {
+awaitable<Result<Reply>> bulk_create_project_attachments(Call& call) {
   return create(call, ParentKind::Project, true);
 }
-awaitable<Result<Response>> update_project_attachment(Call& call) {
+awaitable<Result<Reply>> update_project_attachment(Call& call) {
   return update(call, ParentKind::Project);
 }
-awaitable<Result<Response>> delete_project_attachment(Call& call) {
+awaitable<Result<Reply>> delete_project_attachment(Call& call) {
   return remove(call, ParentKind::Project);
 }
-awaitable<Result<Response>> view_project_attachment(Call& call) {
+awaitable<Result<Reply>> view_project_attachment(Call& call) {
   return view(call, ParentKind::Project);
 }
-awaitable<Result<Response>> list_task_attachments(Call& call) {
+awaitable<Result<Reply>> list_task_attachments(Call& call) {
   return list(call, ParentKind::Task);
 }
-awaitable<Result<Response>> create_task_attachment(Call& call) {
+awaitable<Result<Reply>> create_task_attachment(Call& call) {
   return create(call, ParentKind::Task, false);
 }
-awaitable<Result<Response>> bulk_create_task_attachments(Call& call) {
+awaitable<Result<Reply>> bulk_create_task_attachments(Call& call) {
   return create(call, ParentKind::Task, true);
 }
-awaitable<Result<Response>> update_task_attachment(Call& call) {
+awaitable<Result<Reply>> update_task_attachment(Call& call) {
   return update(call, ParentKind::Task);
 }
-awaitable<Result<Response>> delete_task_attachment(Call& call) {
+awaitable<Result<Reply>> delete_task_attachment(Call& call) {
   return remove(call, ParentKind::Task);
 }
-awaitable<Result<Response>> view_task_attachment(Call& call) {
+awaitable<Result<Reply>> view_task_attachment(Call& call) {
   return view(call, ParentKind::Task);
 }
 
 // attachmentstorage.Usage: the sum of the workspace's live attachments and the
 // configured limit (enforced when there is one); `disk` adds the state of the
 // server's disk: ok, low (uploads refused) or full (only deletes accepted).
-awaitable<Result<Response>> attachment_storage(Call& call) {
+awaitable<Result<Reply>> attachment_storage(Call& call) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
   auto used = co_await in_store(call, [&](Store& s) { return s.storage_used(access->workspace_id); });

@@ -145,7 +145,7 @@ Status require_admin(OrgRole role) {
 
 }  // namespace
 
-awaitable<Result<Response>> list_project_members(Call& call) {
+awaitable<Result<Reply>> list_project_members(Call& call) {
   auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
   auto members = co_await in_store(call, [&](Store& s) { return s.project_members(loaded->project.id); });
@@ -156,7 +156,7 @@ awaitable<Result<Response>> list_project_members(Call& call) {
                                               {"group_ids", members_json(members->groups, "group_id")}});
 }
 
-awaitable<Result<Response>> add_project_members(Call& call) {
+awaitable<Result<Reply>> add_project_members(Call& call) {
   auto prepared = co_await prepare_change(call);
   if (!prepared) co_return prepared.error();
   const LoadedProject& loaded = prepared->loaded;
@@ -181,7 +181,7 @@ awaitable<Result<Response>> add_project_members(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> update_project_member(Call& call) {
+awaitable<Result<Reply>> update_project_member(Call& call) {
   auto prepared = co_await prepare_change(call);
   if (!prepared) co_return prepared.error();
   const LoadedProject& loaded = prepared->loaded;
@@ -198,7 +198,7 @@ awaitable<Result<Response>> update_project_member(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> remove_project_member(Call& call) {
+awaitable<Result<Reply>> remove_project_member(Call& call) {
   auto prepared = co_await prepare_change(call);
   if (!prepared) co_return prepared.error();
   const LoadedProject& loaded = prepared->loaded;
@@ -212,7 +212,7 @@ awaitable<Result<Response>> remove_project_member(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> list_roles(Call& call) {
+awaitable<Result<Reply>> list_roles(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
   const std::int64_t organization_id = call.params.get(PathId::Organization);
@@ -243,7 +243,7 @@ awaitable<Result<Response>> list_roles(Call& call) {
   co_return json_response(http::status::ok, out);
 }
 
-awaitable<Result<Response>> create_group(Call& call) {
+awaitable<Result<Reply>> create_group(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
   if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
@@ -255,7 +255,7 @@ awaitable<Result<Response>> create_group(Call& call) {
   co_return json_response(http::status::created, group_json(*group));
 }
 
-awaitable<Result<Response>> update_group(Call& call) {
+awaitable<Result<Reply>> update_group(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
   if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
@@ -269,7 +269,7 @@ awaitable<Result<Response>> update_group(Call& call) {
   co_return json_response(http::status::ok, group_json(*group));
 }
 
-awaitable<Result<Response>> delete_group(Call& call) {
+awaitable<Result<Reply>> delete_group(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
   if (auto allowed = require_admin(*role); !allowed) co_return allowed.error();
@@ -281,7 +281,7 @@ awaitable<Result<Response>> delete_group(Call& call) {
   co_return json_response(http::status::ok, boost::json::object{});
 }
 
-awaitable<Result<Response>> my_groups(Call& call) {
+awaitable<Result<Reply>> my_groups(Call& call) {
   auto role = co_await organization_role(call);
   if (!role) co_return role.error();
   const std::int64_t organization_id = call.params.get(PathId::Organization);

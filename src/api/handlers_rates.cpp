@@ -116,7 +116,7 @@ boost::json::value rate_summary(Store& store, const ProjectRecord& project) {
                              {"workspace_rate_id", nullptr}};
 }
 
-awaitable<Result<Response>> list_project_rates(Call& call) {
+awaitable<Result<Reply>> list_project_rates(Call& call) {
   auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
   auto query = query_of(call);
@@ -131,7 +131,7 @@ awaitable<Result<Response>> list_project_rates(Call& call) {
   co_return json_response(http::status::ok, out);
 }
 
-awaitable<Result<Response>> create_project_rate(Call& call) {
+awaitable<Result<Reply>> create_project_rate(Call& call) {
   auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
   if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
@@ -142,7 +142,7 @@ awaitable<Result<Response>> create_project_rate(Call& call) {
   co_return json_response(http::status::created, rate_json(*created));
 }
 
-awaitable<Result<Response>> delete_project_rates(Call& call) {
+awaitable<Result<Reply>> delete_project_rates(Call& call) {
   auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
   if (auto allowed = require_project(*loaded, ProjectAction::Update); !allowed) co_return allowed.error();
@@ -166,7 +166,7 @@ awaitable<Result<Response>> delete_project_rates(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> current_project_rate(Call& call) {
+awaitable<Result<Reply>> current_project_rate(Call& call) {
   auto loaded = co_await load_project(call);
   if (!loaded) co_return loaded.error();
   auto rates = co_await in_store(call, [&](Store& s) { return s.project_rates(loaded->project.id); });

@@ -79,7 +79,7 @@ Status require_edit(const LoadedTask& loaded) {
   return make_error(ErrorCode::Forbidden, "you may not change this task");
 }
 
-awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
+awaitable<Result<Reply>> write(Call& call, domain::WriteMode mode) {
   auto loaded = co_await load_task(call);
   if (!loaded) co_return loaded.error();
   if (auto allowed = require_edit(*loaded); !allowed) co_return allowed.error();
@@ -97,7 +97,7 @@ awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
 
 // Archive, unarchive, delete and restore: check, act, 204.
 template <class Act>
-awaitable<Result<Response>> act(Call& call, bool include_deleted, Act act_on) {
+awaitable<Result<Reply>> act(Call& call, bool include_deleted, Act act_on) {
   auto loaded = co_await load_task(call, include_deleted);
   if (!loaded) co_return loaded.error();
   if (auto allowed = require_edit(*loaded); !allowed) co_return allowed.error();
@@ -115,7 +115,7 @@ Result<ArchivedFilter> archived_filter(const Query& query) {
 
 }  // namespace
 
-awaitable<Result<Response>> list_tasks(Call& call) {
+awaitable<Result<Reply>> list_tasks(Call& call) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
   auto query = query_of(call);
@@ -154,7 +154,7 @@ awaitable<Result<Response>> list_tasks(Call& call) {
           {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list->total}});
 }
 
-awaitable<Result<Response>> create_task(Call& call) {
+awaitable<Result<Reply>> create_task(Call& call) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
   auto body = parse_json_object(call.request.body());
@@ -169,29 +169,29 @@ awaitable<Result<Response>> create_task(Call& call) {
   co_return json_response(http::status::created, task_json(*created, *access));
 }
 
-awaitable<Result<Response>> get_task(Call& call) {
+awaitable<Result<Reply>> get_task(Call& call) {
   auto loaded = co_await load_task(call);
   if (!loaded) co_return loaded.error();
   co_return json_response(http::status::ok, task_json(loaded->task, loaded->access));
 }
 
-awaitable<Result<Response>> replace_task(Call& call) {
+awaitable<Result<Reply>> replace_task(Call& call) {
   return write(call, domain::WriteMode::Replace);
 }
-awaitable<Result<Response>> patch_task(Call& call) {
+awaitable<Result<Reply>> patch_task(Call& call) {
   return write(call, domain::WriteMode::Patch);
 }
 
-awaitable<Result<Response>> delete_task(Call& call) {
+awaitable<Result<Reply>> delete_task(Call& call) {
   return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_deleted(id, true); });
 }
-awaitable<Result<Response>> restore_task(Call& call) {
+awaitable<Result<Reply>> restore_task(Call& call) {
   return act(call, true, [](Store& s, std::int64_t id) { return s.set_task_deleted(id, false); });
 }
-awaitable<Result<Response>> archive_task(Call& call) {
+awaitable<Result<Reply>> archive_task(Call& call) {
   return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_archived(id, true); });
 }
-awaitable<Result<Response>> unarchive_task(Call& call) {
+awaitable<Result<Reply>> unarchive_task(Call& call) {
   return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_archived(id, false); });
 }
 
