@@ -44,9 +44,18 @@ std::unique_ptr<BlobStore> make_faulty(const fs::path& scratch) {
   return make_faulty_blob_store(make_disk(scratch), faults.string());
 }
 
+// The faulty store handing out every blob as a stream, as a store without
+// local files does: open()'s promises hold for streams too.
+std::unique_ptr<BlobStore> make_streaming(const fs::path& scratch) {
+  const fs::path faults = scratch / "faults";
+  std::ofstream(faults) << "streams\n";
+  return make_faulty_blob_store(make_disk(scratch), faults.string());
+}
+
 const Backend kBackends[] = {
     {"disk", make_disk},
     {"faulty", make_faulty},
+    {"streams", make_streaming},
 };
 
 constexpr const char* kEmptyDigest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
