@@ -35,6 +35,8 @@ struct ReadRange {
 // when it reaches past the end (an empty range at the very end is fine).
 Result<std::uint64_t> range_length(ReadRange range, std::uint64_t size);
 
+// An upload being written. A Staging keeps what it needs to publish (no
+// reference into the store that made it), so it may outlive that store.
 class Staging {
  public:
   virtual ~Staging() = default;
@@ -51,8 +53,6 @@ class Staging {
   // failed upload knows what to undo); Internal before finish().
   virtual Result<bool> publish() = 0;
 };
-// A Staging keeps what it needs to publish (no reference into the store that
-// made it), so it may outlive that store.
 
 class BlobStore {
  public:
