@@ -108,9 +108,9 @@ boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::stri
   co_return authenticator.finish(check, verified, client_key);
 }
 
-boost::asio::awaitable<Response> Api::handle(const Request& request, RequestContext& ctx) {
-  Call call{services_, request, ctx.lookup.params, ctx.user ? &*ctx.user : nullptr, ctx.request_id, ctx.body, ctx.file};
-  std::optional<Result<Response>> result;
+boost::asio::awaitable<Reply> Api::handle(const Request& request, RequestContext& ctx) {
+  Call call{services_, request, ctx.lookup.params, ctx.user ? &*ctx.user : nullptr, ctx.request_id, ctx.body};
+  std::optional<Result<Reply>> result;
   try {
     result = co_await ctx.lookup.route->handler(call);
   } catch (const std::exception& e) {

@@ -18,7 +18,6 @@
 #include "auth/hash_pool.h"
 #include "blob/blob_store.h"
 #include "blob/disk_space.h"
-#include "common/unique_fd.h"
 #include "config/config.h"
 #include "store/store.h"
 
@@ -46,14 +45,6 @@ class BodyReader {
   virtual boost::asio::awaitable<Result<std::string_view>> read() = 0;
 };
 
-// A file to answer with: after the response head (whose Content-Length the
-// handler sets) the transport writes `length` bytes from `offset` of `fd`.
-struct FileReply {
-  UniqueFd fd;
-  std::uint64_t offset = 0;
-  std::uint64_t length = 0;
-};
-
 // What one request carries through admission and handling.
 struct RequestContext {
   std::string request_id;
@@ -62,7 +53,6 @@ struct RequestContext {
   std::optional<auth::AuthUser> user;
   std::uint64_t body_limit = 0;
   BodyReader* body = nullptr;  // set by the transport for upload routes
-  std::optional<FileReply> file;
 };
 
 // What a handler gets: the parsed request, its path ids, the caller.
@@ -72,8 +62,7 @@ struct Call {
   const PathParams& params;
   const auth::AuthUser* user;  // never null on Access::Authenticated routes
   std::string_view request_id;
-  BodyReader* body;                // upload routes: the body, not yet read
-  std::optional<FileReply>& file;  // where a handler puts a file to stream
+  BodyReader* body;  // upload routes: the body, not yet read
 };
 
 class Api {
@@ -92,9 +81,10 @@ class Api {
                                                      std::optional<std::uint64_t> content_length, bool chunked,
                                                      RequestContext& ctx);
 
-  // Runs the admitted request's handler. Never throws: an exception from a
-  // handler is logged with the request id and becomes a 500 `internal`.
-  boost::asio::awaitable<Response> handle(const Request& request, RequestContext& ctx);
+  // Runs the admitted request's handler: its reply, or its Error rendered.
+  // Never throws: an exception from a handler is logged with the request id
+  // and becomes a 500 `internal`.
+  boost::asio::awaitable<Reply> handle(const Request& request, RequestContext& ctx);
 
   const Router& router() const { return router_; }
   boost::asio::thread_pool& blocking() const { return services_.blocking; }

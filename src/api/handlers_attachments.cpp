@@ -5,15 +5,11 @@
 // it is written) while the body arrives; attachments::Service then makes the
 // files durable and creates the rows (see attachments/attachments.h for the
 // lifecycle and what a crash leaves).
-#include <fcntl.h>
-
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 
 #include "api/errors.h"
 #include "api/handlers.h"
@@ -112,7 +108,7 @@ awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
   co_return parser.finish();
 }
 
-awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
+awaitable<Result<Reply>> create(Call& call, ParentKind kind, bool bulk) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   if (auto allowed = require_attach(*parent); !allowed) co_return allowed.error();
@@ -142,7 +138,7 @@ awaitable<Result<Response>> create(Call& call, ParentKind kind, bool bulk) {
   co_return json_response(http::status::created, items);
 }
 
-awaitable<Result<Response>> list(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> list(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   auto query = query_of(call);
@@ -156,7 +152,7 @@ awaitable<Result<Response>> list(Call& call, ParentKind kind) {
   co_return json_response(http::status::ok, items);
 }
 
-awaitable<Result<Response>> update(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> update(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   const std::int64_t id = call.params.get(PathId::Attachment);
@@ -183,7 +179,7 @@ awaitable<Result<Response>> update(Call& call, ParentKind kind) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> remove(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> remove(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   const std::int64_t id = call.params.get(PathId::Attachment);
@@ -209,7 +205,7 @@ bool shown_inline(std::string_view mime_type) {
   return mime_type == "application/pdf" || mime_type == "text/plain" || mime_type == "text/csv";
 }
 
-awaitable<Result<Response>> view(Call& call, ParentKind kind) {
+awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
   auto parent = co_await load_parent(call, kind);
   if (!parent) co_return parent.error();
   const std::int64_t id = call.params.get(PathId::Attachment);
@@ -231,25 +227,26 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
     res.result(http::status::not_modified);
     co_return res;
   }
-  // The file is opened now: should the attachment be deleted while it is
-  // sent, the open descriptor still reads the whole of it.
-  auto opened = co_await offload(call.services.blocking, [&]() -> Result<UniqueFd> {
-    auto path = call.services.blobs.path_of(a.sha256);
-    UniqueFd fd(path ? ::open(path->c_str(), O_RDONLY | O_CLOEXEC) : -1);
-    if (fd) return fd;
-    const std::string problem = path ? std::string(std::strerror(errno)) : "missing";
-    // Deleted (and its bytes reclaimed) since it was found: gone, not broken.
-    auto still = call.services.store.find_attachment(kind, parent->id, id);
-    if (!still) return still.error();
-    return internal_error("the bytes of attachment " + std::to_string(a.id) + " cannot be read (" + problem +
-                          "; run fsck)");
-  });
-  if (!opened) co_return opened.error();
-
   const auto size = static_cast<std::uint64_t>(a.size);
   http_semantics::RangeAsk ask = http_semantics::range_of(call.request[http::field::range], size);
   const auto if_range = call.request[http::field::if_range];
   if (!if_range.empty() && if_range != etag) ask = {};
+  const http_semantics::ByteRange range =
+      ask.kind == http_semantics::RangeAsk::Kind::Part ? ask.range : http_semantics::ByteRange{0, size};
+  // The blob is opened now: should the attachment be deleted while it is
+  // sent, the source still reads the whole of it (blob/blob_store.h).
+  auto opened = co_await offload(call.services.blocking, [&]() -> Result<ByteSource> {
+    auto source = call.services.blobs.open(a.sha256, blob::ReadRange{range.first, range.length});
+    if (source) return source;
+    // Deleted (and its bytes reclaimed) since it was found: gone, not broken.
+    auto still = call.services.store.find_attachment(kind, parent->id, id);
+    if (!still) return still.error();
+    const Error& error = source.error();
+    return internal_error("the bytes of attachment " + std::to_string(a.id) + " cannot be read (" +
+                          (error.detail.empty() ? error.description : error.detail) + "; run fsck)");
+  });
+  if (!opened) co_return opened.error();
+
   res.set(http::field::accept_ranges, "bytes");
   if (ask.kind == http_semantics::RangeAsk::Kind::Unsatisfiable) {
     Response refused =
@@ -265,9 +262,7 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   res.set(http::field::content_disposition,
           http_semantics::content_disposition(shown_inline(a.mime_type) ? "inline" : "attachment", a.name));
   res.set("X-Content-Type-Options", "nosniff");
-  http_semantics::ByteRange range{0, size};
   if (ask.kind == http_semantics::RangeAsk::Kind::Part) {
-    range = ask.range;
     res.result(http::status::partial_content);
     res.set(http::field::content_range, "bytes " + std::to_string(range.first) + "-" +
                                             std::to_string(range.first + range.length - 1) + "/" +
@@ -275,53 +270,52 @@ awaitable<Result<Response>> view(Call& call, ParentKind kind) {
   } else {
     res.result(http::status::ok);
   }
-  call.file = FileReply{std::move(opened.value()), range.first, range.length};
-  co_return res;
+  co_return Reply(std::move(res), std::move(opened.value()));
 }
 
 }  // namespace
 
-awaitable<Result<Response>> list_project_attachments(Call& call) {
+awaitable<Result<Reply>> list_project_attachments(Call& call) {
   return list(call, ParentKind::Project);
 }
-awaitable<Result<Response>> create_project_attachment(Call& call) {
+awaitable<Result<Reply>> create_project_attachment(Call& call) {
   return create(call, ParentKind::Project, false);
 }
-awaitable<Result<Response>> bulk_create_project_attachments(Call& call) {
+awaitable<Result<Reply>> bulk_create_project_attachments(Call& call) {
   return create(call, ParentKind::Project, true);
 }
-awaitable<Result<Response>> update_project_attachment(Call& call) {
+awaitable<Result<Reply>> update_project_attachment(Call& call) {
   return update(call, ParentKind::Project);
 }
-awaitable<Result<Response>> delete_project_attachment(Call& call) {
+awaitable<Result<Reply>> delete_project_attachment(Call& call) {
   return remove(call, ParentKind::Project);
 }
-awaitable<Result<Response>> view_project_attachment(Call& call) {
+awaitable<Result<Reply>> view_project_attachment(Call& call) {
   return view(call, ParentKind::Project);
 }
-awaitable<Result<Response>> list_task_attachments(Call& call) {
+awaitable<Result<Reply>> list_task_attachments(Call& call) {
   return list(call, ParentKind::Task);
 }
-awaitable<Result<Response>> create_task_attachment(Call& call) {
+awaitable<Result<Reply>> create_task_attachment(Call& call) {
   return create(call, ParentKind::Task, false);
 }
-awaitable<Result<Response>> bulk_create_task_attachments(Call& call) {
+awaitable<Result<Reply>> bulk_create_task_attachments(Call& call) {
   return create(call, ParentKind::Task, true);
 }
-awaitable<Result<Response>> update_task_attachment(Call& call) {
+awaitable<Result<Reply>> update_task_attachment(Call& call) {
   return update(call, ParentKind::Task);
 }
-awaitable<Result<Response>> delete_task_attachment(Call& call) {
+awaitable<Result<Reply>> delete_task_attachment(Call& call) {
   return remove(call, ParentKind::Task);
 }
-awaitable<Result<Response>> view_task_attachment(Call& call) {
+awaitable<Result<Reply>> view_task_attachment(Call& call) {
   return view(call, ParentKind::Task);
 }
 
 // attachmentstorage.Usage: the sum of the workspace's live attachments and the
 // configured limit (enforced when there is one); `disk` adds the state of the
 // server's disk: ok, low (uploads refused) or full (only deletes accepted).
-awaitable<Result<Response>> attachment_storage(Call& call) {
+awaitable<Result<Reply>> attachment_storage(Call& call) {
   auto access = co_await workspace_access(call);
   if (!access) co_return access.error();
   auto used = co_await in_store(call, [&](Store& s) { return s.storage_used(access->workspace_id); });

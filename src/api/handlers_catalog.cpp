@@ -81,7 +81,7 @@ Result<ItemInput> read_item(const Kind& k, std::string_view body_text) {
   return in;
 }
 
-awaitable<Result<Response>> list(Call& call, Catalog catalog) {
+awaitable<Result<Reply>> list(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(query, query_of(call));
@@ -106,7 +106,7 @@ awaitable<Result<Response>> list(Call& call, Catalog catalog) {
   co_return json_response(http::status::ok, body);
 }
 
-awaitable<Result<Response>> create(Call& call, Catalog catalog) {
+awaitable<Result<Reply>> create(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(in, read_item(k, call.request.body()));
@@ -117,7 +117,7 @@ awaitable<Result<Response>> create(Call& call, Catalog catalog) {
   co_return json_response(http::status::created, item_json(k, *created));
 }
 
-awaitable<Result<Response>> get(Call& call, Catalog catalog) {
+awaitable<Result<Reply>> get(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t id = call.params.get(k.id_param);
@@ -127,7 +127,7 @@ awaitable<Result<Response>> get(Call& call, Catalog catalog) {
   co_return json_response(http::status::ok, item_json(k, *item));
 }
 
-awaitable<Result<Response>> update(Call& call, Catalog catalog) {
+awaitable<Result<Reply>> update(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t id = call.params.get(k.id_param);
@@ -145,7 +145,7 @@ awaitable<Result<Response>> update(Call& call, Catalog catalog) {
   co_return json_response(k.put_status, item_json(k, *updated));
 }
 
-awaitable<Result<Response>> set_deleted(Call& call, Catalog catalog, bool deleted) {
+awaitable<Result<Reply>> set_deleted(Call& call, Catalog catalog, bool deleted) {
   const Kind& k = kind(catalog);
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   const std::int64_t id = call.params.get(k.id_param);
@@ -162,40 +162,40 @@ awaitable<Result<Response>> set_deleted(Call& call, Catalog catalog, bool delete
 
 }  // namespace
 
-awaitable<Result<Response>> list_clients(Call& call) {
+awaitable<Result<Reply>> list_clients(Call& call) {
   return list(call, Catalog::Clients);
 }
-awaitable<Result<Response>> create_client(Call& call) {
+awaitable<Result<Reply>> create_client(Call& call) {
   return create(call, Catalog::Clients);
 }
-awaitable<Result<Response>> get_client(Call& call) {
+awaitable<Result<Reply>> get_client(Call& call) {
   return get(call, Catalog::Clients);
 }
-awaitable<Result<Response>> update_client(Call& call) {
+awaitable<Result<Reply>> update_client(Call& call) {
   return update(call, Catalog::Clients);
 }
-awaitable<Result<Response>> delete_client(Call& call) {
+awaitable<Result<Reply>> delete_client(Call& call) {
   return set_deleted(call, Catalog::Clients, true);
 }
-awaitable<Result<Response>> restore_client(Call& call) {
+awaitable<Result<Reply>> restore_client(Call& call) {
   return set_deleted(call, Catalog::Clients, false);
 }
-awaitable<Result<Response>> list_tags(Call& call) {
+awaitable<Result<Reply>> list_tags(Call& call) {
   return list(call, Catalog::Tags);
 }
-awaitable<Result<Response>> create_tag(Call& call) {
+awaitable<Result<Reply>> create_tag(Call& call) {
   return create(call, Catalog::Tags);
 }
-awaitable<Result<Response>> get_tag(Call& call) {
+awaitable<Result<Reply>> get_tag(Call& call) {
   return get(call, Catalog::Tags);
 }
-awaitable<Result<Response>> update_tag(Call& call) {
+awaitable<Result<Reply>> update_tag(Call& call) {
   return update(call, Catalog::Tags);
 }
-awaitable<Result<Response>> delete_tag(Call& call) {
+awaitable<Result<Reply>> delete_tag(Call& call) {
   return set_deleted(call, Catalog::Tags, true);
 }
-awaitable<Result<Response>> restore_tag(Call& call) {
+awaitable<Result<Reply>> restore_tag(Call& call) {
   return set_deleted(call, Catalog::Tags, false);
 }
 

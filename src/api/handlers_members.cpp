@@ -138,7 +138,7 @@ awaitable<Result<OrgRole>> organization_role(Call& call) {
 
 }  // namespace
 
-awaitable<Result<Response>> list_project_members(Call& call) {
+awaitable<Result<Reply>> list_project_members(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_TRY(members, co_await in_store(call, [&](Store& s) { return s.project_members(loaded.project.id); }));
   co_return json_response(http::status::ok,
@@ -147,7 +147,7 @@ awaitable<Result<Response>> list_project_members(Call& call) {
                                               {"group_ids", members_json(members.groups, "group_id")}});
 }
 
-awaitable<Result<Response>> add_project_members(Call& call) {
+awaitable<Result<Reply>> add_project_members(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
   const boost::json::object& body = prepared.body;
@@ -169,7 +169,7 @@ awaitable<Result<Response>> add_project_members(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> update_project_member(Call& call) {
+awaitable<Result<Reply>> update_project_member(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
   const boost::json::object& body = prepared.body;
@@ -183,7 +183,7 @@ awaitable<Result<Response>> update_project_member(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> remove_project_member(Call& call) {
+awaitable<Result<Reply>> remove_project_member(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
   const boost::json::object& body = prepared.body;
@@ -195,7 +195,7 @@ awaitable<Result<Response>> remove_project_member(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> list_roles(Call& call) {
+awaitable<Result<Reply>> list_roles(Call& call) {
   FOCUSD_CO_CHECK(co_await organization_role(call));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   boost::json::array out;
@@ -225,7 +225,7 @@ awaitable<Result<Response>> list_roles(Call& call) {
   co_return json_response(http::status::ok, out);
 }
 
-awaitable<Result<Response>> create_group(Call& call) {
+awaitable<Result<Reply>> create_group(Call& call) {
   FOCUSD_CO_TRY(role, co_await organization_role(call));
   FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
   FOCUSD_CO_TRY(in, read_group(call.request.body()));
@@ -234,7 +234,7 @@ awaitable<Result<Response>> create_group(Call& call) {
   co_return json_response(http::status::created, group_json(group));
 }
 
-awaitable<Result<Response>> update_group(Call& call) {
+awaitable<Result<Reply>> update_group(Call& call) {
   FOCUSD_CO_TRY(role, co_await organization_role(call));
   FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
   FOCUSD_CO_TRY(in, read_group(call.request.body()));
@@ -246,7 +246,7 @@ awaitable<Result<Response>> update_group(Call& call) {
   co_return json_response(http::status::ok, group_json(*group));
 }
 
-awaitable<Result<Response>> delete_group(Call& call) {
+awaitable<Result<Reply>> delete_group(Call& call) {
   FOCUSD_CO_TRY(role, co_await organization_role(call));
   FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
@@ -257,7 +257,7 @@ awaitable<Result<Response>> delete_group(Call& call) {
   co_return json_response(http::status::ok, boost::json::object{});
 }
 
-awaitable<Result<Response>> my_groups(Call& call) {
+awaitable<Result<Reply>> my_groups(Call& call) {
   FOCUSD_CO_CHECK(co_await organization_role(call));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   FOCUSD_CO_TRY(groups,

@@ -143,7 +143,7 @@ Response project_response(http::status status, const ProjectRecord& p, const Wor
   return json_response(status, project_json(p, access));
 }
 
-awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
+awaitable<Result<Reply>> write(Call& call, domain::WriteMode mode) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::Update));
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
@@ -157,7 +157,7 @@ awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
   co_return project_response(http::status::created, *updated, loaded.access);
 }
 
-awaitable<Result<Response>> related(Call& call, Relation relation) {
+awaitable<Result<Reply>> related(Call& call, Relation relation) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_TRY(query, query_of(call));
   FOCUSD_CO_TRY(page, query.page());
@@ -176,7 +176,7 @@ awaitable<Result<Response>> related(Call& call, Relation relation) {
 
 // Archive, unarchive, delete, restore and pin share one shape: check, act, 204.
 template <class Act>
-awaitable<Result<Response>> act(Call& call, ProjectAction action, bool include_deleted, Act act_on) {
+awaitable<Result<Reply>> act(Call& call, ProjectAction action, bool include_deleted, Act act_on) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call, include_deleted));
   FOCUSD_CO_CHECK(require_project(loaded, action));
   FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return act_on(s, loaded); }));
@@ -185,7 +185,7 @@ awaitable<Result<Response>> act(Call& call, ProjectAction action, bool include_d
 
 }  // namespace
 
-awaitable<Result<Response>> list_projects(Call& call) {
+awaitable<Result<Reply>> list_projects(Call& call) {
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(query, query_of(call));
   FOCUSD_CO_TRY(q, read_list_query(query, access));
@@ -209,7 +209,7 @@ awaitable<Result<Response>> list_projects(Call& call) {
           {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
 }
 
-awaitable<Result<Response>> create_project(Call& call) {
+awaitable<Result<Reply>> create_project(Call& call) {
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_project_input(body, domain::WriteMode::Create));
@@ -221,7 +221,7 @@ awaitable<Result<Response>> create_project(Call& call) {
   co_return project_response(http::status::created, *created, access);
 }
 
-awaitable<Result<Response>> get_project(Call& call) {
+awaitable<Result<Reply>> get_project(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_TRY(query, query_of(call));
   FOCUSD_CO_TRY(rates, include_rates(query));
@@ -230,53 +230,53 @@ awaitable<Result<Response>> get_project(Call& call) {
   co_return json_response(http::status::ok, project_json(loaded.project, loaded.access, &summary));
 }
 
-awaitable<Result<Response>> replace_project(Call& call) {
+awaitable<Result<Reply>> replace_project(Call& call) {
   return write(call, domain::WriteMode::Replace);
 }
-awaitable<Result<Response>> patch_project(Call& call) {
+awaitable<Result<Reply>> patch_project(Call& call) {
   return write(call, domain::WriteMode::Patch);
 }
 
-awaitable<Result<Response>> delete_project(Call& call) {
+awaitable<Result<Reply>> delete_project(Call& call) {
   return act(call, ProjectAction::Delete, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_deleted(l.access.workspace_id, l.project.id, true, domain::check_placement);
   });
 }
 
-awaitable<Result<Response>> restore_project(Call& call) {
+awaitable<Result<Reply>> restore_project(Call& call) {
   return act(call, ProjectAction::Restore, true, [](Store& s, const LoadedProject& l) {
     return s.set_project_deleted(l.access.workspace_id, l.project.id, false, domain::check_placement);
   });
 }
 
-awaitable<Result<Response>> archive_project(Call& call) {
+awaitable<Result<Reply>> archive_project(Call& call) {
   return act(call, ProjectAction::Archive, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_archived(l.access.workspace_id, l.project.id, true);
   });
 }
 
-awaitable<Result<Response>> unarchive_project(Call& call) {
+awaitable<Result<Reply>> unarchive_project(Call& call) {
   return act(call, ProjectAction::Archive, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_archived(l.access.workspace_id, l.project.id, false);
   });
 }
 
-awaitable<Result<Response>> pin_project(Call& call) {
+awaitable<Result<Reply>> pin_project(Call& call) {
   return act(call, ProjectAction::Pin, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_pinned(l.project.id, l.access.user_id, true);
   });
 }
 
-awaitable<Result<Response>> unpin_project(Call& call) {
+awaitable<Result<Reply>> unpin_project(Call& call) {
   return act(call, ProjectAction::Pin, false, [](Store& s, const LoadedProject& l) {
     return s.set_project_pinned(l.project.id, l.access.user_id, false);
   });
 }
 
-awaitable<Result<Response>> project_children(Call& call) {
+awaitable<Result<Reply>> project_children(Call& call) {
   return related(call, Relation::Children);
 }
-awaitable<Result<Response>> project_parents(Call& call) {
+awaitable<Result<Reply>> project_parents(Call& call) {
   return related(call, Relation::Parents);
 }
 

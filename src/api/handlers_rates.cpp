@@ -116,7 +116,7 @@ boost::json::value rate_summary(Store& store, const ProjectRecord& project) {
                              {"workspace_rate_id", nullptr}};
 }
 
-awaitable<Result<Response>> list_project_rates(Call& call) {
+awaitable<Result<Reply>> list_project_rates(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_TRY(query, query_of(call));
   FOCUSD_CO_TRY(order_by, query.text("order_by"));
@@ -127,7 +127,7 @@ awaitable<Result<Response>> list_project_rates(Call& call) {
   co_return json_response(http::status::ok, out);
 }
 
-awaitable<Result<Response>> create_project_rate(Call& call) {
+awaitable<Result<Reply>> create_project_rate(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::Update));
   FOCUSD_CO_TRY(rate, read_rate(call.request.body()));
@@ -136,7 +136,7 @@ awaitable<Result<Response>> create_project_rate(Call& call) {
   co_return json_response(http::status::created, rate_json(created));
 }
 
-awaitable<Result<Response>> delete_project_rates(Call& call) {
+awaitable<Result<Reply>> delete_project_rates(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::Update));
   FOCUSD_CO_TRY(query, query_of(call));
@@ -156,7 +156,7 @@ awaitable<Result<Response>> delete_project_rates(Call& call) {
   co_return no_content();
 }
 
-awaitable<Result<Response>> current_project_rate(Call& call) {
+awaitable<Result<Reply>> current_project_rate(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_TRY(rates, co_await in_store(call, [&](Store& s) { return s.project_rates(loaded.project.id); }));
   auto current = domain::rate_at(rates, now_rfc3339());

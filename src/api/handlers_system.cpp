@@ -8,7 +8,7 @@
 
 namespace focusd::api::handlers {
 
-awaitable<Result<Response>> version(Call&) {
+awaitable<Result<Reply>> version(Call&) {
   boost::json::object body;
   body["version"] = kVersion;
   body["commit"] = kCommit;
@@ -20,18 +20,18 @@ awaitable<Result<Response>> version(Call&) {
 }
 
 // The OpenAPI document of what focusd serves (src/api/openapi.json).
-awaitable<Result<Response>> openapi(Call&) {
+awaitable<Result<Reply>> openapi(Call&) {
   Response res{http::status::ok, 11};
   res.set(http::field::content_type, kJsonContentType);
   res.body() = openapi_document();
   co_return res;
 }
 
-awaitable<Result<Response>> healthz(Call&) {
+awaitable<Result<Reply>> healthz(Call&) {
   co_return json_response(http::status::ok, boost::json::object{{"status", "ok"}});
 }
 
-awaitable<Result<Response>> readyz(Call& call) {
+awaitable<Result<Reply>> readyz(Call& call) {
   auto status = co_await offload(call.services.blocking, [&] { return call.services.store.ping(); });
   if (!status) {
     Error error = status.error();

@@ -79,7 +79,7 @@ Status require_edit(const LoadedTask& loaded) {
   return make_error(ErrorCode::Forbidden, "you may not change this task");
 }
 
-awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
+awaitable<Result<Reply>> write(Call& call, domain::WriteMode mode) {
   FOCUSD_CO_TRY(loaded, co_await load_task(call));
   FOCUSD_CO_CHECK(require_edit(loaded));
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
@@ -94,7 +94,7 @@ awaitable<Result<Response>> write(Call& call, domain::WriteMode mode) {
 
 // Archive, unarchive, delete and restore: check, act, 204.
 template <class Act>
-awaitable<Result<Response>> act(Call& call, bool include_deleted, Act act_on) {
+awaitable<Result<Reply>> act(Call& call, bool include_deleted, Act act_on) {
   FOCUSD_CO_TRY(loaded, co_await load_task(call, include_deleted));
   FOCUSD_CO_CHECK(require_edit(loaded));
   FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return act_on(s, loaded.task.id); }));
@@ -110,7 +110,7 @@ Result<ArchivedFilter> archived_filter(const Query& query) {
 
 }  // namespace
 
-awaitable<Result<Response>> list_tasks(Call& call) {
+awaitable<Result<Reply>> list_tasks(Call& call) {
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(query, query_of(call));
   TaskQuery q;
@@ -139,7 +139,7 @@ awaitable<Result<Response>> list_tasks(Call& call) {
           {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
 }
 
-awaitable<Result<Response>> create_task(Call& call) {
+awaitable<Result<Reply>> create_task(Call& call) {
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_task_input(body, domain::WriteMode::Create));
@@ -150,28 +150,28 @@ awaitable<Result<Response>> create_task(Call& call) {
   co_return json_response(http::status::created, task_json(*created, access));
 }
 
-awaitable<Result<Response>> get_task(Call& call) {
+awaitable<Result<Reply>> get_task(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_task(call));
   co_return json_response(http::status::ok, task_json(loaded.task, loaded.access));
 }
 
-awaitable<Result<Response>> replace_task(Call& call) {
+awaitable<Result<Reply>> replace_task(Call& call) {
   return write(call, domain::WriteMode::Replace);
 }
-awaitable<Result<Response>> patch_task(Call& call) {
+awaitable<Result<Reply>> patch_task(Call& call) {
   return write(call, domain::WriteMode::Patch);
 }
 
-awaitable<Result<Response>> delete_task(Call& call) {
+awaitable<Result<Reply>> delete_task(Call& call) {
   return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_deleted(id, true); });
 }
-awaitable<Result<Response>> restore_task(Call& call) {
+awaitable<Result<Reply>> restore_task(Call& call) {
   return act(call, true, [](Store& s, std::int64_t id) { return s.set_task_deleted(id, false); });
 }
-awaitable<Result<Response>> archive_task(Call& call) {
+awaitable<Result<Reply>> archive_task(Call& call) {
   return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_archived(id, true); });
 }
-awaitable<Result<Response>> unarchive_task(Call& call) {
+awaitable<Result<Reply>> unarchive_task(Call& call) {
   return act(call, false, [](Store& s, std::int64_t id) { return s.set_task_archived(id, false); });
 }
 

@@ -58,14 +58,14 @@ Result<boost::json::object> settings_view(Store& store, std::int64_t user_id) {
 
 }  // namespace
 
-awaitable<Result<Response>> get_user_settings(Call& call) {
+awaitable<Result<Reply>> get_user_settings(Call& call) {
   auto view =
       co_await offload(call.services.blocking, [&] { return settings_view(call.services.store, call.user->id); });
   if (!view) co_return view.error();
   co_return json_response(http::status::ok, *view);
 }
 
-awaitable<Result<Response>> patch_user_settings(Call& call) {
+awaitable<Result<Reply>> patch_user_settings(Call& call) {
   FOCUSD_CO_TRY(patch, parse_json_object(call.request.body()));
   FOCUSD_CO_CHECK(domain::validate_settings_patch(patch));
 
@@ -87,7 +87,7 @@ awaitable<Result<Response>> patch_user_settings(Call& call) {
   co_return json_response(http::status::ok, *view);
 }
 
-awaitable<Result<Response>> list_workspaces(Call& call) {
+awaitable<Result<Reply>> list_workspaces(Call& call) {
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   auto workspaces = co_await offload(
       call.services.blocking, [&] { return call.services.store.list_workspaces(call.user->id, organization_id); });

@@ -17,8 +17,9 @@
 namespace focusd::api {
 
 struct Call;
-// Handlers return a response, or an Error that api/errors.h renders.
-using Handler = boost::asio::awaitable<Result<Response>> (*)(Call&);
+// Handlers return a reply (a response, with a body source for a blob's bytes), or
+// an Error that api/errors.h renders.
+using Handler = boost::asio::awaitable<Result<Reply>> (*)(Call&);
 
 // None: no body. Json: read whole (up to max_json_body_bytes) before the
 // handler runs. Upload: multipart/form-data, read by the handler as it arrives.

@@ -22,7 +22,7 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
     for (const auto& digest : fresh) (void)blobs_.remove(digest);
   };
   for (std::size_t i = 0; i < files.size(); ++i) {
-    auto published = blobs_.publish(*files[i].staging);
+    auto published = files[i].staging->publish();
     if (!published) {
       undo();
       return published.error();

@@ -4,14 +4,17 @@
 // Staging (a temp file, hashed as it is written), made durable with finish(),
 // and only then published into its content-addressed place; a Staging that is
 // never published removes its temp file. The interface is the seam for other
-// backends and for fault injection in tests.
+// backends and for fault injection in tests: a store that wraps another wraps
+// its stagings too, and nothing needs to know a staging's concrete type.
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/byte_source.h"
 #include "common/result.h"
 
 namespace focusd::blob {
@@ -21,6 +24,19 @@ struct BlobInfo {
   std::uint64_t size = 0;
 };
 
+// Which bytes of a blob to read: `length` bytes from `offset`, or all from
+// `offset` to the end when `length` is absent. The default is the whole blob.
+struct ReadRange {
+  std::uint64_t offset = 0;
+  std::optional<std::uint64_t> length;
+};
+
+// How many bytes `range` covers in a blob of `size` bytes; RangeNotSatisfiable
+// when it reaches past the end (an empty range at the very end is fine).
+Result<std::uint64_t> range_length(ReadRange range, std::uint64_t size);
+
+// An upload being written. A Staging keeps what it needs to publish (no
+// reference into the store that made it), so it may outlive that store.
 class Staging {
  public:
   virtual ~Staging() = default;
@@ -31,18 +47,25 @@ class Staging {
   virtual Result<BlobInfo> finish() = 0;
   // The first bytes written (up to 4 KiB), for content sniffing.
   virtual std::string_view head() const = 0;
+  // Moves the finished bytes into their content-addressed place and makes the
+  // move durable. When the same content is already stored the staged bytes
+  // are simply dropped. True when this call stored new content (so that a
+  // failed upload knows what to undo); Internal before finish().
+  virtual Result<bool> publish() = 0;
 };
 
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
   virtual Result<std::unique_ptr<Staging>> stage() = 0;
-  // Moves a finished staging into place and makes the move durable. When the
-  // same content is already stored the staging is simply dropped. True when
-  // this call stored new content (so that a failed upload knows what to undo).
-  virtual Result<bool> publish(Staging& staging) = 0;
-  // The file holding a blob, for reading; NotFound when it is not stored.
-  virtual Result<std::string> path_of(std::string_view sha256) = 0;
+  // The bytes of a stored blob in `range`, to be read once: an open file
+  // with an offset (the disk store; the transport sends it without copying)
+  // or a stream (a store without local files). Either reads the bytes it was
+  // opened for to the end even if the blob is removed meanwhile, so a reply
+  // begun before a delete ends whole. NotFound when no blob has this digest
+  // (any string that is not one included); RangeNotSatisfiable when the range
+  // reaches past the blob's end. Blocking, like the rest of this interface.
+  virtual Result<ByteSource> open(std::string_view sha256, ReadRange range) = 0;
   virtual Status remove(std::string_view sha256) = 0;
   // Every stored blob's digest (for fsck).
   virtual Result<std::vector<std::string>> list() = 0;
@@ -56,7 +79,8 @@ class DiskSpace;
 
 // Blobs under root/blobs/<2 hex>/<2 hex>/<sha256>, temp files under root/tmp.
 // With `space`, a staging write fails with InsufficientStorage once the
-// upload reserve is reached (checked every MiB); `space` must outlive the store.
+// upload reserve is reached (checked every MiB); `space` must outlive the store
+// and its stagings.
 std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root, const DiskSpace* space = nullptr);
 
 }  // namespace focusd::blob

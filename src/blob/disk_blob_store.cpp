@@ -11,6 +11,7 @@
 #include "blob/disk_space.h"
 #include "common/random.h"
 #include "common/strings.h"
+#include "common/unique_fd.h"
 
 namespace focusd::blob {
 
@@ -51,10 +52,15 @@ bool is_digest(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
+// Where the blob with this digest lives under `blobs`.
+fs::path path_for(const fs::path& blobs, std::string_view sha256) {
+  return blobs / std::string(sha256.substr(0, 2)) / std::string(sha256.substr(2, 2)) / std::string(sha256);
+}
+
 class DiskStaging final : public Staging {
  public:
-  DiskStaging(int fd, fs::path path, const DiskSpace* space)
-      : fd_(fd), path_(std::move(path)), space_(space), hash_(EVP_MD_CTX_new()) {
+  DiskStaging(int fd, fs::path path, fs::path blobs, const DiskSpace* space)
+      : fd_(fd), path_(std::move(path)), blobs_(std::move(blobs)), space_(space), hash_(EVP_MD_CTX_new()) {
     EVP_DigestInit_ex(hash_, EVP_sha256(), nullptr);
   }
   ~DiskStaging() override {
@@ -102,10 +108,21 @@ class DiskStaging final : public Staging {
 
   std::string_view head() const override { return head_; }
 
-  const fs::path& path() const { return path_; }
-  bool finished() const { return finished_; }
-  const BlobInfo& info() const { return info_; }
-  void mark_published() { published_ = true; }
+  Result<bool> publish() override {
+    if (!finished_) return internal_error("publish before finish");
+    const fs::path target = path_for(blobs_, info_.sha256);
+    if (auto made = make_dirs(target.parent_path()); !made) return made.error();
+    struct stat existing {};
+    if (::stat(target.c_str(), &existing) == 0) return false;  // same content stored; the destructor drops ours
+    if (errno != ENOENT) return io_error("stat " + target.string(), errno);
+    if (::rename(path_.c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
+    published_ = true;
+    if (auto synced = fsync_dir(target.parent_path()); !synced) {
+      ::unlink(target.c_str());  // not durably in place: no later upload may count on it
+      return synced.error();
+    }
+    return true;
+  }
 
  private:
   // Starts writing each full window of kWritebackWindow bytes to disk while
@@ -121,6 +138,7 @@ class DiskStaging final : public Staging {
 
   int fd_;
   fs::path path_;
+  fs::path blobs_;  // the store's blob directory: a copy, so that the staging may outlive the store
   const DiskSpace* space_;
   std::uint64_t space_checked_ = 0;  // size_ when the free space was last checked
   EVP_MD_CTX* hash_;
@@ -142,38 +160,28 @@ class DiskBlobStore final : public BlobStore {
     const fs::path path = temp_ / ("upload-" + random_hex(12));
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return io_error("create " + path.string(), errno);
-    return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path, space_));
+    return std::unique_ptr<Staging>(std::make_unique<DiskStaging>(fd, path, blobs_, space_));
   }
 
-  Result<bool> publish(Staging& staging) override {
-    auto& disk = dynamic_cast<DiskStaging&>(staging);
-    if (!disk.finished()) return internal_error("publish before finish");
-    const fs::path target = path_for(disk.info().sha256);
-    if (auto made = make_dirs(target.parent_path()); !made) return made.error();
-    struct stat existing {};
-    if (::stat(target.c_str(), &existing) == 0)
-      return false;  // same content stored; the temp file goes with the staging
-    if (errno != ENOENT) return io_error("stat " + target.string(), errno);
-    if (::rename(disk.path().c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
-    disk.mark_published();
-    if (auto synced = fsync_dir(target.parent_path()); !synced) {
-      ::unlink(target.c_str());  // not durably in place: no later upload may count on it
-      return synced.error();
-    }
-    return true;
-  }
-
-  Result<std::string> path_of(std::string_view sha256) override {
+  Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
     if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
-    const fs::path path = path_for(sha256);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return make_error(ErrorCode::NotFound, "no such blob");
-    return path.string();
+    const fs::path path = path_for(blobs_, sha256);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+      if (errno == ENOENT) return make_error(ErrorCode::NotFound, "no such blob");
+      return io_error("open " + path.string(), errno);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return io_error("fstat " + path.string(), errno);
+    auto length = range_length(range, static_cast<std::uint64_t>(st.st_size));
+    if (!length) return length.error();
+    // The descriptor reads the file as it is now, even if it is unlinked later.
+    return ByteSource{*length, FileRange{std::move(fd), range.offset}};
   }
 
   Status remove(std::string_view sha256) override {
     if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
-    const fs::path path = path_for(sha256);
+    const fs::path path = path_for(blobs_, sha256);
     if (::unlink(path.c_str()) != 0) {
       if (errno == ENOENT) return make_error(ErrorCode::NotFound, "no such blob");
       return io_error("unlink " + path.string(), errno);
@@ -207,10 +215,6 @@ class DiskBlobStore final : public BlobStore {
     }
     if (ec) return internal_error("temp files: " + ec.message());
     return count;
-  }
-
-  fs::path path_for(std::string_view sha256) const {
-    return blobs_ / std::string(sha256.substr(0, 2)) / std::string(sha256.substr(2, 2)) / std::string(sha256);
   }
 
   fs::path blobs_;

@@ -3,19 +3,30 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace focusd::blob {
 
 namespace {
 
-// The fault the control file names for `step` ("write", "fsync", "rename").
-std::optional<Error> fault_for(const std::string& control_file, std::string_view step) {
+// The lines of the control file, each as its first two words.
+std::vector<std::pair<std::string, std::string>> control_lines(const std::string& control_file) {
+  std::vector<std::pair<std::string, std::string>> lines;
   std::ifstream in(control_file);
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream words(line);
     std::string name, err;
     words >> name >> err;
+    lines.emplace_back(std::move(name), std::move(err));
+  }
+  return lines;
+}
+
+// The fault the control file names for `step` ("write", "fsync", "rename", "read").
+std::optional<Error> fault_for(const std::string& control_file, std::string_view step) {
+  for (const auto& [name, err] : control_lines(control_file)) {
     if (name != step) continue;
     const std::string what = "injected " + err + " on " + std::string(step);
     if (err == "ENOSPC") return Error{ErrorCode::InsufficientStorage, "the server's disk is full", {}, what};
@@ -24,10 +35,34 @@ std::optional<Error> fault_for(const std::string& control_file, std::string_view
   return std::nullopt;
 }
 
+// True when the control file has a line that is just `mode`.
+bool mode_on(const std::string& control_file, std::string_view mode) {
+  for (const auto& [name, err] : control_lines(control_file)) {
+    if (name == mode && err.empty()) return true;
+  }
+  return false;
+}
+
+// A blob's bytes as a stream whose reads fail while the control file says so.
+class FaultyStream final : public ByteStream {
+ public:
+  FaultyStream(std::unique_ptr<ByteStream> inner, std::string control_file)
+      : inner_(std::move(inner)), control_file_(std::move(control_file)) {}
+
+  Result<std::size_t> read(std::span<char> buffer) override {
+    if (auto fault = fault_for(control_file_, "read")) return *fault;
+    return inner_->read(buffer);
+  }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  std::string control_file_;
+};
+
 class FaultyStaging final : public Staging {
  public:
-  FaultyStaging(std::unique_ptr<Staging> inner, const std::string& control_file)
-      : inner_(std::move(inner)), control_file_(control_file) {}
+  FaultyStaging(std::unique_ptr<Staging> inner, std::string control_file)
+      : inner_(std::move(inner)), control_file_(std::move(control_file)) {}
 
   Status write(std::string_view bytes) override {
     if (auto fault = fault_for(control_file_, "write")) return *fault;
@@ -38,11 +73,14 @@ class FaultyStaging final : public Staging {
     return inner_->finish();
   }
   std::string_view head() const override { return inner_->head(); }
-  Staging& inner() { return *inner_; }
+  Result<bool> publish() override {
+    if (auto fault = fault_for(control_file_, "rename")) return *fault;
+    return inner_->publish();
+  }
 
  private:
   std::unique_ptr<Staging> inner_;
-  const std::string& control_file_;
+  std::string control_file_;  // a copy: the staging may outlive the store
 };
 
 class FaultyBlobStore final : public BlobStore {
@@ -55,11 +93,15 @@ class FaultyBlobStore final : public BlobStore {
     if (!staging) return staging.error();
     return std::unique_ptr<Staging>(std::make_unique<FaultyStaging>(std::move(*staging), control_file_));
   }
-  Result<bool> publish(Staging& staging) override {
-    if (auto fault = fault_for(control_file_, "rename")) return *fault;
-    return inner_->publish(dynamic_cast<FaultyStaging&>(staging).inner());
+  Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
+    auto source = inner_->open(sha256, range);
+    if (!source) return source;
+    if (!mode_on(control_file_, "streams") && !fault_for(control_file_, "read")) return source;
+    ByteSource stream = as_stream(std::move(source.value()));
+    auto& bytes = std::get<std::unique_ptr<ByteStream>>(stream.bytes);
+    bytes = std::make_unique<FaultyStream>(std::move(bytes), control_file_);
+    return stream;
   }
-  Result<std::string> path_of(std::string_view sha256) override { return inner_->path_of(sha256); }
   Status remove(std::string_view sha256) override { return inner_->remove(sha256); }
   Result<std::vector<std::string>> list() override { return inner_->list(); }
   Result<std::size_t> sweep_temps() override { return inner_->sweep_temps(); }

@@ -11,7 +11,7 @@
 
 namespace focusd::blob {
 
-// `space`, when given, must outlive the store (see make_disk_blob_store).
+// `space`, when given, must outlive the store and its stagings (see make_disk_blob_store).
 std::unique_ptr<BlobStore> make_blob_store(const Config& config, const DiskSpace* space = nullptr);
 
 }  // namespace focusd::blob

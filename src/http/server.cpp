@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include <cerrno>
+#include <span>
 #include <thread>
 
 #include "api/errors.h"
@@ -38,6 +39,7 @@ constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1 << 20;
 constexpr std::size_t kUploadChunk = std::size_t{256} * 1024;  // bytes handed to an upload handler at a time
 constexpr std::size_t kSendfileMax = 8 << 20;                  // bytes of a file reply one sendfile(2) may send
+constexpr std::size_t kStreamPiece = std::size_t{256} * 1024;  // bytes of a stream reply read and held at a time
 constexpr std::uint64_t kDrainBytes = 1 << 20;  // an unread upload rest up to this is read to keep the connection
 
 // An incoming X-Request-Id is echoed when it is 1..128 characters of
@@ -319,16 +321,16 @@ asio::awaitable<beast::error_code> wait_writable(tcp::socket& socket, std::chron
   co_return ec;
 }
 
-// Writes `length` bytes of `file` from `offset` with sendfile(2): the bytes go
-// from the page cache to the socket without passing through user space, so a
-// reply of any size holds no buffer of ours. Each call runs on the blocking
+// Writes `length` bytes of `file` from its offset with sendfile(2): the bytes
+// go from the page cache to the socket without passing through user space, so
+// a reply of any size holds no buffer of ours. Each call runs on the blocking
 // pool (a cold disk must not stall the network threads) and sends what the
 // socket takes, up to kSendfileMax; a full socket is waited for here.
-asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const api::FileReply& file,
+asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const FileRange& file, std::uint64_t length,
                                               std::chrono::seconds timeout, asio::thread_pool& blocking) {
   auto& socket = stream.socket();
   off_t offset = static_cast<off_t>(file.offset);
-  for (std::uint64_t left = file.length; left > 0;) {
+  for (std::uint64_t left = length; left > 0;) {
     int error = 0;  // errno of the pool thread
     const ssize_t n = co_await offload(blocking, [&] {
       ssize_t sent = 0;
@@ -353,20 +355,63 @@ asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const a
   co_return beast::error_code{};
 }
 
-// Writes the response: its head only for HEAD; the head and then the file
-// when there is a file reply. The error, if any, is returned.
-asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, Response& res, bool head_only,
-                                                  const std::optional<api::FileReply>& file,
+// Writes `length` bytes of `source` a piece of at most kStreamPiece at a time:
+// each read runs on the blocking pool (a remote store's read may wait on the
+// network), each write on this strand. One piece is all a reply holds, so a
+// client that stops reading pins kStreamPiece bytes at most, and a socket that
+// takes nothing for `timeout` ends the reply, as for files. A stream that
+// fails or ends early cuts the reply short: the head promised `length` bytes,
+// so the connection must close.
+asio::awaitable<beast::error_code> write_stream(beast::tcp_stream& stream, ByteStream& source, std::uint64_t length,
+                                                std::chrono::seconds timeout, asio::thread_pool& blocking) {
+  std::vector<char> piece(static_cast<std::size_t>(std::min<std::uint64_t>(length, kStreamPiece)));
+  for (std::uint64_t left = length; left > 0;) {
+    const std::span<char> into(piece.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, piece.size())));
+    auto read = co_await offload(blocking, [&] { return source.read(into); });
+    std::string problem;
+    if (!read) {
+      problem = read.error().detail.empty() ? read.error().description : read.error().detail;
+    } else if (*read == 0) {
+      problem = "the stream ended " + std::to_string(left) + " bytes early";
+    } else if (*read > into.size()) {
+      problem = "the stream overran its buffer";
+    }
+    if (!problem.empty()) {
+      logging::event(spdlog::level::err, "stream reply cut short", {{"error", problem}});
+      co_return beast::error_code(EIO, beast::system_category());
+    }
+    // Written a part at a time so that the timeout counts from the last
+    // progress (a slow reader is not a stalled one), as the waits for files do.
+    for (std::size_t sent = 0; sent < *read;) {
+      stream.expires_after(timeout);
+      auto [ec, n] = co_await stream.async_write_some(asio::buffer(piece.data() + sent, *read - sent), kAsTuple);
+      if (ec) co_return ec;
+      sent += n;
+    }
+    left -= *read;
+  }
+  co_return beast::error_code{};
+}
+
+// Writes the reply: the head only for HEAD; the head and then the body
+// source's bytes when there is one; else the response with its own body.
+// The error, if any, is returned.
+asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, api::Reply& reply, bool head_only,
                                                   std::chrono::seconds timeout, asio::thread_pool& blocking) {
   stream.expires_after(timeout);
-  if (head_only || file) {
-    http::response<http::empty_body> head{std::move(res.base())};
-    auto [ec, n] = co_await http::async_write(stream, head, kAsTuple);
-    if (ec || head_only) co_return ec;
-    co_return co_await write_file(stream, *file, timeout, blocking);
+  if (!head_only && !reply.body) {
+    auto [ec, n] = co_await http::async_write(stream, reply.response, kAsTuple);
+    co_return ec;
   }
-  auto [ec, n] = co_await http::async_write(stream, res, kAsTuple);
-  co_return ec;
+  http::response<http::empty_body> head{std::move(reply.response.base())};
+  auto [ec, n] = co_await http::async_write(stream, head, kAsTuple);
+  if (ec || head_only) co_return ec;
+  ByteSource& body = *reply.body;
+  if (auto* file = std::get_if<FileRange>(&body.bytes)) {
+    co_return co_await write_file(stream, *file, body.length, timeout, blocking);
+  }
+  co_return co_await write_stream(stream, *std::get<std::unique_ptr<ByteStream>>(body.bytes), body.length, timeout,
+                                  blocking);
 }
 
 }  // namespace
@@ -377,8 +422,8 @@ asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
   Response res =
       api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"), request_id);
   finalize(res, 11, request_id, false);
-  const std::optional<api::FileReply> no_file;  // a named local: see api/offload.h on temporaries in co_await
-  co_await write_response(stream, res, false, no_file, kLingerTime, api_.blocking());
+  api::Reply reply(std::move(res));  // a named local: see common/offload.h on temporaries in co_await
+  co_await write_response(stream, reply, false, kLingerTime, api_.blocking());
   co_await linger_close(stream);
 }
 
@@ -421,10 +466,10 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   if (head_ec && peer_gone(head_ec)) co_return false;
 
   Exchange exchange;
-  Response res;
+  api::Reply reply{Response{}};
   if (head_ec) {
     exchange.ctx.request_id = random_hex(8);
-    res = api::error_response(read_error(head_ec), exchange.ctx.request_id);
+    reply = api::error_response(read_error(head_ec), exchange.ctx.request_id);
   } else {
     const RequestHead& head = head_parser.get();
     exchange.ctx.request_id = request_id_for(head["X-Request-Id"]);
@@ -438,11 +483,11 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
     if (auto misframed = http_framing::check(head, head_parser.chunked())) {
       // The body's length is unknown: answer, then close without reading on.
       exchange.keep_alive = false;
-      res = api::error_response(*misframed, exchange.ctx.request_id);
+      reply = api::error_response(*misframed, exchange.ctx.request_id);
     } else {
       auto answer = co_await respond(stream, buffer, head_parser, exchange);
       if (!answer) co_return false;
-      res = std::move(*answer);
+      reply = std::move(*answer);
     }
   }
 
@@ -451,12 +496,13 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
     std::lock_guard lock(mutex_);
     keep_alive = keep_alive && !stopping_;
   }
+  Response& res = reply.response;
   finalize(res, exchange.version, exchange.ctx.request_id, keep_alive);
-  const auto& file = exchange.ctx.file;
-  if (file) res.content_length(file->length);
+  const auto& body = reply.body;
+  if (body) res.content_length(body->length);
   const unsigned status = res.result_int();
-  const std::uint64_t bytes = exchange.head_only ? 0 : file ? file->length : res.body().size();
-  auto write_ec = co_await write_response(stream, res, exchange.head_only, file, config_.idle_timeout, api_.blocking());
+  const std::uint64_t bytes = exchange.head_only ? 0 : body ? body->length : res.body().size();
+  auto write_ec = co_await write_response(stream, reply, exchange.head_only, config_.idle_timeout, api_.blocking());
 
   logging::access({exchange.method, exchange.path, status, bytes,
                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count(),
@@ -464,9 +510,9 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   co_return keep_alive && !write_ec;
 }
 
-asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                             http::request_parser<http::empty_body>& head_parser,
-                                                             Exchange& exchange) {
+asio::awaitable<std::optional<api::Reply>> HttpServer::respond(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                               http::request_parser<http::empty_body>& head_parser,
+                                                               Exchange& exchange) {
   const RequestHead& head = head_parser.get();
   const auto declared = head_parser.content_length();
   const std::optional<std::uint64_t> content_length = declared ? std::optional<std::uint64_t>(*declared) : std::nullopt;
@@ -517,10 +563,9 @@ asio::awaitable<std::optional<Response>> HttpServer::respond(beast::tcp_stream& 
 // An upload's handler reads the body itself, as it arrives. When it answers
 // before the body's end (an error) the rest is not read and the connection
 // closes after the answer; when the peer went away nothing is answered.
-asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_stream& stream,
-                                                                    beast::flat_buffer& buffer,
-                                                                    http::request_parser<http::empty_body>& head_parser,
-                                                                    Exchange& exchange, bool expects_continue) {
+asio::awaitable<std::optional<api::Reply>> HttpServer::respond_upload(
+    beast::tcp_stream& stream, beast::flat_buffer& buffer, http::request_parser<http::empty_body>& head_parser,
+    Exchange& exchange, bool expects_continue) {
   auto& ctx = exchange.ctx;
   const Request request{head_parser.get().base()};
   http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
@@ -529,7 +574,7 @@ asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_s
   guard.watch(body_parser);
   SocketBodyReader reader(stream, buffer, body_parser, guard, config_.body_timeout, expects_continue, exchange.version);
   ctx.body = &reader;
-  Response res = co_await api_.handle(request, ctx);
+  api::Reply reply = co_await api_.handle(request, ctx);
   ctx.body = nullptr;
   // A small unread rest (say, of an upload refused with 403) is read and
   // dropped so that the connection stays usable; a large one closes it.
@@ -546,7 +591,7 @@ asio::awaitable<std::optional<Response>> HttpServer::respond_upload(beast::tcp_s
   // upload's larger bound (the reader raised it to read in large pieces).
   buffer.max_size(std::max(buffer_limit(), buffer.size()));
   buffer.shrink_to_fit();
-  co_return res;
+  co_return std::move(reply);
 }
 
 }  // namespace focusd

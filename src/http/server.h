@@ -55,10 +55,10 @@ class HttpServer {
   boost::asio::awaitable<bool> serve_one(Connection& connection, boost::beast::flat_buffer& buffer);
   // Admits the request, reads its body and runs its handler. nullopt when the
   // peer went away mid-body (nothing left to answer).
-  boost::asio::awaitable<std::optional<Response>> respond(
+  boost::asio::awaitable<std::optional<api::Reply>> respond(
       boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
       boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange);
-  boost::asio::awaitable<std::optional<Response>> respond_upload(
+  boost::asio::awaitable<std::optional<api::Reply>> respond_upload(
       boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
       boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange,
       bool expects_continue);

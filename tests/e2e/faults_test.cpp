@@ -1,9 +1,13 @@
 // A failing disk under an upload: a full disk is a 507, any other storage
 // failure a 500 `internal`, both with the request id; nothing partial is
-// left behind, and the server goes on serving. The faults come from
+// left behind, and the server goes on serving. Views of blobs handed out as
+// streams (as a store without local files does) are the views of files, and a
+// stream that fails cuts its view short. The faults come from
 // `focusd serve --fault-file` (blob/faulty_blob_store.h).
 #include <gtest/gtest.h>
 
+#include <boost/beast/http/error.hpp>
+#include <boost/system/system_error.hpp>
 #include <fstream>
 
 #include "attachments_support.h"
@@ -30,6 +34,13 @@ class StorageFaults : public ::testing::Test {
            std::to_string(owner.workspace_id);
   }
   void inject(const std::string& faults) { std::ofstream(control) << faults; }
+  // An uploaded file's view path.
+  std::string view_of(const std::string& bytes) {
+    HttpClient client = server.client();
+    auto created = upload(client, owner, attachments, {file_part("file", "f.bin", bytes), field("display_order", "1")});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return attachments + "/" + std::to_string(created.json().at("id").as_int64()) + "/view";
+  }
   std::size_t listed() {
     HttpClient client = server.client();
     return client.get(attachments, owner.basic()).json().as_array().size();
@@ -83,6 +94,70 @@ TEST_F(StorageFaults, EachFailureIsACleanErrorAndLeavesNothing) {
   EXPECT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(listed(), 1u);
   EXPECT_EQ(server.admin({"fsck"}).exit_code, 0);
+}
+
+// The transport copies a stream in pieces where it sends a file with
+// sendfile(2); what the client gets must not differ.
+TEST_F(StorageFaults, AViewReadFromAStreamIsTheViewOfTheFile) {
+  const std::string bytes = binary_bytes((3 << 20) + 17, 7);  // many pieces, the last a short one
+  const std::string view = view_of(bytes);
+  struct Ask {
+    const char* reason;
+    Headers headers;
+    bool head = false;
+  } const asks[] = {
+      {"the whole", {}},
+      {"a range across pieces", {{"Range", "bytes=100000-1500000"}}},
+      {"the last byte", {{"Range", "bytes=-1"}}},
+      {"a range past the end", {{"Range", "bytes=99999999-"}}},
+      {"not modified", {{"If-None-Match", "\"" + sha256_hex(bytes) + "\""}}},
+      {"HEAD", {}, true},
+      {"HEAD of a range", {{"Range", "bytes=5-9"}}, true},
+  };
+  HttpClient client = server.client();
+  auto ask = [&](const Ask& a) {
+    Headers headers = owner.basic();
+    headers.emplace_back("X-Request-Id", "same-for-both");
+    headers.insert(headers.end(), a.headers.begin(), a.headers.end());
+    return client.request(a.head ? "HEAD" : "GET", view, headers);
+  };
+  for (const auto& a : asks) {
+    SCOPED_TRACE(a.reason);
+    inject("");
+    const HttpResponse from_file = ask(a);
+    inject("streams\n");
+    const HttpResponse from_stream = ask(a);
+    EXPECT_EQ(from_stream.status, from_file.status);
+    EXPECT_TRUE(from_stream.body == from_file.body)
+        << from_stream.body.size() << " bytes, not " << from_file.body.size();
+    for (const char* name : {"content-length", "content-range", "content-type", "content-disposition", "etag",
+                             "accept-ranges", "cache-control"}) {
+      EXPECT_EQ(from_stream.header(name), from_file.header(name)) << name;
+    }
+  }
+  inject("streams\n");
+  EXPECT_TRUE(client.get(view, owner.basic()).body == bytes);
+  EXPECT_EQ(client.get(view, {{"Range", "bytes=1-3"}, owner.basic()[0]}).body, bytes.substr(1, 3));
+}
+
+TEST_F(StorageFaults, AViewWhoseStreamFailsIsCutShortAndTheServerGoesOn) {
+  const std::string bytes = binary_bytes(1 << 20, 9);
+  const std::string view = view_of(bytes);
+  inject("read EIO\n");
+  HttpClient client = server.client();
+  // The head (200, Content-Length) is out before the first read fails: all
+  // the server can do then is close the connection, which the client sees as
+  // a body that ends early.
+  try {
+    client.get(view, owner.basic());
+    ADD_FAILURE() << "a whole reply came";
+  } catch (const boost::system::system_error& e) {
+    EXPECT_EQ(e.code(), boost::beast::http::error::partial_message) << e.what();
+  }
+  EXPECT_NE(server.log().find("injected EIO on read"), std::string::npos);  // the detail is in the log
+  inject("");
+  HttpClient other = server.client();
+  EXPECT_TRUE(other.get(view, owner.basic()).body == bytes) << "still serving";
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 namespace focusd::api {
 namespace {
 
-boost::asio::awaitable<Result<Response>> throwing(Call&) {
+boost::asio::awaitable<Result<Reply>> throwing(Call&) {
   throw std::runtime_error("secret internals /etc/passwd");
   co_return Response{};
 }
@@ -44,14 +44,17 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   ctx.request_id = "req-boom";
   auto future = boost::asio::co_spawn(
       ioc,
-      [&]() -> boost::asio::awaitable<Response> {
+      [&]() -> boost::asio::awaitable<std::optional<Reply>> {  // co_spawn's result needs a default
         auto refusal = co_await api.admit(request.base(), std::nullopt, false, ctx);
         EXPECT_FALSE(refusal);
         co_return co_await api.handle(request, ctx);
       },
       boost::asio::use_future);
   ioc.run();
-  Response res = future.get();
+  std::optional<Reply> reply = future.get();
+  ASSERT_TRUE(reply);
+  EXPECT_FALSE(reply->body);
+  const Response& res = reply->response;
   EXPECT_EQ(res.result_int(), 500u);
   auto body = boost::json::parse(res.body());
   EXPECT_EQ(body.at("error").as_string(), "internal");

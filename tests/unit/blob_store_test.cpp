@@ -35,7 +35,7 @@ class BlobStoreTest : public ::testing::Test {
     }
     auto info = (*staging)->finish();
     EXPECT_TRUE(info);
-    EXPECT_TRUE(store_->publish(**staging));
+    EXPECT_TRUE((*staging)->publish());
     return *info;
   }
   std::size_t temp_files() const {
@@ -59,12 +59,24 @@ TEST_F(BlobStoreTest, StoresExactBytesUnderTheirDigest) {
   const BlobInfo info = put(bytes, 4093);
   EXPECT_EQ(info.size, bytes.size());
   EXPECT_EQ(info.sha256, auth::sha256_hex(bytes));
-  auto path = store_->path_of(info.sha256);
-  ASSERT_TRUE(path);
-  EXPECT_EQ(read(*path), bytes);
-  EXPECT_NE(path->find(info.sha256.substr(0, 2) + "/" + info.sha256.substr(2, 2) + "/" + info.sha256),
-            std::string::npos);
+  const fs::path path = root_ / "blobs" / info.sha256.substr(0, 2) / info.sha256.substr(2, 2) / info.sha256;
+  EXPECT_EQ(read(path.string()), bytes);
   EXPECT_EQ(temp_files(), 0u);
+}
+
+// The disk store hands out open files, which the transport sends with
+// sendfile(2): the range is the descriptor's offset and the source's length.
+TEST_F(BlobStoreTest, OpenGivesAFileAndItsRange) {
+  const BlobInfo info = put("0123456789");
+  auto source = store_->open(info.sha256, ReadRange{3, 4});
+  ASSERT_TRUE(source) << source.error().description;
+  EXPECT_EQ(source->length, 4u);
+  const auto* file = std::get_if<FileRange>(&source->bytes);
+  ASSERT_NE(file, nullptr);
+  EXPECT_EQ(file->offset, 3u);
+  char bytes[4] = {};
+  ASSERT_EQ(::pread(file->fd.get(), bytes, 4, static_cast<off_t>(file->offset)), 4);
+  EXPECT_EQ(std::string_view(bytes, 4), "3456");
 }
 
 TEST_F(BlobStoreTest, EmptyBlobsAndTheHead) {
@@ -106,9 +118,9 @@ TEST_F(BlobStoreTest, RemoveListAndSweep) {
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(all, expected);
   ASSERT_TRUE(store_->remove(a.sha256));
-  EXPECT_EQ(store_->path_of(a.sha256).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(store_->open(a.sha256, {}).error().code, ErrorCode::NotFound);
   EXPECT_EQ(store_->remove(a.sha256).error().code, ErrorCode::NotFound);
-  EXPECT_EQ(store_->path_of("../../etc/passwd").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(store_->open("../../etc/passwd", {}).error().code, ErrorCode::NotFound);
   // A temp file left by a crash is swept.
   std::ofstream(root_ / "tmp" / "upload-left-by-a-crash") << "partial";
   EXPECT_EQ(*store_->sweep_temps(), 1u);

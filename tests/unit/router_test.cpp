@@ -7,7 +7,7 @@
 namespace focusd::api {
 namespace {
 
-boost::asio::awaitable<Result<Response>> noop(Call&) {
+boost::asio::awaitable<Result<Reply>> noop(Call&) {
   co_return Response{};
 }
 
