@@ -26,7 +26,7 @@ boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool incl
     if (!access) return access.error();
     auto project = store.find_project(access->workspace_id, project_id, domain::viewer_of(*access), include_deleted);
     if (!project) return project.error();
-    return LoadedProject{std::move(access.value()), std::move(project.value())};
+    return LoadedProject{access.value(), std::move(project.value())};
   });
 }
 
@@ -49,7 +49,7 @@ boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_de
     if (!access) return access.error();
     auto task = store.find_task(access->workspace_id, task_id, domain::viewer_of(*access), include_deleted);
     if (!task) return task.error();
-    return LoadedTask{std::move(access.value()), std::move(task.value())};
+    return LoadedTask{access.value(), std::move(task.value())};
   });
 }
 

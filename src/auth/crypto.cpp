@@ -11,12 +11,12 @@ namespace focusd::auth {
 
 namespace {
 const std::array<unsigned char, crypto_generichash_KEYBYTES>& process_key() {
-  static const auto key = [] {
+  static const auto kKey = [] {
     std::array<unsigned char, crypto_generichash_KEYBYTES> k{};
     crypto_generichash_keygen(k.data());
     return k;
   }();
-  return key;
+  return kKey;
 }
 }  // namespace
 
