@@ -37,16 +37,14 @@ struct Parent {
 
 awaitable<Result<Parent>> load_parent(Call& call, ParentKind kind) {
   if (kind == ParentKind::Project) {
-    auto loaded = co_await load_project(call);
-    if (!loaded) co_return loaded.error();
-    const bool attach = require_project(*loaded, domain::ProjectAction::AttachFiles).ok();
-    const bool manage = require_project(*loaded, domain::ProjectAction::ManageAttachments).ok();
-    co_return Parent{kind, loaded->project.id, loaded->access.workspace_id, attach, manage};
+    FOCUSD_CO_TRY(loaded, co_await load_project(call));
+    const bool attach = require_project(loaded, domain::ProjectAction::AttachFiles).ok();
+    const bool manage = require_project(loaded, domain::ProjectAction::ManageAttachments).ok();
+    co_return Parent{kind, loaded.project.id, loaded.access.workspace_id, attach, manage};
   }
-  auto loaded = co_await load_task(call);
-  if (!loaded) co_return loaded.error();
-  const bool edit = loaded->task.can_edit;
-  co_return Parent{kind, loaded->task.id, loaded->access.workspace_id, edit, edit};
+  FOCUSD_CO_TRY(loaded, co_await load_task(call));
+  const bool edit = loaded.task.can_edit;
+  co_return Parent{kind, loaded.task.id, loaded.access.workspace_id, edit, edit};
 }
 
 Status require_attach(const Parent& parent) {
@@ -109,27 +107,23 @@ awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
 }
 
 awaitable<Result<Reply>> create(Call& call, ParentKind kind, bool bulk) {
-  auto parent = co_await load_parent(call, kind);
-  if (!parent) co_return parent.error();
-  if (auto allowed = require_attach(*parent); !allowed) co_return allowed.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
-  auto boundary = multipart::boundary_of(call.request[http::field::content_type]);
-  if (!boundary) co_return boundary.error();
+  FOCUSD_CO_TRY(parent, co_await load_parent(call, kind));
+  FOCUSD_CO_CHECK(require_attach(parent));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(boundary, multipart::boundary_of(call.request[http::field::content_type]));
 
   const Config& config = call.services.config;
   UploadForm form(
       call.services.blobs, bulk ? "files" : "file",
       bulk ? std::vector<std::string>{"names", "display_orders"} : std::vector<std::string>{"name", "display_order"},
       UploadLimits{bulk ? config.max_bulk_files : 1, config.max_upload_file_bytes});
-  multipart::Parser parser(*boundary, multipart::Limits{config.max_part_header_bytes, 3 * config.max_bulk_files + 8},
+  multipart::Parser parser(boundary, multipart::Limits{config.max_part_header_bytes, 3 * config.max_bulk_files + 8},
                            form);
-  if (auto read = co_await read_form(call, parser); !read) co_return read.error();
+  FOCUSD_CO_CHECK(co_await read_form(call, parser));
 
-  auto uploads = bulk ? bulk_uploads(form, *query, config.max_bulk_files) : single_upload(form, *query);
-  if (!uploads) co_return uploads.error();
+  FOCUSD_CO_TRY(uploads, bulk ? bulk_uploads(form, query, config.max_bulk_files) : single_upload(form, query));
   auto created = co_await offload(call.services.blocking, [&] {
-    return call.services.attachments.create(kind, parent->id, parent->workspace_id, uploads.value());
+    return call.services.attachments.create(kind, parent.id, parent.workspace_id, uploads);
   });
   if (!created) co_return created.error();
   if (!bulk) co_return json_response(http::status::created, attachment_json(created->front()));
@@ -139,55 +133,45 @@ awaitable<Result<Reply>> create(Call& call, ParentKind kind, bool bulk) {
 }
 
 awaitable<Result<Reply>> list(Call& call, ParentKind kind) {
-  auto parent = co_await load_parent(call, kind);
-  if (!parent) co_return parent.error();
-  auto query = query_of(call);
-  if (!query) co_return query.error();
-  auto order = query->order_by({"display_order", "created_at", "name"});
-  if (!order) co_return order.error();
-  auto found = co_await in_store(call, [&](Store& s) { return s.list_attachments(kind, parent->id, *order); });
-  if (!found) co_return found.error();
+  FOCUSD_CO_TRY(parent, co_await load_parent(call, kind));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(order, query.order_by({"display_order", "created_at", "name"}));
+  FOCUSD_CO_TRY(found, co_await in_store(call, [&](Store& s) { return s.list_attachments(kind, parent.id, order); }));
   boost::json::array items;
-  for (const auto& a : *found) items.push_back(attachment_json(a));
+  for (const auto& a : found) items.push_back(attachment_json(a));
   co_return json_response(http::status::ok, items);
 }
 
 awaitable<Result<Reply>> update(Call& call, ParentKind kind) {
-  auto parent = co_await load_parent(call, kind);
-  if (!parent) co_return parent.error();
+  FOCUSD_CO_TRY(parent, co_await load_parent(call, kind));
   const std::int64_t id = call.params.get(PathId::Attachment);
-  auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
-  if (!found) co_return found.error();
-  if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
+  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent.id, id); }));
+  FOCUSD_CO_CHECK(require_manage(parent));
 
-  auto body = parse_json_object(call.request.body());
-  if (!body) co_return body.error();
-  if (auto known = json_read::only(*body, {"name", "display_order"}); !known) co_return known.error();
-  if (!body->contains("name")) co_return invalid("name", "is required");
-  if (!body->contains("display_order")) co_return invalid("display_order", "is required");
-  auto name = json_read::name(body->at("name"), "name");
-  if (!name) co_return name.error();
-  const auto& order = body->at("display_order");
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_CHECK(json_read::only(body, {"name", "display_order"}));
+  if (!body.contains("name")) co_return invalid("name", "is required");
+  if (!body.contains("display_order")) co_return invalid("display_order", "is required");
+  FOCUSD_CO_TRY(name, json_read::name(body.at("name"), "name"));
+  const auto& order = body.at("display_order");
   if (!order.is_number() || !std::isfinite(order.to_number<double>()) ||
       std::fabs(order.to_number<double>()) > kMaxDisplayOrder) {
     co_return invalid("display_order", "must be a number between -1e15 and 1e15");
   }
   const double display_order = order.to_number<double>();
-  auto updated = co_await in_store(
-      call, [&](Store& s) { return s.update_attachment(kind, parent->id, id, *name, display_order); });
+  auto updated =
+      co_await in_store(call, [&](Store& s) { return s.update_attachment(kind, parent.id, id, name, display_order); });
   if (!updated) co_return updated.error();
   co_return no_content();
 }
 
 awaitable<Result<Reply>> remove(Call& call, ParentKind kind) {
-  auto parent = co_await load_parent(call, kind);
-  if (!parent) co_return parent.error();
+  FOCUSD_CO_TRY(parent, co_await load_parent(call, kind));
   const std::int64_t id = call.params.get(PathId::Attachment);
-  auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
-  if (!found) co_return found.error();
-  if (auto allowed = require_manage(*parent); !allowed) co_return allowed.error();
+  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent.id, id); }));
+  FOCUSD_CO_CHECK(require_manage(parent));
   auto deleted =
-      co_await offload(call.services.blocking, [&] { return call.services.attachments.remove(kind, parent->id, id); });
+      co_await offload(call.services.blocking, [&] { return call.services.attachments.remove(kind, parent.id, id); });
   if (!deleted) co_return deleted.error();
   co_return no_content();
 }
@@ -206,12 +190,10 @@ bool shown_inline(std::string_view mime_type) {
 }
 
 awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
-  auto parent = co_await load_parent(call, kind);
-  if (!parent) co_return parent.error();
+  FOCUSD_CO_TRY(parent, co_await load_parent(call, kind));
   const std::int64_t id = call.params.get(PathId::Attachment);
-  auto found = co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent->id, id); });
-  if (!found) co_return found.error();
-  const AttachmentRecord& a = *found;
+  FOCUSD_CO_TRY(found, co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent.id, id); }));
+  const AttachmentRecord& a = found;
   if (http_semantics::wants_json(call.request[http::field::accept], a.mime_type)) {
     Response res = json_response(http::status::ok, attachment_json(a));
     res.set(http::field::vary, "Accept");
@@ -239,7 +221,7 @@ awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
     auto source = call.services.blobs.open(a.sha256, blob::ReadRange{range.first, range.length});
     if (source) return source;
     // Deleted (and its bytes reclaimed) since it was found: gone, not broken.
-    auto still = call.services.store.find_attachment(kind, parent->id, id);
+    auto still = call.services.store.find_attachment(kind, parent.id, id);
     if (!still) return still.error();
     const Error& error = source.error();
     return internal_error("the bytes of attachment " + std::to_string(a.id) + " cannot be read (" +
@@ -316,15 +298,13 @@ awaitable<Result<Reply>> view_task_attachment(Call& call) {
 // configured limit (enforced when there is one); `disk` adds the state of the
 // server's disk: ok, low (uploads refused) or full (only deletes accepted).
 awaitable<Result<Reply>> attachment_storage(Call& call) {
-  auto access = co_await workspace_access(call);
-  if (!access) co_return access.error();
-  auto used = co_await in_store(call, [&](Store& s) { return s.storage_used(access->workspace_id); });
-  if (!used) co_return used.error();
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(used, co_await in_store(call, [&](Store& s) { return s.storage_used(access.workspace_id); }));
   const std::int64_t limit = call.services.config.attachment_quota_bytes;
   co_return json_response(http::status::ok,
                           boost::json::object{{"enforced", limit > 0},
                                               {"limit_bytes", limit},
-                                              {"used_bytes", *used},
+                                              {"used_bytes", used},
                                               {"disk", blob::DiskSpace::name(call.services.disk.state())}});
 }
 
