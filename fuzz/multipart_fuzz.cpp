@@ -21,6 +21,7 @@ class MemoryStaging final : public blob::Staging {
   }
   Result<blob::BlobInfo> finish() override { return blob::BlobInfo{std::string(64, '0'), data_.size()}; }
   std::string_view head() const override { return std::string_view(data_).substr(0, 4096); }
+  Result<bool> publish() override { return true; }
 
  private:
   std::string data_;
@@ -31,8 +32,9 @@ class MemoryBlobStore final : public blob::BlobStore {
   Result<std::unique_ptr<blob::Staging>> stage() override {
     return std::unique_ptr<blob::Staging>(std::make_unique<MemoryStaging>());
   }
-  Result<bool> publish(blob::Staging&) override { return true; }
-  Result<std::string> path_of(std::string_view) override { return make_error(ErrorCode::NotFound, "none"); }
+  Result<ByteSource> open(std::string_view, blob::ReadRange) override {
+    return make_error(ErrorCode::NotFound, "none");
+  }
   Status remove(std::string_view) override { return Ok{}; }
   Result<std::vector<std::string>> list() override { return std::vector<std::string>{}; }
   Result<std::size_t> sweep_temps() override { return std::size_t{0}; }
