@@ -96,7 +96,7 @@ awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
     if (!piece) co_return piece.error();
     if (piece->empty()) break;
     current = *piece;
-    auto feeding = feed();  // named: see api/offload.h on temporaries in co_await
+    auto feeding = feed();  // named: see common/offload.h on temporaries in co_await
     auto reading = read_next();
     auto both = std::move(feeding) && std::move(reading);
     auto [fed, next] = co_await std::move(both);

@@ -1,7 +1,7 @@
 #pragma once
 // The Store interface: every read and write focusd makes to its database.
 // Implementations (sqlite/, later postgres/) are thread-safe and blocking;
-// callers on network threads run them through a blocking pool (api/offload.h).
+// callers on network threads run them through a blocking pool (common/offload.h).
 //
 // Conventions: NotFound means "no such row visible to this call"; Conflict means
 // a uniqueness rule was broken; Internal means the database failed (its text is
