@@ -20,6 +20,7 @@
 #include "blob/mime.h"
 #include "common/json_read.h"
 #include "common/strings.h"
+#include "domain/task_access.h"
 #include "http_semantics/semantics.h"
 
 namespace focusd::api::handlers {
@@ -43,7 +44,7 @@ awaitable<Result<Parent>> load_parent(Call& call, ParentKind kind) {
     co_return Parent{kind, loaded.project.id, loaded.access.workspace_id, attach, manage};
   }
   FOCUSD_CO_TRY(loaded, co_await load_task(call));
-  const bool edit = loaded.task.can_edit;
+  const bool edit = domain::may_edit_task(domain::viewer_of(loaded.access), loaded.task);
   co_return Parent{kind, loaded.task.id, loaded.access.workspace_id, edit, edit};
 }
 

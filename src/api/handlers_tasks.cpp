@@ -5,6 +5,7 @@
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
+#include "domain/task_access.h"
 #include "domain/task_input.h"
 
 namespace focusd::api::handlers {
@@ -75,7 +76,7 @@ boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access
 }
 
 Status require_edit(const LoadedTask& loaded) {
-  if (loaded.task.can_edit) return Ok{};
+  if (domain::may_edit_task(domain::viewer_of(loaded.access), loaded.task)) return Ok{};
   return make_error(ErrorCode::Forbidden, "you may not change this task");
 }
 

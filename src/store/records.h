@@ -204,8 +204,7 @@ struct TaskRecord {
   std::string created_at;
   std::string updated_at;
   std::vector<CatalogItem> tags;
-  bool pinned = false;    // by the viewer
-  bool can_edit = false;  // by the viewer: see domain/ and Store::find_task
+  bool pinned = false;  // by the viewer
   std::int64_t sub_task_count = 0;
   // The viewer's role in the task's project and whether it is private (for
   // the embedded project's `permissions`).

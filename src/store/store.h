@@ -192,8 +192,8 @@ class Store {
 
   // Tasks. A task is visible when its project is (a task without a project:
   // to its creator); a private task only to its creator; owners and admins see
-  // all. It may be edited by its creator, owners, admins and its project's
-  // members and managers (TaskRecord::can_edit). References are checked as
+  // all. Who may edit it is domain::may_edit_task's to decide, from the
+  // record's creator_id and project_role. References are checked as
   // for projects: project_id, parent_task_id and tag_ids must be live and
   // visible in the workspace (InvalidArgument naming the field); a parent
   // making a cycle is InvalidArgument. Deleted tasks are found only with

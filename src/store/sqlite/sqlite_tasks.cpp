@@ -24,11 +24,8 @@ const std::string kTaskColumns =
         " t.estimated_mins, t.start_date, t.end_date, t.priority, t.private, t.billable, t.position, t.creator_id,"
         " t.created_at, t.updated_at, t.archived_at, t.deleted_at,"
         " EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned,"
-        " (?2 OR t.creator_id = ?1 OR ") +
-    my_rank("t.project_id") +
-    " IS NOT NULL),"
-    " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
-    " COALESCE(" +
+        " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
+        " COALESCE(") +
     my_rank("t.project_id") +
     ", 0), COALESCE(p.private, 0)"
     " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
@@ -61,11 +58,10 @@ TaskRecord read_task(const Statement& s) {
   t.archived_at = s.optional_text(18);
   t.deleted_at = s.optional_text(19);
   t.pinned = s.int64(20) != 0;
-  t.can_edit = s.int64(21) != 0;
-  t.sub_task_count = s.int64(22);
-  const auto rank = s.int64(23);
+  t.sub_task_count = s.int64(21);
+  const auto rank = s.int64(22);
   t.project_role = rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
-  t.project_private = s.int64(24) != 0;
+  t.project_private = s.int64(23) != 0;
   return t;
 }
 

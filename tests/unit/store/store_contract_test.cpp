@@ -13,6 +13,7 @@
 #include <thread>
 #include <tuple>
 
+#include "domain/task_access.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -1496,7 +1497,7 @@ TEST_P(StoreContract, CreateTaskRoundTripsItsFields) {
   EXPECT_EQ(t.creator_id, a.bob.user_id);
   EXPECT_FALSE(t.created_at.empty());
   EXPECT_TRUE(t.pinned);
-  EXPECT_TRUE(t.can_edit);  // its creator
+  EXPECT_TRUE(domain::may_edit_task(a.bob, t));  // its creator
   EXPECT_EQ(t.sub_task_count, 0);
   EXPECT_EQ(t.project_role, ProjectRole::None);
   EXPECT_FALSE(t.project_private);
@@ -1540,7 +1541,7 @@ TEST_P(StoreContract, TaskVisibilityAndEditRightsFollowTheirProject) {
     ASSERT_EQ(sees_task(a, c.viewer, c.task.id), c.visible);
     if (!c.visible) continue;
     const TaskRecord seen = must(store_->find_task(a.workspace, c.task.id, c.viewer, false));
-    EXPECT_EQ(seen.can_edit, c.can_edit);
+    EXPECT_EQ(domain::may_edit_task(c.viewer, seen), c.can_edit);  // the store's facts, the domain's rule
     EXPECT_EQ(seen.project_role, c.project_role);
   }
   EXPECT_TRUE(must(store_->find_task(a.workspace, in_closed.id, a.bob, false)).project_private);
