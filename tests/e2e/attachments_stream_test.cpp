@@ -111,14 +111,7 @@ class StreamedUploads : public ::testing::Test {
     return false;
   }
   // A /proc/<pid>/status figure in KiB (VmRSS, VmHWM).
-  std::int64_t status_kib(const std::string& key) const {
-    std::ifstream in("/proc/" + std::to_string(server.pid()) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind(key + ":", 0) == 0) return std::stoll(line.substr(key.size() + 1));
-    }
-    return -1;
-  }
+  std::int64_t status_kib(const std::string& key) const { return proc_status_kib(server.pid(), key); }
 
   FocusdServer server;
   SeededUser owner;

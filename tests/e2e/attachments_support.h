@@ -61,6 +61,22 @@ inline std::size_t files_under(const std::filesystem::path& dir) {
   return n;
 }
 
+// Creates a project in `owner`'s workspace and uploads `bytes` to it as one
+// attachment; returns the attachment's view path ("" when a step failed).
+inline std::string upload_for_view(HttpClient& client, const SeededUser& owner, const std::string& bytes) {
+  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
+                                std::to_string(owner.workspace_id);
+  Headers json = owner.basic();
+  json.emplace_back("Content-Type", "application/json");
+  auto project = client.request("POST", workspace + "/projects", json, R"({"name":"Viewed"})");
+  if (project.status != 201) return "";
+  const std::string attachments =
+      workspace + "/projects/" + std::to_string(project.json().at("id").as_int64()) + "/attachments";
+  auto created = upload(client, owner, attachments, {file_part("file", "f.bin", bytes), field("display_order", "1")});
+  if (created.status != 201) return "";
+  return attachments + "/" + std::to_string(created.json().at("id").as_int64()) + "/view";
+}
+
 // Bytes 0..255 repeated up to `size`, shuffled by a simple generator.
 inline std::string binary_bytes(std::size_t size, unsigned seed = 1) {
   std::string out(size, '\0');

@@ -15,12 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::int64_t rss_kib(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return -1;
+  return proc_status_kib(pid, "VmRSS");
 }
 
 // The largest RSS of a process while the object lives, sampled every 2 ms.
@@ -120,16 +115,8 @@ TEST(Hardening, TrailersWithinTheLimitAreReadButNeverMergedIntoTheHeaders) {
   FocusdServer server;
   auto owner = server.seed_user();
   HttpClient client = server.client();
-  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id);
-  Headers json = owner.basic();
-  json.emplace_back("Content-Type", "application/json");
-  const auto project = client.request("POST", workspace + "/projects", json, R"({"name":"T"})").json();
-  const std::string attachments =
-      workspace + "/projects/" + std::to_string(project.at("id").as_int64()) + "/attachments";
-  auto created = upload(client, owner, attachments, {file_part("file", "a.bin", "bytes"), field("display_order", "1")});
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string view = attachments + "/" + std::to_string(created.json().at("id").as_int64()) + "/view";
+  const std::string view = upload_for_view(client, owner, "bytes");
+  ASSERT_FALSE(view.empty());
   // An `Accept: application/json` trailer would turn the view into JSON if it
   // reached the handler.
   client.send_raw("GET " + view + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic().front().second +

@@ -69,12 +69,7 @@ class RawSocket {
 };
 
 std::int64_t rss_kib(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return -1;
+  return proc_status_kib(pid, "VmRSS");
 }
 
 TEST(HostileClients, IdleAndByteAtATimeClientsDoNotStarveANormalOne) {
@@ -106,24 +101,18 @@ TEST(HostileClients, IdleAndByteAtATimeClientsDoNotStarveANormalOne) {
   EXPECT_EQ(client.get("/healthz").status, 200);
 }
 
-TEST(HostileClients, AClientThatStopsReadingAViewDoesNotPinMemory) {
-#ifdef __SANITIZE_ADDRESS__
-  GTEST_SKIP() << "AddressSanitizer's quarantine and shadow memory make RSS meaningless here";
-#endif
-  FocusdServer server({.extra_args = {"--idle-timeout", "3"}});
+// 20 clients ask for a 40 MiB view and stop reading: the server's RSS grows by
+// what it holds per reply (`held`), not by the files. Then half of the readers
+// go away mid-reply (sendfile or a write gets EPIPE, not a SIGPIPE that would
+// end the process) and the others stay stalled past --idle-timeout: the server
+// gives up on them. Each view is logged when its reply ends, so all 20 must be
+// in the log. (Reading the stalled sockets instead would take minutes: the
+// kernel still trickles the server's send buffer through their 4 KiB windows.)
+void stalled_views_do_not_pin_memory(FocusdServer& server, const std::string& held) {
   auto owner = server.seed_user();
-  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id);
   HttpClient client = server.client();
-  Headers json = owner.basic();
-  json.emplace_back("Content-Type", "application/json");
-  const auto project = client.request("POST", workspace + "/projects", json, R"({"name":"Big"})").json();
-  const std::string attachments =
-      workspace + "/projects/" + std::to_string(project.at("id").as_int64()) + "/attachments";
-  auto created = upload(client, owner, attachments,
-                        {file_part("file", "big.bin", binary_bytes(40 << 20)), field("display_order", "1")});
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string view = attachments + "/" + std::to_string(created.json().at("id").as_int64()) + "/view";
+  const std::string view = upload_for_view(client, owner, binary_bytes(40 << 20));
+  ASSERT_FALSE(view.empty());
 
   const std::int64_t before = rss_kib(server.pid());
   std::vector<RawSocket> stalled;
@@ -135,16 +124,10 @@ TEST(HostileClients, AClientThatStopsReadingAViewDoesNotPinMemory) {
   }
   std::this_thread::sleep_for(1500ms);  // the server writes until the socket buffers are full, then waits
   const std::int64_t during = rss_kib(server.pid());
-  std::printf("RSS %lld KiB before, %lld KiB with 20 stalled 40 MiB views\n", static_cast<long long>(before),
-              static_cast<long long>(during));
-  EXPECT_LT(during - before, 32 * 1024) << "20 stalled views must not hold their files in memory";
-  // Half of the readers go away mid-reply: the server carries on (sendfile
-  // gets EPIPE, not a SIGPIPE that would end the process).
+  std::printf("RSS %lld KiB before, %lld KiB with 20 stalled 40 MiB views (%s)\n", static_cast<long long>(before),
+              static_cast<long long>(during), held.c_str());
+  EXPECT_LT(during - before, 32 * 1024) << "20 stalled views must hold " << held << ", not their files";
   while (stalled.size() > 10) stalled.pop_back();
-  // The others stay stalled past --idle-timeout: the server gives up on them.
-  // Each view is logged when its reply ends, so all 20 must be in the log.
-  // (Reading the stalled sockets instead would take minutes: the kernel still
-  // trickles the server's send buffer through their 4 KiB windows.)
   std::this_thread::sleep_for(4000ms);
   const std::string log = server.log();
   std::size_t ended = 0;
@@ -154,6 +137,14 @@ TEST(HostileClients, AClientThatStopsReadingAViewDoesNotPinMemory) {
   EXPECT_EQ(ended, 20u) << "10 views end with their clients, 10 by --idle-timeout";
   HttpClient other = server.client();
   EXPECT_EQ(other.get("/healthz").status, 200);
+}
+
+TEST(HostileClients, AClientThatStopsReadingAViewDoesNotPinMemory) {
+#ifdef __SANITIZE_ADDRESS__
+  GTEST_SKIP() << "AddressSanitizer's quarantine and shadow memory make RSS meaningless here";
+#endif
+  FocusdServer server({.extra_args = {"--idle-timeout", "3"}});
+  stalled_views_do_not_pin_memory(server, "socket buffers only (sendfile)");
 }
 
 // The same for a store that hands out streams (blob/faulty_blob_store.h, the
@@ -167,43 +158,7 @@ TEST(HostileClients, AClientThatStopsReadingAStreamedViewDoesNotPinMemory) {
   const auto control = dir.path() / "faults";
   std::ofstream(control) << "streams\n";
   FocusdServer server({.extra_args = {"--idle-timeout", "3", "--fault-file", control.string()}});
-  auto owner = server.seed_user();
-  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id);
-  HttpClient client = server.client();
-  Headers json = owner.basic();
-  json.emplace_back("Content-Type", "application/json");
-  const auto project = client.request("POST", workspace + "/projects", json, R"({"name":"Big"})").json();
-  const std::string attachments =
-      workspace + "/projects/" + std::to_string(project.at("id").as_int64()) + "/attachments";
-  auto created = upload(client, owner, attachments,
-                        {file_part("file", "big.bin", binary_bytes(40 << 20)), field("display_order", "1")});
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string view = attachments + "/" + std::to_string(created.json().at("id").as_int64()) + "/view";
-
-  const std::int64_t before = rss_kib(server.pid());
-  std::vector<RawSocket> stalled;
-  for (int i = 0; i < 20; ++i) {
-    RawSocket s(server.port());
-    s.small_receive_buffer();
-    s.send("GET " + view + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic()[0].second + "\r\n\r\n");
-    stalled.push_back(std::move(s));
-  }
-  std::this_thread::sleep_for(1500ms);
-  const std::int64_t during = rss_kib(server.pid());
-  std::printf("RSS %lld KiB before, %lld KiB with 20 stalled 40 MiB streamed views\n", static_cast<long long>(before),
-              static_cast<long long>(during));
-  EXPECT_LT(during - before, 32 * 1024) << "20 stalled streamed views must hold a piece each, not their files";
-  while (stalled.size() > 10) stalled.pop_back();  // these go away mid-reply: EPIPE, not SIGPIPE
-  std::this_thread::sleep_for(4000ms);             // the others are ended by --idle-timeout
-  const std::string log = server.log();
-  std::size_t ended = 0;
-  for (auto at = log.find(view + " status=200"); at != std::string::npos; at = log.find(view + " status=200", at + 1)) {
-    ++ended;
-  }
-  EXPECT_EQ(ended, 20u) << "10 views end with their clients, 10 by --idle-timeout";
-  HttpClient other = server.client();
-  EXPECT_EQ(other.get("/healthz").status, 200);
+  stalled_views_do_not_pin_memory(server, "a piece each (streams)");
 }
 
 TEST(HostileClients, AFloodBeyondTheConnectionLimitIsRefused) {

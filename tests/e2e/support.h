@@ -41,6 +41,8 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::vector<std::pair<std::string, std::string>>& env = {});
 std::string read_file(const std::filesystem::path& path);
+// A figure of /proc/<pid>/status in KiB ("VmRSS", "VmHWM"); -1 when absent.
+std::int64_t proc_status_kib(int pid, const std::string& field);
 // Lowercase hex of bytes (a digest), and the SHA-256 of data as such hex: what
 // the server reports as an attachment's ETag and stores its blob under.
 std::string to_hex(const unsigned char* bytes, std::size_t size);
