@@ -1,9 +1,14 @@
 // The JSON-to-typed-request mapping of every body the API reads: projects
-// (create, replace, patch), tasks, user settings, and the name reader.
+// and tasks (create, replace, patch), members and groups, clients and tags,
+// rates, attachment updates, user settings, and the name reader.
 #include <boost/json/parse.hpp>
 
 #include "common/json_read.h"
+#include "domain/attachment_input.h"
+#include "domain/catalog_input.h"
+#include "domain/member_input.h"
 #include "domain/project_input.h"
+#include "domain/rates.h"
 #include "domain/task_input.h"
 #include "domain/user_settings.h"
 
@@ -17,6 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)domain::read_project_input(body, mode);
     (void)domain::read_task_input(body, mode);
   }
+  (void)domain::read_member_addition(body);
+  (void)domain::read_member_role_change(body);
+  (void)domain::read_member_removal(body);
+  (void)domain::read_group_input(body);
+  (void)domain::read_catalog_input(body, Catalog::Clients);
+  (void)domain::read_catalog_input(body, Catalog::Tags);
+  (void)domain::read_rate_input(body);
+  (void)domain::read_attachment_patch(body);
   (void)domain::validate_settings_patch(body);
   if (const auto* name = body.if_contains("name")) (void)json_read::name(*name, "name");
   if (const auto* ids = body.if_contains("tag_ids")) (void)json_read::ids(*ids, "tag_ids");

@@ -8,8 +8,6 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <charconv>
-#include <cmath>
 
 #include "api/errors.h"
 #include "api/handlers.h"
@@ -18,8 +16,8 @@
 #include "api/upload_form.h"
 #include "attachments/attachments.h"
 #include "blob/mime.h"
-#include "common/json_read.h"
 #include "common/strings.h"
+#include "domain/attachment_input.h"
 #include "domain/task_access.h"
 #include "http_semantics/semantics.h"
 
@@ -150,18 +148,9 @@ awaitable<Result<Reply>> update(Call& call, ParentKind kind) {
   FOCUSD_CO_CHECK(require_manage(parent));
 
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
-  FOCUSD_CO_CHECK(json_read::only(body, {"name", "display_order"}));
-  if (!body.contains("name")) co_return invalid("name", "is required");
-  if (!body.contains("display_order")) co_return invalid("display_order", "is required");
-  FOCUSD_CO_TRY(name, json_read::name(body.at("name"), "name"));
-  const auto& order = body.at("display_order");
-  if (!order.is_number() || !std::isfinite(order.to_number<double>()) ||
-      std::fabs(order.to_number<double>()) > kMaxDisplayOrder) {
-    co_return invalid("display_order", "must be a number between -1e15 and 1e15");
-  }
-  const double display_order = order.to_number<double>();
-  auto updated =
-      co_await in_store(call, [&](Store& s) { return s.update_attachment(kind, parent.id, id, name, display_order); });
+  FOCUSD_CO_TRY(patch, domain::read_attachment_patch(body));
+  auto updated = co_await in_store(
+      call, [&](Store& s) { return s.update_attachment(kind, parent.id, id, patch.name, patch.display_order); });
   if (!updated) co_return updated.error();
   co_return no_content();
 }

@@ -5,21 +5,16 @@
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
-#include "common/json_read.h"
-#include "domain/project_input.h"
+#include "domain/catalog_input.h"
 #include "domain/roles.h"
 
 namespace focusd::api::handlers {
 
 namespace {
 
-constexpr std::size_t kMaxName = 255;
-
 struct Kind {
   Catalog catalog;
-  PathId id_param;    // path parameter
-  const char* extra;  // JSON name of CatalogItem::extra
-  bool extra_required;
+  PathId id_param;  // path parameter
   bool with_total;  // list envelope has `total`
   http::status put_status;
   std::vector<std::string_view> order_fields;
@@ -28,18 +23,16 @@ struct Kind {
 const Kind& kind(Catalog catalog) {
   static const Kind kClients{Catalog::Clients,
                              PathId::Client,
-                             "currency",
-                             false,
                              false,
                              http::status::no_content,
                              {"name", "active", "created_at", "updated_at"}};
-  static const Kind kTags{Catalog::Tags, PathId::Tag, "color", true, true, http::status::ok, {"name"}};
+  static const Kind kTags{Catalog::Tags, PathId::Tag, true, http::status::ok, {"name"}};
   return catalog == Catalog::Clients ? kClients : kTags;
 }
 
 boost::json::object item_json(const Kind& k, const CatalogItem& item) {
   boost::json::object o{{"id", item.id}, {"workspace_id", item.workspace_id}, {"name", item.name}};
-  o[k.extra] = json_or_null(item.extra);
+  o[domain::extra_field(k.catalog)] = json_or_null(item.extra);
   if (k.catalog == Catalog::Clients) {
     o["active"] = !item.deleted_at.has_value();
     o["toggl_user_id"] = item.creator_id;
@@ -48,37 +41,6 @@ boost::json::object item_json(const Kind& k, const CatalogItem& item) {
   o["updated_at"] = item.updated_at;
   o["deleted_at"] = json_or_null(item.deleted_at);
   return o;
-}
-
-struct ItemInput {
-  std::string name;
-  std::optional<std::string> extra;
-};
-
-// {name, currency} for clients, {name, color} for tags.
-Result<ItemInput> read_item(const Kind& k, std::string_view body_text) {
-  auto body = parse_json_object(body_text);
-  if (!body) return body.error();
-  ItemInput in;
-  if (auto known = json_read::only(*body, {"name", k.extra}); !known) return known.error();
-  const auto* name = body->if_contains("name");
-  if (!name) return invalid("name", "is required");
-  auto text = json_read::name(*name, "name", kMaxName);
-  if (!text) return text.error();
-  in.name = std::move(*text);
-  const auto* extra = body->if_contains(k.extra);
-  if (!extra || extra->is_null()) {
-    if (k.extra_required) return invalid(k.extra, "is required");
-    return in;
-  }
-  if (!extra->is_string()) return invalid(k.extra, "must be a string");
-  const std::string value(extra->as_string());
-  if (k.catalog == Catalog::Clients && !domain::is_currency_code(value)) {
-    return invalid("currency", "must be an ISO 4217 currency code such as EUR");
-  }
-  if (k.catalog == Catalog::Tags && !domain::is_hex_color(value)) return invalid("color", "must be a color #rrggbb");
-  in.extra = value;
-  return in;
 }
 
 awaitable<Result<Reply>> list(Call& call, Catalog catalog) {
@@ -109,7 +71,8 @@ awaitable<Result<Reply>> list(Call& call, Catalog catalog) {
 awaitable<Result<Reply>> create(Call& call, Catalog catalog) {
   const Kind& k = kind(catalog);
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
-  FOCUSD_CO_TRY(in, read_item(k, call.request.body()));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_catalog_input(body, catalog));
   auto created = co_await in_store(call, [&](Store& s) {
     return s.create_catalog_item(catalog, access.workspace_id, access.user_id, in.name, in.extra);
   });
@@ -135,9 +98,9 @@ awaitable<Result<Reply>> update(Call& call, Catalog catalog) {
   auto exists =
       co_await in_store(call, [&](Store& s) { return s.find_catalog_item(catalog, access.workspace_id, id, false); });
   if (!exists) co_return exists.error();
-  if (auto allowed = domain::require_organization_admin(access.role, "change this"); !allowed)
-    co_return allowed.error();
-  FOCUSD_CO_TRY(in, read_item(k, call.request.body()));
+  FOCUSD_CO_CHECK(domain::require_organization_admin(access.role, "change this"));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_catalog_input(body, catalog));
   auto updated = co_await in_store(
       call, [&](Store& s) { return s.update_catalog_item(catalog, access.workspace_id, id, in.name, in.extra); });
   if (!updated) co_return updated.error();
@@ -152,8 +115,7 @@ awaitable<Result<Reply>> set_deleted(Call& call, Catalog catalog, bool deleted) 
   auto exists = co_await in_store(
       call, [&](Store& s) { return s.find_catalog_item(catalog, access.workspace_id, id, !deleted); });
   if (!exists) co_return exists.error();
-  if (auto allowed = domain::require_organization_admin(access.role, "change this"); !allowed)
-    co_return allowed.error();
+  FOCUSD_CO_CHECK(domain::require_organization_admin(access.role, "change this"));
   auto status = co_await in_store(
       call, [&](Store& s) { return s.set_catalog_item_deleted(catalog, access.workspace_id, id, deleted); });
   if (!status) co_return status.error();

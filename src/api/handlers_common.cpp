@@ -1,5 +1,7 @@
 #include "api/handlers_common.h"
 
+#include "domain/task_access.h"
+
 namespace focusd::api {
 
 namespace {
@@ -26,6 +28,10 @@ boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool incl
     if (!access) return access.error();
     auto project = store.find_project(access->workspace_id, project_id, domain::viewer_of(*access), include_deleted);
     if (!project) return project.error();
+    // The store filtered by the same rule; a store that did not must not reveal the project.
+    if (!domain::can_see(*access, project->viewer_role, project->fields.is_private)) {
+      return make_error(ErrorCode::NotFound, "project not found");
+    }
     return LoadedProject{access.value(), std::move(project.value())};
   });
 }
@@ -49,6 +55,8 @@ boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_de
     if (!access) return access.error();
     auto task = store.find_task(access->workspace_id, task_id, domain::viewer_of(*access), include_deleted);
     if (!task) return task.error();
+    if (!domain::may_see_task(domain::viewer_of(*access), *task))
+      return make_error(ErrorCode::NotFound, "task not found");
     return LoadedTask{access.value(), std::move(task.value())};
   });
 }

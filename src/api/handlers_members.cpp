@@ -5,7 +5,7 @@
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
-#include "common/json_read.h"
+#include "domain/member_input.h"
 #include "domain/project_managers.h"
 #include "domain/roles.h"
 
@@ -14,35 +14,6 @@ namespace focusd::api::handlers {
 namespace {
 
 using domain::ProjectAction;
-
-Result<bool> read_role(const boost::json::object& body) {
-  const auto* role = body.if_contains("role_id");
-  if (!role) return invalid("role_id", "is required");
-  auto id = json_read::id(*role, "role_id");
-  if (!id) return id.error();
-  auto manager = domain::project_role_is_manager(*id);
-  if (!manager) return invalid("role_id", "is not a project role (see GET /api/organizations/{id}/roles)");
-  return *manager;
-}
-
-// {user_id} or {group_id}: exactly one.
-Result<MemberRef> read_member_ref(const boost::json::object& body) {
-  MemberRef ref;
-  if (const auto* user = body.if_contains("user_id"); user && !user->is_null()) {
-    auto id = json_read::id(*user, "user_id");
-    if (!id) return id.error();
-    ref.user_id = *id;
-  }
-  if (const auto* group = body.if_contains("group_id"); group && !group->is_null()) {
-    auto id = json_read::id(*group, "group_id");
-    if (!id) return id.error();
-    ref.group_id = *id;
-  }
-  if (ref.user_id.has_value() == ref.group_id.has_value()) {
-    return invalid("user_id", "give exactly one of user_id and group_id");
-  }
-  return ref;
-}
 
 boost::json::array members_json(const std::vector<ProjectMember>& members, const char* id_name) {
   boost::json::array out;
@@ -102,34 +73,6 @@ boost::json::object group_json(const GroupRecord& g) {
                              {"workspaces", std::move(workspaces)}};
 }
 
-Result<GroupInput> read_group(std::string_view body_text) {
-  auto body = parse_json_object(body_text);
-  if (!body) return body.error();
-  if (auto known = json_read::only(*body, {"name", "emoji", "organization_users", "workspaces"}); !known) {
-    return known.error();
-  }
-  GroupInput in;
-  const auto* name = body->if_contains("name");
-  if (!name) return invalid("name", "is required");
-  auto text = json_read::name(*name, "name");
-  if (!text) return text.error();
-  in.name = *text;
-  if (const auto* emoji = body->if_contains("emoji"); emoji && !emoji->is_null()) {
-    auto value = json_read::text(*emoji, "emoji", 32);
-    if (!value) return value.error();
-    in.emoji = *value;
-  }
-  for (auto [field, target] :
-       {std::pair{"organization_users", &in.user_ids}, std::pair{"workspaces", &in.workspace_ids}}) {
-    if (const auto* list = body->if_contains(field); list && !list->is_null()) {
-      auto ids = json_read::ids(*list, field, 1000);
-      if (!ids) return ids.error();
-      *target = *ids;
-    }
-  }
-  return in;
-}
-
 // The caller's role in the path's organization; NotFound for outsiders.
 awaitable<Result<OrgRole>> organization_role(Call& call) {
   const std::int64_t organization_id = call.params.get(PathId::Organization);
@@ -150,19 +93,9 @@ awaitable<Result<Reply>> list_project_members(Call& call) {
 awaitable<Result<Reply>> add_project_members(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
-  const boost::json::object& body = prepared.body;
-  FOCUSD_CO_CHECK(json_read::only(body, {"user_ids", "group_ids", "role_id"}));
-  FOCUSD_CO_TRY(manager, read_role(body));
-  std::vector<std::int64_t> user_ids, group_ids;
-  for (auto [field, target] : {std::pair{"user_ids", &user_ids}, std::pair{"group_ids", &group_ids}}) {
-    if (const auto* list = body.if_contains(field); list && !list->is_null()) {
-      FOCUSD_CO_TRY(ids, json_read::ids(*list, field));
-      *target = ids;
-    }
-  }
-  if (user_ids.empty() && group_ids.empty()) co_return invalid("user_ids", "name at least one user or group");
+  FOCUSD_CO_TRY(in, domain::read_member_addition(prepared.body));
   auto status = co_await in_store(call, [&](Store& s) {
-    return s.add_project_members(loaded.access.workspace_id, loaded.project.id, user_ids, group_ids, manager,
+    return s.add_project_members(loaded.access.workspace_id, loaded.project.id, in.user_ids, in.group_ids, in.manager,
                                  domain::keep_a_manager);
   });
   if (!status) co_return status.error();
@@ -172,12 +105,9 @@ awaitable<Result<Reply>> add_project_members(Call& call) {
 awaitable<Result<Reply>> update_project_member(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
-  const boost::json::object& body = prepared.body;
-  FOCUSD_CO_CHECK(json_read::only(body, {"user_id", "group_id", "role_id"}));
-  FOCUSD_CO_TRY(ref, read_member_ref(body));
-  FOCUSD_CO_TRY(manager, read_role(body));
+  FOCUSD_CO_TRY(change, domain::read_member_role_change(prepared.body));
   auto status = co_await in_store(call, [&](Store& s) {
-    return s.set_project_member_role(loaded.project.id, ref, manager, domain::keep_a_manager);
+    return s.set_project_member_role(loaded.project.id, change.member, change.manager, domain::keep_a_manager);
   });
   if (!status) co_return status.error();
   co_return no_content();
@@ -186,9 +116,7 @@ awaitable<Result<Reply>> update_project_member(Call& call) {
 awaitable<Result<Reply>> remove_project_member(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
-  const boost::json::object& body = prepared.body;
-  FOCUSD_CO_CHECK(json_read::only(body, {"user_id", "group_id"}));
-  FOCUSD_CO_TRY(ref, read_member_ref(body));
+  FOCUSD_CO_TRY(ref, domain::read_member_removal(prepared.body));
   auto status = co_await in_store(
       call, [&](Store& s) { return s.remove_project_member(loaded.project.id, ref, domain::keep_a_manager); });
   if (!status) co_return status.error();
@@ -228,7 +156,8 @@ awaitable<Result<Reply>> list_roles(Call& call) {
 awaitable<Result<Reply>> create_group(Call& call) {
   FOCUSD_CO_TRY(role, co_await organization_role(call));
   FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
-  FOCUSD_CO_TRY(in, read_group(call.request.body()));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_group_input(body));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   FOCUSD_CO_TRY(group, co_await in_store(call, [&](Store& s) { return s.create_group(organization_id, in); }));
   co_return json_response(http::status::created, group_json(group));
@@ -237,7 +166,8 @@ awaitable<Result<Reply>> create_group(Call& call) {
 awaitable<Result<Reply>> update_group(Call& call) {
   FOCUSD_CO_TRY(role, co_await organization_role(call));
   FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
-  FOCUSD_CO_TRY(in, read_group(call.request.body()));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(in, domain::read_group_input(body));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   const std::int64_t group_id = call.params.get(PathId::Group);
   auto group = co_await in_store(

@@ -6,9 +6,7 @@
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
-#include "common/json_read.h"
 #include "common/time.h"
-#include "domain/project_input.h"
 #include "domain/rates.h"
 
 namespace focusd::api::handlers {
@@ -27,44 +25,6 @@ boost::json::object rate_json(const RateRecord& r) {
                              {"end_at", json_or_null(r.end_at)},
                              {"start_date", r.start_at},
                              {"end_date", json_or_null(r.end_at)}};
-}
-
-Result<std::string> read_time(const boost::json::value& v, const char* field) {
-  auto text = json_read::text(v, field, 64);
-  if (!text) return text.error();
-  auto normalized = normalize_timestamp(*text);
-  if (!normalized) return invalid(field, "must be an RFC 3339 timestamp or a date YYYY-MM-DD");
-  return *normalized;
-}
-
-Result<NewRate> read_rate(std::string_view body_text) {
-  auto body = parse_json_object(body_text);
-  if (!body) return body.error();
-  if (auto known = json_read::only(*body, {"hourly_rate", "currency", "start_at", "end_at"}); !known) {
-    return known.error();
-  }
-  NewRate rate;
-  const auto* hourly = body->if_contains("hourly_rate");
-  if (!hourly || !hourly->is_number()) return invalid("hourly_rate", "is required and must be a number");
-  rate.hourly_rate = hourly->to_number<double>();
-  if (!(rate.hourly_rate >= 0) || rate.hourly_rate > 1e12) return invalid("hourly_rate", "must be zero or more");
-  const auto* currency = body->if_contains("currency");
-  if (!currency || !currency->is_string() || !domain::is_currency_code(currency->as_string())) {
-    return invalid("currency", "must be an ISO 4217 currency code such as EUR");
-  }
-  rate.currency = std::string(currency->as_string());
-  const auto* start = body->if_contains("start_at");
-  if (!start) return invalid("start_at", "is required");
-  auto start_at = read_time(*start, "start_at");
-  if (!start_at) return start_at.error();
-  rate.start_at = *start_at;
-  if (const auto* end = body->if_contains("end_at"); end && !end->is_null()) {
-    auto end_at = read_time(*end, "end_at");
-    if (!end_at) return end_at.error();
-    if (*end_at <= rate.start_at) return invalid("end_at", "must be after start_at");
-    rate.end_at = *end_at;
-  }
-  return rate;
 }
 
 // order_by is one string "field,direction" here, as in the Swagger.
@@ -130,7 +90,8 @@ awaitable<Result<Reply>> list_project_rates(Call& call) {
 awaitable<Result<Reply>> create_project_rate(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_CHECK(require_project(loaded, ProjectAction::Update));
-  FOCUSD_CO_TRY(rate, read_rate(call.request.body()));
+  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
+  FOCUSD_CO_TRY(rate, domain::read_rate_input(body));
   FOCUSD_CO_TRY(created,
                 co_await in_store(call, [&](Store& s) { return s.add_project_rate(loaded.project.id, rate); }));
   co_return json_response(http::status::created, rate_json(created));

@@ -1,9 +1,9 @@
 #include "api/upload_form.h"
 
 #include <charconv>
-#include <cmath>
 #include "common/field_name.h"
 #include "common/json_read.h"
+#include "domain/attachment_input.h"
 
 namespace focusd::api {
 
@@ -162,9 +162,8 @@ Result<double> display_order_of(std::string_view text, const std::string& field)
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) ||
-      std::fabs(value) > kMaxDisplayOrder) {
-    return invalid(field, "must be a number between -1e15 and 1e15");
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !domain::is_display_order(value)) {
+    return domain::invalid_display_order(field);
   }
   return value;
 }

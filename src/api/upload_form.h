@@ -20,9 +20,6 @@
 
 namespace focusd::api {
 
-// Display orders are numbers within ±kMaxDisplayOrder (whole numbers stay exact in a double).
-inline constexpr double kMaxDisplayOrder = 1e15;
-
 struct UploadLimits {
   std::size_t max_files = 10;                   // also bounds every array index
   std::uint64_t max_file_bytes = 100ull << 20;  // larger -> 413 naming the part

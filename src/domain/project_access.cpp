@@ -18,8 +18,12 @@ constexpr std::pair<ProjectAction, const char*> kActions[] = {
 };
 }  // namespace
 
+bool can_see(const Viewer& viewer, ProjectRole role, bool is_private) {
+  return viewer.sees_all || role != ProjectRole::None || !is_private;
+}
+
 bool can_see(const WorkspaceAccess& access, ProjectRole role, bool is_private) {
-  return access.is_admin() || role != ProjectRole::None || !is_private;
+  return can_see(viewer_of(access), role, is_private);
 }
 
 bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, ProjectAction action) {

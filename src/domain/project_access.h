@@ -15,6 +15,10 @@ namespace focusd::domain {
 // AttachFiles adds attachments; ManageAttachments renames and deletes them.
 enum class ProjectAction { View, Update, Delete, Archive, Restore, Pin, ManageMembers, AttachFiles, ManageAttachments };
 
+// Who may see a project: this is the rule. Stores filter by it in their own
+// query language (Store::find_project, list_projects and the other reads);
+// StoreContract.VisibilityOfProjectsIsTheDomainsRule checks each store against it.
+bool can_see(const Viewer& viewer, ProjectRole role, bool is_private);
 bool can_see(const WorkspaceAccess& access, ProjectRole role, bool is_private);
 bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, ProjectAction action);
 // The names of the allowed actions, as a project's `permissions` lists them.

@@ -1,14 +1,21 @@
 #pragma once
-// Who may edit a task (CONTRACT.md "Access"): organization owners and admins,
-// the task's creator, and the members and managers of its project. Seeing a
-// task is the store's to filter (Store::find_task); this rule decides what
-// may be done to a task one can see.
+// Who may see and who may edit a task (CONTRACT.md "Access"). Stores filter
+// by may_see_task in their own query language (Store::find_task, list_tasks);
+// StoreContract.VisibilityOfTasksIsTheDomainsRule checks each store against it.
 
 #include "store/records.h"
 
 namespace focusd::domain {
 
-// True when `viewer` may change `task` (fields, archive, delete, attachments).
+// Organization owners and admins see every task; anyone else a task that is
+// public or theirs, within a project they may see (domain::can_see); a task
+// without a project only its creator. `task.project_role` and
+// `task.project_private` are the facts of its project for this viewer.
+bool may_see_task(const Viewer& viewer, const TaskRecord& task);
+
+// True when `viewer` may change `task` (fields, archive, delete, attachments):
+// owners and admins, the task's creator, and the members and managers of its
+// project.
 bool may_edit_task(const Viewer& viewer, const TaskRecord& task);
 
 }  // namespace focusd::domain

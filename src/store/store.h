@@ -113,7 +113,9 @@ class Store {
   virtual Status set_catalog_item_deleted(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
                                           bool deleted) = 0;
 
-  // Projects. Every read sees only what `viewer` may see: NotFound otherwise.
+  // Projects. Every read sees only what `viewer` may see (domain::can_see, the
+  // rule, which a store translates into its own queries; the contract suite
+  // checks the translation for every kind of viewer): NotFound otherwise.
   // Writes check the references in the fields: client and tags must be live
   // items of the workspace and the parent a live project the viewer sees
   // (InvalidArgument naming the field); a live name taken in the workspace
@@ -190,9 +192,9 @@ class Store {
   virtual Status clear_project_rates(std::int64_t project_id, const std::string& from,
                                      const std::optional<std::string>& to) = 0;
 
-  // Tasks. A task is visible when its project is (a task without a project:
-  // to its creator); a private task only to its creator; owners and admins see
-  // all. Who may edit it is domain::may_edit_task's to decide, from the
+  // Tasks. A task is visible as domain::may_see_task says: when its project is
+  // (a task without a project: to its creator); a private task only to its
+  // creator; owners and admins see all. Who may edit it is domain::may_edit_task's to decide, from the
   // record's creator_id and project_role. References are checked as
   // for projects: project_id, parent_task_id and tag_ids must be live and
   // visible in the workspace (InvalidArgument naming the field); a parent

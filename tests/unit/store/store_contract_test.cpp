@@ -13,6 +13,7 @@
 #include <thread>
 #include <tuple>
 
+#include "domain/project_access.h"
 #include "domain/task_access.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -788,6 +789,95 @@ TEST_P(StoreContract, PrivateProjectsAreSeenByTheirMembersAndThoseWhoSeeAll) {
     EXPECT_EQ(sees(a, c.viewer, c.project.id), c.visible);
   }
   EXPECT_TRUE(fails_with(store_->find_project(a.workspace, closed.id, a.carol, true), ErrorCode::NotFound));
+}
+
+// Every kind of viewer against a public and a private project: the store
+// shows a project exactly when domain::can_see says so, and reports the role
+// the test gave the viewer. The roles come from the setup, not from the store.
+TEST_P(StoreContract, VisibilityOfProjectsIsTheDomainsRule) {
+  const Org a = make_org("a.test");
+  const Viewer admin{join(a.id, "admin@a.test", "", OrgRole::Admin), true};
+  const Viewer dave = member_of(a, "dave");
+  const Viewer erin = member_of(a, "erin");
+  const Viewer frank = member_of(a, "frank");
+  const GroupRecord members = group(a, "Members", {dave.user_id});
+  const GroupRecord managers = group(a, "Managers", {erin.user_id});
+  struct Seat {
+    const char* who;
+    const Viewer& viewer;
+    ProjectRole role;
+  } const seats[] = {
+      {"the owner, its creator", a.owner, ProjectRole::Manager},
+      {"an admin", admin, ProjectRole::None},
+      {"a direct member", a.bob, ProjectRole::Member},
+      {"a direct manager", a.carol, ProjectRole::Manager},
+      {"a member through a group", dave, ProjectRole::Member},
+      {"a manager through a group", erin, ProjectRole::Manager},
+      {"a member of the organization only", frank, ProjectRole::None},
+  };
+  int hidden = 0;
+  for (const bool is_private : {false, true}) {
+    const ProjectRecord p = project(a, a.owner, {.name = is_private ? "Private" : "Public", .is_private = is_private});
+    add_members(a, p.id, {a.bob.user_id}, {members.id}, false);
+    add_members(a, p.id, {a.carol.user_id}, {managers.id}, true);
+    for (const auto& seat : seats) {
+      SCOPED_TRACE(std::string(seat.who) + (is_private ? ", private" : ", public"));
+      const bool visible = domain::can_see(seat.viewer, seat.role, is_private);
+      hidden += visible ? 0 : 1;
+      ASSERT_EQ(sees(a, seat.viewer, p.id), visible);
+      if (visible) {
+        EXPECT_EQ(must(store_->find_project(a.workspace, p.id, seat.viewer, false)).viewer_role, seat.role);
+      }
+    }
+  }
+  EXPECT_EQ(hidden, 1);  // the rule hides something here: the private project from `frank`
+}
+
+// The same for tasks: every kind of viewer against tasks public and private,
+// with and without a project, in a public and a private project. The facts of
+// the task's project for the viewer come from the setup.
+TEST_P(StoreContract, VisibilityOfTasksIsTheDomainsRule) {
+  const Org a = make_org("a.test");
+  const Viewer admin{join(a.id, "admin@a.test", "", OrgRole::Admin), true};
+  const Viewer dave = member_of(a, "dave");
+  const GroupRecord team = group(a, "Team", {dave.user_id});
+  const ProjectRecord open = project(a, a.owner, {.name = "Open"});
+  const ProjectRecord closed = project(a, a.owner, {.name = "Closed", .is_private = true});
+  for (const auto& p : {open, closed}) add_members(a, p.id, {a.bob.user_id}, {team.id}, false);
+  struct Seat {
+    const char* who;
+    const Viewer& viewer;
+    ProjectRole role;  // in both projects
+  } const seats[] = {
+      {"the owner", a.owner, ProjectRole::Manager},
+      {"an admin", admin, ProjectRole::None},
+      {"a project member", a.bob, ProjectRole::Member},
+      {"a project member through a group", dave, ProjectRole::Member},
+      {"a member of the organization only", a.carol, ProjectRole::None},
+  };
+  int hidden = 0;
+  int shown = 0;
+  for (const auto& creator : {a.bob, a.carol}) {
+    for (const ProjectRecord* p : {static_cast<const ProjectRecord*>(nullptr), &open, &closed}) {
+      if (creator.user_id == a.carol.user_id && p == &closed) continue;  // carol cannot see it to put a task there
+      for (const bool is_private : {false, true}) {
+        TaskFields fields{.name = "T" + std::to_string(hidden + shown), .is_private = is_private};
+        if (p) fields.project_id = p->id;
+        TaskRecord facts = task(a, creator, fields);
+        facts.project_private = p != nullptr && p->fields.is_private;
+        for (const auto& seat : seats) {
+          SCOPED_TRACE(std::string(seat.who) + " sees " + (is_private ? "a private" : "a public") + " task of user " +
+                       std::to_string(creator.user_id) + " in " + (p ? p->fields.name : std::string("no project")));
+          facts.project_role = p ? seat.role : ProjectRole::None;
+          const bool visible = domain::may_see_task(seat.viewer, facts);
+          (visible ? shown : hidden) += 1;
+          ASSERT_EQ(sees_task(a, seat.viewer, facts.id), visible);
+        }
+      }
+    }
+  }
+  EXPECT_GT(hidden, 0);
+  EXPECT_GT(shown, 0);
 }
 
 TEST_P(StoreContract, FindProjectIsNotFoundInAnotherWorkspaceOrOnceDeleted) {
