@@ -64,6 +64,7 @@ awaitable<Result<Reply>> my_groups(Call& call);
 
 // handlers_tasks.cpp: /api/organizations/{organization_id}/workspaces/{workspace_id}/tasks
 awaitable<Result<Reply>> list_tasks(Call& call);
+awaitable<Result<Reply>> stream_tasks(Call& call);
 awaitable<Result<Reply>> create_task(Call& call);
 awaitable<Result<Reply>> get_task(Call& call);
 awaitable<Result<Reply>> replace_task(Call& call);

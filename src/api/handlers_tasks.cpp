@@ -1,9 +1,12 @@
 // Tasks of a workspace: …/workspaces/{workspace_id}/tasks.
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <tuple>
 
 #include "api/handlers.h"
 #include "api/handlers_common.h"
+#include "api/json_stream.h"
 #include "api/json_util.h"
 #include "domain/task_access.h"
 #include "domain/task_input.h"
@@ -11,6 +14,8 @@
 namespace focusd::api::handlers {
 
 namespace {
+
+constexpr std::int64_t kStreamPage = 500;  // tasks read from the store at a time by …/tasks/stream
 
 const std::vector<std::string_view> kTaskOrder = {
     "name",   "project_id", "parent_task_id", "estimated_mins", "priority", "start_date", "end_date",
@@ -75,6 +80,49 @@ boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access
   return o;
 }
 
+Result<ArchivedFilter> archived_filter(const Query& query) {
+  auto value = query.boolean("archived");
+  if (!value) return value.error();
+  if (!*value) return ArchivedFilter::Active;
+  return **value ? ArchivedFilter::Archived : ArchivedFilter::Active;
+}
+
+// An id filter with the spec's reading of an empty value: `?project_id=`
+// (alone or among ids) also asks for the tasks that have no project.
+Result<std::pair<std::vector<std::int64_t>, bool>> id_filter(const Query& query, std::string_view name) {
+  auto ids = query.ids(name);
+  if (!ids) return ids.error();
+  const auto values = query.indexed(name);
+  const bool none = std::any_of(values.begin(), values.end(), [](const auto& v) { return v.value.empty(); });
+  return std::pair{std::move(*ids), none};
+}
+
+// The filters and order that the paged list and the stream share.
+Result<TaskQuery> task_query(const Query& query, const WorkspaceAccess& access) {
+  TaskQuery q;
+  q.workspace_id = access.workspace_id;
+  q.viewer = domain::viewer_of(access);
+  auto order = query.order_by(kTaskOrder);
+  if (!order) return order.error();
+  q.order = std::move(*order);
+  auto projects = id_filter(query, "project_id");
+  if (!projects) return projects.error();
+  std::tie(q.project_ids, q.without_project) = std::move(*projects);
+  auto parents = id_filter(query, "parent_task_id");
+  if (!parents) return parents.error();
+  std::tie(q.parent_task_ids, q.without_parent) = std::move(*parents);
+  auto name = query.text("name");
+  if (!name) return name.error();
+  q.name = std::move(*name);
+  auto archived = archived_filter(query);
+  if (!archived) return archived.error();
+  q.archived = *archived;
+  auto pinned = query.boolean("pinned");
+  if (!pinned) return pinned.error();
+  q.pinned = *pinned;
+  return q;
+}
+
 Status require_edit(const LoadedTask& loaded) {
   if (domain::may_edit_task(domain::viewer_of(loaded.access), loaded.task)) return Ok{};
   return make_error(ErrorCode::Forbidden, "you may not change this task");
@@ -102,35 +150,14 @@ awaitable<Result<Reply>> act(Call& call, bool include_deleted, Act act_on) {
   co_return no_content();
 }
 
-Result<ArchivedFilter> archived_filter(const Query& query) {
-  auto value = query.boolean("archived");
-  if (!value) return value.error();
-  if (!*value) return ArchivedFilter::Active;
-  return **value ? ArchivedFilter::Archived : ArchivedFilter::Active;
-}
-
 }  // namespace
 
 awaitable<Result<Reply>> list_tasks(Call& call) {
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(query, query_of(call));
-  TaskQuery q;
-  q.workspace_id = access.workspace_id;
-  q.viewer = domain::viewer_of(access);
+  FOCUSD_CO_TRY(q, task_query(query, access));
   FOCUSD_CO_TRY(page, query.page());
   q.page = page;
-  FOCUSD_CO_TRY(order, query.order_by(kTaskOrder));
-  q.order = order;
-  FOCUSD_CO_TRY(projects, query.ids("project_id"));
-  q.project_ids = projects;
-  FOCUSD_CO_TRY(parents, query.ids("parent_task_id"));
-  q.parent_task_ids = parents;
-  FOCUSD_CO_TRY(name, query.text("name"));
-  q.name = name;
-  FOCUSD_CO_TRY(archived, archived_filter(query));
-  q.archived = archived;
-  FOCUSD_CO_TRY(pinned, query.boolean("pinned"));
-  q.pinned = pinned;
   FOCUSD_CO_TRY(list, co_await in_store(call, [&](Store& s) { return s.list_tasks(q); }));
   boost::json::array data;
   for (const auto& t : list.items) data.push_back(task_json(t, access));
@@ -138,6 +165,27 @@ awaitable<Result<Reply>> list_tasks(Call& call) {
       http::status::ok,
       boost::json::object{
           {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
+}
+
+// The filters of the paged list, every matching task in one bare array, sent
+// as it is read from the store (api/json_stream.h), kStreamPage at a time.
+awaitable<Result<Reply>> stream_tasks(Call& call) {
+  FOCUSD_CO_TRY(access, co_await workspace_access(call));
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(q, task_query(query, access));
+  q.count_total = false;
+  Store& store = call.services.store;
+  auto next_page = [&store, q, access](const Page& page) mutable -> Result<boost::json::array> {
+    q.page = page;
+    auto list = store.list_tasks(q);
+    if (!list) return list.error();
+    boost::json::array items;
+    for (const auto& t : list->items) items.push_back(task_json(t, access));
+    return items;
+  };
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, "application/json");
+  co_return Reply{std::move(res), ByteSource{std::nullopt, std::make_unique<JsonArrayStream>(next_page, kStreamPage)}};
 }
 
 awaitable<Result<Reply>> create_task(Call& call) {

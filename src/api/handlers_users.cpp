@@ -27,7 +27,7 @@ Result<boost::json::object> settings_view(Store& store, std::int64_t user_id) {
   if (!memberships) return memberships.error();
 
   boost::json::object stored = parse_stored(*stored_text);
-  boost::json::object body = domain::effective_settings(stored);
+  boost::json::object body = domain::effective_settings(stored, *memberships);
   body["user_id"] = user->id;
   body["email"] = user->email;
   body["fullname"] = user->fullname;

@@ -24,6 +24,7 @@ constexpr const char* kProjectAttachmentView = FOCUSD_PROJECTS "/{project_id}/at
 #undef FOCUSD_PROJECTS
 #define FOCUSD_TASKS "/api/organizations/{organization_id}/workspaces/{workspace_id}/tasks"
 constexpr const char* kTasks = FOCUSD_TASKS;
+constexpr const char* kTasksStream = FOCUSD_TASKS "/stream";
 constexpr const char* kTask = FOCUSD_TASKS "/{task_id}";
 constexpr const char* kTaskRestore = FOCUSD_TASKS "/{task_id}/restore";
 constexpr const char* kTaskArchive = FOCUSD_TASKS "/{task_id}/archive";
@@ -86,6 +87,7 @@ std::vector<Route> route_table() {
       {verb::get, kProjectCurrentRate, h::current_project_rate, None, Authenticated},
 
       {verb::get, kTasks, h::list_tasks, None, Authenticated},
+      {verb::get, kTasksStream, h::stream_tasks, None, Authenticated},
       {verb::post, kTasks, h::create_task, Json, Authenticated},
       {verb::get, kTask, h::get_task, None, Authenticated},
       {verb::put, kTask, h::replace_task, Json, Authenticated},

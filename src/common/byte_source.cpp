@@ -41,7 +41,8 @@ class FileStream final : public ByteStream {
 ByteSource as_stream(ByteSource source) {
   auto* file = std::get_if<FileRange>(&source.bytes);
   if (!file) return source;
-  return ByteSource{source.length, std::make_unique<FileStream>(std::move(*file), source.length)};
+  const std::uint64_t length = source.length.value_or(0);
+  return ByteSource{length, std::make_unique<FileStream>(std::move(*file), length)};
 }
 
 }  // namespace focusd

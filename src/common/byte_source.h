@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <variant>
 
@@ -37,8 +38,10 @@ struct FileRange {
 
 // Exactly `length` bytes, from a file or from a stream. Whoever reads it reads
 // no more than `length`; a stream that ends before `length` bytes is broken.
+// A stream made as it is read (a list served a page at a time) has no length
+// in advance: it is read to its end, and the transport sends it in chunks.
 struct ByteSource {
-  std::uint64_t length = 0;
+  std::optional<std::uint64_t> length;  // always set for a file
   std::variant<FileRange, std::unique_ptr<ByteStream>> bytes;
 };
 

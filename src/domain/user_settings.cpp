@@ -158,7 +158,7 @@ boost::json::object apply_settings_patch(boost::json::object stored, const boost
   return stored;
 }
 
-boost::json::object effective_settings(const boost::json::object& stored) {
+boost::json::object effective_settings(const boost::json::object& stored, const std::vector<Membership>& memberships) {
   boost::json::object result;
   for (const auto& field : fields()) {
     if (auto* value = stored.if_contains(field.name)) {
@@ -166,6 +166,17 @@ boost::json::object effective_settings(const boost::json::object& stored) {
     } else if (!field.fallback.is_null()) {
       result[field.name] = field.fallback;
     }
+  }
+  if (!memberships.empty()) {
+    boost::json::object acknowledged;
+    if (const auto* kept = stored.if_contains("tos_ack_decoupled_licenses"); kept && kept->is_object()) {
+      acknowledged = kept->as_object();
+    }
+    for (const auto& m : memberships) {
+      const std::string key = std::to_string(m.organization_id);
+      if (!acknowledged.contains(key)) acknowledged[key] = m.joined_at;
+    }
+    result["tos_ack_decoupled_licenses"] = std::move(acknowledged);
   }
   return result;
 }

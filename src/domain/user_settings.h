@@ -4,8 +4,10 @@
 // allowed values and defaults. No HTTP, no SQL.
 
 #include <boost/json/object.hpp>
+#include <vector>
 
 #include "common/result.h"
+#include "store/store.h"
 
 namespace focusd::domain {
 
@@ -18,6 +20,9 @@ Status validate_settings_patch(const boost::json::object& patch);
 boost::json::object apply_settings_patch(boost::json::object stored, const boost::json::object& patch);
 
 // The stored document merged over the defaults, as GET returns it.
-boost::json::object effective_settings(const boost::json::object& stored);
+// `tos_ack_decoupled_licenses` lists each of the user's organizations (its id
+// as the key) with when they joined it, under what the user stored for a key.
+boost::json::object effective_settings(const boost::json::object& stored,
+                                       const std::vector<Membership>& memberships = {});
 
 }  // namespace focusd::domain

@@ -13,6 +13,8 @@
 #include <boost/beast/http.hpp>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <span>
 #include <thread>
 
@@ -355,63 +357,111 @@ asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const F
   co_return beast::error_code{};
 }
 
-// Writes `length` bytes of `source` a piece of at most kStreamPiece at a time:
-// each read runs on the blocking pool (a remote store's read may wait on the
-// network), each write on this strand. One piece is all a reply holds, so a
-// client that stops reading pins kStreamPiece bytes at most, and a socket that
-// takes nothing for `timeout` ends the reply, as for files. A stream that
-// fails or ends early cuts the reply short: the head promised `length` bytes,
-// so the connection must close.
-asio::awaitable<beast::error_code> write_stream(beast::tcp_stream& stream, ByteStream& source, std::uint64_t length,
-                                                std::chrono::seconds timeout, asio::thread_pool& blocking) {
-  std::vector<char> piece(static_cast<std::size_t>(std::min<std::uint64_t>(length, kStreamPiece)));
-  for (std::uint64_t left = length; left > 0;) {
-    const std::span<char> into(piece.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, piece.size())));
+// Writes all of `bytes`, a part at a time, so that the timeout counts from the
+// last progress (a slow reader is not a stalled one), as the waits for files do.
+asio::awaitable<beast::error_code> write_all(beast::tcp_stream& stream, std::span<const char> bytes,
+                                             std::chrono::seconds timeout) {
+  for (std::size_t sent = 0; sent < bytes.size();) {
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await stream.async_write_some(asio::buffer(bytes.data() + sent, bytes.size() - sent), kAsTuple);
+    if (ec) co_return ec;
+    sent += n;
+  }
+  co_return beast::error_code{};
+}
+
+// How a stream's bytes go on the wire after the head.
+enum class Framing {
+  Sized,    // exactly the Content-Length the head promised
+  Chunked,  // HTTP/1.1 chunks, then the last chunk
+  ToClose,  // HTTP/1.0: raw to the end, then the connection closes
+};
+
+// Writes `source` a piece of at most kStreamPiece at a time: each read runs on
+// the blocking pool (a remote store's read, or a page of a list, may wait),
+// each write on this strand. One piece is all a reply holds, so a client that
+// stops reading pins kStreamPiece bytes at most, and a socket that takes
+// nothing for `timeout` ends the reply, as for files. Sized, it writes
+// `length` bytes, and a stream that fails or ends early cuts the reply short
+// (the head promised `length` bytes, so the connection must close); else it
+// writes to the stream's end, and a failure cuts the reply before its last
+// chunk, which a client sees as a broken reply. `written` counts the stream's
+// bytes (without the chunks' framing).
+asio::awaitable<beast::error_code> write_stream(beast::tcp_stream& stream, ByteStream& source, Framing framing,
+                                                std::uint64_t length, std::chrono::seconds timeout,
+                                                asio::thread_pool& blocking, std::uint64_t& written) {
+  constexpr std::size_t kSizeLine = 18;  // room before a piece for its chunk-size line: 16 hex digits, CRLF
+  const std::size_t capacity = framing == Framing::Sized
+                                   ? static_cast<std::size_t>(std::min<std::uint64_t>(length, kStreamPiece))
+                                   : kStreamPiece;
+  std::vector<char> piece(kSizeLine + capacity + 2);
+  for (std::uint64_t left = length;;) {
+    if (framing == Framing::Sized && left == 0) break;
+    const std::size_t want =
+        framing == Framing::Sized ? static_cast<std::size_t>(std::min<std::uint64_t>(left, capacity)) : capacity;
+    const std::span<char> into(piece.data() + kSizeLine, want);
     auto read = co_await offload(blocking, [&] { return source.read(into); });
     std::string problem;
     if (!read) {
       problem = read.error().detail.empty() ? read.error().description : read.error().detail;
-    } else if (*read == 0) {
-      problem = "the stream ended " + std::to_string(left) + " bytes early";
     } else if (*read > into.size()) {
       problem = "the stream overran its buffer";
+    } else if (*read == 0 && framing == Framing::Sized) {
+      problem = "the stream ended " + std::to_string(left) + " bytes early";
     }
     if (!problem.empty()) {
       logging::event(spdlog::level::err, "stream reply cut short", {{"error", problem}});
       co_return beast::error_code(EIO, beast::system_category());
     }
-    // Written a part at a time so that the timeout counts from the last
-    // progress (a slow reader is not a stalled one), as the waits for files do.
-    for (std::size_t sent = 0; sent < *read;) {
-      stream.expires_after(timeout);
-      auto [ec, n] = co_await stream.async_write_some(asio::buffer(piece.data() + sent, *read - sent), kAsTuple);
-      if (ec) co_return ec;
-      sent += n;
+    if (*read == 0) {
+      if (framing == Framing::Chunked) {
+        co_return co_await write_all(stream, std::string_view("0\r\n\r\n"), timeout);  // the last chunk
+      }
+      break;
     }
-    left -= *read;
+    std::span<const char> out(into.data(), *read);
+    if (framing == Framing::Chunked) {
+      char line[kSizeLine + 1];
+      const auto size_line = static_cast<std::size_t>(std::snprintf(line, sizeof line, "%zx\r\n", *read));
+      std::memcpy(into.data() - size_line, line, size_line);
+      std::memcpy(into.data() + *read, "\r\n", 2);
+      out = std::span<const char>(into.data() - size_line, size_line + *read + 2);
+    }
+    if (auto ec = co_await write_all(stream, out, timeout)) co_return ec;
+    written += *read;
+    left -= framing == Framing::Sized ? *read : 0;
   }
   co_return beast::error_code{};
 }
 
 // Writes the reply: the head only for HEAD; the head and then the body
 // source's bytes when there is one; else the response with its own body.
-// The error, if any, is returned.
+// The error, if any, is returned; `written` counts the body's bytes.
 asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, api::Reply& reply, bool head_only,
-                                                  std::chrono::seconds timeout, asio::thread_pool& blocking) {
+                                                  std::chrono::seconds timeout, asio::thread_pool& blocking,
+                                                  std::uint64_t& written) {
   stream.expires_after(timeout);
   if (!head_only && !reply.body) {
     auto [ec, n] = co_await http::async_write(stream, reply.response, kAsTuple);
+    written = reply.response.body().size();
     co_return ec;
   }
+  // The head alone: with `Transfer-Encoding: chunked`, a whole message would
+  // also write the last chunk.
   http::response<http::empty_body> head{std::move(reply.response.base())};
-  auto [ec, n] = co_await http::async_write(stream, head, kAsTuple);
-  if (ec || head_only) co_return ec;
+  const bool chunked = head.chunked();
+  const bool sized = head.has_content_length();
+  http::response_serializer<http::empty_body> serializer{head};
+  auto [ec, n] = co_await http::async_write_header(stream, serializer, kAsTuple);
+  if (ec || head_only || !reply.body) co_return ec;
   ByteSource& body = *reply.body;
   if (auto* file = std::get_if<FileRange>(&body.bytes)) {
-    co_return co_await write_file(stream, *file, body.length, timeout, blocking);
+    written = body.length.value_or(0);
+    co_return co_await write_file(stream, *file, body.length.value_or(0), timeout, blocking);
   }
-  co_return co_await write_stream(stream, *std::get<std::unique_ptr<ByteStream>>(body.bytes), body.length, timeout,
-                                  blocking);
+  const Framing framing = sized ? Framing::Sized : chunked ? Framing::Chunked : Framing::ToClose;
+  co_return co_await write_stream(stream, *std::get<std::unique_ptr<ByteStream>>(body.bytes), framing,
+                                  body.length.value_or(0), timeout, blocking, written);
 }
 
 }  // namespace
@@ -423,7 +473,8 @@ asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
       api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"), request_id);
   finalize(res, 11, request_id, false);
   api::Reply reply(std::move(res));  // a named local: see common/offload.h on temporaries in co_await
-  co_await write_response(stream, reply, false, kLingerTime, api_.blocking());
+  std::uint64_t written = 0;
+  co_await write_response(stream, reply, false, kLingerTime, api_.blocking(), written);
   co_await linger_close(stream);
 }
 
@@ -497,12 +548,20 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
     keep_alive = keep_alive && !stopping_;
   }
   Response& res = reply.response;
-  finalize(res, exchange.version, exchange.ctx.request_id, keep_alive);
   const auto& body = reply.body;
-  if (body) res.content_length(body->length);
+  // A body of unknown length goes in chunks; HTTP/1.0 has none, so there
+  // the connection's close ends it.
+  if (body && !body->length && exchange.version < 11) keep_alive = false;
+  finalize(res, exchange.version, exchange.ctx.request_id, keep_alive);
+  if (body && body->length) res.content_length(*body->length);
+  if (body && !body->length) {
+    res.erase(http::field::content_length);
+    if (exchange.version >= 11) res.chunked(true);
+  }
   const unsigned status = res.result_int();
-  const std::uint64_t bytes = exchange.head_only ? 0 : body ? body->length : res.body().size();
-  auto write_ec = co_await write_response(stream, reply, exchange.head_only, config_.idle_timeout, api_.blocking());
+  std::uint64_t bytes = 0;
+  auto write_ec =
+      co_await write_response(stream, reply, exchange.head_only, config_.idle_timeout, api_.blocking(), bytes);
 
   logging::access({exchange.method, exchange.path, status, bytes,
                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count(),

@@ -215,13 +215,18 @@ struct TaskRecord {
 struct TaskQuery {
   std::int64_t workspace_id = 0;
   Viewer viewer;
+  // Tasks of these projects (of any project when empty and !without_project),
+  // and, with without_project, tasks that have none; the same for parents.
   std::vector<std::int64_t> project_ids;
+  bool without_project = false;
   std::vector<std::int64_t> parent_task_ids;
+  bool without_parent = false;
   std::optional<std::string> name;
   ArchivedFilter archived = ArchivedFilter::Active;
   std::optional<bool> pinned;
   Ordering order;
   Page page;
+  bool count_total = true;  // false: TaskList::total is left 0 (a stream's pages need no count)
 };
 
 struct TaskList {

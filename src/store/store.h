@@ -55,6 +55,7 @@ struct WorkspaceRecord {
 struct Membership {
   std::int64_t organization_id = 0;
   OrgRole role = OrgRole::Member;
+  std::string joined_at;  // RFC 3339 UTC
 };
 
 class Store {
@@ -80,7 +81,8 @@ class Store {
 
   // NotFound when the organization does not exist.
   virtual Result<std::int64_t> create_workspace(std::int64_t organization_id, std::string_view name) = 0;
-  // The organizations the user belongs to, oldest membership first.
+  // The organizations the user belongs to, oldest membership first, each with
+  // when the user joined it.
   virtual Result<std::vector<Membership>> memberships(std::int64_t user_id) = 0;
   // NotFound when the user is not a member of the organization (or it does not exist).
   virtual Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id, std::int64_t organization_id) = 0;

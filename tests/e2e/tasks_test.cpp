@@ -166,6 +166,94 @@ TEST_F(Tasks, ListFiltersOrderAndPages) {
   expect_validation(call(owner, "GET", tasks() + "?per_page=500"), "per_page");
 }
 
+// The ids of a stream's tasks, in order, after checking how it came: one bare
+// JSON array, in chunks.
+std::vector<std::int64_t> streamed_ids(const HttpResponse& res) {
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.header("transfer-encoding"), "chunked");
+  EXPECT_FALSE(res.has_header("content-length"));
+  EXPECT_EQ(res.header("content-type"), "application/json");
+  std::vector<std::int64_t> ids;
+  if (res.status != 200) return ids;
+  const auto body = res.json();
+  for (const auto& t : body.as_array()) ids.push_back(t.at("id").as_int64());
+  return ids;
+}
+
+TEST_F(Tasks, StreamSendsEveryMatchingTaskInOneArrayAsThePagedListOrdersThem) {
+  const std::string stream = tasks() + "/stream";
+  EXPECT_TRUE(streamed_ids(call(owner, "GET", stream)).empty());
+  EXPECT_EQ(call(owner, "GET", stream).body, "[]");
+  // 500 tasks fill the stream's first page exactly; the 501st starts a second.
+  std::vector<std::int64_t> created;
+  for (int i = 0; i < 501; ++i) {
+    created.push_back(
+        create_task({{"name", "Task " + std::to_string(1000 + i)}, {"project_id", i % 2 ? open : closed}}));
+    if (i == 499) {
+      EXPECT_EQ(streamed_ids(call(owner, "GET", stream)), created) << "500 tasks";
+    }
+  }
+  EXPECT_EQ(streamed_ids(call(owner, "GET", stream)), created) << "501 tasks, ordered by name";
+  // The paged list's filters and order; its items, page after page, are the stream's.
+  const std::string filters = "?order_by=-name&project_id=" + std::to_string(open);
+  std::vector<std::int64_t> paged;
+  for (int page = 1; page <= 2; ++page) {
+    const auto body = call(owner, "GET", tasks() + filters + "&per_page=200&page=" + std::to_string(page)).json();
+    for (const auto& t : body.at("data").as_array()) paged.push_back(t.at("id").as_int64());
+  }
+  EXPECT_EQ(paged.size(), 250u);
+  EXPECT_EQ(streamed_ids(call(owner, "GET", stream + filters)), paged);
+  // What the caller may not see is not streamed: the member sees the open project's 250.
+  EXPECT_EQ(streamed_ids(call(member, "GET", stream)).size(), 250u);
+  expect_validation(call(owner, "GET", stream + "?order_by=status"), "order_by");
+  EXPECT_EQ(call(outsider, "GET", stream).status, 404);
+  // A literal segment wins over the {task_id} capture, for every method.
+  auto put = call(owner, "PUT", stream, R"({"name":"x"})");
+  EXPECT_EQ(put.status, 405) << put.body;
+  EXPECT_EQ(put.header("allow"), "GET, HEAD");
+}
+
+TEST_F(Tasks, StreamIsHeadOnlyForHeadAndReadToTheCloseForHttp10) {
+  for (int i = 0; i < 3; ++i) create_task({{"name", "T" + std::to_string(i)}});
+  const std::string stream = tasks() + "/stream";
+  auto head = call(owner, "HEAD", stream);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  // HTTP/1.0 has no chunks: the body runs to the close.
+  auto client = server.client();
+  client.send_raw("GET " + stream + " HTTP/1.0\r\nAuthorization: " + owner.basic().front().second + "\r\n\r\n");
+  auto res = client.read_response();
+  EXPECT_EQ(res.status, 200);
+  EXPECT_FALSE(res.has_header("transfer-encoding"));
+  EXPECT_FALSE(res.has_header("content-length"));
+  ASSERT_TRUE(res.json().is_array()) << res.body;
+  EXPECT_EQ(res.json().as_array().size(), 3u);
+  EXPECT_TRUE(client.closed_by_peer());
+  // After a chunked stream the connection serves the next request.
+  auto again = server.client();
+  again.send_raw("GET " + stream + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic().front().second +
+                 "\r\n\r\n");
+  EXPECT_EQ(again.read_response().json().as_array().size(), 3u);
+  auto next = again.request("GET", stream, owner.basic());
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.json().as_array().size(), 3u);
+}
+
+TEST_F(Tasks, AnEmptyProjectOrParentIdAlsoAsksForTasksWithoutOne) {
+  auto parent = create_task({{"name", "Parent"}, {"project_id", open}});
+  create_task({{"name", "Child"}, {"project_id", open}, {"parent_task_id", parent}});
+  create_task({{"name", "Loose"}});
+  create_task({{"name", "Closed one"}, {"project_id", closed}});
+  const std::string open_id = std::to_string(open);
+  EXPECT_EQ(names(owner, tasks() + "?project_id="), std::vector<std::string>{"Loose"});
+  EXPECT_EQ(names(owner, tasks() + "?project_id=&project_id=" + open_id),
+            (std::vector<std::string>{"Child", "Loose", "Parent"}));
+  EXPECT_EQ(names(owner, tasks() + "?project_id[]=" + open_id + "&project_id[]="),
+            (std::vector<std::string>{"Child", "Loose", "Parent"}));
+  EXPECT_EQ(names(owner, tasks() + "?parent_task_id="), (std::vector<std::string>{"Closed one", "Loose", "Parent"}));
+  EXPECT_EQ(call(owner, "GET", tasks() + "/stream?project_id=").json().as_array().size(), 1u);
+}
+
 TEST_F(Tasks, BadInputNamesTheField) {
   auto existing = create_task({{"name", "Existing"}});
   const std::vector<std::pair<std::string, std::string>> cases = {

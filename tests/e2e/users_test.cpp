@@ -1,6 +1,8 @@
 // GET/PATCH /api/users/me/settings and GET /api/organizations/{id}/workspaces.
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
+
 #include "support.h"
 
 namespace focusd::test {
@@ -38,6 +40,33 @@ TEST(Settings, PatchChangesOnlyWhatItNamesAndNullResets) {
   EXPECT_EQ(body.at("timezone").as_string(), "Europe/Tallinn");
   EXPECT_EQ(body.at("start_week_on").as_int64(), 0);
   EXPECT_EQ(body.at("time_format").as_string(), "12h");
+}
+
+// One client finds its organization only here: each organization of the user
+// is a key of tos_ack_decoupled_licenses, valued when the user joined it,
+// unless the user stored a value for that key.
+TEST(Settings, EachOrganizationIsAKeyOfTheLicenseAcknowledgements) {
+  FocusdServer server;
+  auto alice = server.seed_user();
+  auto client = server.client();
+  const std::string org = std::to_string(alice.organization_id);
+  auto acks = [&] {
+    return client.get("/api/users/me/settings", alice.basic()).json().at("tos_ack_decoupled_licenses").as_object();
+  };
+  auto joined = acks();
+  ASSERT_EQ(joined.size(), 1u) << boost::json::serialize(joined);
+  const std::string when(joined.at(org).as_string());
+  EXPECT_EQ(when.size(), 20u) << when;  // YYYY-MM-DDTHH:MM:SSZ
+  EXPECT_EQ(when.back(), 'Z') << when;
+  auto res = client.request("PATCH", "/api/users/me/settings", with(alice.basic(), kJson),
+                            R"({"tos_ack_decoupled_licenses":{")" + org + R"(":"2026-12-01T10:00:00Z","9999":"x"}})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.json().at("tos_ack_decoupled_licenses").at(org).as_string(), "2026-12-01T10:00:00Z");
+  EXPECT_EQ(acks().at("9999").as_string(), "x");
+  res = client.request("PATCH", "/api/users/me/settings", with(alice.basic(), kJson),
+                       R"({"tos_ack_decoupled_licenses":null})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(acks(), (boost::json::object{{org, when}}));
 }
 
 TEST(Settings, BadPatchesAre400NamingTheField) {

@@ -221,11 +221,12 @@ Result<std::int64_t> SqliteStore::create_workspace(std::int64_t organization_id,
 
 Result<std::vector<Membership>> SqliteStore::memberships(std::int64_t user_id) {
   return read([&](Connection& db) -> Result<std::vector<Membership>> {
-    auto stmt = db.prepare("SELECT organization_id, role FROM organization_users WHERE user_id = ?1 ORDER BY id");
+    auto stmt =
+        db.prepare("SELECT organization_id, role, created_at FROM organization_users WHERE user_id = ?1 ORDER BY id");
     stmt.bind_all(user_id);
     std::vector<Membership> result;
     while (stmt.step()) {
-      result.push_back({stmt.int64(0), parse_org_role(stmt.text(1)).value_or(OrgRole::Member)});
+      result.push_back({stmt.int64(0), parse_org_role(stmt.text(1)).value_or(OrgRole::Member), stmt.text(2)});
     }
     return result;
   });

@@ -141,23 +141,27 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
                               " AND (?4 = 2 OR (t.archived_at IS NULL) = (?4 = 0))"
                               " AND (?5 IS NULL OR pinned = ?5)"
                               " AND (?6 IS NULL OR instr(lower(t.name), lower(?6)) > 0)"
-                              " AND (json_array_length(?7) = 0 OR t.project_id IN (SELECT value FROM json_each(?7)))"
-                              " AND (json_array_length(?8) = 0 OR t.parent_task_id IN"
-                              "  (SELECT value FROM json_each(?8)))";
+                              " AND ((json_array_length(?7) = 0 AND NOT ?9) OR t.project_id IN"
+                              "  (SELECT value FROM json_each(?7)) OR (?9 AND t.project_id IS NULL))"
+                              " AND ((json_array_length(?8) = 0 AND NOT ?10) OR t.parent_task_id IN"
+                              "  (SELECT value FROM json_each(?8)) OR (?10 AND t.parent_task_id IS NULL))";
     auto bind = [&](Statement& stmt) {
       stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id, static_cast<int>(q.archived),
                     q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt, q.name,
-                    json_ids(q.project_ids), json_ids(q.parent_task_ids));
+                    json_ids(q.project_ids), json_ids(q.parent_task_ids), q.without_project ? 1 : 0,
+                    q.without_parent ? 1 : 0);
     };
     TaskList list;
-    auto count = db.prepare("SELECT COUNT(*) FROM (" + kTaskColumns + where + ")");
-    bind(count);
-    if (count.step()) list.total = count.int64(0);
+    if (q.count_total) {
+      auto count = db.prepare("SELECT COUNT(*) FROM (" + kTaskColumns + where + ")");
+      bind(count);
+      if (count.step()) list.total = count.int64(0);
+    }
     auto stmt = db.prepare(kTaskColumns + where +
                            sqlite::order_clause(q.order, task_order_columns(), "t.name COLLATE NOCASE", "t.id") +
-                           " LIMIT ?9 OFFSET ?10");
+                           " LIMIT ?11 OFFSET ?12");
     bind(stmt);
-    stmt.bind(9, q.page.per_page).bind(10, q.page.offset());
+    stmt.bind(11, q.page.per_page).bind(12, q.page.offset());
     while (stmt.step()) list.items.push_back(read_task(stmt));
     sqlite::attach_tags(db, sqlite::kTaskLinks, list.items);
     return list;

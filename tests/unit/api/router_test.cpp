@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/routes.h"
+#include "common/ids.h"
 
 namespace focusd::api {
 namespace {
@@ -87,6 +88,40 @@ TEST(Router, EveryRouteOfTheRealTableIsReachable) {
     auto found = router.lookup(route.method, path);
     ASSERT_TRUE(found.route) << route.pattern;
     EXPECT_EQ(found.route, &route) << route.pattern;
+  }
+}
+
+// A literal segment (`tasks/stream`) always wins over a capture in the same
+// place (`tasks/{task_id}`), for every method: captures take only ids, and no
+// literal of the table reads as one. So each route's own path, asked with any
+// method, reaches a route of that same pattern or answers 405 naming that
+// pattern's methods; never a capture's handler, never a 400 about an id.
+TEST(Router, ALiteralSegmentIsNeverTakenByACapture) {
+  Router router(route_table());
+  for (const auto& route : router.routes()) {
+    std::string path;
+    for (auto segment : split_path(route.pattern)) {
+      EXPECT_TRUE(segment.starts_with('{') || !parse_id(segment)) << route.pattern << ": a literal that reads as an id";
+      path += "/";
+      path += segment.starts_with('{') ? std::string_view("7") : segment;
+    }
+    std::string methods;  // those this pattern has, as Allow lists them
+    for (const auto& other : router.routes()) {
+      if (std::string_view(other.pattern) != route.pattern) continue;
+      if (!methods.empty()) methods += ", ";
+      methods += http::to_string(other.method);
+      if (other.method == http::verb::get) methods += ", HEAD";
+    }
+    for (auto method : {http::verb::get, http::verb::post, http::verb::put, http::verb::patch, http::verb::delete_}) {
+      auto found = router.lookup(method, path);
+      if (found.route) {
+        EXPECT_EQ(std::string_view(found.route->pattern), route.pattern) << http::to_string(method) << " " << path;
+      } else {
+        ASSERT_TRUE(found.error) << path;
+        EXPECT_EQ(found.error->code, ErrorCode::MethodNotAllowed) << http::to_string(method) << " " << path;
+        EXPECT_EQ(found.allow, methods) << http::to_string(method) << " " << path;
+      }
+    }
   }
 }
 

@@ -40,5 +40,16 @@ TEST(UserSettings, EffectiveSettingsFillDefaults) {
   EXPECT_FALSE(view.contains("autolog_time"));
 }
 
+TEST(UserSettings, EachOrganizationIsAcknowledgedWhenJoinedUnlessTheUserStoredAValue) {
+  const std::vector<Membership> memberships = {{3, OrgRole::Owner, "2026-01-02T03:04:05Z"},
+                                               {9, OrgRole::Member, "2026-06-07T08:09:10Z"}};
+  EXPECT_EQ(effective_settings(obj("{}"), memberships).at("tos_ack_decoupled_licenses"),
+            obj(R"({"3":"2026-01-02T03:04:05Z","9":"2026-06-07T08:09:10Z"})"));
+  const auto stored = obj(R"({"tos_ack_decoupled_licenses":{"9":"2026-12-01T00:00:00Z","77":"x"}})");
+  EXPECT_EQ(effective_settings(stored, memberships).at("tos_ack_decoupled_licenses"),
+            obj(R"({"9":"2026-12-01T00:00:00Z","77":"x","3":"2026-01-02T03:04:05Z"})"));
+  EXPECT_FALSE(effective_settings(obj("{}")).contains("tos_ack_decoupled_licenses"));  // no organization: no default
+}
+
 }  // namespace
 }  // namespace focusd::domain

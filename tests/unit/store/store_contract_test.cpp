@@ -13,6 +13,7 @@
 #include <thread>
 #include <tuple>
 
+#include "common/time.h"
 #include "domain/project_access.h"
 #include "domain/task_access.h"
 #include "store/sqlite/sqlite_store.h"
@@ -318,6 +319,8 @@ TEST_P(StoreContract, ANewUserWithoutOrganizationOwnsANewOneWithOneWorkspace) {
   ASSERT_EQ(memberships.size(), 1u);
   EXPECT_EQ(memberships[0].organization_id, alice.organization_id);
   EXPECT_EQ(memberships[0].role, OrgRole::Owner);
+  EXPECT_EQ(normalize_timestamp(memberships[0].joined_at), memberships[0].joined_at) << "RFC 3339 UTC";
+  EXPECT_LE(memberships[0].joined_at, now_rfc3339());
   const auto workspaces = must(store_->list_workspaces(alice.user_id, alice.organization_id));
   ASSERT_EQ(workspaces.size(), 1u);
   EXPECT_EQ(workspaces[0].id, alice.workspace_id);

@@ -1,0 +1,50 @@
+#include "api/json_stream.h"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <cstring>
+#include <utility>
+
+namespace focusd::api {
+
+JsonArrayStream::JsonArrayStream(NextPage next_page, std::int64_t page_size)
+    : next_page_(std::move(next_page)), page_{1, page_size} {}
+
+Result<std::size_t> JsonArrayStream::read(std::span<char> buffer) {
+  while (taken_ == pending_.size() && !closed_) {
+    pending_.clear();
+    taken_ = 0;
+    if (auto filled = fill(); !filled) {
+      closed_ = true;
+      return filled.error();
+    }
+  }
+  const std::size_t n = std::min(buffer.size(), pending_.size() - taken_);
+  std::memcpy(buffer.data(), pending_.data() + taken_, n);
+  taken_ += n;
+  return n;
+}
+
+Status JsonArrayStream::fill() {
+  if (!opened_) {
+    opened_ = true;
+    pending_ = "[";
+    return Ok{};
+  }
+  auto items = next_page_(page_);
+  if (!items) return items.error();
+  for (const auto& item : *items) {
+    if (!first_item_) pending_ += ',';
+    first_item_ = false;
+    pending_ += boost::json::serialize(item);
+  }
+  if (static_cast<std::int64_t>(items->size()) < page_.per_page) {
+    pending_ += ']';
+    closed_ = true;
+  } else {
+    ++page_.page;
+  }
+  return Ok{};
+}
+
+}  // namespace focusd::api

@@ -1,0 +1,42 @@
+#pragma once
+// A JSON array made while it is sent, for the `…/stream` operations: the
+// items come a page at a time from `next_page` (called from read(), so on the
+// blocking pool), and a stream of any length holds one page. The array ends
+// after a page shorter than `page_size`. Each page is its own read of the
+// store, so an item written while the stream runs may be missed or repeated,
+// as when paging by hand. An error from `next_page` ends the stream; the
+// transport then cuts the reply short.
+
+#include <boost/json/array.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "common/byte_source.h"
+#include "common/listing.h"
+#include "common/result.h"
+
+namespace focusd::api {
+
+class JsonArrayStream final : public ByteStream {
+ public:
+  using NextPage = std::function<Result<boost::json::array>(const Page& page)>;
+
+  JsonArrayStream(NextPage next_page, std::int64_t page_size);
+
+  Result<std::size_t> read(std::span<char> buffer) override;
+
+ private:
+  // Appends the next page's items (or the opening or closing bracket) to pending_.
+  Status fill();
+
+  NextPage next_page_;
+  Page page_;
+  bool opened_ = false;
+  bool closed_ = false;
+  bool first_item_ = true;
+  std::string pending_;
+  std::size_t taken_ = 0;  // bytes of pending_ already read
+};
+
+}  // namespace focusd::api
