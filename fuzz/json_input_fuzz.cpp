@@ -1,6 +1,7 @@
 // The JSON-to-typed-request mapping of every body the API reads: projects
 // and tasks (create, replace, patch), members and groups, clients and tags,
-// rates, attachment updates, user settings, and the name reader.
+// rates, attachment updates, the timer's start and stop, user settings, and
+// the name reader.
 #include <boost/json/parse.hpp>
 
 #include "common/json_read.h"
@@ -10,6 +11,7 @@
 #include "domain/project_input.h"
 #include "domain/rates.h"
 #include "domain/task_input.h"
+#include "domain/time_entries.h"
 #include "domain/user_settings.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,6 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)domain::read_catalog_input(body, Catalog::Tags);
   (void)domain::read_rate_input(body);
   (void)domain::read_attachment_patch(body);
+  (void)domain::read_start_tracking(body, "2026-03-01T12:00:00Z");
+  (void)domain::read_stop_tracking(body, "2026-03-01T12:00:00Z");
   (void)domain::validate_settings_patch(body);
   if (const auto* name = body.if_contains("name")) (void)json_read::name(*name, "name");
   if (const auto* ids = body.if_contains("tag_ids")) (void)json_read::ids(*ids, "tag_ids");

@@ -65,6 +65,13 @@ awaitable<Result<Reply>> my_groups(Call& call);
 // handlers_tasks.cpp: /api/organizations/{organization_id}/workspaces/{workspace_id}/tasks
 awaitable<Result<Reply>> list_tasks(Call& call);
 awaitable<Result<Reply>> stream_tasks(Call& call);
+
+awaitable<Result<Reply>> current_time_entry(Call& call);
+awaitable<Result<Reply>> start_tracking(Call& call);
+awaitable<Result<Reply>> stop_tracking(Call& call);
+awaitable<Result<Reply>> list_time_entries(Call& call);
+awaitable<Result<Reply>> stream_time_entries(Call& call);
+awaitable<Result<Reply>> get_time_entry(Call& call);
 awaitable<Result<Reply>> create_task(Call& call);
 awaitable<Result<Reply>> get_task(Call& call);
 awaitable<Result<Reply>> replace_task(Call& call);

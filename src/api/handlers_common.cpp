@@ -4,16 +4,13 @@
 
 namespace focusd::api {
 
-namespace {
-// The caller's access to the path's workspace (a store read; blocking).
-Result<WorkspaceAccess> access_of(const Call& call, Store& store) {
+Result<WorkspaceAccess> workspace_access_in(const Call& call, Store& store) {
   return store.workspace_access(call.user->id, call.params.get(PathId::Workspace),
                                 call.params.find(PathId::Organization));
 }
-}  // namespace
 
 boost::asio::awaitable<Result<WorkspaceAccess>> workspace_access(Call& call) {
-  co_return co_await in_store(call, [&](Store& store) { return access_of(call, store); });
+  co_return co_await in_store(call, [&](Store& store) { return workspace_access_in(call, store); });
 }
 
 Result<Query> query_of(const Call& call) {
@@ -24,7 +21,7 @@ Result<Query> query_of(const Call& call) {
 boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
   const std::int64_t project_id = call.params.get(PathId::Project);
   co_return co_await in_store(call, [&](Store& store) -> Result<LoadedProject> {
-    auto access = access_of(call, store);
+    auto access = workspace_access_in(call, store);
     if (!access) return access.error();
     auto project = store.find_project(access->workspace_id, project_id, domain::viewer_of(*access), include_deleted);
     if (!project) return project.error();
@@ -51,7 +48,7 @@ Response no_content() {
 boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_deleted) {
   const std::int64_t task_id = call.params.get(PathId::Task);
   co_return co_await in_store(call, [&](Store& store) -> Result<LoadedTask> {
-    auto access = access_of(call, store);
+    auto access = workspace_access_in(call, store);
     if (!access) return access.error();
     auto task = store.find_task(access->workspace_id, task_id, domain::viewer_of(*access), include_deleted);
     if (!task) return task.error();

@@ -17,6 +17,9 @@ namespace focusd::api {
 // `organization_id` when the path has it). NotFound for a workspace the
 // caller cannot reach, exactly as for one that does not exist.
 boost::asio::awaitable<Result<WorkspaceAccess>> workspace_access(Call& call);
+// The same, as a store read (blocking), for a handler that checks access and
+// reads in one trip to the blocking pool (inside in_store).
+Result<WorkspaceAccess> workspace_access_in(const Call& call, Store& store);
 
 // The request's query string, parsed.
 Result<Query> query_of(const Call& call);

@@ -33,13 +33,14 @@ std::string_view segment_name(PathId id) {
     case PathId::Client: return "client_id";
     case PathId::Tag: return "tag_id";
     case PathId::Group: return "group_id";
+    case PathId::TimeEntry: return "time_entry_id";
   }
   return "";
 }
 
 std::optional<PathId> path_id_named(std::string_view name) {
   for (PathId id : {PathId::Organization, PathId::Workspace, PathId::Project, PathId::Task, PathId::Attachment,
-                    PathId::Client, PathId::Tag, PathId::Group}) {
+                    PathId::Client, PathId::Tag, PathId::Group, PathId::TimeEntry}) {
     if (segment_name(id) == name) return id;
   }
   return std::nullopt;

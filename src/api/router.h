@@ -37,7 +37,7 @@ struct Route {
 // The id segments that route patterns may use, `{organization_id}` and so on.
 // A pattern with any other `{name}` is refused when the Router is built, so a
 // handler can only ask for ids that exist.
-enum class PathId { Organization, Workspace, Project, Task, Attachment, Client, Tag, Group };
+enum class PathId { Organization, Workspace, Project, Task, Attachment, Client, Tag, Group, TimeEntry };
 
 // "organization_id" for PathId::Organization, and so on.
 std::string_view segment_name(PathId id);

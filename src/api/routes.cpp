@@ -34,6 +34,20 @@ constexpr const char* kTaskAttachmentsBulk = FOCUSD_TASKS "/{task_id}/attachment
 constexpr const char* kTaskAttachment = FOCUSD_TASKS "/{task_id}/attachments/{attachment_id}";
 constexpr const char* kTaskAttachmentView = FOCUSD_TASKS "/{task_id}/attachments/{attachment_id}/view";
 #undef FOCUSD_TASKS
+#define FOCUSD_WORKSPACE "/api/organizations/{organization_id}/workspaces/{workspace_id}"
+constexpr const char* kTrackingCurrent = FOCUSD_WORKSPACE "/tracking/current";
+constexpr const char* kTrackingStart = FOCUSD_WORKSPACE "/tracking/start";
+constexpr const char* kTrackingStop = FOCUSD_WORKSPACE "/tracking/stop";
+constexpr const char* kTimeEntries = FOCUSD_WORKSPACE "/time-entries";
+constexpr const char* kTimeEntriesStream = FOCUSD_WORKSPACE "/time-entries/stream";
+constexpr const char* kTimeEntry = FOCUSD_WORKSPACE "/time-entries/{time_entry_id}";
+#undef FOCUSD_WORKSPACE
+// The deprecated tracking routes (tag tracking-deprecated): the same handlers.
+#define FOCUSD_LEGACY "/api/{organization_id}/workspaces/{workspace_id}/tracking"
+constexpr const char* kLegacyTrackingCurrent = FOCUSD_LEGACY "/current";
+constexpr const char* kLegacyTrackingStart = FOCUSD_LEGACY "/start";
+constexpr const char* kLegacyTrackingStop = FOCUSD_LEGACY "/stop";
+#undef FOCUSD_LEGACY
 }  // namespace
 
 std::vector<Route> route_table() {
@@ -96,6 +110,16 @@ std::vector<Route> route_table() {
       {verb::patch, kTaskRestore, h::restore_task, None, Authenticated},
       {verb::post, kTaskArchive, h::archive_task, None, Authenticated},
       {verb::post, kTaskUnarchive, h::unarchive_task, None, Authenticated},
+
+      {verb::get, kTrackingCurrent, h::current_time_entry, None, Authenticated},
+      {verb::post, kTrackingStart, h::start_tracking, Json, Authenticated},
+      {verb::post, kTrackingStop, h::stop_tracking, Json, Authenticated},
+      {verb::get, kTimeEntries, h::list_time_entries, None, Authenticated},
+      {verb::get, kTimeEntriesStream, h::stream_time_entries, None, Authenticated},
+      {verb::get, kTimeEntry, h::get_time_entry, None, Authenticated},
+      {verb::get, kLegacyTrackingCurrent, h::current_time_entry, None, Authenticated},
+      {verb::post, kLegacyTrackingStart, h::start_tracking, Json, Authenticated},
+      {verb::post, kLegacyTrackingStop, h::stop_tracking, Json, Authenticated},
 
       {verb::get, kProjectAttachments, h::list_project_attachments, None, Authenticated},
       {verb::post, kProjectAttachments, h::create_project_attachment, Upload, Authenticated},

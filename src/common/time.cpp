@@ -88,6 +88,24 @@ std::optional<std::string> normalize_timestamp(std::string_view s) {
   return format_utc(utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+std::optional<std::string> normalize_date_time(std::string_view text) {
+  if (text.size() <= 10) return std::nullopt;
+  return normalize_timestamp(text);
+}
+
+std::optional<std::int64_t> unix_seconds(std::string_view text) {
+  const auto utc = normalize_timestamp(text);
+  if (!utc) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = *parse_number(std::string_view(*utc).substr(0, 4)) - 1900;
+  tm.tm_mon = *parse_number(std::string_view(*utc).substr(5, 2)) - 1;
+  tm.tm_mday = *parse_number(std::string_view(*utc).substr(8, 2));
+  tm.tm_hour = *parse_number(std::string_view(*utc).substr(11, 2));
+  tm.tm_min = *parse_number(std::string_view(*utc).substr(14, 2));
+  tm.tm_sec = *parse_number(std::string_view(*utc).substr(17, 2));
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
 const std::string& http_date_now() {
   thread_local std::time_t cached_second = 0;
   thread_local std::string cached;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,12 @@ bool is_calendar_date(std::string_view text);
 // date (taken as midnight UTC) and returns it as RFC 3339 UTC with `Z`,
 // second precision. nullopt when malformed.
 std::optional<std::string> normalize_timestamp(std::string_view text);
+
+// normalize_timestamp for a date-time only: a plain date is nullopt.
+std::optional<std::string> normalize_date_time(std::string_view text);
+
+// Seconds since 1970 of a timestamp that normalize_timestamp() accepts.
+std::optional<std::int64_t> unix_seconds(std::string_view text);
 
 // The IMF-fixdate of the HTTP `Date` header, e.g. "Sun, 22 Nov 2026 15:04:05 GMT".
 // Cached per second and per thread.

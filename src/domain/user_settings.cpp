@@ -1,6 +1,10 @@
 #include "domain/user_settings.h"
 
+#include <algorithm>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
@@ -88,6 +92,7 @@ const std::vector<Field>& fields() {
 }
 
 constexpr std::size_t kMaxStringBytes = 256;
+constexpr const char* kZoneinfo = "/usr/share/zoneinfo";  // Debian's tzdata
 
 const Field* find_field(std::string_view name) {
   for (const auto& f : fields()) {
@@ -143,8 +148,22 @@ Status validate_settings_patch(const boost::json::object& patch) {
     if (!field) return invalid(std::string(member.key()), "is not a known setting");
     if (member.value().is_null()) continue;
     if (auto status = check(*field, member.value()); !status) return status;
+    if (member.key() == "timezone" && !is_iana_timezone(member.value().as_string())) {
+      return invalid("timezone", "must be an IANA time zone name, e.g. Europe/Tallinn");
+    }
   }
   return Ok{};
+}
+
+bool is_iana_timezone(std::string_view name) {
+  if (name == "UTC") return true;
+  if (name.empty() || name.front() == '/' || name.find("..") != std::string_view::npos) return false;
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+';
+  });
+  if (!plain) return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(std::filesystem::path(kZoneinfo) / std::string(name), ec);
 }
 
 boost::json::object apply_settings_patch(boost::json::object stored, const boost::json::object& patch) {
@@ -179,6 +198,14 @@ boost::json::object effective_settings(const boost::json::object& stored, const 
     result["tos_ack_decoupled_licenses"] = std::move(acknowledged);
   }
   return result;
+}
+
+std::string timezone_setting(std::string_view stored) {
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(stored, ec);
+  const auto settings = effective_settings(!ec && parsed.is_object() ? parsed.as_object() : boost::json::object{});
+  const auto* zone = settings.if_contains("timezone");
+  return zone && zone->is_string() ? std::string(zone->as_string()) : std::string("UTC");
 }
 
 }  // namespace focusd::domain

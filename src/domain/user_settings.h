@@ -4,6 +4,8 @@
 // allowed values and defaults. No HTTP, no SQL.
 
 #include <boost/json/object.hpp>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -12,7 +14,8 @@
 namespace focusd::domain {
 
 // Checks a PATCH body: every member must be a known setting with the right
-// type and an allowed value, or null (which resets it to its default).
+// type and an allowed value (`timezone`: an IANA name), or null (which resets
+// it to its default).
 // InvalidArgument names the first offending field.
 Status validate_settings_patch(const boost::json::object& patch);
 
@@ -24,5 +27,13 @@ boost::json::object apply_settings_patch(boost::json::object stored, const boost
 // as the key) with when they joined it, under what the user stored for a key.
 boost::json::object effective_settings(const boost::json::object& stored,
                                        const std::vector<Membership>& memberships = {});
+
+// True for "UTC" and the names of Debian's time zone database
+// (/usr/share/zoneinfo, package tzdata), e.g. "Europe/Tallinn".
+bool is_iana_timezone(std::string_view name);
+
+// The `timezone` setting (an IANA name) of a stored settings document, its
+// default ("UTC") when unset or the document is unreadable.
+std::string timezone_setting(std::string_view stored);
 
 }  // namespace focusd::domain

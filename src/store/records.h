@@ -279,6 +279,50 @@ struct NewRate {
 };
 
 // Whom a membership change is about: exactly one of the two is set.
+// A time entry's own fields. Times are RFC 3339 UTC with a `Z`.
+struct TimeEntryFields {
+  std::optional<std::int64_t> task_id;
+  std::optional<std::int64_t> project_id;  // with a task: the task's project
+  std::optional<std::string> description;
+  std::string type = "activity";  // activity | break
+  bool billable = false;
+  std::optional<std::vector<std::int64_t>> tag_ids;  // the entry's own tags; nullopt: its task's
+  std::string start;
+  std::optional<std::string> stop;  // nullopt while it runs
+  std::string timezone = "UTC";     // IANA name, the owner's at creation
+};
+
+struct TimeEntryRecord {
+  std::int64_t id = 0;
+  std::int64_t workspace_id = 0;
+  std::int64_t user_id = 0;  // whose time it is
+  TimeEntryFields fields;
+  std::vector<CatalogItem> tags;  // the effective tags: its own, else its task's
+  std::optional<std::string> task_name;
+  std::optional<std::string> project_name;
+  std::optional<std::string> project_color;
+  bool project_private = false;
+  ProjectRole project_role = ProjectRole::None;  // the viewer's, on its project
+  std::string created_at;
+  std::string updated_at;
+  std::optional<std::string> archived_at;
+  std::optional<std::string> deleted_at;
+};
+
+// Entries whose start is in [from, to), as the viewer sees them.
+struct TimeEntryQuery {
+  std::int64_t workspace_id = 0;
+  Viewer viewer;
+  std::string from;
+  std::string to;
+  std::optional<std::int64_t> task_id;
+  std::optional<std::string> type;
+  ArchivedFilter archived = ArchivedFilter::Active;
+  bool include_taskless = true;
+  bool descending = true;  // by start, then id
+  Page page;
+};
+
 struct MemberRef {
   std::optional<std::int64_t> user_id;
   std::optional<std::int64_t> group_id;

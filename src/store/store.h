@@ -212,6 +212,29 @@ class Store {
   virtual Status set_task_archived(std::int64_t task_id, bool archived) = 0;
   virtual Status set_task_deleted(std::int64_t task_id, bool deleted) = 0;
 
+  // Time entries. An entry is visible as domain::may_see_time_entry says: to
+  // its owner, to owners and admins, and to whoever sees its project; an
+  // entry whose project or task is deleted is out of sight. One entry at most
+  // runs (stop unset) per user and workspace.
+  //
+  // Starts an entry for `user` (its user_id), first stopping the user's
+  // running one at the new start (or at its own start, if that is later), in
+  // one transaction. The task and project must be live and visible to the
+  // user (InvalidArgument naming the field); an entry on a task takes the
+  // task's project (a project_id naming another is InvalidArgument).
+  virtual Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user,
+                                                   const TimeEntryFields& fields) = 0;
+  // The user's running entry, even if its project or task was deleted (the
+  // timer is theirs to see and stop); NotFound when none runs.
+  virtual Result<TimeEntryRecord> running_time_entry(std::int64_t workspace_id, const Viewer& user) = 0;
+  // Stops the user's running entry at `stop`; NotFound when none runs,
+  // InvalidArgument naming `end` when `stop` is before its start.
+  virtual Result<TimeEntryRecord> stop_time_entry(std::int64_t workspace_id, const Viewer& user,
+                                                  const std::string& stop) = 0;
+  virtual Result<TimeEntryRecord> find_time_entry(std::int64_t workspace_id, std::int64_t id, const Viewer& viewer) = 0;
+  // Live entries by start, newest first unless !descending, then by id.
+  virtual Result<std::vector<TimeEntryRecord>> list_time_entries(const TimeEntryQuery& query) = 0;
+
   // Attachments of a project or task (access is checked on the parent first).
   // Lists are of live attachments, ordered by `order` (display_order,
   // created_at, name) or display_order then id.

@@ -5,6 +5,8 @@
 // none may get a 5xx, and the server must still answer afterwards.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <boost/json/serialize.hpp>
 
 #include "attachments_support.h"
@@ -87,6 +89,8 @@ object base_body(const std::string& method, const std::string& path, std::int64_
     if (method == "PUT") return {{"user_id", user_id}, {"role_id", 1}};
     return {{"user_id", user_id}};
   }
+  if (path.ends_with("/tracking/start")) return {{"type", "activity"}};
+  if (path.ends_with("/tracking/stop")) return {{"end", "2030-01-01T00:00:00Z"}};
   if (method == "PATCH") return {};
   if (path.ends_with("/rates")) return {{"hourly_rate", 50}, {"currency", "EUR"}, {"start_at", "2026-01-01"}};
   if (path.ends_with("{attachment_id}")) return {{"name", "Renamed"}, {"display_order", 1}};
@@ -154,6 +158,23 @@ TEST_F(BadInput, HostileRequestsGetA4xxWithTheFocusErrorBody) {
       // does not implement; those are ignored, as unknown ones are, so only
       // the ones it reads are checked here.
       const bool project_list = path.ends_with("/projects");
+      // A time-entry list needs its range; each bad parameter comes with it.
+      const bool entry_list = path.ends_with("/time-entries") || path.ends_with("/time-entries/stream");
+      const std::string range = entry_list ? "date_from=2026-01-01T00:00:00Z&date_to=2027-01-01T00:00:00Z&" : "";
+      if (entry_list && method == "GET") {
+        for (const auto& [what, query, field] : std::vector<std::tuple<std::string, std::string, std::string>>{
+                 {"no range", "", "date_from"},
+                 {"no date_to", "date_from=2026-01-01T00:00:00Z", "date_to"},
+                 {"date_from a bare date", "date_from=2026-01-01&date_to=2027-01-01T00:00:00Z", "date_from"},
+                 {"date_to not a time", "date_from=2026-01-01T00:00:00Z&date_to=tomorrow", "date_to"},
+                 {"date_to before date_from", "date_from=2026-02-01T00:00:00Z&date_to=2026-01-01T00:00:00Z", "date_to"},
+                 {"type unknown", range + "type=lunch", "type"},
+                 {"include_taskless=maybe", range + "include_taskless=maybe", "include_taskless"},
+                 {"task_id not an id", range + "task_id=abc", "task_id"},
+             }) {
+          cases.push_back({what, method, target + "?" + query, "", "", {400}, field});
+        }
+      }
       if (const auto* params = method == "GET" ? op.if_contains("parameters") : nullptr) {
         for (const auto& p : params->as_array()) {
           if (p.at("in") != "query") continue;
@@ -164,18 +185,26 @@ TEST_F(BadInput, HostileRequestsGetA4xxWithTheFocusErrorBody) {
                                        : "";
           if (name == "per_page") {
             for (const char* bad : {"0", "201", "abc", "-5", "1e3"}) {
-              cases.push_back(
-                  {"per_page=" + std::string(bad), method, target + "?per_page=" + bad, "", "", {400}, "per_page"});
+              cases.push_back({"per_page=" + std::string(bad),
+                               method,
+                               target + "?" + range + "per_page=" + bad,
+                               "",
+                               "",
+                               {400},
+                               "per_page"});
             }
-            cases.push_back({"page given twice", method, target + "?page=1&page=2", "", "", {400}, "page"});
-            cases.push_back({"page=0", method, target + "?page=0", "", "", {400}, "page"});
+            cases.push_back(
+                {"page given twice", method, target + "?" + range + "page=1&page=2", "", "", {400}, "page"});
+            cases.push_back({"page=0", method, target + "?" + range + "page=0", "", "", {400}, "page"});
           } else if (name == "order_by") {
-            cases.push_back({"order_by unknown", method, target + "?order_by=password", "", "", {400}, "order_by"});
+            cases.push_back(
+                {"order_by unknown", method, target + "?" + range + "order_by=password", "", "", {400}, "order_by"});
           } else if (type == "boolean" && (name == "pinned" || name == "archived" ||
                                            (project_list && (name == "private" || name == "include_rates")))) {
-            cases.push_back({name + "=maybe", method, target + "?" + name + "=maybe", "", "", {400}, name});
+            cases.push_back({name + "=maybe", method, target + "?" + range + name + "=maybe", "", "", {400}, name});
           } else if (project_list && name.ends_with("_date") && type == "string") {
-            cases.push_back({name + " not a date", method, target + "?" + name + "=2026-02-30", "", "", {400}, name});
+            cases.push_back(
+                {name + " not a date", method, target + "?" + range + name + "=2026-02-30", "", "", {400}, name});
           }
         }
       }

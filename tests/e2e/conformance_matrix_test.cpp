@@ -130,6 +130,12 @@ class Matrix : public ::testing::Test {
     ids["tag_id"] = create(user, "/api/workspaces/" + std::to_string(user.workspace_id) + "/tags",
                            object{{"name", "Tag " + std::to_string(ids["project_id"])}, {"color", "#123456"}});
     ids["group_id"] = create(user, org + "/groups", object{{"name", "Group " + std::to_string(ids["project_id"])}});
+    // A stopped time entry on the task (and so on the project).
+    auto started = send(&user, "POST", ws + "/tracking/start",
+                        boost::json::serialize(object{{"type", "activity"}, {"task_id", ids["task_id"]}}));
+    EXPECT_EQ(started.status, 200) << started.body;
+    ids["time_entry_id"] = started.status == 200 ? started.json().at("id").as_int64() : 0;
+    EXPECT_EQ(send(&user, "POST", ws + "/tracking/stop").status, 200);
     return ids;
   }
   // Puts the ids into a path; {attachment_id} under a task is the task's.
@@ -231,8 +237,8 @@ TEST_F(Matrix, EveryRouteForEveryCallerAndResource) {
   cross["organization_id"] = own.at("organization_id");
   cross["workspace_id"] = own.at("workspace_id");
   Ids missing = own;
-  for (const char* id :
-       {"project_id", "task_id", "attachment_id", "task_attachment_id", "client_id", "tag_id", "group_id"}) {
+  for (const char* id : {"project_id", "task_id", "attachment_id", "task_attachment_id", "client_id", "tag_id",
+                         "group_id", "time_entry_id"}) {
     missing[id] = 999999999;
   }
   const std::map<Context, const Ids*> contexts = {
@@ -267,7 +273,10 @@ TEST_F(Matrix, EveryRouteForEveryCallerAndResource) {
         }
         if ((context == Context::Cross || context == Context::Missing) && !has_resource_id) continue;
         if (context == Context::Deleted && path.ends_with("/restore")) continue;  // restore is for the deleted
-        const std::string target = fill(path, *ids);
+        std::string target = fill(path, *ids);
+        if (path.ends_with("/time-entries") || path.ends_with("/time-entries/stream")) {
+          target += "?date_from=2000-01-01T00:00:00Z&date_to=2100-01-01T00:00:00Z";  // required
+        }
         for (Caller caller : kCallers) {
           int expected = 0;  // 0: allowed, not sent when it would change something
           if (caller == Caller::Anonymous) {

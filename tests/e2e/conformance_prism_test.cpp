@@ -229,6 +229,24 @@ TEST_F(PrismTour, EveryOperationMatchesThePublishedSwagger) {
   const std::string task_id = std::to_string(task.json().at("id").as_int64());
   step(T, "GET", ws() + "/tasks?page=1&per_page=10", 200);
   step(TID, "GET", ws() + "/tasks/" + task_id, 200);
+  step(T + "/stream", "GET", ws() + "/tasks/stream?project_id=" + id, 200);
+
+  // The timer and time entries.
+  const std::string TR = W + "/tracking", TE = W + "/time-entries";
+  step(TR + "/current", "GET", ws() + "/tracking/current", 204);
+  step_json(TR + "/start", "POST", ws() + "/tracking/start", 200,
+            object{{"type", "activity"}, {"task_id", std::stoll(task_id)}, {"description", "drafting"}});
+  auto running = step(TR + "/current", "GET", ws() + "/tracking/current", 200);
+  const std::string entry_id = std::to_string(running.json().at("id").as_int64());
+  step(TR + "/stop", "POST", ws() + "/tracking/stop", 200);
+  step(TR + "/stop", "POST", ws() + "/tracking/stop", 404);
+  step_json(TR + "/start", "POST", ws() + "/tracking/start", 200,
+            object{{"type", "break"}, {"start", "2026-03-01T09:00:00+02:00"}, {"tag_ids", {tag_id}}});
+  step_json(TR + "/stop", "POST", ws() + "/tracking/stop", 200, object{{"end", "2026-03-01T09:30:00+02:00"}});
+  const std::string range = "date_from=2026-01-01T00:00:00%2B00:00&date_to=2100-01-01T00:00:00Z";
+  step(TE, "GET", ws() + "/time-entries?" + range + "&per_page=1&page=2", 200);
+  step(TE + "/stream", "GET", ws() + "/time-entries/stream?" + range + "&include_taskless=false", 200);
+  step(TE + "/{time_entry_id}", "GET", ws() + "/time-entries/" + entry_id, 200);
 
   // Attachments: the six operations for projects and for tasks.
   for (const auto& [kind, parent] :

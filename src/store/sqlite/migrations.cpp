@@ -233,6 +233,40 @@ CREATE TRIGGER projects_name_index_update AFTER UPDATE OF name ON projects BEGIN
 END;
 INSERT INTO projects_name_index(projects_name_index) VALUES ('rebuild');
 )sql"},
+      // Time entries: stop is NULL while one runs, and the partial unique
+      // index keeps that to one per user and workspace. tag_override: the
+      // entry's own tags (time_entry_tags) replace its task's.
+      {7, R"sql(
+CREATE TABLE time_entries (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  task_id      INTEGER REFERENCES tasks(id),
+  project_id   INTEGER REFERENCES projects(id),
+  description  TEXT,
+  type         TEXT NOT NULL CHECK (type IN ('activity', 'break')),
+  billable     INTEGER NOT NULL DEFAULT 0,
+  tag_override INTEGER NOT NULL DEFAULT 0,
+  start        TEXT NOT NULL,
+  stop         TEXT CHECK (stop IS NULL OR stop >= start),
+  timezone     TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  archived_at  TEXT,
+  deleted_at   TEXT
+);
+CREATE UNIQUE INDEX time_entries_one_running ON time_entries(workspace_id, user_id)
+  WHERE stop IS NULL AND deleted_at IS NULL;
+CREATE INDEX time_entries_by_start ON time_entries(workspace_id, start);
+CREATE INDEX time_entries_by_user ON time_entries(workspace_id, user_id, start);
+CREATE INDEX time_entries_by_task ON time_entries(task_id) WHERE task_id IS NOT NULL;
+CREATE INDEX time_entries_by_project ON time_entries(project_id) WHERE project_id IS NOT NULL;
+CREATE TABLE time_entry_tags (
+  time_entry_id INTEGER NOT NULL REFERENCES time_entries(id),
+  tag_id        INTEGER NOT NULL REFERENCES tags(id),
+  PRIMARY KEY (time_entry_id, tag_id)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -99,5 +100,11 @@ inline void write_pin(Connection& db, const LinkTables& links, std::int64_t id, 
         .run();
   }
 }
+
+// Is the project a live one of the workspace that the viewer can see?
+bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer);
+// The task, when it is a live one of the workspace that the viewer can see.
+std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id, std::int64_t task_id,
+                                       const Viewer& viewer);
 
 }  // namespace focusd::sqlite

@@ -99,6 +99,13 @@ class SqliteStore final : public Store {
                              const std::optional<std::string>& to) override;
 
   // sqlite_tasks.cpp
+  Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user,
+                                           const TimeEntryFields& fields) override;
+  Result<TimeEntryRecord> running_time_entry(std::int64_t workspace_id, const Viewer& user) override;
+  Result<TimeEntryRecord> stop_time_entry(std::int64_t workspace_id, const Viewer& user,
+                                          const std::string& stop) override;
+  Result<TimeEntryRecord> find_time_entry(std::int64_t workspace_id, std::int64_t id, const Viewer& viewer) override;
+  Result<std::vector<TimeEntryRecord>> list_time_entries(const TimeEntryQuery& query) override;
   Result<TaskList> list_tasks(const TaskQuery& query) override;
   Result<TaskRecord> find_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
                                bool include_deleted) override;

@@ -76,19 +76,9 @@ Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t 
   return std::move(one.front());
 }
 
-// Is the project a live one of the workspace that the viewer can see?
-bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer) {
-  auto stmt = db.prepare(
-      "SELECT 1 FROM projects p WHERE p.id = ?3 AND p.workspace_id = ?4 AND p.deleted_at IS NULL AND"
-      " (?2 OR p.private = 0 OR " +
-      my_rank("p.id") + " IS NOT NULL)");
-  stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id);
-  return stmt.step();
-}
-
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const TaskFields& f,
                         std::int64_t self) {
-  if (f.project_id && !project_visible(db, workspace_id, *f.project_id, viewer)) {
+  if (f.project_id && !sqlite::project_visible(db, workspace_id, *f.project_id, viewer)) {
     return invalid("project_id", "no such project in this workspace");
   }
   for (auto tag_id : f.tag_ids) {
@@ -112,6 +102,30 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
   }
   return Ok{};
 }
+
+}  // namespace
+
+namespace sqlite {
+
+bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer) {
+  auto stmt = db.prepare(
+      "SELECT 1 FROM projects p WHERE p.id = ?3 AND p.workspace_id = ?4 AND p.deleted_at IS NULL AND"
+      " (?2 OR p.private = 0 OR " +
+      my_rank("p.id") + " IS NOT NULL)");
+  stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id);
+  return stmt.step();
+}
+
+std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id, std::int64_t task_id,
+                                       const Viewer& viewer) {
+  auto task = find(db, workspace_id, task_id, viewer, false);
+  if (!task) return std::nullopt;
+  return std::move(task).value();
+}
+
+}  // namespace sqlite
+
+namespace {
 
 const sqlite::OrderColumns& task_order_columns() {
   static const sqlite::OrderColumns kColumns = {{"name", "t.name COLLATE NOCASE"},

@@ -51,5 +51,24 @@ TEST(UserSettings, EachOrganizationIsAcknowledgedWhenJoinedUnlessTheUserStoredAV
   EXPECT_FALSE(effective_settings(obj("{}")).contains("tos_ack_decoupled_licenses"));  // no organization: no default
 }
 
+TEST(UserSettings, TheTimezoneIsAnIanaName) {
+  for (const char* zone : {"UTC", "Europe/Tallinn", "America/Argentina/Buenos_Aires", "Etc/GMT+2"}) {
+    EXPECT_TRUE(is_iana_timezone(zone)) << zone;
+    EXPECT_TRUE(validate_settings_patch(obj((std::string(R"({"timezone":")") + zone + R"("})").c_str()))) << zone;
+  }
+  for (const char* zone :
+       {"", "Mars/Olympus", "Europe", "../../etc/passwd", "/etc/passwd", "Europe/Tallinn\n", "europe tallinn"}) {
+    EXPECT_FALSE(is_iana_timezone(zone)) << zone;
+  }
+  EXPECT_FALSE(validate_settings_patch(obj(R"({"timezone":"Mars/Olympus"})")));
+}
+
+TEST(UserSettings, TheTimezoneIsTheStoredOneElseUtc) {
+  EXPECT_EQ(timezone_setting(R"({"timezone":"Europe/Tallinn"})"), "Europe/Tallinn");
+  EXPECT_EQ(timezone_setting("{}"), "UTC");
+  EXPECT_EQ(timezone_setting(""), "UTC");
+  EXPECT_EQ(timezone_setting("not json"), "UTC");
+}
+
 }  // namespace
 }  // namespace focusd::domain

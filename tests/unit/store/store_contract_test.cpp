@@ -16,6 +16,7 @@
 #include "common/time.h"
 #include "domain/project_access.h"
 #include "domain/task_access.h"
+#include "domain/time_entries.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -1818,6 +1819,227 @@ std::vector<NewAttachment> three_attachments() {
   return {{"b.txt", "text/plain", 10, std::string(64, 'b'), 2},
           {"a.png", "image/png", 20, std::string(64, 'a'), 1},
           {"c.txt", "text/plain", 30, std::string(64, 'b'), 1}};
+}
+
+// ---- time entries ----
+
+TimeEntryFields entry_at(const std::string& start, const std::string& type = "activity") {
+  TimeEntryFields f;
+  f.start = start;
+  f.type = type;
+  return f;
+}
+
+TEST_P(StoreContract, TheTimerRunsOneEntryPerUserAndWorkspaceAndStartStopsTheRunningOne) {
+  const Org a = make_org("a.test");
+  EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound));
+  const TimeEntryRecord first = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T09:00:00Z")));
+  EXPECT_EQ(first.user_id, a.bob.user_id);
+  EXPECT_FALSE(first.fields.stop);
+  EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, first.id);
+  EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.carol), ErrorCode::NotFound)) << "per user";
+  const std::int64_t second_workspace = must(store_->create_workspace(a.id, "Second"));
+  EXPECT_TRUE(fails_with(store_->running_time_entry(second_workspace, a.bob), ErrorCode::NotFound)) << "per workspace";
+  // A new start stops the running entry at the new start.
+  const TimeEntryRecord second = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T10:00:00Z")));
+  EXPECT_EQ(must(store_->find_time_entry(a.workspace, first.id, a.bob)).fields.stop, "2026-03-01T10:00:00Z");
+  EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, second.id);
+  // ... or at its own start, when the new one starts earlier.
+  const TimeEntryRecord third = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T08:00:00Z")));
+  EXPECT_EQ(must(store_->find_time_entry(a.workspace, second.id, a.bob)).fields.stop, "2026-03-01T10:00:00Z");
+  EXPECT_TRUE(invalid_field(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T07:59:59Z"), "end"));
+  const TimeEntryRecord stopped = must(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T08:00:00Z"));
+  EXPECT_EQ(stopped.id, third.id);
+  EXPECT_EQ(stopped.fields.stop, "2026-03-01T08:00:00Z") << "end == start is a valid entry";
+  EXPECT_TRUE(fails_with(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:00:00Z"), ErrorCode::NotFound));
+  EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound));
+}
+
+TEST_P(StoreContract, ConcurrentStartsLeaveExactlyOneRunningEntry) {
+  const Org a = make_org("a.test");
+  std::vector<std::thread> threads;
+  std::atomic<int> started{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      if (store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T09:00:0" + std::to_string(i) + "Z"))) {
+        ++started;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(started.load(), 8);
+  const auto all = must(store_->list_time_entries(
+      {.workspace_id = a.workspace, .viewer = a.bob, .from = "2026-01-01T00:00:00Z", .to = "2027-01-01T00:00:00Z"}));
+  EXPECT_EQ(all.size(), 8u);
+  EXPECT_EQ(std::count_if(all.begin(), all.end(), [](const auto& e) { return !e.fields.stop; }), 1);
+}
+
+TEST_P(StoreContract, ATimeEntrysReferencesMustBeLiveAndVisibleAndATaskBringsItsProject) {
+  const Org a = make_org("a.test");
+  const Org b = make_org("b.test");
+  const ProjectRecord open = project(a, a.owner, {.name = "Open"});
+  const ProjectRecord other = project(a, a.owner, {.name = "Other"});
+  const ProjectRecord closed = project(a, a.owner, {.name = "Closed", .is_private = true});
+  const TaskRecord on_open = task(a, a.owner, {.name = "On open", .project_id = open.id});
+  const TaskRecord gone = task(a, a.owner, {.name = "Gone"});
+  ASSERT_TRUE(succeeded(store_->set_task_deleted(gone.id, true)));
+  const CatalogItem b_tag = item(Catalog::Tags, b, "B tag");
+  auto with = [](std::function<void(TimeEntryFields&)> set) {
+    TimeEntryFields f = entry_at("2026-03-01T09:00:00Z");
+    set(f);
+    return f;
+  };
+  const struct {
+    const char* reason;
+    TimeEntryFields fields;
+    const char* field;
+  } cases[] = {
+      {"a missing task", with([](auto& f) { f.task_id = 999; }), "task_id"},
+      {"a deleted task", with([&](auto& f) { f.task_id = gone.id; }), "task_id"},
+      {"a project the user does not see", with([&](auto& f) { f.project_id = closed.id; }), "project_id"},
+      {"a project of another organization",
+       with([&](auto& f) { f.project_id = project(b, b.owner, {.name = "B"}).id; }), "project_id"},
+      {"a project that is not the task's", with([&](auto& f) { f.task_id = on_open.id, f.project_id = other.id; }),
+       "project_id"},
+      {"a tag of another workspace", with([&](auto& f) { f.tag_ids = std::vector<std::int64_t>{b_tag.id}; }),
+       "tag_ids"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.reason);
+    EXPECT_TRUE(invalid_field(store_->start_time_entry(a.workspace, a.bob, c.fields), c.field));
+    EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound)) << "nothing written";
+  }
+  const TimeEntryRecord on_task =
+      must(store_->start_time_entry(a.workspace, a.bob, with([&](auto& f) { f.task_id = on_open.id; })));
+  EXPECT_EQ(on_task.fields.project_id, open.id);
+  EXPECT_EQ(on_task.task_name, "On open");
+  EXPECT_EQ(on_task.project_name, "Open");
+}
+
+TEST_P(StoreContract, AnEntrysTagsAreItsOwnElseItsTasks) {
+  const Org a = make_org("a.test");
+  const CatalogItem red = item(Catalog::Tags, a, "red", "#ff0000");
+  const CatalogItem blue = item(Catalog::Tags, a, "blue", "#0000ff");
+  const TaskRecord tagged = task(a, a.owner, {.name = "Tagged", .tag_ids = {red.id}});
+  TimeEntryFields inherits = entry_at("2026-03-01T09:00:00Z");
+  inherits.task_id = tagged.id;
+  const TimeEntryRecord first = must(store_->start_time_entry(a.workspace, a.owner, inherits));
+  EXPECT_FALSE(first.fields.tag_ids);
+  EXPECT_EQ(ids(first.tags), std::vector<std::int64_t>{red.id});
+  TimeEntryFields own = inherits;
+  own.start = "2026-03-01T10:00:00Z";
+  own.tag_ids = std::vector<std::int64_t>{blue.id};
+  const TimeEntryRecord second = must(store_->start_time_entry(a.workspace, a.owner, own));
+  EXPECT_EQ(second.fields.tag_ids, std::vector<std::int64_t>{blue.id});
+  EXPECT_EQ(ids(second.tags), std::vector<std::int64_t>{blue.id});
+  own.start = "2026-03-01T11:00:00Z";
+  own.tag_ids = std::vector<std::int64_t>{};  // an empty override: no tags, not the task's
+  EXPECT_TRUE(must(store_->start_time_entry(a.workspace, a.owner, own)).tags.empty());
+}
+
+TEST_P(StoreContract, TimeEntriesAreListedByStartInTheirRangeWithTheirFilters) {
+  const Org a = make_org("a.test");
+  const TaskRecord t = task(a, a.owner, {.name = "T"});
+  auto start = [&](const std::string& at, std::optional<std::int64_t> task_id, const std::string& type) {
+    TimeEntryFields f = entry_at(at, type);
+    f.task_id = task_id;
+    return must(store_->start_time_entry(a.workspace, a.owner, f)).id;
+  };
+  const auto before = start("2026-02-28T23:59:59Z", t.id, "activity");
+  const auto first = start("2026-03-01T00:00:00Z", t.id, "activity");
+  const auto loose = start("2026-03-01T12:00:00Z", std::nullopt, "break");
+  const auto last = start("2026-03-01T23:59:59Z", t.id, "activity");
+  const auto after = start("2026-03-02T00:00:00Z", t.id, "activity");
+  auto listed = [&](TimeEntryQuery q) {
+    q.workspace_id = a.workspace;
+    q.viewer = a.owner;
+    q.from = "2026-03-01T00:00:00Z";
+    q.to = "2026-03-02T00:00:00Z";
+    return ids(must(store_->list_time_entries(q)));
+  };
+  EXPECT_EQ(listed({}), (std::vector<std::int64_t>{last, loose, first})) << "[from, to), newest first";
+  EXPECT_EQ(listed({.descending = false}), (std::vector<std::int64_t>{first, loose, last}));
+  EXPECT_EQ(listed({.include_taskless = false}), (std::vector<std::int64_t>{last, first}));
+  EXPECT_EQ(listed({.type = "break"}), std::vector<std::int64_t>{loose});
+  EXPECT_EQ(listed({.task_id = t.id}), (std::vector<std::int64_t>{last, first}));
+  EXPECT_EQ(listed({.page = {2, 2}}), std::vector<std::int64_t>{first});
+  EXPECT_EQ(listed({.archived = ArchivedFilter::Archived}), std::vector<std::int64_t>{});
+  (void)before;
+  (void)after;
+}
+
+// Every kind of viewer against entries of two users, without a project, on a
+// public project and on a private one: the store shows an entry exactly when
+// domain::may_see_time_entry says so. The facts of the project come from the setup.
+TEST_P(StoreContract, VisibilityOfTimeEntriesIsTheDomainsRule) {
+  const Org a = make_org("a.test");
+  const Viewer admin{join(a.id, "admin@a.test", "", OrgRole::Admin), true};
+  const Viewer dave = member_of(a, "dave");
+  const ProjectRecord open = project(a, a.owner, {.name = "Open"});
+  const ProjectRecord closed = project(a, a.owner, {.name = "Closed", .is_private = true});
+  for (const auto& p : {open, closed}) add_members(a, p.id, {a.bob.user_id, dave.user_id}, {}, false);
+  struct Seat {
+    const char* who;
+    const Viewer& viewer;
+    ProjectRole role;  // in both projects
+  } const seats[] = {
+      {"the owner", a.owner, ProjectRole::Manager},
+      {"an admin", admin, ProjectRole::None},
+      {"a project member", dave, ProjectRole::Member},
+      {"a member of the organization only", a.carol, ProjectRole::None},
+  };
+  int shown = 0, hidden = 0, minute = 0;
+  for (const Viewer& user : {a.bob, a.carol}) {
+    for (const ProjectRecord* p : {static_cast<const ProjectRecord*>(nullptr), &open, &closed}) {
+      if (user.user_id == a.carol.user_id && p == &closed) continue;  // carol cannot see it to track on it
+      TimeEntryFields f =
+          entry_at("2026-03-01T09:" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) + ":00Z");
+      ++minute;
+      if (p) f.project_id = p->id;
+      TimeEntryRecord facts = must(store_->start_time_entry(a.workspace, user, f));
+      facts.project_private = p != nullptr && p->fields.is_private;
+      for (const auto& seat : seats) {
+        SCOPED_TRACE(std::string(seat.who) + " sees an entry of user " + std::to_string(user.user_id) + " in " +
+                     (p ? p->fields.name : std::string("no project")));
+        facts.project_role = p ? seat.role : ProjectRole::None;
+        const bool visible = domain::may_see_time_entry(seat.viewer, facts);
+        (visible ? shown : hidden) += 1;
+        const bool found = store_->find_time_entry(a.workspace, facts.id, seat.viewer).ok();
+        const auto listed = ids(must(store_->list_time_entries({.workspace_id = a.workspace,
+                                                                .viewer = seat.viewer,
+                                                                .from = "2026-01-01T00:00:00Z",
+                                                                .to = "2027-01-01T00:00:00Z",
+                                                                .page = {1, 200}})));
+        EXPECT_EQ(found, std::count(listed.begin(), listed.end(), facts.id) == 1) << "find and list disagree";
+        EXPECT_EQ(found, visible);
+      }
+    }
+  }
+  EXPECT_GT(shown, 0);
+  EXPECT_GT(hidden, 0);
+}
+
+TEST_P(StoreContract, AnEntryOfADeletedProjectOrTaskIsOutOfSightUntilRestored) {
+  const Org a = make_org("a.test");
+  const ProjectRecord p = project(a, a.owner, {.name = "P"});
+  const TaskRecord t = task(a, a.owner, {.name = "T", .project_id = p.id});
+  TimeEntryFields f = entry_at("2026-03-01T09:00:00Z");
+  f.task_id = t.id;
+  const auto id = must(store_->start_time_entry(a.workspace, a.owner, f)).id;
+  ASSERT_TRUE(succeeded(store_->set_task_deleted(t.id, true)));
+  EXPECT_TRUE(fails_with(store_->find_time_entry(a.workspace, id, a.owner), ErrorCode::NotFound));
+  ASSERT_TRUE(succeeded(store_->set_task_deleted(t.id, false)));
+  EXPECT_TRUE(succeeded(store_->find_time_entry(a.workspace, id, a.owner)));
+  ASSERT_TRUE(succeeded(store_->set_project_deleted(a.workspace, p.id, true, kAnyPlace)));
+  EXPECT_TRUE(fails_with(store_->find_time_entry(a.workspace, id, a.owner), ErrorCode::NotFound));
+  ASSERT_TRUE(succeeded(store_->set_project_deleted(a.workspace, p.id, false, kAnyPlace)));
+  EXPECT_TRUE(succeeded(store_->find_time_entry(a.workspace, id, a.owner)));
+  // The running entry stays its owner's timer: seen and stopped, and a new start stops it.
+  ASSERT_TRUE(succeeded(store_->set_task_deleted(t.id, true)));
+  EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.owner)).id, id);
+  EXPECT_EQ(must(store_->stop_time_entry(a.workspace, a.owner, "2026-03-01T10:00:00Z")).id, id);
+  EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.owner), ErrorCode::NotFound));
+  EXPECT_TRUE(fails_with(store_->find_time_entry(a.workspace, id, a.owner), ErrorCode::NotFound));
 }
 
 TEST_P(StoreContract, AttachmentsAreCreatedInRequestOrderAndListedByDisplayOrderThenId) {

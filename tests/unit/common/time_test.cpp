@@ -1,0 +1,38 @@
+// Timestamps: RFC 3339 in, RFC 3339 UTC out, and Unix seconds.
+#include "common/time.h"
+
+#include <gtest/gtest.h>
+
+namespace focusd {
+namespace {
+
+TEST(Time, ADateTimeWithAnyOffsetIsNormalizedToUtcAndAPlainDateIsNotADateTime) {
+  const struct {
+    const char* text;
+    std::optional<std::string> normalized;
+  } cases[] = {
+      {"2026-03-01T09:00:00Z", "2026-03-01T09:00:00Z"},
+      {"2026-03-01T09:00:00+00:00", "2026-03-01T09:00:00Z"},
+      {"2026-03-01T09:00:00+02:00", "2026-03-01T07:00:00Z"},
+      {"2026-03-01T01:00:00-02:30", "2026-03-01T03:30:00Z"},
+      {"2026-03-01T00:30:00+01:00", "2026-02-28T23:30:00Z"},
+      {"2026-03-01T09:00:00.123456Z", "2026-03-01T09:00:00Z"},
+      {"2026-03-01", std::nullopt},
+      {"2026-03-01T09:00Z", std::nullopt},
+      {"2026-02-30T09:00:00Z", std::nullopt},
+      {"2026-03-01T09:00:00", std::nullopt},
+      {"tomorrow", std::nullopt},
+  };
+  for (const auto& c : cases) EXPECT_EQ(normalize_date_time(c.text), c.normalized) << c.text;
+  EXPECT_EQ(normalize_timestamp("2026-03-01"), "2026-03-01T00:00:00Z");  // dates are timestamps elsewhere
+}
+
+TEST(Time, UnixSeconds) {
+  EXPECT_EQ(unix_seconds("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(unix_seconds("2026-03-01T09:00:00Z"), 1772355600);
+  EXPECT_EQ(unix_seconds("2026-03-01T11:00:00+02:00"), 1772355600);
+  EXPECT_FALSE(unix_seconds("not a time"));
+}
+
+}  // namespace
+}  // namespace focusd
