@@ -1,11 +1,14 @@
 // The crash loop: focusd is killed (SIGKILL) at a random moment while
-// several clients create projects and upload attachments, then restarted and
-// checked. Every acknowledged write must be there (attachments byte for
-// byte, by SHA-256); whatever is visible must be whole; `admin fsck` must be
-// consistent after its repair pass; the server must be up within a bound.
+// several clients create projects, upload attachments and start and stop the
+// timer, then restarted and checked. Every acknowledged write must be there
+// (attachments byte for byte, by SHA-256; a stopped time entry stopped);
+// whatever is visible must be whole; at most one entry runs; `admin fsck`
+// must be consistent after its repair pass; the server must be up within a
+// bound.
 //
 //   focusd_crashtest KILLS [SEED]     exit 0 when every round passed
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -27,6 +30,8 @@ struct Acknowledged {
   std::mutex mutex;
   std::vector<std::pair<std::int64_t, std::string>> projects;     // id, name
   std::vector<std::pair<std::int64_t, std::string>> attachments;  // id, sha256
+  std::vector<std::int64_t> started_entries;
+  std::vector<std::int64_t> stopped_entries;
 };
 
 int failures = 0;
@@ -45,8 +50,23 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
   for (int i = 0;; ++i) {
     try {
       HttpClient client(port);
-      const int kind = static_cast<int>(rng() % 3);
-      if (kind == 0) {
+      const int kind = static_cast<int>(rng() % 4);
+      if (kind == 3) {
+        // The timer: start, then maybe stop (whichever entry runs by then).
+        Headers headers = user.basic();
+        headers.emplace_back("Content-Type", "application/json");
+        auto res = client.request("POST", workspace + "/tracking/start", headers, R"({"type":"activity"})");
+        if (res.status != 200) continue;
+        {
+          std::lock_guard lock(acked.mutex);
+          acked.started_entries.push_back(res.json().at("id").as_int64());
+        }
+        if (rng() % 2 == 0) continue;
+        auto stopped = client.request("POST", workspace + "/tracking/stop", user.basic());
+        if (stopped.status != 200) continue;
+        std::lock_guard lock(acked.mutex);
+        acked.stopped_entries.push_back(stopped.json().at("id").as_int64());
+      } else if (kind == 0) {
         const std::string name = "p-" + std::to_string(seed) + "-" + std::to_string(i);
         Headers headers = user.basic();
         headers.emplace_back("Content-Type", "application/json");
@@ -144,6 +164,26 @@ int main(int argc, char** argv) {
       check(res.status == 200 && sha256_hex(res.body) == sha,
             "acknowledged attachment " + std::to_string(id) + " -> " + std::to_string(res.status));
     }
+    // Every acknowledged start is there, every acknowledged stop stopped, and
+    // at most one entry runs.
+    for (auto id : acked.started_entries) {
+      auto res = client.get(workspace + "/time-entries/" + std::to_string(id), user.basic());
+      check(res.status == 200, "acknowledged time entry " + std::to_string(id) + " -> " + std::to_string(res.status));
+    }
+    for (auto id : acked.stopped_entries) {
+      auto res = client.get(workspace + "/time-entries/" + std::to_string(id), user.basic());
+      check(res.status == 200 && res.json().at("duration").as_int64() >= 0,
+            "acknowledged stop of time entry " + std::to_string(id) + " -> " + res.body);
+    }
+    auto entries = client.get(
+        workspace + "/time-entries/stream?date_from=2000-01-01T00:00:00Z&date_to=2100-01-01T00:00:00Z", user.basic());
+    check(entries.status == 200, "time-entries/stream -> " + std::to_string(entries.status));
+    if (entries.status == 200) {
+      const auto all = entries.json().as_array();
+      const auto running =
+          std::count_if(all.begin(), all.end(), [](const auto& e) { return e.at("duration").as_int64() < 0; });
+      check(running <= 1, "round " + std::to_string(round) + ": " + std::to_string(running) + " entries run");
+    }
     // Whatever is visible is whole (acknowledged or not: a commit whose 201
     // was lost is fine). Each attachment is read once.
     auto list = client.get(workspace + "/projects/" + std::to_string(project_id) + "/attachments", user.basic());
@@ -157,10 +197,14 @@ int main(int argc, char** argv) {
                 "\"" + sha256_hex(res.body) + "\"" == res.header("etag"),
             "visible attachment " + std::to_string(a.at("id").as_int64()) + " is not whole");
     }
-    std::printf("round %d: %zu projects and %zu attachments acknowledged so far, %zu visible, start %.0f ms\n", round,
-                acked.projects.size(), acked.attachments.size(), items.size(), start_ms);
+    std::printf(
+        "round %d: %zu projects, %zu attachments, %zu time entries acknowledged so far, %zu visible, start %.0f ms\n",
+        round, acked.projects.size(), acked.attachments.size(), acked.started_entries.size(), items.size(), start_ms);
   }
-  std::printf("crashtest: %s; %zu acknowledged projects and %zu attachments checked; slowest start %.0f ms\n",
-              failures == 0 ? "passed" : "FAILED", acked.projects.size(), acked.attachments.size(), slowest_start_ms);
+  std::printf(
+      "crashtest: %s; %zu acknowledged projects, %zu attachments and %zu time entries (%zu stops) checked; slowest "
+      "start %.0f ms\n",
+      failures == 0 ? "passed" : "FAILED", acked.projects.size(), acked.attachments.size(),
+      acked.started_entries.size(), acked.stopped_entries.size(), slowest_start_ms);
   return failures == 0 ? 0 : 1;
 }
