@@ -72,6 +72,7 @@ awaitable<Result<Reply>> stop_tracking(Call& call);
 awaitable<Result<Reply>> list_time_entries(Call& call);
 awaitable<Result<Reply>> stream_time_entries(Call& call);
 awaitable<Result<Reply>> get_time_entry(Call& call);
+awaitable<Result<Reply>> list_task_time_entries(Call& call);
 awaitable<Result<Reply>> create_task(Call& call);
 awaitable<Result<Reply>> get_task(Call& call);
 awaitable<Result<Reply>> replace_task(Call& call);

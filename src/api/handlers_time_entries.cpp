@@ -8,6 +8,7 @@
 #include "api/json_stream.h"
 #include "api/json_util.h"
 #include "common/time.h"
+#include "domain/task_access.h"
 #include "domain/time_entries.h"
 #include "domain/user_settings.h"
 
@@ -82,7 +83,22 @@ Result<std::string> range_end(const Query& query, const char* name) {
   return *normalized;
 }
 
-// The filters that the paged list and the stream share.
+// type, archived and order_by, which every entry list takes.
+Status read_entry_filters(const Query& query, TimeEntryQuery& q) {
+  auto type = query.text("type");
+  if (!type) return type.error();
+  if (*type && **type != "activity" && **type != "break") return invalid("type", "must be activity or break");
+  q.type = std::move(*type);
+  auto archived = query.boolean("archived");
+  if (!archived) return archived.error();
+  q.archived = archived->value_or(false) ? ArchivedFilter::Archived : ArchivedFilter::Active;
+  auto order = query.order_by({"start"});
+  if (!order) return order.error();
+  if (!order->empty()) q.descending = order->front().descending;
+  return Ok{};
+}
+
+// The filters that the range list and its stream share.
 Result<TimeEntryQuery> entry_query(const Query& query, const WorkspaceAccess& access) {
   TimeEntryQuery q;
   q.workspace_id = access.workspace_id;
@@ -98,19 +114,10 @@ Result<TimeEntryQuery> entry_query(const Query& query, const WorkspaceAccess& ac
   if (!task) return task.error();
   if (task->size() > 1) return invalid("task_id", "must be one task id");
   if (!task->empty()) q.task_id = task->front();
-  auto type = query.text("type");
-  if (!type) return type.error();
-  if (*type && **type != "activity" && **type != "break") return invalid("type", "must be activity or break");
-  q.type = std::move(*type);
-  auto archived = query.boolean("archived");
-  if (!archived) return archived.error();
-  q.archived = archived->value_or(false) ? ArchivedFilter::Archived : ArchivedFilter::Active;
   auto taskless = query.boolean("include_taskless");
   if (!taskless) return taskless.error();
   q.include_taskless = taskless->value_or(true);
-  auto order = query.order_by({"start"});
-  if (!order) return order.error();
-  if (!order->empty()) q.descending = order->front().descending;
+  if (auto filters = read_entry_filters(query, q); !filters) return filters.error();
   return q;
 }
 
@@ -193,6 +200,35 @@ awaitable<Result<Reply>> stream_time_entries(Call& call) {
   Response res{http::status::ok, 11};
   res.set(http::field::content_type, "application/json");
   co_return Reply{std::move(res), ByteSource{std::nullopt, std::make_unique<JsonArrayStream>(next_page, kStreamPage)}};
+}
+
+// The entries of the path's task (models.Page-models_TimeEntry): visible as
+// the task is, then each entry as the caller may see it.
+awaitable<Result<Reply>> list_task_time_entries(Call& call) {
+  FOCUSD_CO_TRY(query, query_of(call));
+  TimeEntryQuery q;
+  q.from = "0000-01-01T00:00:00Z";  // every start
+  q.to = "9999-12-31T23:59:59Z";
+  q.task_id = call.params.get(PathId::Task);
+  FOCUSD_CO_CHECK(read_entry_filters(query, q));
+  FOCUSD_CO_TRY(page, query.page());
+  q.page = page;
+  // Access, the task and its entries in one trip to the blocking pool.
+  FOCUSD_CO_TRY(entries, co_await in_store(call, [&](Store& s) -> Result<std::vector<TimeEntryRecord>> {
+                  auto access = workspace_access_in(call, s);
+                  if (!access) return access.error();
+                  q.workspace_id = access->workspace_id;
+                  q.viewer = domain::viewer_of(*access);
+                  auto task = s.find_task(q.workspace_id, *q.task_id, q.viewer, false);
+                  if (!task) return task.error();
+                  if (!domain::may_see_task(q.viewer, *task)) return make_error(ErrorCode::NotFound, "task not found");
+                  return s.list_time_entries(q);
+                }));
+  boost::json::array data;
+  for (const auto& e : entries) data.push_back(entry_json(e));
+  co_return json_response(
+      http::status::ok,
+      boost::json::object{{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}});
 }
 
 awaitable<Result<Reply>> get_time_entry(Call& call) {

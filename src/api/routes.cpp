@@ -29,6 +29,7 @@ constexpr const char* kTask = FOCUSD_TASKS "/{task_id}";
 constexpr const char* kTaskRestore = FOCUSD_TASKS "/{task_id}/restore";
 constexpr const char* kTaskArchive = FOCUSD_TASKS "/{task_id}/archive";
 constexpr const char* kTaskUnarchive = FOCUSD_TASKS "/{task_id}/unarchive";
+constexpr const char* kTaskTimeEntries = FOCUSD_TASKS "/{task_id}/time-entries";
 constexpr const char* kTaskAttachments = FOCUSD_TASKS "/{task_id}/attachments";
 constexpr const char* kTaskAttachmentsBulk = FOCUSD_TASKS "/{task_id}/attachments/bulk";
 constexpr const char* kTaskAttachment = FOCUSD_TASKS "/{task_id}/attachments/{attachment_id}";
@@ -117,6 +118,7 @@ std::vector<Route> route_table() {
       {verb::get, kTimeEntries, h::list_time_entries, None, Authenticated},
       {verb::get, kTimeEntriesStream, h::stream_time_entries, None, Authenticated},
       {verb::get, kTimeEntry, h::get_time_entry, None, Authenticated},
+      {verb::get, kTaskTimeEntries, h::list_task_time_entries, None, Authenticated},
       {verb::get, kLegacyTrackingCurrent, h::current_time_entry, None, Authenticated},
       {verb::post, kLegacyTrackingStart, h::start_tracking, Json, Authenticated},
       {verb::post, kLegacyTrackingStop, h::stop_tracking, Json, Authenticated},

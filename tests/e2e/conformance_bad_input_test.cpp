@@ -159,7 +159,8 @@ TEST_F(BadInput, HostileRequestsGetA4xxWithTheFocusErrorBody) {
       // the ones it reads are checked here.
       const bool project_list = path.ends_with("/projects");
       // A time-entry list needs its range; each bad parameter comes with it.
-      const bool entry_list = path.ends_with("/time-entries") || path.ends_with("/time-entries/stream");
+      const bool entry_list =
+          path.ends_with("{workspace_id}/time-entries") || path.ends_with("{workspace_id}/time-entries/stream");
       const std::string range = entry_list ? "date_from=2026-01-01T00:00:00Z&date_to=2027-01-01T00:00:00Z&" : "";
       if (entry_list && method == "GET") {
         for (const auto& [what, query, field] : std::vector<std::tuple<std::string, std::string, std::string>>{

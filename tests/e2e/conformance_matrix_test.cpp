@@ -274,7 +274,7 @@ TEST_F(Matrix, EveryRouteForEveryCallerAndResource) {
         if ((context == Context::Cross || context == Context::Missing) && !has_resource_id) continue;
         if (context == Context::Deleted && path.ends_with("/restore")) continue;  // restore is for the deleted
         std::string target = fill(path, *ids);
-        if (path.ends_with("/time-entries") || path.ends_with("/time-entries/stream")) {
+        if (path.ends_with("{workspace_id}/time-entries") || path.ends_with("{workspace_id}/time-entries/stream")) {
           target += "?date_from=2000-01-01T00:00:00Z&date_to=2100-01-01T00:00:00Z";  // required
         }
         for (Caller caller : kCallers) {

@@ -247,6 +247,7 @@ TEST_F(PrismTour, EveryOperationMatchesThePublishedSwagger) {
   step(TE, "GET", ws() + "/time-entries?" + range + "&per_page=1&page=2", 200);
   step(TE + "/stream", "GET", ws() + "/time-entries/stream?" + range + "&include_taskless=false", 200);
   step(TE + "/{time_entry_id}", "GET", ws() + "/time-entries/" + entry_id, 200);
+  step(TID + "/time-entries", "GET", ws() + "/tasks/" + task_id + "/time-entries?per_page=5", 200);
 
   // Attachments: the six operations for projects and for tasks.
   for (const auto& [kind, parent] :

@@ -155,6 +155,39 @@ TEST_F(TimeEntries, StartStopsTheRunningEntryAndStopChecksItsEnd) {
   EXPECT_EQ(call(owner, "GET", ws() + "/time-entries/999999").status, 404);
 }
 
+TEST_F(TimeEntries, ATasksEntriesAreListedAsTheTaskIsSeen) {
+  const std::int64_t secret = create_project({{"name", "Secret"}, {"private", true}});
+  const auto task_of = [&](const object& body) { return create(owner, ws() + "/tasks", body).at("id").as_int64(); };
+  const std::int64_t hidden = task_of({{"name", "Hidden"}, {"project_id", secret}});
+  const std::int64_t open = task_of({{"name", "Open"}});
+  std::vector<std::int64_t> on_open;
+  for (const char* at : {"2026-03-01T09:00:00Z", "2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z"}) {
+    auto res = start(owner, {{"type", "activity"}, {"task_id", open}, {"start", at}});
+    ASSERT_EQ(res.status, 200) << res.body;
+    on_open.push_back(res.json().at("id").as_int64());
+  }
+  ASSERT_EQ(start(owner, {{"type", "break"}, {"task_id", hidden}, {"start", "2026-03-01T12:00:00Z"}}).status, 200);
+  auto ids = [&](const SeededUser& user, const std::string& target) {
+    auto res = call(user, "GET", target);
+    EXPECT_EQ(res.status, 200) << res.body;
+    std::vector<std::int64_t> out;
+    if (res.status != 200) return out;
+    const auto body = res.json();
+    for (const auto& e : body.at("data").as_array()) out.push_back(e.at("id").as_int64());
+    return out;
+  };
+  const std::string entries = ws() + "/tasks/" + std::to_string(open) + "/time-entries";
+  EXPECT_EQ(ids(owner, entries), (std::vector<std::int64_t>{on_open[2], on_open[1], on_open[0]}));
+  EXPECT_EQ(ids(owner, entries + "?order_by=start&per_page=2&page=2"), std::vector<std::int64_t>{on_open[2]});
+  EXPECT_EQ(ids(owner, entries + "?type=break"), std::vector<std::int64_t>{});
+  expect_validation(call(owner, "GET", entries + "?type=lunch"), "type");
+  // The task must be one the caller sees: a private project's task is a missing one.
+  EXPECT_EQ(call(member, "GET", ws() + "/tasks/" + std::to_string(hidden) + "/time-entries").status, 404);
+  EXPECT_EQ(call(outsider, "GET", entries).status, 404);
+  // A task without a project, created by the owner: only its creator (and admins) see it.
+  EXPECT_EQ(call(member, "GET", entries).status, 404);
+}
+
 TEST_F(TimeEntries, TheDeprecatedTrackingRoutesAreTheSameTimer) {
   const std::string legacy =
       "/api/" + std::to_string(owner.organization_id) + "/workspaces/" + std::to_string(owner.workspace_id);
