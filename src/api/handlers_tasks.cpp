@@ -183,9 +183,7 @@ awaitable<Result<Reply>> stream_tasks(Call& call) {
     for (const auto& t : list->items) items.push_back(task_json(t, access));
     return items;
   };
-  Response res{http::status::ok, 11};
-  res.set(http::field::content_type, "application/json");
-  co_return Reply{std::move(res), ByteSource{std::nullopt, std::make_unique<JsonArrayStream>(next_page, kStreamPage)}};
+  co_return json_array_reply(std::move(next_page), kStreamPage);
 }
 
 awaitable<Result<Reply>> create_task(Call& call) {

@@ -197,9 +197,7 @@ awaitable<Result<Reply>> stream_time_entries(Call& call) {
     for (const auto& e : *entries) items.push_back(entry_with_project_json(e, access));
     return items;
   };
-  Response res{http::status::ok, 11};
-  res.set(http::field::content_type, "application/json");
-  co_return Reply{std::move(res), ByteSource{std::nullopt, std::make_unique<JsonArrayStream>(next_page, kStreamPage)}};
+  co_return json_array_reply(std::move(next_page), kStreamPage);
 }
 
 // The entries of the path's task (models.Page-models_TimeEntry): visible as

@@ -1,5 +1,7 @@
 #include "api/json_stream.h"
 
+#include "api/json_util.h"
+
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <cstring>
@@ -45,6 +47,13 @@ Status JsonArrayStream::fill() {
     ++page_.page;
   }
   return Ok{};
+}
+
+Reply json_array_reply(JsonArrayStream::NextPage next_page, std::int64_t page_size) {
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, kJsonContentType);
+  return Reply{std::move(res),
+               ByteSource{std::nullopt, std::make_unique<JsonArrayStream>(std::move(next_page), page_size)}};
 }
 
 }  // namespace focusd::api

@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "api/types.h"
 #include "common/byte_source.h"
 #include "common/listing.h"
 #include "common/result.h"
@@ -38,5 +39,8 @@ class JsonArrayStream final : public ByteStream {
   std::string pending_;
   std::size_t taken_ = 0;  // bytes of pending_ already read
 };
+
+// A 200 reply of JSON whose body is such a stream (sent in chunks).
+Reply json_array_reply(JsonArrayStream::NextPage next_page, std::int64_t page_size);
 
 }  // namespace focusd::api

@@ -38,6 +38,11 @@ inline std::string my_rank(std::string_view project_id) {
          id + " AND gu.user_id = ?1))";
 }
 
+// The role that my_rank() reads as: 2 manager, 1 member, else none.
+inline ProjectRole role_of_rank(std::int64_t rank) {
+  return rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+}
+
 // The tables that link projects and tasks to their tags and pins.
 struct LinkTables {
   const char* owner_column;  // "project_id" | "task_id"

@@ -59,8 +59,7 @@ ProjectRecord read_project(const Statement& s) {
   p.created_at = s.text(20);
   p.updated_at = s.text(21);
   p.pinned = s.int64(22) != 0;
-  const auto rank = s.int64(23);
-  p.viewer_role = rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+  p.viewer_role = sqlite::role_of_rank(s.int64(23));
   p.task_estimated_mins = s.int64(24);
   return p;
 }

@@ -59,8 +59,7 @@ TaskRecord read_task(const Statement& s) {
   t.deleted_at = s.optional_text(19);
   t.pinned = s.int64(20) != 0;
   t.sub_task_count = s.int64(21);
-  const auto rank = s.int64(22);
-  t.project_role = rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+  t.project_role = sqlite::role_of_rank(s.int64(22));
   t.project_private = s.int64(23) != 0;
   return t;
 }

@@ -55,8 +55,7 @@ TimeEntryRecord read_entry(const Statement& s) {
   e.project_name = s.optional_text(17);
   e.project_color = s.optional_text(18);
   e.project_private = s.int64(19) != 0;
-  const auto rank = s.int64(20);
-  e.project_role = rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+  e.project_role = sqlite::role_of_rank(s.int64(20));
   return e;
 }
 
