@@ -192,6 +192,14 @@ struct Org {
   std::string domain;
 };
 
+// A viewer of the visibility tables, and the role the test gave it on the
+// project(s) in question.
+struct Seat {
+  const char* who;
+  const Viewer& viewer;
+  ProjectRole role;
+};
+
 struct BadReference {
   const char* reason;
   ProjectFields fields;
@@ -806,11 +814,7 @@ TEST_P(StoreContract, VisibilityOfProjectsIsTheDomainsRule) {
   const Viewer frank = member_of(a, "frank");
   const GroupRecord members = group(a, "Members", {dave.user_id});
   const GroupRecord managers = group(a, "Managers", {erin.user_id});
-  struct Seat {
-    const char* who;
-    const Viewer& viewer;
-    ProjectRole role;
-  } const seats[] = {
+  const Seat seats[] = {
       {"the owner, its creator", a.owner, ProjectRole::Manager},
       {"an admin", admin, ProjectRole::None},
       {"a direct member", a.bob, ProjectRole::Member},
@@ -848,11 +852,7 @@ TEST_P(StoreContract, VisibilityOfTasksIsTheDomainsRule) {
   const ProjectRecord open = project(a, a.owner, {.name = "Open"});
   const ProjectRecord closed = project(a, a.owner, {.name = "Closed", .is_private = true});
   for (const auto& p : {open, closed}) add_members(a, p.id, {a.bob.user_id}, {team.id}, false);
-  struct Seat {
-    const char* who;
-    const Viewer& viewer;
-    ProjectRole role;  // in both projects
-  } const seats[] = {
+  const Seat seats[] = {
       {"the owner", a.owner, ProjectRole::Manager},
       {"an admin", admin, ProjectRole::None},
       {"a project member", a.bob, ProjectRole::Member},
@@ -1978,11 +1978,7 @@ TEST_P(StoreContract, VisibilityOfTimeEntriesIsTheDomainsRule) {
   const ProjectRecord open = project(a, a.owner, {.name = "Open"});
   const ProjectRecord closed = project(a, a.owner, {.name = "Closed", .is_private = true});
   for (const auto& p : {open, closed}) add_members(a, p.id, {a.bob.user_id, dave.user_id}, {}, false);
-  struct Seat {
-    const char* who;
-    const Viewer& viewer;
-    ProjectRole role;  // in both projects
-  } const seats[] = {
+  const Seat seats[] = {
       {"the owner", a.owner, ProjectRole::Manager},
       {"an admin", admin, ProjectRole::None},
       {"a project member", dave, ProjectRole::Member},
