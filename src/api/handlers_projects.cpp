@@ -59,9 +59,8 @@ boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& 
   o["tag_ids"] = std::move(tag_ids);
   o["tags"] = std::move(tags);
   o["task_estimated_mins"] = p.task_estimated_mins;
-  // Aggregates over time entries, wired when time entries exist.
-  o["total_tracked_time"] = 0;
-  o["total_tracked_secs"] = 0;
+  o["total_tracked_time"] = p.tracked_seconds;  // seconds, as total_tracked_secs
+  o["total_tracked_secs"] = p.tracked_seconds;
   o["toggl_user_id"] = p.creator_id;
   o["updated_at"] = p.updated_at;
   return o;

@@ -8,6 +8,7 @@
 #include "api/handlers_common.h"
 #include "api/json_stream.h"
 #include "api/json_util.h"
+#include "api/task_json.h"
 #include "domain/task_access.h"
 #include "domain/task_input.h"
 
@@ -21,10 +22,18 @@ const std::vector<std::string_view> kTaskOrder = {
     "name",   "project_id", "parent_task_id", "estimated_mins", "priority", "start_date", "end_date",
     "pinned", "created_at", "updated_at",     "position",       "billable", "user_id",    "relevance"};
 
-// task.TaskWithParentAndAggregations: every required member, aggregates 0
-// until time entries and time blocks exist.
-// models.Task with its project as models.ProjectLite (the caller's
-// `permissions` on it included).
+}  // namespace
+
+boost::json::object project_lite_json(std::int64_t id, const std::string& name, const std::optional<std::string>& color,
+                                      bool is_private, ProjectRole role, const WorkspaceAccess& access) {
+  boost::json::array permissions;
+  for (const auto& p : domain::permissions(access, role, is_private)) permissions.emplace_back(p);
+  boost::json::object project{{"id", id},       {"name", name},         {"private", is_private},
+                              {"draft", false}, {"is_template", false}, {"permissions", std::move(permissions)}};
+  if (color) project["color"] = *color;
+  return project;
+}
+
 boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access) {
   const TaskFields& f = t.fields;
   boost::json::object o;
@@ -33,11 +42,8 @@ boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access
   o["name"] = f.name;
   o["project_id"] = json_or_null(f.project_id);
   if (f.project_id) {
-    boost::json::array permissions;
-    for (const auto& p : domain::permissions(access, t.project_role, t.project_private)) permissions.emplace_back(p);
-    o["project"] = boost::json::object{{"id", *f.project_id},          {"name", t.project_name.value_or("")},
-                                       {"private", t.project_private}, {"draft", false},
-                                       {"is_template", false},         {"permissions", std::move(permissions)}};
+    o["project"] = project_lite_json(*f.project_id, t.project_name.value_or(""), std::nullopt, t.project_private,
+                                     t.project_role, access);
   } else {
     o["project"] = nullptr;
   }
@@ -72,13 +78,18 @@ boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access
   o["source"] = "focus";
   o["assignee_user_ids"] = boost::json::array{};
   o["sub_task_total_count"] = t.sub_task_count;
+  o["time_entry_total_count"] = t.time_entry_count;
+  o["total_tracked_time"] = t.tracked_seconds;
+  // focusd has no statuses and no time blocks: these stay 0.
   for (const char* zero : {"sub_task_done_count", "time_block_completed_count", "time_block_scheduled_completed_count",
-                           "time_block_scheduled_total_count", "time_block_total_count", "time_entry_total_count",
-                           "total_blocked_time", "total_scheduled_blocked_time", "total_tracked_time"}) {
+                           "time_block_scheduled_total_count", "time_block_total_count", "total_blocked_time",
+                           "total_scheduled_blocked_time"}) {
     o[zero] = 0;
   }
   return o;
 }
+
+namespace {
 
 Result<ArchivedFilter> archived_filter(const Query& query) {
   auto value = query.boolean("archived");

@@ -12,12 +12,29 @@ Response json_response(http::status status, const boost::json::value& body) {
   return res;
 }
 
-Result<boost::json::object> parse_json_object(std::string_view body) {
+namespace {
+
+Result<boost::json::value> parse_json(std::string_view body) {
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(body, ec);
   if (ec) return invalid("body", "malformed JSON: " + ec.message());
-  if (!value.is_object()) return invalid("body", "must be a JSON object");
-  return std::move(value.as_object());
+  return value;
+}
+
+}  // namespace
+
+Result<boost::json::object> parse_json_object(std::string_view body) {
+  auto value = parse_json(body);
+  if (!value) return value.error();
+  if (!value->is_object()) return invalid("body", "must be a JSON object");
+  return std::move(value->as_object());
+}
+
+Result<boost::json::array> parse_json_array(std::string_view body) {
+  auto value = parse_json(body);
+  if (!value) return value.error();
+  if (!value->is_array()) return invalid("body", "must be a JSON array");
+  return std::move(value->as_array());
 }
 
 }  // namespace focusd::api

@@ -15,5 +15,7 @@ Response json_response(http::status status, const boost::json::value& body);
 // Parses a request body that must be a JSON object. InvalidArgument (naming
 // "body") for malformed JSON or another JSON type.
 Result<boost::json::object> parse_json_object(std::string_view body);
+// The same for a body that must be a JSON array.
+Result<boost::json::array> parse_json_array(std::string_view body);
 
 }  // namespace focusd::api

@@ -41,7 +41,18 @@ constexpr const char* kTrackingStart = FOCUSD_WORKSPACE "/tracking/start";
 constexpr const char* kTrackingStop = FOCUSD_WORKSPACE "/tracking/stop";
 constexpr const char* kTimeEntries = FOCUSD_WORKSPACE "/time-entries";
 constexpr const char* kTimeEntriesStream = FOCUSD_WORKSPACE "/time-entries/stream";
+constexpr const char* kTimeEntriesBatch = FOCUSD_WORKSPACE "/time-entries/batch";
+constexpr const char* kTimeEntriesBulk = FOCUSD_WORKSPACE "/time-entries/bulk";
+constexpr const char* kTimeEntriesBulkRestore = FOCUSD_WORKSPACE "/time-entries/bulk/restore";
+constexpr const char* kTimeEntriesBulkEdit = FOCUSD_WORKSPACE "/time-entries/bulk-edit";
+constexpr const char* kTimeEntriesDayDuration = FOCUSD_WORKSPACE "/time-entries/day-duration";
+constexpr const char* kTimeEntriesDayDurationBulk = FOCUSD_WORKSPACE "/time-entries/day-duration/bulk";
+constexpr const char* kTimeEntriesTimeBlockIds = FOCUSD_WORKSPACE "/time-entries/time-block-ids/stream";
 constexpr const char* kTimeEntry = FOCUSD_WORKSPACE "/time-entries/{time_entry_id}";
+constexpr const char* kTimeEntryArchive = FOCUSD_WORKSPACE "/time-entries/{time_entry_id}/archive";
+constexpr const char* kTimeEntryUnarchive = FOCUSD_WORKSPACE "/time-entries/{time_entry_id}/unarchive";
+constexpr const char* kTimeEntryRestore = FOCUSD_WORKSPACE "/time-entries/{time_entry_id}/restore";
+constexpr const char* kTimeEntryLog = FOCUSD_WORKSPACE "/time-entries/{time_entry_id}/log";
 #undef FOCUSD_WORKSPACE
 // The deprecated tracking routes (tag tracking-deprecated): the same handlers.
 #define FOCUSD_LEGACY "/api/{organization_id}/workspaces/{workspace_id}/tracking"
@@ -119,6 +130,24 @@ std::vector<Route> route_table() {
       {verb::get, kTimeEntriesStream, h::stream_time_entries, None, Authenticated},
       {verb::get, kTimeEntry, h::get_time_entry, None, Authenticated},
       {verb::get, kTaskTimeEntries, h::list_task_time_entries, None, Authenticated},
+      {verb::post, kTaskTimeEntries, h::create_task_time_entry, Json, Authenticated},
+      {verb::post, kTimeEntries, h::create_time_entry, Json, Authenticated},
+      {verb::put, kTimeEntry, h::replace_time_entry, Json, Authenticated},
+      {verb::patch, kTimeEntry, h::patch_time_entry, Json, Authenticated},
+      {verb::delete_, kTimeEntry, h::delete_time_entry, None, Authenticated},
+      {verb::post, kTimeEntryArchive, h::archive_time_entry, None, Authenticated},
+      {verb::post, kTimeEntryUnarchive, h::unarchive_time_entry, None, Authenticated},
+      {verb::patch, kTimeEntryRestore, h::restore_time_entry, None, Authenticated},
+      {verb::get, kTimeEntriesBatch, h::batch_time_entries, None, Authenticated},
+      {verb::post, kTimeEntriesBulk, h::bulk_create_time_entries, Json, Authenticated},
+      {verb::patch, kTimeEntriesBulk, h::bulk_patch_time_entries, Json, Authenticated},
+      {verb::delete_, kTimeEntriesBulk, h::bulk_delete_time_entries, None, Authenticated},
+      {verb::patch, kTimeEntriesBulkRestore, h::bulk_restore_time_entries, None, Authenticated},
+      {verb::patch, kTimeEntriesBulkEdit, h::bulk_edit_time_entries, Json, Authenticated},
+      {verb::put, kTimeEntriesDayDuration, h::set_day_duration, Json, Authenticated},
+      {verb::put, kTimeEntriesDayDurationBulk, h::bulk_set_day_duration, Json, Authenticated},
+      {verb::get, kTimeEntriesTimeBlockIds, h::stream_time_block_ids, None, Authenticated},
+      {verb::post, kTimeEntryLog, h::log_planned_time, None, Authenticated},
       {verb::get, kLegacyTrackingCurrent, h::current_time_entry, None, Authenticated},
       {verb::post, kLegacyTrackingStart, h::start_tracking, Json, Authenticated},
       {verb::post, kLegacyTrackingStop, h::stop_tracking, Json, Authenticated},

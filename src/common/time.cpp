@@ -106,6 +106,13 @@ std::optional<std::int64_t> unix_seconds(std::string_view text) {
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
+std::optional<std::string> add_seconds(std::string_view text, std::int64_t seconds) {
+  constexpr std::int64_t kLast = 253402300799;  // 9999-12-31T23:59:59Z
+  const auto start = unix_seconds(text);
+  if (!start || seconds > kLast - *start) return std::nullopt;
+  return format_utc(static_cast<std::time_t>(*start + seconds), "%Y-%m-%dT%H:%M:%SZ");
+}
+
 const std::string& http_date_now() {
   thread_local std::time_t cached_second = 0;
   thread_local std::string cached;

@@ -26,6 +26,10 @@ std::optional<std::string> normalize_date_time(std::string_view text);
 // Seconds since 1970 of a timestamp that normalize_timestamp() accepts.
 std::optional<std::int64_t> unix_seconds(std::string_view text);
 
+// `seconds` after a timestamp that normalize_timestamp() accepts, as RFC 3339
+// UTC with `Z`; nullopt past the year 9999.
+std::optional<std::string> add_seconds(std::string_view text, std::int64_t seconds);
+
 // The IMF-fixdate of the HTTP `Date` header, e.g. "Sun, 22 Nov 2026 15:04:05 GMT".
 // Cached per second and per thread.
 const std::string& http_date_now();

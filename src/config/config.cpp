@@ -98,6 +98,11 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_MAX_BULK_FILES")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100}))
       ->capture_default_str();
+  app.add_option("--max-bulk-time-entries", c.max_bulk_time_entries,
+                 "Entries (or ids) in one bulk time-entry call at most; more -> 400")
+      ->envname("FOCUSD_MAX_BULK_TIME_ENTRIES")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+      ->capture_default_str();
   app.add_option("--max-part-header-bytes", c.max_part_header_bytes,
                  "Largest headers of one multipart part; larger -> 400")
       ->envname("FOCUSD_MAX_PART_HEADER_BYTES")

@@ -46,8 +46,9 @@ struct Config {
   std::uint64_t min_free_write_bytes = 0;
   // Testing only: a file naming storage faults to inject (blob/faulty_blob_store.h).
   std::string fault_file;
-  std::uint64_t max_upload_file_bytes = 100ull << 20;          // one uploaded file; larger -> 413
-  std::size_t max_bulk_files = 10;                             // files in one bulk upload; more -> 400
+  std::uint64_t max_upload_file_bytes = 100ull << 20;  // one uploaded file; larger -> 413
+  std::size_t max_bulk_files = 10;                     // files in one bulk upload; more -> 400
+  std::size_t max_bulk_time_entries = 1000;            // entries (or ids) in one bulk time-entry call; more -> 400
   std::size_t max_part_header_bytes = std::size_t{16} * 1024;  // the headers of one multipart part; larger -> 400
 
   // Auth: how long a successful password verification is remembered.

@@ -11,6 +11,8 @@ namespace focusd::domain {
 namespace {
 
 constexpr std::size_t kMaxDescriptionBytes = 3000;
+constexpr std::int64_t kMaxDurationSeconds = std::int64_t{3660} * 86400;  // 10 years
+constexpr std::size_t kMaxTags = 100;
 
 Result<std::string> date_time(const boost::json::value& v, const char* field) {
   if (!v.is_string()) return invalid(field, "must be an RFC 3339 date-time");
@@ -81,6 +83,162 @@ Result<TimeEntryFields> read_start_tracking(const boost::json::object& body, con
     }
   }
   return f;
+}
+
+bool may_edit_time_entry(const Viewer& viewer, const TimeEntryRecord& entry) {
+  return viewer.sees_all || entry.user_id == viewer.user_id;
+}
+
+namespace {
+
+Status read_type(const boost::json::object& body, bool required, TimeEntryFields& f) {
+  const auto* type = body.if_contains("type");
+  if (!type) return required ? Status(invalid("type", "is required")) : Status(Ok{});
+  if (!type->is_string() || (type->as_string() != "activity" && type->as_string() != "break")) {
+    return invalid("type", "must be activity or break");
+  }
+  f.type = std::string(type->as_string());
+  return Ok{};
+}
+
+// start and its alias tracked_at: nullopt when neither is given.
+Result<std::optional<std::string>> read_start(const boost::json::object& body) {
+  std::optional<std::string> start;
+  for (const char* name : {"start", "tracked_at"}) {
+    const auto* v = body.if_contains(name);
+    if (!v) continue;
+    if (v->is_null()) return invalid(name, "must be a date-time: focusd has no planned entries");
+    auto value = date_time(*v, name);
+    if (!value) return value.error();
+    if (start && *start != *value) return invalid(name, "must be the same time as start");
+    start = std::move(*value);
+  }
+  return start;
+}
+
+// An id member that null clears; absent leaves `target` as it is.
+Status read_nullable_id(const boost::json::object& body, const char* name, std::optional<std::int64_t>& target) {
+  const auto* v = body.if_contains(name);
+  if (!v) return Ok{};
+  return json_read::nullable(*v, target, [name](auto& x) { return json_read::id(x, name); });
+}
+
+}  // namespace
+
+Result<TimeEntryInput> read_time_entry_input(const boost::json::object& body, EntryBody kind,
+                                             const TimeEntryFields& current, const std::string& now) {
+  const bool creating = kind == EntryBody::Create || kind == EntryBody::BulkCreate;
+  Status known = Ok{};
+  switch (kind) {
+    case EntryBody::Create:
+      known = json_read::only(
+          body, {"billable", "calendar_event_id", "description", "duration", "planned_at", "planned_duration",
+                 "planned_start", "project_id", "start", "tag_ids", "time_block_id", "tracked_at", "type", "user_id"});
+      break;
+    case EntryBody::BulkCreate:
+      known = json_read::only(body, {"billable", "calendar_event_id", "description", "duration", "planned_at",
+                                     "planned_duration", "planned_start", "project_id", "start", "tag_ids", "task_id",
+                                     "time_block_id", "tracked_at", "type", "user_id"});
+      break;
+    case EntryBody::Replace:
+      known = json_read::only(body, {"calendar_event_id", "description", "duration", "planned_at", "planned_duration",
+                                     "planned_start", "start", "tag_ids", "time_block_id", "tracked_at", "type"});
+      break;
+    case EntryBody::Patch:
+      known = json_read::only(
+          body, {"billable", "description", "duration", "planned_at", "planned_duration", "planned_start", "project_id",
+                 "reset_billable_to_default", "start", "tag_ids", "task_id", "time_block_id", "tracked_at", "type"});
+      break;
+  }
+  if (!known) return known.error();
+  for (const char* planning :
+       {"calendar_event_id", "time_block_id", "planned_at", "planned_start", "planned_duration"}) {
+    if (const auto* v = body.if_contains(planning); v && !v->is_null()) {
+      return invalid(planning, "must be null: focusd tracks time, it does not plan it");
+    }
+  }
+
+  TimeEntryInput in;
+  TimeEntryFields& f = in.write.fields;
+  if (creating) {
+    f.start = now;
+    f.stop = now;
+  } else {
+    f = current;
+  }
+  if (auto type = read_type(body, kind != EntryBody::Patch, f); !type) return type.error();
+
+  // The end: start + duration when a duration is given; otherwise 0 s on
+  // create, the same duration for a stopped entry, still running for a running one.
+  auto start = read_start(body);
+  if (!start) return start.error();
+  std::optional<std::int64_t> duration;
+  if (const auto* v = body.if_contains("duration")) {
+    auto read = json_read::integer(*v, "duration", 0, kMaxDurationSeconds);
+    if (!read) return read.error();
+    duration = *read;
+  } else if (creating) {
+    duration = 0;
+  } else if (f.stop) {
+    duration = duration_of(f);
+  }
+  if (*start) f.start = std::move(**start);
+  f.stop.reset();
+  if (duration) {
+    f.stop = add_seconds(f.start, *duration);
+    if (!f.stop) return invalid("duration", "ends after the year 9999");
+  }
+
+  if (kind == EntryBody::Replace) {
+    f.description.reset();
+    f.tag_ids.reset();
+  }
+  if (const auto* v = body.if_contains("description")) {
+    auto read = json_read::nullable(*v, f.description,
+                                    [](auto& x) { return json_read::text(x, "description", kMaxDescriptionBytes); });
+    if (!read) return read.error();
+  }
+  if (const auto* v = body.if_contains("tag_ids")) {
+    auto read = json_read::nullable(*v, f.tag_ids, [](auto& x) { return json_read::ids(x, "tag_ids", kMaxTags); });
+    if (!read) return read.error();
+  }
+
+  // billable: given, or the task's (reset_billable_to_default, or not given on create).
+  in.write.billable_default = creating;
+  if (const auto* v = body.if_contains("reset_billable_to_default")) {
+    auto reset = json_read::boolean(*v, "reset_billable_to_default");
+    if (!reset) return reset.error();
+    in.write.billable_default = *reset;
+  }
+  if (const auto* v = body.if_contains("billable")) {
+    if (kind == EntryBody::Patch && in.write.billable_default) {
+      return invalid("billable", "must not be given with reset_billable_to_default");
+    }
+    auto billable = json_read::boolean(*v, "billable");
+    if (!billable) return billable.error();
+    f.billable = *billable;
+    in.write.billable_default = false;
+  }
+
+  // task and project: a task's project unless a project is named; an edit
+  // that names neither keeps both.
+  const bool names_task = body.contains("task_id");
+  if (auto read = read_nullable_id(body, "task_id", f.task_id); !read) return read.error();
+  if (auto read = read_nullable_id(body, "project_id", f.project_id); !read) return read.error();
+  if (body.contains("project_id")) {
+    in.write.project_named = f.project_id.has_value();
+  } else if (creating || (names_task && f.task_id)) {
+    f.project_id.reset();  // the task's, if any
+  } else {
+    in.write.project_named = true;  // kept
+  }
+
+  if (const auto* v = body.if_contains("user_id")) {
+    auto user = json_read::id(*v, "user_id");
+    if (!user) return user.error();
+    in.user_id = *user;
+  }
+  return in;
 }
 
 Result<std::string> read_stop_tracking(const boost::json::object& body, const std::string& now) {

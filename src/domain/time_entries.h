@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -26,6 +27,36 @@ std::int64_t duration_of(const TimeEntryFields& fields);
 // task's tags). calendar_event_id and time_block_id are accepted only as
 // null: focusd has neither. InvalidArgument names the field.
 Result<TimeEntryFields> read_start_tracking(const boost::json::object& body, const std::string& now);
+
+// Owners and admins may change any entry they see (manage_time_entries);
+// anyone else only their own.
+bool may_edit_time_entry(const Viewer& viewer, const TimeEntryRecord& entry);
+
+// The bodies that write an entry, by operation.
+enum class EntryBody {
+  Create,      // POST …/time-entries (timeentry.CreateTasklessPayload) and POST …/tasks/{id}/time-entries
+  BulkCreate,  // one item of POST …/time-entries/bulk: Create with task_id
+  Replace,     // PUT (timeentry.Payload)
+  Patch,       // PATCH, bulk PATCH, bulk-edit (timeentry.PartialUpdatePayload)
+};
+
+struct TimeEntryInput {
+  TimeEntryWrite write;
+  std::optional<std::int64_t> user_id;  // Create: the entry is this user's
+};
+
+// Reads an entry's body onto `current` (Replace and Patch start from it;
+// Create from a new entry starting `now`). `type` is required but in Patch.
+// `start` (or its alias `tracked_at`) with any offset; `duration` (0 ..
+// 10 years) sets the end at start + duration: on create it defaults to 0, and
+// elsewhere a stopped entry keeps its duration when its start moves (a
+// running entry runs on unless a duration stops it). Replace resets the
+// description and tag_ids it is not given; Patch changes what it is given,
+// null clearing description, project_id, task_id and tag_ids (null tag_ids:
+// the task's tags). Planning members (planned_*, calendar_event_id,
+// time_block_id) are accepted only as null: focusd tracks, it does not plan.
+Result<TimeEntryInput> read_time_entry_input(const boost::json::object& body, EntryBody kind,
+                                             const TimeEntryFields& current, const std::string& now);
 
 // POST …/tracking/stop: {end} (a date-time with any offset), or no body at
 // all (an empty object): `now`.

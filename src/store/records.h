@@ -91,6 +91,7 @@ struct ProjectRecord {
   bool pinned = false;            // by the viewer
   ProjectRole viewer_role = ProjectRole::None;
   std::int64_t task_estimated_mins = 0;  // sum over the project's live tasks
+  std::int64_t tracked_seconds = 0;      // over its live, stopped time entries (of live tasks)
 };
 
 // Who is looking: decides visibility (see domain/project_access.h).
@@ -206,6 +207,8 @@ struct TaskRecord {
   std::vector<CatalogItem> tags;
   bool pinned = false;  // by the viewer
   std::int64_t sub_task_count = 0;
+  std::int64_t tracked_seconds = 0;  // over its live, stopped time entries
+  std::int64_t time_entry_count = 0;
   // The viewer's role in the task's project and whether it is private (for
   // the embedded project's `permissions`).
   ProjectRole project_role = ProjectRole::None;
@@ -221,6 +224,7 @@ struct TaskQuery {
   bool without_project = false;
   std::vector<std::int64_t> parent_task_ids;
   bool without_parent = false;
+  std::vector<std::int64_t> task_ids;  // these tasks only; empty = any
   std::optional<std::string> name;
   ArchivedFilter archived = ArchivedFilter::Active;
   std::optional<bool> pinned;
@@ -308,6 +312,23 @@ struct TimeEntryRecord {
   std::optional<std::string> archived_at;
   std::optional<std::string> deleted_at;
 };
+
+// What a write of an entry sets (create, PUT, PATCH, bulk). An entry on a
+// task takes the task's project unless project_named; billable_default takes
+// the task's billable (else its project's, else false) instead of
+// fields.billable.
+struct TimeEntryWrite {
+  TimeEntryFields fields;
+  bool project_named = false;
+  bool billable_default = false;
+};
+
+struct NewTimeEntry {
+  std::int64_t user_id = 0;  // whose time it is
+  TimeEntryWrite write;
+};
+
+enum class TimeEntryAct { Delete, Restore, Archive, Unarchive };
 
 // Entries whose start is in [from, to), as the viewer sees them.
 struct TimeEntryQuery {

@@ -221,7 +221,7 @@ class Store {
   // running one at the new start (or at its own start, if that is later), in
   // one transaction. The task and project must be live and visible to the
   // user (InvalidArgument naming the field); an entry on a task takes the
-  // task's project (a project_id naming another is InvalidArgument).
+  // task's project unless fields.project_id names another.
   virtual Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user,
                                                    const TimeEntryFields& fields) = 0;
   // The user's running entry, even if its project or task was deleted (the
@@ -234,6 +234,32 @@ class Store {
   virtual Result<TimeEntryRecord> find_time_entry(std::int64_t workspace_id, std::int64_t id, const Viewer& viewer) = 0;
   // Live entries by start, newest first unless !descending, then by id.
   virtual Result<std::vector<TimeEntryRecord>> list_time_entries(const TimeEntryQuery& query) = 0;
+  // The live entries of `ids` that the viewer sees, by id; others are left out.
+  virtual Result<std::vector<TimeEntryRecord>> time_entries_by_ids(std::int64_t workspace_id,
+                                                                   const std::vector<std::int64_t>& ids,
+                                                                   const Viewer& viewer) = 0;
+  // Creates entries, all or none, in one transaction; their ids in order.
+  // Owners must be members of the workspace (InvalidArgument naming
+  // user_id); the task, project and tags are checked as `caller` sees them,
+  // as for start_time_entry, except that a named project overrides the task's.
+  // An entry left running (no stop) is InvalidArgument: only the timer runs.
+  virtual Result<std::vector<std::int64_t>> create_time_entries(std::int64_t workspace_id, const Viewer& caller,
+                                                                const std::vector<NewTimeEntry>& entries) = 0;
+  // Rewrites each entry of `ids` (live, as `caller` sees it: NotFound
+  // otherwise) to what `edit` returns for it, all or none, in one
+  // transaction; an error from `edit` is returned and nothing is written.
+  // Changed references are checked as on create.
+  using TimeEntryEdit = std::function<Result<TimeEntryWrite>(const TimeEntryRecord& current)>;
+  virtual Status edit_time_entries(std::int64_t workspace_id, const Viewer& caller,
+                                   const std::vector<std::int64_t>& ids, const TimeEntryEdit& edit) = 0;
+  // Deletes (soft), restores, archives or unarchives each entry of `ids`, all
+  // or none, after `check` passes for each (NotFound for an entry the caller
+  // doesn't see; Restore finds deleted ones too). Restoring a running entry
+  // while its owner has another running is Conflict.
+  using TimeEntryCheck = std::function<Status(const TimeEntryRecord& entry)>;
+  virtual Status act_on_time_entries(std::int64_t workspace_id, const Viewer& caller,
+                                     const std::vector<std::int64_t>& ids, TimeEntryAct act,
+                                     const TimeEntryCheck& check) = 0;
 
   // Attachments of a project or task (access is checked on the parent first).
   // Lists are of live attachments, ordered by `order` (display_order,

@@ -15,6 +15,7 @@
 namespace focusd::test {
 namespace {
 
+using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
@@ -248,6 +249,39 @@ TEST_F(PrismTour, EveryOperationMatchesThePublishedSwagger) {
   step(TE + "/stream", "GET", ws() + "/time-entries/stream?" + range + "&include_taskless=false", 200);
   step(TE + "/{time_entry_id}", "GET", ws() + "/time-entries/" + entry_id, 200);
   step(TID + "/time-entries", "GET", ws() + "/tasks/" + task_id + "/time-entries?per_page=5", 200);
+  // Entries written directly, one at a time and in bulk.
+  auto made = step_json(TE, "POST", ws() + "/time-entries", 201,
+                        object{{"type", "activity"},
+                               {"start", "2026-03-02T09:00:00Z"},
+                               {"duration", 1800},
+                               {"description", "call"},
+                               {"project_id", std::stoll(id)}});
+  const std::string made_id = std::to_string(made.json().at("id").as_int64());
+  const std::string EID = TE + "/{time_entry_id}", entry = ws() + "/time-entries/" + made_id;
+  step_json(TID + "/time-entries", "POST", ws() + "/tasks/" + task_id + "/time-entries", 201,
+            object{{"type", "activity"}, {"start", "2026-03-02T10:00:00+01:00"}, {"duration", 600}});
+  step_json(EID, "PUT", entry, 204, object{{"type", "activity"}, {"description", "call notes"}});
+  step_json(EID, "PATCH", entry, 204, object{{"duration", 900}, {"tag_ids", {tag_id}}, {"description", nullptr}});
+  step(EID + "/archive", "POST", entry + "/archive", 204);
+  step(EID + "/unarchive", "POST", entry + "/unarchive", 204);
+  step(TE + "/batch", "GET", ws() + "/time-entries/batch?ids=" + made_id + "," + entry_id, 200);
+  step_json(TE + "/bulk", "POST", ws() + "/time-entries/bulk", 204,
+            array{object{{"type", "activity"},
+                         {"start", "2026-03-03T09:00:00Z"},
+                         {"duration", 60},
+                         {"task_id", std::stoll(task_id)}},
+                  object{{"type", "break"}, {"start", "2026-03-03T12:00:00Z"}, {"duration", 300}}});
+  step_json(TE + "/bulk", "PATCH", ws() + "/time-entries/bulk", 204,
+            array{object{{"id", std::stoll(made_id)}, {"description", "bulk"}}});
+  step_json(TE + "/bulk-edit", "PATCH", ws() + "/time-entries/bulk-edit", 204,
+            object{{"ids", {std::stoll(made_id)}}, {"changes", {{"billable", true}}}});
+  step(EID, "DELETE", entry, 204);
+  step(EID + "/restore", "PATCH", entry + "/restore", 204);
+  step(TE + "/bulk", "DELETE", ws() + "/time-entries/bulk?ids=" + made_id, 204);
+  step(TE + "/bulk/restore", "PATCH", ws() + "/time-entries/bulk/restore?ids=" + made_id, 204);
+  // The planning operations (501) are not toured: Prism's proxy answers a
+  // status the Swagger does not list with a mock of its own. The matrix test
+  // checks their 501s.
 
   // Attachments: the six operations for projects and for tasks.
   for (const auto& [kind, parent] :

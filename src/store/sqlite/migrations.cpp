@@ -267,6 +267,18 @@ CREATE TABLE time_entry_tags (
   PRIMARY KEY (time_entry_id, tag_id)
 ) WITHOUT ROWID;
 )sql"},
+      // The aggregates of projects and tasks: seconds (stop - start, NULL
+      // while running) kept beside the times, and indexes that cover the
+      // sums so a project list reads no entry rows.
+      {8, R"sql(
+ALTER TABLE time_entries ADD COLUMN seconds INTEGER CHECK (seconds IS NULL OR seconds >= 0);
+UPDATE time_entries SET seconds = unixepoch(stop) - unixepoch(start) WHERE stop IS NOT NULL;
+DROP INDEX time_entries_by_task;
+DROP INDEX time_entries_by_project;
+CREATE INDEX time_entries_by_task ON time_entries(task_id, deleted_at, seconds) WHERE task_id IS NOT NULL;
+CREATE INDEX time_entries_by_project ON time_entries(project_id, deleted_at, seconds, task_id)
+  WHERE project_id IS NOT NULL;
+)sql"},
   };
   return kMigrations;
 }

@@ -29,7 +29,10 @@ const std::string kProjectColumns =
         " COALESCE(") +
     my_rank("p.id") +
     ", 0),"
-    " (SELECT COALESCE(SUM(t.estimated_mins), 0) FROM tasks t WHERE t.project_id = p.id AND t.deleted_at IS NULL)"
+    " (SELECT COALESCE(SUM(t.estimated_mins), 0) FROM tasks t WHERE t.project_id = p.id AND t.deleted_at IS NULL),"
+    " (SELECT COALESCE(SUM(e.seconds), 0) FROM time_entries e WHERE e.project_id = p.id AND e.deleted_at IS NULL"
+    "  AND e.seconds IS NOT NULL AND (e.task_id IS NULL OR"
+    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))"
     " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
 
 // ?2 = the viewer sees everything (organization owner or admin).
@@ -61,6 +64,7 @@ ProjectRecord read_project(const Statement& s) {
   p.pinned = s.int64(22) != 0;
   p.viewer_role = sqlite::role_of_rank(s.int64(23));
   p.task_estimated_mins = s.int64(24);
+  p.tracked_seconds = s.int64(25);
   return p;
 }
 

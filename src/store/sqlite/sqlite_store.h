@@ -106,6 +106,15 @@ class SqliteStore final : public Store {
                                           const std::string& stop) override;
   Result<TimeEntryRecord> find_time_entry(std::int64_t workspace_id, std::int64_t id, const Viewer& viewer) override;
   Result<std::vector<TimeEntryRecord>> list_time_entries(const TimeEntryQuery& query) override;
+  Result<std::vector<TimeEntryRecord>> time_entries_by_ids(std::int64_t workspace_id,
+                                                           const std::vector<std::int64_t>& ids,
+                                                           const Viewer& viewer) override;
+  Result<std::vector<std::int64_t>> create_time_entries(std::int64_t workspace_id, const Viewer& caller,
+                                                        const std::vector<NewTimeEntry>& entries) override;
+  Status edit_time_entries(std::int64_t workspace_id, const Viewer& caller, const std::vector<std::int64_t>& ids,
+                           const TimeEntryEdit& edit) override;
+  Status act_on_time_entries(std::int64_t workspace_id, const Viewer& caller, const std::vector<std::int64_t>& ids,
+                             TimeEntryAct act, const TimeEntryCheck& check) override;
   Result<TaskList> list_tasks(const TaskQuery& query) override;
   Result<TaskRecord> find_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
                                bool include_deleted) override;

@@ -27,7 +27,10 @@ const std::string kTaskColumns =
         " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
         " COALESCE(") +
     my_rank("t.project_id") +
-    ", 0), COALESCE(p.private, 0)"
+    ", 0), COALESCE(p.private, 0),"
+    " (SELECT COALESCE(SUM(e.seconds), 0) FROM time_entries e"
+    "  WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL),"
+    " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL)"
     " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
 
 const std::string kTaskVisible =
@@ -61,6 +64,8 @@ TaskRecord read_task(const Statement& s) {
   t.sub_task_count = s.int64(21);
   t.project_role = sqlite::role_of_rank(s.int64(22));
   t.project_private = s.int64(23) != 0;
+  t.tracked_seconds = s.int64(24);
+  t.time_entry_count = s.int64(25);
   return t;
 }
 
@@ -157,12 +162,14 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
                               " AND ((json_array_length(?7) = 0 AND NOT ?9) OR t.project_id IN"
                               "  (SELECT value FROM json_each(?7)) OR (?9 AND t.project_id IS NULL))"
                               " AND ((json_array_length(?8) = 0 AND NOT ?10) OR t.parent_task_id IN"
-                              "  (SELECT value FROM json_each(?8)) OR (?10 AND t.parent_task_id IS NULL))";
+                              "  (SELECT value FROM json_each(?8)) OR (?10 AND t.parent_task_id IS NULL))"
+                              " AND (json_array_length(?13) = 0 OR t.id IN (SELECT value FROM json_each(?13)))";
     auto bind = [&](Statement& stmt) {
       stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id, static_cast<int>(q.archived),
                     q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt, q.name,
                     json_ids(q.project_ids), json_ids(q.parent_task_ids), q.without_project ? 1 : 0,
                     q.without_parent ? 1 : 0);
+      stmt.bind(13, json_ids(q.task_ids));
     };
     TaskList list;
     if (q.count_total) {

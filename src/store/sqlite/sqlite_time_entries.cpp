@@ -95,12 +95,19 @@ void attach_tags(Connection& db, std::vector<TimeEntryRecord>& rows) {
   load("task_tags", "task_id", task_ids, by_task);
 }
 
-// An entry as the viewer sees it; with `timer`, the viewer's own entry
-// whatever became of its project or task (the timer is theirs to see and stop).
+// Which entries find() returns.
+enum class Scope {
+  Visible,           // live, as the viewer sees them
+  VisibleOrDeleted,  // also soft-deleted ones (to restore)
+  Timer,             // the viewer's own, whatever became of its project or task
+};
+
 Result<TimeEntryRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t id, const Viewer& viewer,
-                             bool timer = false) {
-  auto stmt = db.prepare(kEntryColumns + "WHERE e.id = ?3 AND e.workspace_id = ?4 AND e.deleted_at IS NULL AND " +
-                         (timer ? std::string("e.user_id = ?1") : kEntryVisible));
+                             Scope scope = Scope::Visible) {
+  std::string where = kEntryColumns + "WHERE e.id = ?3 AND e.workspace_id = ?4 AND ";
+  if (scope != Scope::VisibleOrDeleted) where += "e.deleted_at IS NULL AND ";
+  where += scope == Scope::Timer ? std::string("e.user_id = ?1") : kEntryVisible;
+  auto stmt = db.prepare(where);
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, id, workspace_id);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "time entry not found");
   std::vector<TimeEntryRecord> one{read_entry(stmt)};
@@ -119,57 +126,107 @@ std::optional<std::pair<std::int64_t, std::string>> running(Connection& db, std:
   return std::pair{stmt.int64(0), stmt.text(1)};
 }
 
-// Checks the references of new fields and resolves the project: a task's own
-// project, or the project named.
-Result<std::optional<std::int64_t>> resolve_project(Connection& db, std::int64_t workspace_id, const Viewer& user,
-                                                    const TimeEntryFields& f) {
-  std::optional<std::int64_t> project_id = f.project_id;
+// Checks the references of a write that differ from `before` (all of them
+// for a new entry) and settles its project and billable: a named project, or
+// the task's; billable_default takes the task's (else the project's).
+Result<TimeEntryFields> resolve(Connection& db, std::int64_t workspace_id, const Viewer& user, const TimeEntryWrite& w,
+                                const TimeEntryFields* before = nullptr) {
+  TimeEntryFields f = w.fields;
+  std::optional<TaskRecord> task;
   if (f.task_id) {
-    auto task = sqlite::visible_task(db, workspace_id, *f.task_id, user);
-    if (!task) return invalid("task_id", "no such task in this workspace");
-    if (f.project_id && f.project_id != task->fields.project_id) {
-      return invalid("project_id", "is not the project of the task");
-    }
-    project_id = task->fields.project_id;
-  } else if (f.project_id && !sqlite::project_visible(db, workspace_id, *f.project_id, user)) {
+    task = sqlite::visible_task(db, workspace_id, *f.task_id, user);
+    if (!task && (!before || before->task_id != f.task_id)) return invalid("task_id", "no such task in this workspace");
+    if (!w.project_named) f.project_id = task ? task->fields.project_id : before->project_id;
+  }
+  if (f.project_id && (!before || before->project_id != f.project_id) &&
+      !sqlite::project_visible(db, workspace_id, *f.project_id, user)) {
     return invalid("project_id", "no such project in this workspace");
   }
-  for (auto tag_id : f.tag_ids.value_or(std::vector<std::int64_t>{})) {
+  if (w.billable_default) {
+    if (task) {
+      f.billable = task->fields.billable;
+    } else if (f.project_id) {
+      auto stmt = db.prepare("SELECT billable FROM projects WHERE id = ?1");
+      stmt.bind_all(*f.project_id);
+      f.billable = stmt.step() && stmt.int64(0) != 0;
+    } else {
+      f.billable = false;
+    }
+  }
+  const std::vector<std::int64_t> none;
+  const auto& kept = before && before->tag_ids ? *before->tag_ids : none;
+  for (auto tag_id : f.tag_ids.value_or(none)) {
+    if (std::find(kept.begin(), kept.end(), tag_id) != kept.end()) continue;
     auto stmt = db.prepare("SELECT 1 FROM tags WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
     stmt.bind_all(tag_id, workspace_id);
     if (!stmt.step()) return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(tag_id));
   }
-  return project_id;
+  return f;
+}
+
+// The entry's own tags: replaced by `tag_ids`, or none (its task's).
+void write_tags(Connection& db, std::int64_t id, const std::optional<std::vector<std::int64_t>>& tag_ids) {
+  db.prepare("DELETE FROM time_entry_tags WHERE time_entry_id = ?1").bind_all(id).run();
+  for (auto tag_id : tag_ids.value_or(std::vector<std::int64_t>{})) {
+    db.prepare("INSERT OR IGNORE INTO time_entry_tags (time_entry_id, tag_id) VALUES (?1, ?2)")
+        .bind_all(id, tag_id)
+        .run();
+  }
+}
+
+// Inserts a resolved entry; its id.
+std::int64_t insert(Connection& db, std::int64_t workspace_id, std::int64_t user_id, const TimeEntryFields& f,
+                    const std::string& now) {
+  db.prepare(
+        "INSERT INTO time_entries (workspace_id, user_id, task_id, project_id, description, type, billable,"
+        " tag_override, start, stop, seconds, timezone, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, unixepoch(?10) - unixepoch(?9), ?11, ?12, ?12)")
+      .bind_all(workspace_id, user_id, f.task_id, f.project_id, f.description, f.type, f.billable ? 1 : 0,
+                f.tag_ids ? 1 : 0, f.start, f.stop, f.timezone, now)
+      .run();
+  const std::int64_t id = db.last_insert_id();
+  if (f.tag_ids) write_tags(db, id, f.tag_ids);
+  return id;
+}
+
+void stop_at(Connection& db, std::int64_t id, const std::string& stop, const std::string& now) {
+  db.prepare(
+        "UPDATE time_entries SET stop = ?2, seconds = unixepoch(?2) - unixepoch(start), updated_at = ?3"
+        " WHERE id = ?1")
+      .bind_all(id, stop, now)
+      .run();
+}
+
+// A bulk write's NotFound names the entry (a single one's must read as any
+// missing entry's, so it does not).
+Error named(Error error, std::int64_t id, std::size_t of) {
+  if (of > 1) error.description += ": " + std::to_string(id);
+  return error;
+}
+
+bool is_member(Connection& db, std::int64_t workspace_id, std::int64_t user_id) {
+  auto stmt = db.prepare(
+      "SELECT 1 FROM workspaces w JOIN organization_users ou ON ou.organization_id = w.organization_id"
+      " AND ou.user_id = ?2 WHERE w.id = ?1");
+  stmt.bind_all(workspace_id, user_id);
+  return stmt.step();
 }
 
 }  // namespace
 
 Result<TimeEntryRecord> SqliteStore::start_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                                      const TimeEntryFields& f) {
+                                                      const TimeEntryFields& fields) {
   return write([&](Connection& db) -> Result<TimeEntryRecord> {
     Transaction tx(db);
-    auto project_id = resolve_project(db, workspace_id, user, f);
-    if (!project_id) return project_id.error();
+    auto f = resolve(db, workspace_id, user, {fields, fields.project_id.has_value(), false});
+    if (!f) return f.error();
+    f->stop.reset();
     const std::string now = now_rfc3339();
     if (auto current = running(db, workspace_id, user.user_id)) {
-      db.prepare("UPDATE time_entries SET stop = ?2, updated_at = ?3 WHERE id = ?1")
-          .bind_all(current->first, std::max(current->second, f.start), now)
-          .run();
+      stop_at(db, current->first, std::max(current->second, f->start), now);
     }
-    db.prepare(
-          "INSERT INTO time_entries (workspace_id, user_id, task_id, project_id, description, type, billable,"
-          " tag_override, start, stop, timezone, created_at, updated_at)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?11, ?11)")
-        .bind_all(workspace_id, user.user_id, f.task_id, *project_id, f.description, f.type, f.billable ? 1 : 0,
-                  f.tag_ids ? 1 : 0, f.start, f.timezone, now)
-        .run();
-    const std::int64_t id = db.last_insert_id();
-    for (auto tag_id : f.tag_ids.value_or(std::vector<std::int64_t>{})) {
-      db.prepare("INSERT OR IGNORE INTO time_entry_tags (time_entry_id, tag_id) VALUES (?1, ?2)")
-          .bind_all(id, tag_id)
-          .run();
-    }
-    auto started = find(db, workspace_id, id, user, true);
+    const std::int64_t id = insert(db, workspace_id, user.user_id, *f, now);
+    auto started = find(db, workspace_id, id, user, Scope::Timer);
     tx.commit();
     return started;
   });
@@ -179,7 +236,7 @@ Result<TimeEntryRecord> SqliteStore::running_time_entry(std::int64_t workspace_i
   return read([&](Connection& db) -> Result<TimeEntryRecord> {
     auto current = running(db, workspace_id, user.user_id);
     if (!current) return make_error(ErrorCode::NotFound, "no time entry is running");
-    return find(db, workspace_id, current->first, user, true);
+    return find(db, workspace_id, current->first, user, Scope::Timer);
   });
 }
 
@@ -190,10 +247,8 @@ Result<TimeEntryRecord> SqliteStore::stop_time_entry(std::int64_t workspace_id, 
     auto current = running(db, workspace_id, user.user_id);
     if (!current) return make_error(ErrorCode::NotFound, "no time entry is running");
     if (stop < current->second) return invalid("end", "must not be before the entry's start");
-    db.prepare("UPDATE time_entries SET stop = ?2, updated_at = ?3 WHERE id = ?1")
-        .bind_all(current->first, stop, now_rfc3339())
-        .run();
-    auto stopped = find(db, workspace_id, current->first, user, true);
+    stop_at(db, current->first, stop, now_rfc3339());
+    auto stopped = find(db, workspace_id, current->first, user, Scope::Timer);
     tx.commit();
     return stopped;
   });
@@ -219,6 +274,100 @@ Result<std::vector<TimeEntryRecord>> SqliteStore::list_time_entries(const TimeEn
     while (stmt.step()) rows.push_back(read_entry(stmt));
     attach_tags(db, rows);
     return rows;
+  });
+}
+
+Result<std::vector<TimeEntryRecord>> SqliteStore::time_entries_by_ids(std::int64_t workspace_id,
+                                                                      const std::vector<std::int64_t>& ids,
+                                                                      const Viewer& viewer) {
+  return read([&](Connection& db) -> Result<std::vector<TimeEntryRecord>> {
+    auto stmt = db.prepare(kEntryColumns + "WHERE e.workspace_id = ?3 AND e.deleted_at IS NULL AND " + kEntryVisible +
+                           " AND e.id IN (SELECT value FROM json_each(?4)) ORDER BY e.id");
+    stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, workspace_id, json_ids(ids));
+    std::vector<TimeEntryRecord> rows;
+    while (stmt.step()) rows.push_back(read_entry(stmt));
+    attach_tags(db, rows);
+    return rows;
+  });
+}
+
+Result<std::vector<std::int64_t>> SqliteStore::create_time_entries(std::int64_t workspace_id, const Viewer& caller,
+                                                                   const std::vector<NewTimeEntry>& entries) {
+  return write([&](Connection& db) -> Result<std::vector<std::int64_t>> {
+    Transaction tx(db);
+    const std::string now = now_rfc3339();
+    std::vector<std::int64_t> ids;
+    for (const auto& entry : entries) {
+      if (!entry.write.fields.stop) return invalid("duration", "is required: only the timer runs");
+      if (entry.user_id != caller.user_id && !is_member(db, workspace_id, entry.user_id)) {
+        return invalid("user_id", "is not a member of this workspace");
+      }
+      auto f = resolve(db, workspace_id, caller, entry.write);
+      if (!f) return f.error();
+      ids.push_back(insert(db, workspace_id, entry.user_id, *f, now));
+    }
+    tx.commit();
+    return ids;
+  });
+}
+
+Status SqliteStore::edit_time_entries(std::int64_t workspace_id, const Viewer& caller,
+                                      const std::vector<std::int64_t>& ids, const TimeEntryEdit& edit) {
+  return write([&](Connection& db) -> Status {
+    Transaction tx(db);
+    const std::string now = now_rfc3339();
+    for (auto id : ids) {
+      auto current = find(db, workspace_id, id, caller);
+      if (!current) return named(current.error(), id, ids.size());
+      auto w = edit(*current);
+      if (!w) return w.error();
+      auto f = resolve(db, workspace_id, caller, *w, &current->fields);
+      if (!f) return f.error();
+      db.prepare(
+            "UPDATE time_entries SET task_id = ?2, project_id = ?3, description = ?4, type = ?5, billable = ?6,"
+            " tag_override = ?7, start = ?8, stop = ?9, seconds = unixepoch(?9) - unixepoch(?8), updated_at = ?10"
+            " WHERE id = ?1")
+          .bind_all(id, f->task_id, f->project_id, f->description, f->type, f->billable ? 1 : 0, f->tag_ids ? 1 : 0,
+                    f->start, f->stop, now)
+          .run();
+      write_tags(db, id, f->tag_ids);
+    }
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Status SqliteStore::act_on_time_entries(std::int64_t workspace_id, const Viewer& caller,
+                                        const std::vector<std::int64_t>& ids, TimeEntryAct act,
+                                        const TimeEntryCheck& check) {
+  return write([&](Connection& db) -> Status {
+    Transaction tx(db);
+    const std::string now = now_rfc3339();
+    for (auto id : ids) {
+      auto entry =
+          find(db, workspace_id, id, caller, act == TimeEntryAct::Restore ? Scope::VisibleOrDeleted : Scope::Visible);
+      if (!entry) return named(entry.error(), id, ids.size());
+      if (auto allowed = check(*entry); !allowed) return allowed.error();
+      const char* set = "archived_at = NULL";
+      switch (act) {
+        case TimeEntryAct::Delete: set = "deleted_at = ?2"; break;
+        case TimeEntryAct::Restore:
+          if (!entry->deleted_at) continue;
+          if (!entry->fields.stop && running(db, workspace_id, entry->user_id)) {
+            return make_error(ErrorCode::Conflict, "time entry " + std::to_string(id) +
+                                                       " ran when deleted and its owner has another running");
+          }
+          set = "deleted_at = NULL";
+          break;
+        case TimeEntryAct::Archive: set = "archived_at = COALESCE(archived_at, ?2)"; break;
+        case TimeEntryAct::Unarchive: break;
+      }
+      db.prepare(std::string("UPDATE time_entries SET ") + set + ", updated_at = ?2 WHERE id = ?1")
+          .bind_all(id, now)
+          .run();
+    }
+    tx.commit();
+    return Ok{};
   });
 }
 

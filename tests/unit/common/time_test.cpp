@@ -34,5 +34,13 @@ TEST(Time, UnixSeconds) {
   EXPECT_FALSE(unix_seconds("not a time"));
 }
 
+TEST(Time, AddSecondsCrossesDaysAndStopsAtTheLastSecondOfTheYear9999) {
+  EXPECT_EQ(add_seconds("2026-03-01T23:30:00+00:00", 3600), "2026-03-02T00:30:00Z");
+  EXPECT_EQ(add_seconds("2026-03-01T09:00:00Z", 0), "2026-03-01T09:00:00Z");
+  EXPECT_EQ(add_seconds("9999-12-31T23:59:58Z", 1), "9999-12-31T23:59:59Z");
+  EXPECT_FALSE(add_seconds("9999-12-31T23:59:58Z", 2));
+  EXPECT_FALSE(add_seconds("not a time", 1));
+}
+
 }  // namespace
 }  // namespace focusd

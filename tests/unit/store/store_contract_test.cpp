@@ -1874,7 +1874,7 @@ TEST_P(StoreContract, ConcurrentStartsLeaveExactlyOneRunningEntry) {
   EXPECT_EQ(std::count_if(all.begin(), all.end(), [](const auto& e) { return !e.fields.stop; }), 1);
 }
 
-TEST_P(StoreContract, ATimeEntrysReferencesMustBeLiveAndVisibleAndATaskBringsItsProject) {
+TEST_P(StoreContract, ATimeEntrysReferencesMustBeLiveAndVisibleAndATaskBringsItsProjectUnlessOneIsNamed) {
   const Org a = make_org("a.test");
   const Org b = make_org("b.test");
   const ProjectRecord open = project(a, a.owner, {.name = "Open"});
@@ -1899,8 +1899,6 @@ TEST_P(StoreContract, ATimeEntrysReferencesMustBeLiveAndVisibleAndATaskBringsIts
       {"a project the user does not see", with([&](auto& f) { f.project_id = closed.id; }), "project_id"},
       {"a project of another organization",
        with([&](auto& f) { f.project_id = project(b, b.owner, {.name = "B"}).id; }), "project_id"},
-      {"a project that is not the task's", with([&](auto& f) { f.task_id = on_open.id, f.project_id = other.id; }),
-       "project_id"},
       {"a tag of another workspace", with([&](auto& f) { f.tag_ids = std::vector<std::int64_t>{b_tag.id}; }),
        "tag_ids"},
   };
@@ -1914,6 +1912,13 @@ TEST_P(StoreContract, ATimeEntrysReferencesMustBeLiveAndVisibleAndATaskBringsIts
   EXPECT_EQ(on_task.fields.project_id, open.id);
   EXPECT_EQ(on_task.task_name, "On open");
   EXPECT_EQ(on_task.project_name, "Open");
+  const TimeEntryRecord elsewhere = must(store_->start_time_entry(a.workspace, a.bob, with([&](auto& f) {
+                                                                    f.start = "2026-03-01T10:00:00Z";
+                                                                    f.task_id = on_open.id;
+                                                                    f.project_id = other.id;
+                                                                  })));
+  EXPECT_EQ(elsewhere.fields.task_id, on_open.id);
+  EXPECT_EQ(elsewhere.fields.project_id, other.id) << "a named project overrides the task's";
 }
 
 TEST_P(StoreContract, AnEntrysTagsAreItsOwnElseItsTasks) {
