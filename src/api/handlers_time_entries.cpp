@@ -145,17 +145,6 @@ Result<TimeEntryQuery> entry_query(const Query& query, const WorkspaceAccess& ac
   return q;
 }
 
-// The error of item `index` of a bulk body: its fields named `[index].field`.
-Error in_item(Error error, std::size_t index) {
-  if (error.code != ErrorCode::InvalidArgument) return error;
-  const std::string prefix = "[" + std::to_string(index) + "].";
-  std::map<std::string, std::string> values;
-  for (auto& [field, problem] : error.values) values.emplace(prefix + field, std::move(problem));
-  error.values = std::move(values);
-  error.description = "item " + std::to_string(index) + ": " + error.description;
-  return error;
-}
-
 // ?ids=…: required, at most max_bulk_time_entries.
 Result<std::vector<std::int64_t>> ids_of(const Call& call) {
   auto query = query_of(call);
@@ -188,7 +177,8 @@ Result<std::vector<std::int64_t>> create_entries(Store& s, const WorkspaceAccess
     }
     auto settings = s.user_settings(owner);
     if (!settings && settings.error().code == ErrorCode::NotFound) {
-      return in_item(invalid("user_id", "is not a member of this workspace"), i);
+      Error refused = invalid("user_id", "is not a member of this workspace");
+      return inputs.size() > 1 ? for_item(std::move(refused), i) : refused;
     }
     if (!settings) return settings.error();
     inputs[i].write.fields.timezone = domain::timezone_setting(*settings);
@@ -468,9 +458,9 @@ awaitable<Result<Reply>> bulk_create_time_entries(Call& call) {
   const std::string now = now_rfc3339();
   std::vector<domain::TimeEntryInput> inputs;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].is_object()) co_return in_item(invalid("body", "must be a JSON object"), i);
+    if (!items[i].is_object()) co_return for_item(invalid("body", "must be a JSON object"), i);
     auto in = domain::read_time_entry_input(items[i].as_object(), domain::EntryBody::BulkCreate, {}, now);
-    if (!in) co_return in_item(in.error(), i);
+    if (!in) co_return for_item(in.error(), i);
     inputs.push_back(std::move(*in));
   }
   FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) -> Status {
@@ -492,15 +482,15 @@ awaitable<Result<Reply>> bulk_patch_time_entries(Call& call) {
   std::vector<std::int64_t> ids;
   std::map<std::int64_t, std::pair<std::size_t, boost::json::object>> patches;  // by id: item index, body
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].is_object()) co_return in_item(invalid("body", "must be a JSON object"), i);
+    if (!items[i].is_object()) co_return for_item(invalid("body", "must be a JSON object"), i);
     boost::json::object patch = items[i].as_object();
     const auto* id_value = patch.if_contains("id");
-    if (!id_value) co_return in_item(invalid("id", "is required"), i);
+    if (!id_value) co_return for_item(invalid("id", "is required"), i);
     auto id = json_read::id(*id_value, "id");
-    if (!id) co_return in_item(id.error(), i);
+    if (!id) co_return for_item(id.error(), i);
     patch.erase("id");
     if (!patches.emplace(*id, std::pair{i, std::move(patch)}).second) {
-      co_return in_item(invalid("id", "names an entry already in this request"), i);
+      co_return for_item(invalid("id", "names an entry already in this request"), i);
     }
     ids.push_back(*id);
   }
@@ -508,7 +498,7 @@ awaitable<Result<Reply>> bulk_patch_time_entries(Call& call) {
       call, ids, [&](const TimeEntryRecord& current, const std::string& now) -> Result<TimeEntryWrite> {
         const auto& [index, patch] = patches.at(current.id);
         auto in = domain::read_time_entry_input(patch, domain::EntryBody::Patch, current.fields, now);
-        if (!in) return in_item(in.error(), index);
+        if (!in) return for_item(in.error(), index);
         return std::move(in->write);
       });
 }

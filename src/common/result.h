@@ -51,6 +51,18 @@ inline Error invalid(std::string field, std::string problem) {
   return e;
 }
 
+// The error of item `index` of a request's array: each field named
+// `[index].field` (InvalidArgument), the description saying which item.
+inline Error for_item(Error error, std::size_t index) {
+  if (error.code != ErrorCode::InvalidArgument) return error;
+  const std::string prefix = "[" + std::to_string(index) + "].";
+  std::map<std::string, std::string> values;
+  for (auto& [field, problem] : error.values) values.emplace(prefix + field, std::move(problem));
+  error.values = std::move(values);
+  error.description = "item " + std::to_string(index) + ": " + error.description;
+  return error;
+}
+
 inline Error internal_error(std::string detail) {
   return Error{ErrorCode::Internal, "internal server error", {}, std::move(detail)};
 }

@@ -8,7 +8,9 @@
 namespace focusd::test {
 namespace {
 
+using boost::json::array;
 using boost::json::object;
+using Totals = std::pair<std::int64_t, std::int64_t>;  // a task's seconds and entries
 
 // Today's range in UTC, written with a +00:00 offset as some clients do.
 std::string today_range() {
@@ -51,6 +53,26 @@ class TimeEntries : public WorkspaceTest {
     const auto body = res.json();
     for (const auto& e : body.at("data").as_array()) ids.push_back(e.at("id").as_int64());
     return ids;
+  }
+
+  // POSTs an entry (201) and returns its id.
+  std::int64_t write(const SeededUser& user, const std::string& target, const object& body) {
+    return create(user, ws() + target, body).at("id").as_int64();
+  }
+  std::string entry(std::int64_t id) const { return ws() + "/time-entries/" + std::to_string(id); }
+  // {total_tracked_secs} of a project, {total_tracked_time, time_entry_total_count} of a task.
+  std::int64_t project_secs(std::int64_t id) {
+    auto res = call(owner, "GET", project(id));
+    EXPECT_EQ(res.status, 200) << res.body;
+    const auto body = res.json();
+    EXPECT_EQ(body.at("total_tracked_time"), body.at("total_tracked_secs"));
+    return body.at("total_tracked_secs").as_int64();
+  }
+  std::pair<std::int64_t, std::int64_t> task_totals(std::int64_t id) {
+    auto res = call(owner, "GET", ws() + "/tasks/" + std::to_string(id));
+    EXPECT_EQ(res.status, 200) << res.body;
+    const auto body = res.json();
+    return {body.at("total_tracked_time").as_int64(), body.at("time_entry_total_count").as_int64()};
   }
 
   SeededUser member, outsider;
@@ -218,6 +240,195 @@ TEST_F(TimeEntries, EntriesOfAPrivateProjectAreInvisibleToThoseWhoCannotSeeIt) {
   EXPECT_EQ(call(member, "GET", ws() + "/time-entries/" + std::to_string(id(theirs_loose))).status, 404);
   EXPECT_EQ(call(member, "GET", ws() + "/time-entries/" + std::to_string(id(on_open))).status, 200);
   expect_validation(start(member, {{"type", "activity"}, {"project_id", secret}}), "project_id");
+}
+
+// The aggregates follow every change of an entry: stop, write, edit,
+// delete, restore, a move to another task or project, and its task's delete.
+TEST_F(TimeEntries, AProjectsAndATasksTotalsFollowEveryChangeOfTheirEntries) {
+  const std::int64_t site = create_project({{"name", "Site"}, {"billable", true}});
+  const std::int64_t shop = create_project({{"name", "Shop"}});
+  const auto task_on = [&](std::int64_t project_id) {
+    return create(owner, ws() + "/tasks", object{{"name", "Task"}, {"project_id", project_id}}).at("id").as_int64();
+  };
+  const std::int64_t copy = task_on(site), cart = task_on(shop);
+  ASSERT_EQ(start(owner, {{"type", "activity"}, {"task_id", copy}, {"start", "2026-03-01T09:00:00Z"}}).status, 200);
+  EXPECT_EQ(project_secs(site), 0) << "a running entry counts once stopped";
+  EXPECT_EQ(task_totals(copy), Totals(0, 0));
+  ASSERT_EQ(stop(owner, R"({"end":"2026-03-01T09:30:00Z"})").status, 200);
+  EXPECT_EQ(project_secs(site), 1800);
+  EXPECT_EQ(task_totals(copy), Totals(1800, 1));
+
+  auto written = call_json(owner, "POST", ws() + "/tasks/" + std::to_string(copy) + "/time-entries",
+                           object{{"type", "activity"}, {"start", "2026-03-01T10:00:00+01:00"}, {"duration", 600}});
+  ASSERT_EQ(written.status, 201) << written.body;
+  const auto w = written.json().as_object();
+  EXPECT_EQ(w.at("start").as_string(), "2026-03-01T09:00:00Z");
+  EXPECT_EQ(w.at("duration").as_int64(), 600);
+  EXPECT_EQ(w.at("task_id").as_int64(), copy);
+  EXPECT_EQ(w.at("project_id").as_int64(), site) << "the task's project";
+  EXPECT_TRUE(w.at("billable").as_bool() == false) << "the task's billable (false), not the project's";
+  const std::int64_t id = w.at("id").as_int64();
+  EXPECT_EQ(project_secs(site), 2400);
+  EXPECT_EQ(task_totals(copy), Totals(2400, 2));
+
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"duration", 900}}).status, 204);
+  EXPECT_EQ(task_totals(copy), Totals(2700, 2));
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"start", "2026-03-01T08:00:00Z"}}).status, 204);
+  EXPECT_EQ(call(owner, "GET", entry(id)).json().at("duration").as_int64(), 900) << "a moved start keeps the duration";
+
+  ASSERT_EQ(call(owner, "DELETE", entry(id)).status, 204);
+  EXPECT_EQ(call(owner, "GET", entry(id)).status, 404);
+  EXPECT_EQ(call(owner, "DELETE", entry(id)).status, 404);
+  EXPECT_EQ(project_secs(site), 1800);
+  EXPECT_EQ(task_totals(copy), Totals(1800, 1));
+  ASSERT_EQ(call(owner, "PATCH", entry(id) + "/restore").status, 204);
+  EXPECT_EQ(project_secs(site), 2700);
+
+  // Another task takes its project along; a named project overrides it.
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"task_id", cart}}).status, 204);
+  EXPECT_EQ(project_secs(site), 1800);
+  EXPECT_EQ(project_secs(shop), 900);
+  EXPECT_EQ(task_totals(copy), Totals(1800, 1));
+  EXPECT_EQ(task_totals(cart), Totals(900, 1));
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"project_id", site}}).status, 204);
+  EXPECT_EQ(project_secs(site), 2700);
+  EXPECT_EQ(project_secs(shop), 0);
+  EXPECT_EQ(task_totals(cart), Totals(900, 1));
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"task_id", nullptr}}).status, 204);
+  EXPECT_EQ(task_totals(cart), Totals(0, 0));
+  EXPECT_EQ(project_secs(site), 2700) << "taskless, it keeps its project";
+
+  // A deleted task's entries are out of sight, and out of its project's total, until it is restored.
+  ASSERT_EQ(call(owner, "DELETE", ws() + "/tasks/" + std::to_string(copy)).status, 204);
+  EXPECT_EQ(project_secs(site), 900);
+  ASSERT_EQ(call(owner, "PATCH", ws() + "/tasks/" + std::to_string(copy) + "/restore").status, 204);
+  EXPECT_EQ(project_secs(site), 2700);
+
+  // Archived entries still count; they are listed with archived=true only.
+  ASSERT_EQ(call(owner, "POST", entry(id) + "/archive").status, 204);
+  EXPECT_EQ(project_secs(site), 2700);
+  const std::string range = "date_from=2026-03-01T00:00:00Z&date_to=2026-03-02T00:00:00Z";
+  EXPECT_EQ(listed(owner, range).size(), 1u);
+  EXPECT_EQ(listed(owner, range + "&archived=true"), std::vector<std::int64_t>{id});
+  ASSERT_EQ(call(owner, "POST", entry(id) + "/unarchive").status, 204);
+
+  // PUT: what it is not sent is cleared (description), or kept (start, duration).
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"description", "notes"}}).status, 204);
+  ASSERT_EQ(call_json(owner, "PUT", entry(id), object{{"type", "break"}}).status, 204);
+  const auto put = call(owner, "GET", entry(id)).json().as_object();
+  EXPECT_FALSE(put.contains("description"));
+  EXPECT_EQ(put.at("type").as_string(), "break");
+  EXPECT_EQ(put.at("duration").as_int64(), 900);
+  expect_validation(call_json(owner, "PUT", entry(id), object{{"description", "no type"}}), "type");
+  expect_validation(call_json(owner, "PATCH", entry(id), object{{"start", nullptr}}), "start");
+  expect_validation(call_json(owner, "PATCH", entry(id), object{{"planned_start", "2026-03-01T08:00:00Z"}}),
+                    "planned_start");
+
+  // The lists inline each entry's task and project.
+  auto listed_entries = call(owner, "GET", ws() + "/time-entries?" + range + "&order_by=start");
+  ASSERT_EQ(listed_entries.status, 200);
+  const auto first = listed_entries.json().at("data").as_array().at(1).as_object();
+  EXPECT_EQ(first.at("task").at("id").as_int64(), copy);
+  EXPECT_EQ(first.at("task").at("total_tracked_time").as_int64(), 1800);
+  EXPECT_EQ(first.at("project").at("name").as_string(), "Site");
+}
+
+TEST_F(TimeEntries, OnlyTheOwnerAndAdminsChangeAnEntry) {
+  const std::int64_t open = create_project({{"name", "Open"}});
+  const std::int64_t theirs =
+      write(owner, "/time-entries", {{"type", "activity"}, {"project_id", open}, {"duration", 60}});
+  EXPECT_EQ(call(member, "GET", entry(theirs)).status, 200) << "seen through its project";
+  EXPECT_EQ(call_json(member, "PATCH", entry(theirs), object{{"duration", 1}}).status, 403);
+  EXPECT_EQ(call_json(member, "PUT", entry(theirs), object{{"type", "activity"}}).status, 403);
+  EXPECT_EQ(call(member, "DELETE", entry(theirs)).status, 403);
+  EXPECT_EQ(call(member, "POST", entry(theirs) + "/archive").status, 403);
+  EXPECT_EQ(call(outsider, "DELETE", entry(theirs)).status, 404);
+  EXPECT_EQ(call(owner, "GET", entry(theirs)).json().at("duration").as_int64(), 60) << "unchanged";
+
+  const std::int64_t mine = write(member, "/time-entries", {{"type", "break"}, {"duration", 300}});
+  EXPECT_EQ(call_json(member, "PATCH", entry(mine), object{{"duration", 600}}).status, 204);
+  EXPECT_EQ(call_json(owner, "PATCH", entry(mine), object{{"description", "checked"}}).status, 204) << "an admin";
+  EXPECT_EQ(call(member, "GET", entry(mine)).json().at("description").as_string(), "checked");
+
+  // On behalf of another member: owners and admins only, and members only.
+  EXPECT_EQ(call_json(member, "POST", ws() + "/time-entries", object{{"type", "activity"}, {"user_id", owner.user_id}})
+                .status,
+            403);
+  auto for_member =
+      call_json(owner, "POST", ws() + "/time-entries", object{{"type", "activity"}, {"user_id", member.user_id}});
+  ASSERT_EQ(for_member.status, 201) << for_member.body;
+  EXPECT_EQ(for_member.json().at("toggl_user_id").as_int64(), member.user_id);
+  EXPECT_EQ(call(member, "GET", entry(for_member.json().at("id").as_int64())).status, 200);
+  expect_validation(
+      call_json(owner, "POST", ws() + "/time-entries", object{{"type", "activity"}, {"user_id", outsider.user_id}}),
+      "user_id");
+  // A task the caller does not see is a missing one.
+  const std::int64_t secret = create_project({{"name", "Secret"}, {"private", true}});
+  const std::int64_t hidden =
+      create(owner, ws() + "/tasks", object{{"name", "Hidden"}, {"project_id", secret}}).at("id").as_int64();
+  EXPECT_EQ(call_json(member, "POST", ws() + "/tasks/" + std::to_string(hidden) + "/time-entries",
+                      object{{"type", "activity"}})
+                .status,
+            404);
+  // The planning operations are not served.
+  auto planned = call(owner, "POST", entry(theirs) + "/log");
+  EXPECT_EQ(planned.status, 501);
+  EXPECT_NE(planned.body.find("log-planned-time-with-org"), std::string::npos) << planned.body;
+}
+
+TEST_F(TimeEntries, BulkWritesAreAllOrNothing) {
+  const std::string bulk = ws() + "/time-entries/bulk",
+                    range = "date_from=2026-03-01T00:00:00Z&date_to=2026-03-02T00:00:00Z";
+  const auto at = [](const char* start) { return object{{"type", "activity"}, {"start", start}, {"duration", 60}}; };
+  auto broken = call_json(owner, "POST", bulk, array{at("2026-03-01T09:00:00Z"), object{{"duration", 60}}});
+  expect_validation(broken, "[1].type");
+  object unseen = at("2026-03-01T10:00:00Z");
+  unseen["task_id"] = 999999;
+  expect_validation(call_json(owner, "POST", bulk, array{at("2026-03-01T09:00:00Z"), unseen}), "[1].task_id");
+  EXPECT_TRUE(listed(owner, range).empty()) << "nothing of a refused bulk is written";
+
+  ASSERT_EQ(call_json(owner, "POST", bulk, array{at("2026-03-01T09:00:00Z"), at("2026-03-01T10:00:00Z")}).status, 204);
+  const auto ids = listed(owner, range + "&order_by=start");
+  ASSERT_EQ(ids.size(), 2u);
+  const std::string a = std::to_string(ids[0]), b = std::to_string(ids[1]);
+  const std::int64_t members = write(member, "/time-entries", at("2026-03-01T11:00:00Z"));
+
+  EXPECT_EQ(call_json(owner, "PATCH", bulk, array{object{{"id", ids[0]}, {"description", "x"}}, object{{"id", 999999}}})
+                .status,
+            404);
+  expect_validation(
+      call_json(owner, "PATCH", bulk,
+                array{object{{"id", ids[0]}, {"description", "x"}}, object{{"id", ids[1]}, {"duration", -1}}}),
+      "[1].duration");
+  EXPECT_FALSE(call(owner, "GET", entry(ids[0])).json().as_object().contains("description")) << "unchanged";
+  EXPECT_EQ(call_json(member, "PATCH", ws() + "/time-entries/bulk-edit",
+                      object{{"ids", {members, ids[0]}}, {"changes", {{"description", "mine"}}}})
+                .status,
+            404)
+      << "the owner's entry without a project is not the member's to see";
+  EXPECT_FALSE(call(member, "GET", entry(members)).json().as_object().contains("description")) << "unchanged";
+  ASSERT_EQ(call_json(owner, "PATCH", ws() + "/time-entries/bulk-edit",
+                      object{{"ids", {ids[0], ids[1], members}}, {"changes", {{"billable", true}}}})
+                .status,
+            204);
+  auto batch = call(owner, "GET", ws() + "/time-entries/batch?ids=" + std::to_string(members) + "," + b + "," + a);
+  ASSERT_EQ(batch.status, 200);
+  std::vector<std::int64_t> batched;
+  const auto batch_body = batch.json();
+  for (const auto& e : batch_body.as_array()) {
+    batched.push_back(e.at("id").as_int64());
+    EXPECT_TRUE(e.at("billable").as_bool());
+  }
+  EXPECT_EQ(batched, (std::vector<std::int64_t>{ids[0], ids[1], members})) << "by id";
+
+  EXPECT_EQ(call(owner, "DELETE", bulk + "?ids=" + a + ",999999").status, 404);
+  EXPECT_EQ(call(owner, "GET", entry(ids[0])).status, 200) << "nothing of a refused bulk delete is deleted";
+  ASSERT_EQ(call(owner, "DELETE", bulk + "?ids=" + a + "," + b).status, 204);
+  EXPECT_EQ(listed(owner, range), std::vector<std::int64_t>{members});
+  auto after = call(owner, "GET", ws() + "/time-entries/batch?ids=" + a + "," + b);
+  EXPECT_EQ(after.body, "[]") << "deleted entries are left out";
+  ASSERT_EQ(call(owner, "PATCH", ws() + "/time-entries/bulk/restore?ids=" + a + "," + b).status, 204);
+  EXPECT_EQ(listed(owner, range).size(), 3u);
 }
 
 }  // namespace

@@ -297,13 +297,15 @@ Result<std::vector<std::int64_t>> SqliteStore::create_time_entries(std::int64_t 
     Transaction tx(db);
     const std::string now = now_rfc3339();
     std::vector<std::int64_t> ids;
-    for (const auto& entry : entries) {
-      if (!entry.write.fields.stop) return invalid("duration", "is required: only the timer runs");
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const NewTimeEntry& entry = entries[i];
+      const auto refused = [&](Error e) { return entries.size() > 1 ? for_item(std::move(e), i) : e; };
+      if (!entry.write.fields.stop) return refused(invalid("duration", "is required: only the timer runs"));
       if (entry.user_id != caller.user_id && !is_member(db, workspace_id, entry.user_id)) {
-        return invalid("user_id", "is not a member of this workspace");
+        return refused(invalid("user_id", "is not a member of this workspace"));
       }
       auto f = resolve(db, workspace_id, caller, entry.write);
-      if (!f) return f.error();
+      if (!f) return refused(f.error());
       ids.push_back(insert(db, workspace_id, entry.user_id, *f, now));
     }
     tx.commit();

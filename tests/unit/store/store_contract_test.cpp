@@ -2198,6 +2198,166 @@ TEST_P(StoreContract, DeletingTheLastLiveUseOfABlobReturnsItsDigest) {
   EXPECT_EQ(must(store_->storage_used(a.workspace)), 0);
 }
 
+// A stopped entry to write: [start, start + seconds).
+TimeEntryWrite stopped_at(const std::string& start, std::int64_t seconds) {
+  TimeEntryWrite w;
+  w.fields = entry_at(start);
+  w.fields.stop = add_seconds(start, seconds);
+  return w;
+}
+
+TEST_P(StoreContract, WrittenEntriesAreCreatedAllOrNoneForMembersOfTheWorkspace) {
+  const Org a = make_org("a.test");
+  const Org b = make_org("b.test");
+  const TaskRecord copy = task(a, a.owner, {.name = "Copy", .project_id = project(a, a.owner, {.name = "Site"}).id});
+  TimeEntryWrite on_missing = stopped_at("2026-03-01T10:00:00Z", 60);
+  on_missing.fields.task_id = 999999;
+  auto refused = store_->create_time_entries(
+      a.workspace, a.owner, {{a.bob.user_id, stopped_at("2026-03-01T09:00:00Z", 60)}, {a.bob.user_id, on_missing}});
+  EXPECT_TRUE(invalid_field(refused, "[1].task_id")) << "the item is named";
+  EXPECT_TRUE(invalid_field(
+      store_->create_time_entries(a.workspace, a.owner, {{b.bob.user_id, stopped_at("2026-03-01T09:00:00Z", 60)}}),
+      "user_id"));
+  TimeEntryWrite running = stopped_at("2026-03-01T09:00:00Z", 60);
+  running.fields.stop.reset();
+  EXPECT_TRUE(invalid_field(store_->create_time_entries(a.workspace, a.bob, {{a.bob.user_id, running}}), "duration"));
+  const TimeEntryQuery day{.workspace_id = a.workspace,
+                           .viewer = a.owner,
+                           .from = "2026-03-01T00:00:00Z",
+                           .to = "2026-03-02T00:00:00Z",
+                           .descending = false};
+  EXPECT_TRUE(must(store_->list_time_entries(day)).empty()) << "nothing of a refused create is written";
+
+  TimeEntryWrite on_task = stopped_at("2026-03-01T10:00:00Z", 600);
+  on_task.fields.task_id = copy.id;
+  on_task.billable_default = true;
+  const auto ids = must(store_->create_time_entries(
+      a.workspace, a.owner, {{a.bob.user_id, stopped_at("2026-03-01T09:00:00Z", 60)}, {a.owner.user_id, on_task}}));
+  ASSERT_EQ(ids.size(), 2u);
+  const auto listed = must(store_->list_time_entries(day));
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].id, ids[0]);
+  EXPECT_EQ(listed[0].user_id, a.bob.user_id);
+  EXPECT_EQ(listed[0].fields.stop, "2026-03-01T09:01:00Z");
+  EXPECT_EQ(listed[1].fields.project_id, copy.fields.project_id) << "the task's project";
+  const auto site = must(store_->find_project(a.workspace, *copy.fields.project_id, a.owner, false));
+  EXPECT_EQ(site.tracked_seconds, 600);
+  const auto copy_now = must(store_->find_task(a.workspace, copy.id, a.owner, false));
+  EXPECT_EQ(copy_now.tracked_seconds, 600);
+  EXPECT_EQ(copy_now.time_entry_count, 1);
+}
+
+TEST_P(StoreContract, AnEditSeesEachEntryAsStoredAndWritesAllOrNone) {
+  const Org a = make_org("a.test");
+  const ProjectRecord site = project(a, a.owner, {.name = "Site"});
+  const ProjectRecord shop = project(a, a.owner, {.name = "Shop"});
+  const TaskRecord cart = task(a, a.owner, {.name = "Cart", .project_id = shop.id});
+  TimeEntryWrite on_site = stopped_at("2026-03-01T09:00:00Z", 600);
+  on_site.fields.project_id = site.id;
+  on_site.project_named = true;
+  const auto ids = must(store_->create_time_entries(
+      a.workspace, a.bob, {{a.bob.user_id, on_site}, {a.bob.user_id, stopped_at("2026-03-01T10:00:00Z", 60)}}));
+  const auto seconds_of = [&](const ProjectRecord& p) {
+    return must(store_->find_project(a.workspace, p.id, a.owner, false)).tracked_seconds;
+  };
+  ASSERT_EQ(seconds_of(site), 600);
+
+  // The second edit fails: the first is not written either.
+  std::vector<std::int64_t> seen;
+  auto failed = store_->edit_time_entries(a.workspace, a.bob, ids, [&](const TimeEntryRecord& current) {
+    seen.push_back(current.id);
+    if (current.id == ids[1]) return Result<TimeEntryWrite>(invalid("duration", "refused"));
+    TimeEntryWrite w{current.fields, true, false};
+    w.fields.description = "edited";
+    return Result<TimeEntryWrite>(w);
+  });
+  EXPECT_TRUE(invalid_field(failed, "duration"));
+  EXPECT_EQ(seen, ids);
+  EXPECT_FALSE(must(store_->find_time_entry(a.workspace, ids[0], a.bob)).fields.description);
+  EXPECT_TRUE(
+      fails_with(store_->edit_time_entries(a.workspace, a.bob, {ids[0], 999999},
+                                           [](const TimeEntryRecord& current) {
+                                             return Result<TimeEntryWrite>(TimeEntryWrite{current.fields, true});
+                                           }),
+                 ErrorCode::NotFound));
+
+  // Onto a task of another project: the task brings its project, and the totals follow.
+  ASSERT_TRUE(succeeded(store_->edit_time_entries(a.workspace, a.bob, {ids[0]}, [&](const TimeEntryRecord& current) {
+    TimeEntryWrite w{current.fields, false, false};
+    w.fields.task_id = cart.id;
+    w.fields.stop = add_seconds(w.fields.start, 900);
+    return Result<TimeEntryWrite>(w);
+  })));
+  const auto moved = must(store_->find_time_entry(a.workspace, ids[0], a.bob));
+  EXPECT_EQ(moved.fields.project_id, shop.id);
+  EXPECT_EQ(seconds_of(site), 0);
+  EXPECT_EQ(seconds_of(shop), 900);
+  const auto cart_now = must(store_->find_task(a.workspace, cart.id, a.owner, false));
+  EXPECT_EQ(cart_now.tracked_seconds, 900);
+  EXPECT_EQ(cart_now.time_entry_count, 1);
+}
+
+TEST_P(StoreContract, ActsOnEntriesAllOrNoneAndARestoredTimerMustBeFree) {
+  const Org a = make_org("a.test");
+  const auto ids = must(store_->create_time_entries(a.workspace, a.bob,
+                                                    {{a.bob.user_id, stopped_at("2026-03-01T09:00:00Z", 60)},
+                                                     {a.bob.user_id, stopped_at("2026-03-01T10:00:00Z", 60)}}));
+  const auto allow = [](const TimeEntryRecord&) { return Status(Ok{}); };
+  const auto refuse_second = [&](const TimeEntryRecord& e) {
+    return e.id == ids[1] ? Status(make_error(ErrorCode::Forbidden, "no")) : Status(Ok{});
+  };
+  EXPECT_TRUE(fails_with(store_->act_on_time_entries(a.workspace, a.bob, ids, TimeEntryAct::Delete, refuse_second),
+                         ErrorCode::Forbidden));
+  EXPECT_TRUE(succeeded(store_->find_time_entry(a.workspace, ids[0], a.bob))) << "nothing deleted";
+  ASSERT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, ids, TimeEntryAct::Delete, allow)));
+  EXPECT_TRUE(fails_with(store_->find_time_entry(a.workspace, ids[0], a.bob), ErrorCode::NotFound));
+  EXPECT_TRUE(must(store_->time_entries_by_ids(a.workspace, ids, a.bob)).empty());
+  EXPECT_TRUE(fails_with(store_->act_on_time_entries(a.workspace, a.bob, ids, TimeEntryAct::Archive, allow),
+                         ErrorCode::NotFound));
+  ASSERT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, ids, TimeEntryAct::Restore, allow)));
+  EXPECT_EQ(must(store_->time_entries_by_ids(a.workspace, ids, a.bob)).size(), 2u);
+  ASSERT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, {ids[0]}, TimeEntryAct::Archive, allow)));
+  EXPECT_TRUE(must(store_->find_time_entry(a.workspace, ids[0], a.bob)).archived_at);
+  ASSERT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, {ids[0]}, TimeEntryAct::Unarchive, allow)));
+  EXPECT_FALSE(must(store_->find_time_entry(a.workspace, ids[0], a.bob)).archived_at);
+
+  // A deleted running entry comes back only while no other runs.
+  const auto first = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-02T09:00:00Z")));
+  ASSERT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, {first.id}, TimeEntryAct::Delete, allow)));
+  EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound));
+  ASSERT_TRUE(succeeded(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-02T10:00:00Z"))));
+  EXPECT_TRUE(fails_with(store_->act_on_time_entries(a.workspace, a.bob, {first.id}, TimeEntryAct::Restore, allow),
+                         ErrorCode::Conflict));
+  ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-02T11:00:00Z")));
+  EXPECT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, {first.id}, TimeEntryAct::Restore, allow)));
+  EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, first.id);
+}
+
+TEST_P(StoreContract, AProjectsTotalLeavesOutRunningDeletedAndDeletedTasksEntries) {
+  const Org a = make_org("a.test");
+  const ProjectRecord site = project(a, a.owner, {.name = "Site"});
+  const TaskRecord copy = task(a, a.owner, {.name = "Copy", .project_id = site.id});
+  const auto seconds = [&] { return must(store_->find_project(a.workspace, site.id, a.owner, false)).tracked_seconds; };
+  TimeEntryFields timer = entry_at("2026-03-01T09:00:00Z");
+  timer.task_id = copy.id;
+  ASSERT_TRUE(succeeded(store_->start_time_entry(a.workspace, a.bob, timer)));
+  EXPECT_EQ(seconds(), 0);
+  ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:10:00Z")));
+  EXPECT_EQ(seconds(), 600);
+  TimeEntryWrite loose = stopped_at("2026-03-01T11:00:00Z", 60);
+  loose.fields.project_id = site.id;
+  loose.project_named = true;
+  ASSERT_TRUE(succeeded(store_->create_time_entries(a.workspace, a.bob, {{a.bob.user_id, loose}})));
+  EXPECT_EQ(seconds(), 660);
+  ASSERT_TRUE(succeeded(store_->set_task_deleted(copy.id, true)));
+  EXPECT_EQ(seconds(), 60);
+  ASSERT_TRUE(succeeded(store_->set_task_deleted(copy.id, false)));
+  EXPECT_EQ(seconds(), 660);
+  const auto listed = must(store_->list_projects({.workspace_id = a.workspace, .viewer = a.owner}));
+  ASSERT_EQ(listed.items.size(), 1u);
+  EXPECT_EQ(listed.items[0].tracked_seconds, 660) << "the list reads the same total";
+}
+
 INSTANTIATE_TEST_SUITE_P(, StoreContract, ::testing::ValuesIn(kBackends),
                          [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
 

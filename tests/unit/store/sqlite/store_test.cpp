@@ -62,6 +62,33 @@ TEST_F(StoreTest, ANewerSchemaIsRefused) {
   EXPECT_NE(store.error().description.find("newer"), std::string::npos);
 }
 
+TEST_F(StoreTest, MigrationEightKeepsTheTimeEntriesAndFillsTheirSeconds) {
+  {
+    auto db = sqlite::Connection::open(db_path(), {});
+    std::vector<Migration> through_seven;
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version <= 7) through_seven.push_back(m);
+    }
+    ASSERT_TRUE(migrate(*db, through_seven));
+    db->exec("PRAGMA foreign_keys = OFF");  // entries alone, without their users and workspace
+    db->exec(
+        "INSERT INTO time_entries (id, workspace_id, user_id, type, start, stop, timezone, created_at, updated_at)"
+        " VALUES (1, 1, 1, 'activity', '2026-03-01T09:00:00Z', '2026-03-01T10:30:05Z', 'UTC', 'x', 'x'),"
+        " (2, 1, 1, 'break', '2026-03-01T11:00:00Z', NULL, 'UTC', 'x', 'x')");
+  }
+  open().reset();
+  EXPECT_EQ(schema_version(db_path()), sqlite_migrations().back().version);
+  auto db = sqlite::Connection::open(db_path(), {});
+  auto stmt = db->prepare("SELECT id, type, seconds FROM time_entries ORDER BY id");
+  ASSERT_TRUE(stmt.step());
+  EXPECT_EQ(stmt.text(1), "activity");
+  EXPECT_EQ(stmt.optional_int64(2), 5405);
+  ASSERT_TRUE(stmt.step());
+  EXPECT_EQ(stmt.text(1), "break");
+  EXPECT_FALSE(stmt.optional_int64(2)) << "running: no seconds yet";
+  EXPECT_FALSE(stmt.step());
+}
+
 TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
   open().reset();
   auto db = sqlite::Connection::open(db_path(), {});
