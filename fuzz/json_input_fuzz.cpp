@@ -1,8 +1,8 @@
 // The JSON-to-typed-request mapping of every body the API reads: projects
 // and tasks (create, replace, patch), members and groups, clients and tags,
-// rates, attachment updates, the timer's start and stop, time-entry writes
-// (create, bulk item, replace, patch; stopped and running), user settings,
-// and the name reader.
+// rates, attachment updates, the timer's start, stop and
+// start-from-description, time-entry writes (create, bulk item, replace,
+// patch; stopped and running), user settings, and the name reader.
 #include <boost/json/parse.hpp>
 
 #include "common/json_read.h"
@@ -35,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)domain::read_attachment_patch(body);
   (void)domain::read_start_tracking(body, "2026-03-01T12:00:00Z");
   (void)domain::read_stop_tracking(body, "2026-03-01T12:00:00Z");
+  (void)domain::read_start_from_description(body, "2026-03-01T12:00:00Z");
   TimeEntryFields stopped;
   stopped.start = "9999-12-31T23:00:00Z";  // near the end of time: every duration's end is checked
   stopped.stop = "9999-12-31T23:59:59Z";

@@ -73,6 +73,7 @@ awaitable<Result<Reply>> list_time_entries(Call& call);
 awaitable<Result<Reply>> stream_time_entries(Call& call);
 awaitable<Result<Reply>> get_time_entry(Call& call);
 awaitable<Result<Reply>> list_task_time_entries(Call& call);
+awaitable<Result<Reply>> start_tracking_from_description(Call& call);
 awaitable<Result<Reply>> create_time_entry(Call& call);
 awaitable<Result<Reply>> create_task_time_entry(Call& call);
 awaitable<Result<Reply>> replace_time_entry(Call& call);

@@ -30,6 +30,11 @@ constexpr const char* kTaskRestore = FOCUSD_TASKS "/{task_id}/restore";
 constexpr const char* kTaskArchive = FOCUSD_TASKS "/{task_id}/archive";
 constexpr const char* kTaskUnarchive = FOCUSD_TASKS "/{task_id}/unarchive";
 constexpr const char* kTaskTimeEntries = FOCUSD_TASKS "/{task_id}/time-entries";
+// The deprecated entry routes under a task (tag time-entries-deprecated): the same handlers.
+constexpr const char* kTaskTimeEntry = FOCUSD_TASKS "/{task_id}/time-entries/{time_entry_id}";
+constexpr const char* kTaskTimeEntryArchive = FOCUSD_TASKS "/{task_id}/time-entries/{time_entry_id}/archive";
+constexpr const char* kTaskTimeEntryUnarchive = FOCUSD_TASKS "/{task_id}/time-entries/{time_entry_id}/unarchive";
+constexpr const char* kTaskTimeEntryRestore = FOCUSD_TASKS "/{task_id}/time-entries/{time_entry_id}/restore";
 constexpr const char* kTaskAttachments = FOCUSD_TASKS "/{task_id}/attachments";
 constexpr const char* kTaskAttachmentsBulk = FOCUSD_TASKS "/{task_id}/attachments/bulk";
 constexpr const char* kTaskAttachment = FOCUSD_TASKS "/{task_id}/attachments/{attachment_id}";
@@ -39,6 +44,7 @@ constexpr const char* kTaskAttachmentView = FOCUSD_TASKS "/{task_id}/attachments
 constexpr const char* kTrackingCurrent = FOCUSD_WORKSPACE "/tracking/current";
 constexpr const char* kTrackingStart = FOCUSD_WORKSPACE "/tracking/start";
 constexpr const char* kTrackingStop = FOCUSD_WORKSPACE "/tracking/stop";
+constexpr const char* kTrackingStartFromDescription = FOCUSD_WORKSPACE "/tracking/start-from-description";
 constexpr const char* kTimeEntries = FOCUSD_WORKSPACE "/time-entries";
 constexpr const char* kTimeEntriesStream = FOCUSD_WORKSPACE "/time-entries/stream";
 constexpr const char* kTimeEntriesBatch = FOCUSD_WORKSPACE "/time-entries/batch";
@@ -126,6 +132,7 @@ std::vector<Route> route_table() {
       {verb::get, kTrackingCurrent, h::current_time_entry, None, Authenticated},
       {verb::post, kTrackingStart, h::start_tracking, Json, Authenticated},
       {verb::post, kTrackingStop, h::stop_tracking, Json, Authenticated},
+      {verb::post, kTrackingStartFromDescription, h::start_tracking_from_description, Json, Authenticated},
       {verb::get, kTimeEntries, h::list_time_entries, None, Authenticated},
       {verb::get, kTimeEntriesStream, h::stream_time_entries, None, Authenticated},
       {verb::get, kTimeEntry, h::get_time_entry, None, Authenticated},
@@ -148,6 +155,13 @@ std::vector<Route> route_table() {
       {verb::put, kTimeEntriesDayDurationBulk, h::bulk_set_day_duration, Json, Authenticated},
       {verb::get, kTimeEntriesTimeBlockIds, h::stream_time_block_ids, None, Authenticated},
       {verb::post, kTimeEntryLog, h::log_planned_time, None, Authenticated},
+      {verb::get, kTaskTimeEntry, h::get_time_entry, None, Authenticated},
+      {verb::put, kTaskTimeEntry, h::replace_time_entry, Json, Authenticated},
+      {verb::patch, kTaskTimeEntry, h::patch_time_entry, Json, Authenticated},
+      {verb::delete_, kTaskTimeEntry, h::delete_time_entry, None, Authenticated},
+      {verb::post, kTaskTimeEntryArchive, h::archive_time_entry, None, Authenticated},
+      {verb::post, kTaskTimeEntryUnarchive, h::unarchive_time_entry, None, Authenticated},
+      {verb::patch, kTaskTimeEntryRestore, h::restore_time_entry, None, Authenticated},
       {verb::get, kLegacyTrackingCurrent, h::current_time_entry, None, Authenticated},
       {verb::post, kLegacyTrackingStart, h::start_tracking, Json, Authenticated},
       {verb::post, kLegacyTrackingStop, h::stop_tracking, Json, Authenticated},

@@ -241,6 +241,94 @@ Result<TimeEntryInput> read_time_entry_input(const boost::json::object& body, En
   return in;
 }
 
+Result<StartFromDescription> read_start_from_description(const boost::json::object& body, const std::string& now) {
+  if (auto known = json_read::only(
+          body, {"billable", "create_project_if_not_found", "create_tags_if_not_found", "create_task_if_not_found",
+                 "custom_fields", "description", "estimated_mins", "extension_source", "extension_url", "name", "notes",
+                 "private", "project_name", "resolution_strategy", "start", "tag_names", "type"});
+      !known) {
+    return known.error();
+  }
+  StartFromDescription in;
+  if (auto type = read_type(body, true, in.timer); !type) return type.error();
+  in.timer.start = now;
+  if (auto start = read_start(body); !start) {
+    return start.error();
+  } else if (*start) {
+    in.timer.start = std::move(**start);
+  }
+  const auto* name = body.if_contains("name");
+  if (!name) return invalid("name", "is required: the task's name");
+  auto task_name = json_read::name(*name, "name");
+  if (!task_name) return task_name.error();
+  in.name = std::move(*task_name);
+  in.new_task.name = in.name;
+  const auto* source = body.if_contains("extension_source");
+  if (!source) return invalid("extension_source", "is required");
+  if (auto text = json_read::text(*source, "extension_source", 255); !text) return text.error();
+  if (const auto* url = body.if_contains("extension_url")) {
+    if (auto text = json_read::text(*url, "extension_url", 2048); !text) return text.error();
+  }
+  in.strategy = "name";
+  if (const auto* v = body.if_contains("resolution_strategy")) {
+    auto strategy = json_read::text(*v, "resolution_strategy", 32);
+    if (!strategy) return strategy.error();
+    if (*strategy != "uri" && *strategy != "name" && *strategy != "name_project" && *strategy != "name_project_tags") {
+      return invalid("resolution_strategy", "must be uri, name, name_project or name_project_tags");
+    }
+    if (*strategy != "uri") in.strategy = std::move(*strategy);
+  }
+  if (const auto* v = body.if_contains("project_name")) {
+    auto project = json_read::name(*v, "project_name");
+    if (!project) return project.error();
+    in.project_name = std::move(*project);
+  }
+  if (const auto* v = body.if_contains("tag_names")) {
+    if (!v->is_array()) return invalid("tag_names", "must be an array of tag names");
+    if (v->as_array().size() > kMaxTags) return invalid("tag_names", "at most 100 tags");
+    for (const auto& tag : v->as_array()) {
+      auto tag_name = json_read::name(tag, "tag_names");
+      if (!tag_name) return tag_name.error();
+      in.tag_names.push_back(std::move(*tag_name));
+    }
+  }
+  for (const auto& [field, target] :
+       {std::pair{"create_project_if_not_found", &in.create_project},
+        std::pair{"create_tags_if_not_found", &in.create_tags}, std::pair{"create_task_if_not_found", &in.create_task},
+        std::pair{"private", &in.new_task.is_private}}) {
+    if (const auto* v = body.if_contains(field)) {
+      auto flag = json_read::boolean(*v, field);
+      if (!flag) return flag.error();
+      *target = *flag;
+    }
+  }
+  if (const auto* v = body.if_contains("billable")) {
+    auto billable = json_read::boolean(*v, "billable");
+    if (!billable) return billable.error();
+    in.timer.billable = in.new_task.billable = *billable;
+  }
+  if (const auto* v = body.if_contains("description")) {
+    auto text = json_read::text(*v, "description", kMaxDescriptionBytes);
+    if (!text) return text.error();
+    in.timer.description = std::move(*text);
+  }
+  if (const auto* v = body.if_contains("notes")) {
+    auto text = json_read::text(*v, "notes", kMaxDescriptionBytes);
+    if (!text) return text.error();
+    in.new_task.description = std::move(*text);
+  }
+  if (const auto* v = body.if_contains("estimated_mins")) {
+    auto minutes = json_read::integer(*v, "estimated_mins", 0, 1000000);
+    if (!minutes) return minutes.error();
+    in.new_task.estimated_mins = *minutes;
+  }
+  if (const auto* v = body.if_contains("custom_fields");
+      v && !v->is_null() && !(v->is_object() && v->as_object().empty())) {
+    return invalid("custom_fields", "must be empty: focusd has no custom fields");
+  }
+  return in;
+}
+
 Result<std::string> read_stop_tracking(const boost::json::object& body, const std::string& now) {
   if (auto known = json_read::only(body, {"end"}); !known) return known.error();
   const auto* end = body.if_contains("end");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "store/records.h"
@@ -57,6 +58,25 @@ struct TimeEntryInput {
 // time_block_id) are accepted only as null: focusd tracks, it does not plan.
 Result<TimeEntryInput> read_time_entry_input(const boost::json::object& body, EntryBody kind,
                                              const TimeEntryFields& current, const std::string& now);
+
+// POST …/tracking/start-from-description
+// (extensiontracking.StartFromDescriptionPayload): find the task by name (and
+// project, and tags, as `strategy` says), or create it, then start on it.
+struct StartFromDescription {
+  std::string name;      // the task's
+  std::string strategy;  // name | name_project | name_project_tags (uri: focusd keeps no task URLs, so name)
+  std::optional<std::string> project_name;
+  std::vector<std::string> tag_names;
+  bool create_project = false;
+  bool create_tags = false;
+  bool create_task = false;
+  TaskFields new_task;    // what a created task gets (name, description from notes, estimate, private, billable)
+  TimeEntryFields timer;  // type, start (default now), description, billable
+};
+
+// `type`, `name` and `extension_source` are required; custom_fields only as
+// empty (focusd has none). InvalidArgument names the field.
+Result<StartFromDescription> read_start_from_description(const boost::json::object& body, const std::string& now);
 
 // POST …/tracking/stop: {end} (a date-time with any offset), or no body at
 // all (an empty object): `now`.

@@ -110,6 +110,9 @@ object base_body(const std::string& method, const std::string& path, std::int64_
     return {{"user_id", user_id}};
   }
   if (path.ends_with("/tracking/start")) return {{"type", "activity"}};
+  if (path.ends_with("/start-from-description")) {
+    return {{"type", "activity"}, {"name", "Task"}, {"extension_source", "bad-input"}};
+  }
   if (path.ends_with("/tracking/stop")) return {{"end", "2030-01-01T00:00:00Z"}};
   if (method == "PATCH") return {};
   if (path.ends_with("/rates")) return {{"hourly_rate", 50}, {"currency", "EUR"}, {"start_at", "2026-01-01"}};
@@ -130,7 +133,8 @@ TEST_F(BadInput, HostileRequestsGetA4xxWithTheFocusErrorBody) {
   ids["tag_id"] =
       create("/api/workspaces/" + std::to_string(owner.workspace_id) + "/tags", R"({"name":"T","color":"#000000"})");
   ids["group_id"] = create(org + "/groups", R"({"name":"G"})");
-  ids["time_entry_id"] = create(ws + "/time-entries", R"({"type":"activity","duration":60})");
+  ids["time_entry_id"] =  // on the task, for the deprecated routes under it too
+      create(ws + "/tasks/" + std::to_string(ids["task_id"]) + "/time-entries", R"({"type":"activity","duration":60})");
   {
     HttpClient client = server.client();
     auto res = upload(client, owner, ws + "/projects/" + std::to_string(ids["project_id"]) + "/attachments",

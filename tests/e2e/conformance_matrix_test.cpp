@@ -192,6 +192,9 @@ std::string body_for(const std::string& method, const std::string& path, std::in
   if (path.ends_with("/time-entries/bulk")) {
     return json(array{method == "POST" ? object{{"type", "activity"}} : object{{"id", 1}, {"description", "m"}}});
   }
+  if (path.ends_with("/start-from-description")) {
+    return json(object{{"type", "activity"}, {"name", "Matrix"}, {"extension_source", "matrix"}});
+  }
   if (path.ends_with("/time-entries/bulk-edit")) return json(object{{"ids", {1}}, {"changes", object{}}});
   if (path.ends_with("/time-entries") || path.ends_with("{time_entry_id}") || path.ends_with("/day-duration")) {
     return json(object{{"type", "activity"}});

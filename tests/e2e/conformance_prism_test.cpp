@@ -249,6 +249,18 @@ TEST_F(PrismTour, EveryOperationMatchesThePublishedSwagger) {
   step(TE + "/stream", "GET", ws() + "/time-entries/stream?" + range + "&include_taskless=false", 200);
   step(TE + "/{time_entry_id}", "GET", ws() + "/time-entries/" + entry_id, 200);
   step(TID + "/time-entries", "GET", ws() + "/tasks/" + task_id + "/time-entries?per_page=5", 200);
+  auto described = step_json(TR + "/start-from-description", "POST", ws() + "/tracking/start-from-description", 200,
+                             object{{"type", "activity"},
+                                    {"name", "Review pull request"},
+                                    {"extension_source", "github"},
+                                    {"extension_url", "https://example.com/pr/1"},
+                                    {"project_name", "Website 2026"},
+                                    {"tag_names", {"urgent", "review"}},
+                                    {"create_tags_if_not_found", true},
+                                    {"create_task_if_not_found", true},
+                                    {"resolution_strategy", "name_project_tags"}});
+  EXPECT_EQ(described.json().at("tags_created"), (array{"review"})) << described.body;
+  step(TR + "/stop", "POST", ws() + "/tracking/stop", 200);
   // Entries written directly, one at a time and in bulk.
   auto made = step_json(TE, "POST", ws() + "/time-entries", 201,
                         object{{"type", "activity"},
@@ -258,8 +270,19 @@ TEST_F(PrismTour, EveryOperationMatchesThePublishedSwagger) {
                                {"project_id", std::stoll(id)}});
   const std::string made_id = std::to_string(made.json().at("id").as_int64());
   const std::string EID = TE + "/{time_entry_id}", entry = ws() + "/time-entries/" + made_id;
-  step_json(TID + "/time-entries", "POST", ws() + "/tasks/" + task_id + "/time-entries", 201,
-            object{{"type", "activity"}, {"start", "2026-03-02T10:00:00+01:00"}, {"duration", 600}});
+  auto on_task = step_json(TID + "/time-entries", "POST", ws() + "/tasks/" + task_id + "/time-entries", 201,
+                           object{{"type", "activity"}, {"start", "2026-03-02T10:00:00+01:00"}, {"duration", 600}});
+  // The deprecated routes of an entry under its task.
+  const std::string TEID = TID + "/time-entries/{time_entry_id}",
+                    under_task = ws() + "/tasks/" + task_id + "/time-entries/" +
+                                 std::to_string(on_task.json().at("id").as_int64());
+  step(TEID, "GET", under_task, 200);
+  step_json(TEID, "PUT", under_task, 204, object{{"type", "activity"}, {"duration", 900}});
+  step_json(TEID, "PATCH", under_task, 204, object{{"description", "under its task"}});
+  step(TEID + "/archive", "POST", under_task + "/archive", 204);
+  step(TEID + "/unarchive", "POST", under_task + "/unarchive", 204);
+  step(TEID, "DELETE", under_task, 204);
+  step(TEID + "/restore", "PATCH", under_task + "/restore", 204);
   step_json(EID, "PUT", entry, 204, object{{"type", "activity"}, {"description", "call notes"}});
   step_json(EID, "PATCH", entry, 204, object{{"duration", 900}, {"tag_ids", {tag_id}}, {"description", nullptr}});
   step(EID + "/archive", "POST", entry + "/archive", 204);

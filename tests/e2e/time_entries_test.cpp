@@ -210,6 +210,29 @@ TEST_F(TimeEntries, ATasksEntriesAreListedAsTheTaskIsSeen) {
   EXPECT_EQ(call(member, "GET", entries).status, 404);
 }
 
+TEST_F(TimeEntries, TheDeprecatedRoutesUnderATaskAreTheEntrysOwnWhenItIsThatTasks) {
+  const auto task_of = [&](const char* name) {
+    return create(owner, ws() + "/tasks", object{{"name", name}}).at("id").as_int64();
+  };
+  const std::int64_t copy = task_of("Copy"), other = task_of("Other");
+  const std::int64_t id = write(owner, "/tasks/" + std::to_string(copy) + "/time-entries", {{"type", "activity"}});
+  const std::string under = ws() + "/tasks/" + std::to_string(copy) + "/time-entries/" + std::to_string(id);
+  const std::string elsewhere = ws() + "/tasks/" + std::to_string(other) + "/time-entries/" + std::to_string(id);
+  EXPECT_EQ(call(owner, "GET", under).status, 200);
+  ASSERT_EQ(call_json(owner, "PATCH", under, object{{"description", "via the task"}}).status, 204);
+  EXPECT_EQ(call(owner, "GET", entry(id)).json().at("description").as_string(), "via the task");
+  // Under another task the entry is a missing one, for every operation.
+  const auto missing = call(owner, "GET", elsewhere);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(call_json(owner, "PATCH", elsewhere, object{{"description", "no"}}).status, 404);
+  EXPECT_EQ(call(owner, "DELETE", elsewhere).status, 404);
+  EXPECT_EQ(call(owner, "POST", elsewhere + "/archive").status, 404);
+  ASSERT_EQ(call(owner, "DELETE", under).status, 204);
+  EXPECT_EQ(call(owner, "PATCH", elsewhere + "/restore").status, 404);
+  EXPECT_EQ(call(owner, "PATCH", under + "/restore").status, 204);
+  EXPECT_EQ(call(owner, "GET", entry(id)).json().at("description").as_string(), "via the task");
+}
+
 TEST_F(TimeEntries, TheDeprecatedTrackingRoutesAreTheSameTimer) {
   const std::string legacy =
       "/api/" + std::to_string(owner.organization_id) + "/workspaces/" + std::to_string(owner.workspace_id);
@@ -429,6 +452,80 @@ TEST_F(TimeEntries, BulkWritesAreAllOrNothing) {
   EXPECT_EQ(after.body, "[]") << "deleted entries are left out";
   ASSERT_EQ(call(owner, "PATCH", ws() + "/time-entries/bulk/restore?ids=" + a + "," + b).status, 204);
   EXPECT_EQ(listed(owner, range).size(), 3u);
+}
+
+// A browser extension's flow: find the task by name (and project, and tags),
+// or create what it may, then start on it; never over a running timer.
+TEST_F(TimeEntries, StartFromDescriptionFindsOrCreatesTheTaskThenStartsOnIt) {
+  const std::string from = ws() + "/tracking/start-from-description";
+  const object described{{"type", "activity"},           {"name", "Review PR 7"},
+                         {"extension_source", "github"}, {"project_name", "Web"},
+                         {"tag_names", {"review"}},      {"resolution_strategy", "name_project_tags"}};
+  auto nothing = call_json(owner, "POST", from, described);
+  EXPECT_EQ(nothing.status, 404) << "nothing matches and nothing may be created: " << nothing.body;
+  EXPECT_EQ(call(owner, "GET", ws() + "/tracking/current").status, 204);
+
+  object creating = described;
+  creating["create_project_if_not_found"] = true;
+  creating["create_tags_if_not_found"] = true;
+  creating["create_task_if_not_found"] = true;
+  creating["notes"] = "from the extension";
+  creating["description"] = "reading";
+  creating["start"] = "2026-03-01T09:00:00+01:00";
+  auto created = call_json(owner, "POST", from, creating);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto first = created.json().as_object();
+  EXPECT_TRUE(first.at("project_created").as_bool());
+  EXPECT_TRUE(first.at("project_resolved").as_bool());
+  EXPECT_TRUE(first.at("task_created").as_bool());
+  EXPECT_EQ(first.at("match_reason").as_string(), "created");
+  EXPECT_EQ(first.at("tags_created"), (array{"review"}));
+  EXPECT_EQ(first.at("tags_not_found"), array{});
+  const auto& task = first.at("task").as_object();
+  EXPECT_EQ(task.at("name").as_string(), "Review PR 7");
+  EXPECT_EQ(task.at("description").as_string(), "from the extension");
+  EXPECT_EQ(task.at("project").at("name").as_string(), "Web");
+  EXPECT_EQ(task.at("tags").as_array().size(), 1u);
+  const auto& timer = first.at("time_entry").as_object();
+  EXPECT_EQ(timer.at("task_id"), task.at("id"));
+  EXPECT_EQ(timer.at("start").as_string(), "2026-03-01T08:00:00Z");
+  EXPECT_EQ(timer.at("description").as_string(), "reading");
+  EXPECT_LT(timer.at("duration").as_int64(), 0) << "running";
+
+  auto busy = call_json(owner, "POST", from, creating);
+  EXPECT_EQ(busy.status, 409) << "a running timer is not stopped by this flow: " << busy.body;
+  ASSERT_EQ(stop(owner, R"({"end":"2026-03-01T08:30:00Z"})").status, 200);
+
+  // The same description, spelt in another case, finds what was created.
+  object again = described;
+  again["name"] = "review pr 7";
+  again["project_name"] = "WEB";
+  auto found = call_json(owner, "POST", from, again);
+  ASSERT_EQ(found.status, 200) << found.body;
+  EXPECT_FALSE(found.json().at("task_created").as_bool());
+  EXPECT_FALSE(found.json().at("project_created").as_bool());
+  EXPECT_EQ(found.json().at("match_reason").as_string(), "name_project_tags");
+  EXPECT_EQ(found.json().at("task").at("id"), task.at("id"));
+  ASSERT_EQ(stop(owner).status, 200);
+  // A tag the task lacks is no match under name_project_tags, and an unknown tag is reported.
+  object other_tag = described;
+  other_tag["tag_names"] = {"blocked"};
+  auto unmatched = call_json(owner, "POST", from, other_tag);
+  EXPECT_EQ(unmatched.status, 404) << unmatched.body;
+  other_tag["resolution_strategy"] = "name";
+  auto by_name = call_json(owner, "POST", from, other_tag);
+  ASSERT_EQ(by_name.status, 200) << by_name.body;
+  EXPECT_EQ(by_name.json().at("tags_not_found"), (array{"blocked"}));
+  EXPECT_EQ(by_name.json().at("task").at("id"), task.at("id"));
+  ASSERT_EQ(stop(owner).status, 200);
+
+  expect_validation(call_json(owner, "POST", from, object{{"type", "activity"}, {"name", "x"}}), "extension_source");
+  expect_validation(
+      call_json(
+          owner, "POST", from,
+          object{{"type", "activity"}, {"name", "x"}, {"extension_source", "s"}, {"resolution_strategy", "fuzzy"}}),
+      "resolution_strategy");
+  EXPECT_EQ(call_json(outsider, "POST", from, described).status, 404);
 }
 
 }  // namespace
