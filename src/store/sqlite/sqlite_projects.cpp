@@ -35,6 +35,12 @@ const std::string kProjectColumns =
     "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))"
     " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
 
+// What the list's total counts over: only the columns its filters name
+// (`pinned`), not the aggregates, which would be computed for every match.
+const std::string kCountedProjects =
+    "SELECT EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned"
+    " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
+
 // ?2 = the viewer sees everything (organization owner or admin).
 const std::string kVisible = "(?2 OR p.private = 0 OR " + my_rank("p.id") + " IS NOT NULL)";
 
@@ -252,7 +258,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
       if (name_match) stmt.bind(17, *name_match);
     };
     ProjectList list;
-    auto count = db.prepare("SELECT COUNT(*) FROM (" + kProjectColumns + where + ")");
+    auto count = db.prepare("SELECT COUNT(*) FROM (" + kCountedProjects + where + ")");
     bind(count);
     if (count.step()) list.total = count.int64(0);
 

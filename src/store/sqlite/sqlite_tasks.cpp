@@ -33,6 +33,12 @@ const std::string kTaskColumns =
     " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL)"
     " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
 
+// What the list's total counts over: only the columns its filters name
+// (`pinned`), not the aggregates, which would be computed for every match.
+const std::string kCountedTasks =
+    "SELECT EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned"
+    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id ";
+
 const std::string kTaskVisible =
     "(t.project_id IS NULL OR p.deleted_at IS NULL) AND (?2 OR ((t.private = 0 OR t.creator_id = ?1) AND"
     " CASE WHEN t.project_id IS NULL THEN t.creator_id = ?1 ELSE (p.private = 0 OR " +
@@ -173,7 +179,7 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
     };
     TaskList list;
     if (q.count_total) {
-      auto count = db.prepare("SELECT COUNT(*) FROM (" + kTaskColumns + where + ")");
+      auto count = db.prepare("SELECT COUNT(*) FROM (" + kCountedTasks + where + ")");
       bind(count);
       if (count.step()) list.total = count.int64(0);
     }
