@@ -1,8 +1,9 @@
 // The crash loop: focusd is killed (SIGKILL) at a random moment while
-// several clients create projects, upload attachments and start and stop the
-// timer, then restarted and checked. Every acknowledged write must be there
-// (attachments byte for byte, by SHA-256; a stopped time entry stopped);
-// whatever is visible must be whole; at most one entry runs; `admin fsck`
+// several clients create projects, upload attachments, start and stop the
+// timer and create time entries in bulk, then restarted and checked. Every
+// acknowledged write must be there (attachments byte for byte, by SHA-256; a
+// stopped time entry stopped); whatever is visible must be whole (a bulk
+// create all or nothing); at most one entry runs; `admin fsck`
 // must be consistent after its repair pass; the server must be up within a
 // bound.
 //
@@ -13,6 +14,7 @@
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -32,6 +34,7 @@ struct Acknowledged {
   std::vector<std::pair<std::int64_t, std::string>> attachments;  // id, sha256
   std::vector<std::int64_t> started_entries;
   std::vector<std::int64_t> stopped_entries;
+  std::set<std::string> bulk_entries;  // the description shared by the 3 entries of one acknowledged bulk create
 };
 
 int failures = 0;
@@ -50,8 +53,19 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
   for (int i = 0;; ++i) {
     try {
       HttpClient client(port);
-      const int kind = static_cast<int>(rng() % 4);
-      if (kind == 3) {
+      const int kind = static_cast<int>(rng() % 5);
+      if (kind == 4) {
+        // Three entries in one bulk create, all or none, marked by one description.
+        const std::string marker = "bulk-" + std::to_string(seed) + "-" + std::to_string(i);
+        const std::string entry = R"({"type":"activity","duration":60,"description":")" + marker + R"("})";
+        Headers headers = user.basic();
+        headers.emplace_back("Content-Type", "application/json");
+        auto res = client.request("POST", workspace + "/time-entries/bulk", headers,
+                                  "[" + entry + "," + entry + "," + entry + "]");
+        if (res.status != 204) continue;
+        std::lock_guard lock(acked.mutex);
+        acked.bulk_entries.insert(marker);
+      } else if (kind == 3) {
         // The timer: start, then maybe stop (whichever entry runs by then).
         Headers headers = user.basic();
         headers.emplace_back("Content-Type", "application/json");
@@ -183,6 +197,17 @@ int main(int argc, char** argv) {
       const auto running =
           std::count_if(all.begin(), all.end(), [](const auto& e) { return e.at("duration").as_int64() < 0; });
       check(running <= 1, "round " + std::to_string(round) + ": " + std::to_string(running) + " entries run");
+      // Each bulk create is there whole or not at all, and whole when acknowledged.
+      std::map<std::string, int> per_bulk;
+      for (const auto& e : all) {
+        const auto* description = e.as_object().if_contains("description");
+        if (description && description->as_string().starts_with("bulk-"))
+          ++per_bulk[std::string(description->as_string())];
+      }
+      for (const auto& [marker, count] : per_bulk) check(count == 3, marker + ": " + std::to_string(count) + " of 3");
+      for (const auto& marker : acked.bulk_entries) {
+        check(per_bulk.count(marker) == 1, "acknowledged bulk create " + marker + " is missing");
+      }
     }
     // Whatever is visible is whole (acknowledged or not: a commit whose 201
     // was lost is fine). Each attachment is read once.
@@ -198,13 +223,16 @@ int main(int argc, char** argv) {
             "visible attachment " + std::to_string(a.at("id").as_int64()) + " is not whole");
     }
     std::printf(
-        "round %d: %zu projects, %zu attachments, %zu time entries acknowledged so far, %zu visible, start %.0f ms\n",
-        round, acked.projects.size(), acked.attachments.size(), acked.started_entries.size(), items.size(), start_ms);
+        "round %d: %zu projects, %zu attachments, %zu timer entries, %zu bulk creates acknowledged so far, %zu "
+        "visible, "
+        "start %.0f ms\n",
+        round, acked.projects.size(), acked.attachments.size(), acked.started_entries.size(), acked.bulk_entries.size(),
+        items.size(), start_ms);
   }
   std::printf(
-      "crashtest: %s; %zu acknowledged projects, %zu attachments and %zu time entries (%zu stops) checked; slowest "
-      "start %.0f ms\n",
+      "crashtest: %s; %zu acknowledged projects, %zu attachments, %zu timer entries (%zu stops) and %zu bulk creates "
+      "checked; slowest start %.0f ms\n",
       failures == 0 ? "passed" : "FAILED", acked.projects.size(), acked.attachments.size(),
-      acked.started_entries.size(), acked.stopped_entries.size(), slowest_start_ms);
+      acked.started_entries.size(), acked.stopped_entries.size(), acked.bulk_entries.size(), slowest_start_ms);
   return failures == 0 ? 0 : 1;
 }
