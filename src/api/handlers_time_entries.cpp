@@ -38,10 +38,22 @@ Status read_entry_filters(const Query& query, TimeEntryQuery& q) {
   auto archived = query.boolean("archived");
   if (!archived) return archived.error();
   q.archived = archived->value_or(false) ? ArchivedFilter::Archived : ArchivedFilter::Active;
-  auto order = query.order_by({"start"});
+  auto order = query.order_by({"start", "task_id", "created_at", "updated_at"});
   if (!order) return order.error();
-  if (!order->empty()) q.descending = order->front().descending;
+  q.order = std::move(*order);
   return Ok{};
+}
+
+// status_id and time_block_id: focusd has no statuses and no time blocks, so
+// a filter on either (a valid id) matches no entry.
+Result<bool> matches_nothing(const Query& query, std::initializer_list<const char*> filters) {
+  bool nothing = false;
+  for (const char* name : filters) {
+    auto ids = query.ids(name);
+    if (!ids) return ids.error();
+    nothing = nothing || !ids->empty();
+  }
+  return nothing;
 }
 
 // The filters that the range list and its stream share.
@@ -64,6 +76,11 @@ Result<TimeEntryQuery> entry_query(const Query& query, const WorkspaceAccess& ac
   if (!taskless) return taskless.error();
   q.include_taskless = taskless->value_or(true);
   if (auto filters = read_entry_filters(query, q); !filters) return filters.error();
+  auto nothing = matches_nothing(query, {"status_id", "time_block_id"});
+  if (!nothing) return nothing.error();
+  if (*nothing) q.to = q.from;                           // an empty range
+  auto expand = query.boolean("expand_calendar_event");  // no calendar events to expand
+  if (!expand) return expand.error();
   return q;
 }
 
@@ -155,6 +172,8 @@ awaitable<Result<Reply>> list_task_time_entries(Call& call) {
   q.to = "9999-12-31T23:59:59Z";
   q.task_id = call.params.get(PathId::Task);
   FOCUSD_CO_CHECK(read_entry_filters(query, q));
+  FOCUSD_CO_TRY(nothing, matches_nothing(query, {"time_block_id"}));
+  if (nothing) q.to = q.from;  // an empty range
   FOCUSD_CO_TRY(page, query.page());
   q.page = page;
   // Access, the task and its entries in one trip to the blocking pool.

@@ -340,7 +340,7 @@ struct TimeEntryQuery {
   std::optional<std::string> type;
   ArchivedFilter archived = ArchivedFilter::Active;
   bool include_taskless = true;
-  bool descending = true;  // by start, then id
+  Ordering order;  // start, task_id, created_at, updated_at (then id); empty: newest start first
   Page page;
 };
 

@@ -210,6 +210,28 @@ TEST_F(TimeEntries, ATasksEntriesAreListedAsTheTaskIsSeen) {
   EXPECT_EQ(call(member, "GET", entries).status, 404);
 }
 
+TEST_F(TimeEntries, TheListsOrderAsTheSpecSaysAndPlanningFiltersMatchNothing) {
+  const std::int64_t task = create(owner, ws() + "/tasks", object{{"name", "T"}}).at("id").as_int64();
+  const std::int64_t late = write(owner, "/time-entries", {{"type", "activity"}, {"start", "2026-03-01T12:00:00Z"}});
+  const std::int64_t early = write(owner, "/tasks/" + std::to_string(task) + "/time-entries",
+                                   {{"type", "activity"}, {"start", "2026-03-01T09:00:00Z"}});
+  const std::string range = "date_from=2026-03-01T00:00:00Z&date_to=2026-03-02T00:00:00Z";
+  EXPECT_EQ(listed(owner, range), (std::vector<std::int64_t>{late, early})) << "newest start first";
+  EXPECT_EQ(listed(owner, range + "&order_by=start"), (std::vector<std::int64_t>{early, late}));
+  EXPECT_EQ(listed(owner, range + "&order_by=-created_at,start"), (std::vector<std::int64_t>{early, late}))
+      << "created later, or in the same second and starting first";
+  EXPECT_EQ(listed(owner, range + "&order_by=-task_id"), (std::vector<std::int64_t>{early, late}));
+  EXPECT_EQ(listed(owner, range + "&order_by=updated_at,-start"), (std::vector<std::int64_t>{late, early}));
+  expect_validation(call(owner, "GET", ws() + "/time-entries?" + range + "&order_by=duration"), "order_by");
+  // focusd has no statuses and no time blocks: a filter on one matches no entry.
+  EXPECT_TRUE(listed(owner, range + "&status_id=3").empty());
+  EXPECT_TRUE(listed(owner, range + "&time_block_id=3&expand_calendar_event=true").empty());
+  expect_validation(call(owner, "GET", ws() + "/time-entries?" + range + "&status_id=x"), "status_id");
+  auto of_task = call(owner, "GET", ws() + "/tasks/" + std::to_string(task) + "/time-entries?time_block_id=1");
+  ASSERT_EQ(of_task.status, 200);
+  EXPECT_TRUE(of_task.json().at("data").as_array().empty());
+}
+
 TEST_F(TimeEntries, TheDeprecatedRoutesUnderATaskAreTheEntrysOwnWhenItIsThatTasks) {
   const auto task_of = [&](const char* name) {
     return create(owner, ws() + "/tasks", object{{"name", name}}).at("id").as_int64();

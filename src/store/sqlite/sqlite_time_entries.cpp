@@ -4,6 +4,7 @@
 
 #include "common/time.h"
 #include "store/sqlite/sql_common.h"
+#include "store/sqlite/sql_order.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -32,6 +33,9 @@ const std::string kEntryVisible =
     "(e.project_id IS NULL OR p.deleted_at IS NULL) AND (e.task_id IS NULL OR t.deleted_at IS NULL) AND"
     " (?2 OR e.user_id = ?1 OR (e.project_id IS NOT NULL AND (p.private = 0 OR " +
     my_rank("e.project_id") + " IS NOT NULL)))";
+
+const sqlite::OrderColumns kEntryOrder = {
+    {"start", "e.start"}, {"task_id", "e.task_id"}, {"created_at", "e.created_at"}, {"updated_at", "e.updated_at"}};
 
 TimeEntryRecord read_entry(const Statement& s) {
   TimeEntryRecord e;
@@ -259,6 +263,10 @@ Result<TimeEntryRecord> SqliteStore::find_time_entry(std::int64_t workspace_id, 
 }
 
 Result<std::vector<TimeEntryRecord>> SqliteStore::list_time_entries(const TimeEntryQuery& q) {
+  // Ties go by id in the first key's direction: newest first means the last created first.
+  const Ordering order = q.order.empty() ? Ordering{{"start", true}} : q.order;
+  const std::string order_by =
+      sqlite::order_clause(order, kEntryOrder, "", order.front().descending ? "e.id DESC" : "e.id");
   return read([&](Connection& db) -> Result<std::vector<TimeEntryRecord>> {
     auto stmt = db.prepare(kEntryColumns + "WHERE e.workspace_id = ?3 AND e.deleted_at IS NULL AND " + kEntryVisible +
                            " AND e.start >= ?4 AND e.start < ?5"
@@ -266,8 +274,7 @@ Result<std::vector<TimeEntryRecord>> SqliteStore::list_time_entries(const TimeEn
                            " AND (?7 IS NULL OR e.type = ?7)"
                            " AND (?8 = 2 OR (e.archived_at IS NULL) = (?8 = 0))"
                            " AND (?9 OR e.task_id IS NOT NULL)" +
-                           (q.descending ? " ORDER BY e.start DESC, e.id DESC" : " ORDER BY e.start, e.id") +
-                           " LIMIT ?10 OFFSET ?11");
+                           order_by + " LIMIT ?10 OFFSET ?11");
     stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id, q.from, q.to, q.task_id, q.type,
                   static_cast<int>(q.archived), q.include_taskless ? 1 : 0, q.page.per_page, q.page.offset());
     std::vector<TimeEntryRecord> rows;

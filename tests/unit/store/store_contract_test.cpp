@@ -1963,7 +1963,9 @@ TEST_P(StoreContract, TimeEntriesAreListedByStartInTheirRangeWithTheirFilters) {
     return ids(must(store_->list_time_entries(q)));
   };
   EXPECT_EQ(listed({}), (std::vector<std::int64_t>{last, loose, first})) << "[from, to), newest first";
-  EXPECT_EQ(listed({.descending = false}), (std::vector<std::int64_t>{first, loose, last}));
+  EXPECT_EQ(listed({.order = {{"start", false}}}), (std::vector<std::int64_t>{first, loose, last}));
+  EXPECT_EQ(listed({.order = {{"task_id", false}, {"start", true}}}), (std::vector<std::int64_t>{loose, last, first}))
+      << "no task first, then by start";
   EXPECT_EQ(listed({.include_taskless = false}), (std::vector<std::int64_t>{last, first}));
   EXPECT_EQ(listed({.type = "break"}), std::vector<std::int64_t>{loose});
   EXPECT_EQ(listed({.task_id = t.id}), (std::vector<std::int64_t>{last, first}));
@@ -2225,7 +2227,7 @@ TEST_P(StoreContract, WrittenEntriesAreCreatedAllOrNoneForMembersOfTheWorkspace)
                            .viewer = a.owner,
                            .from = "2026-03-01T00:00:00Z",
                            .to = "2026-03-02T00:00:00Z",
-                           .descending = false};
+                           .order = {{"start", false}}};
   EXPECT_TRUE(must(store_->list_time_entries(day)).empty()) << "nothing of a refused create is written";
 
   TimeEntryWrite on_task = stopped_at("2026-03-01T10:00:00Z", 600);
