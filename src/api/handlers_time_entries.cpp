@@ -142,9 +142,10 @@ awaitable<Result<Reply>> list_time_entries(Call& call) {
                   if (!entries) return entries.error();
                   return entries_with_tasks_json(s, *entries, access);
                 }));
+  const boost::json::storage_ptr storage = data.storage();  // the answer in the entries' arena: no copy
   co_return json_response(
       http::status::ok,
-      boost::json::object{{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}});
+      boost::json::object({{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}}, storage));
 }
 
 // The list's filters, every matching entry in one bare array, sent as it is

@@ -1,5 +1,6 @@
 #include "api/time_entry_views.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <unordered_map>
 
 #include "api/handlers_common.h"
@@ -8,9 +9,10 @@
 
 namespace focusd::api::handlers {
 
-boost::json::object entry_json(const TimeEntryRecord& e) {
+boost::json::object entry_json(const TimeEntryRecord& e, const boost::json::storage_ptr& storage) {
   const TimeEntryFields& f = e.fields;
-  boost::json::object o;
+  boost::json::object o(storage);
+  o.reserve(24);  // its members, and the task and project of a TimeEntryWithTask, without a rehash
   o["id"] = e.id;
   o["workspace_id"] = e.workspace_id;
   o["toggl_user_id"] = e.user_id;
@@ -25,15 +27,15 @@ boost::json::object entry_json(const TimeEntryRecord& e) {
   o["duration"] = domain::duration_of(f);
   o["timezone"] = f.timezone;
   if (f.tag_ids) {
-    boost::json::array ids;
+    boost::json::array ids(storage);
     for (auto id : *f.tag_ids) ids.push_back(id);
     o["tag_ids"] = std::move(ids);
   } else {
     o["tag_ids"] = nullptr;
   }
-  boost::json::array tags;
+  boost::json::array tags(storage);
   for (const auto& tag : e.tags) {
-    boost::json::object t{{"id", tag.id}, {"name", tag.name}};
+    boost::json::object t({{"id", tag.id}, {"name", tag.name}}, storage);
     if (tag.extra) t["color"] = *tag.extra;
     tags.push_back(std::move(t));
   }
@@ -62,9 +64,10 @@ Result<boost::json::array> entries_with_tasks_json(Store& s, const std::vector<T
     if (!list) return list.error();
     for (auto& t : list->items) tasks.emplace(t.id, std::move(t));
   }
-  boost::json::array items;
+  // One arena for the whole answer: its many small members are never freed one by one.
+  boost::json::array items(boost::json::make_shared_resource<boost::json::monotonic_resource>());
   for (const auto& e : entries) {
-    boost::json::object o = entry_json(e);
+    boost::json::object o = entry_json(e, items.storage());
     if (e.fields.project_id) {
       o["project"] = project_lite_json(*e.fields.project_id, e.project_name.value_or(""), e.project_color,
                                        e.project_private, e.project_role, access);

@@ -19,12 +19,13 @@ struct Call;
 namespace focusd::api::handlers {
 
 // models.TimeEntry. Members the Swagger does not mark nullable are left out
-// when the entry has no value for them.
-boost::json::object entry_json(const TimeEntryRecord& e);
+// when the entry has no value for them. Its memory comes from `storage`.
+boost::json::object entry_json(const TimeEntryRecord& e, const boost::json::storage_ptr& storage = {});
 
 // timeentry.TimeEntryWithTask for each entry: with its project
 // (models.ProjectLite) and, when the caller sees it, its task (models.Task),
-// the tasks read in one query.
+// the tasks read in one query; the array's memory is one arena of its own,
+// which whatever holds it (the list's answer object) should share.
 Result<boost::json::array> entries_with_tasks_json(Store& s, const std::vector<TimeEntryRecord>& entries,
                                                    const WorkspaceAccess& access);
 

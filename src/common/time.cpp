@@ -14,6 +14,43 @@ std::optional<int> parse_number(std::string_view text) {
   return value;
 }
 
+// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+// days_from_civil).
+std::int64_t days_from_civil(std::int64_t year, int month, int day) {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const std::int64_t year_of_era = year - era * 400;
+  const std::int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+// The form focusd writes (to_rfc3339, YYYY-MM-DDTHH:MM:SSZ) read straight to
+// seconds; nullopt for anything else, which takes the general path.
+std::optional<std::int64_t> stored_form_seconds(std::string_view s) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') {
+    return std::nullopt;
+  }
+  const auto field = [&s](std::size_t at, std::size_t width) {
+    int value = 0;
+    for (std::size_t i = at; i < at + width; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      value = value * 10 + (s[i] - '0');
+    }
+    return value;
+  };
+  const int year = field(0, 4), month = field(5, 2), day = field(8, 2);
+  const int hour = field(11, 2), minute = field(14, 2), second = field(17, 2);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 59) {
+    return std::nullopt;
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
 std::string format_utc(std::time_t t, const char* pattern) {
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -94,6 +131,7 @@ std::optional<std::string> normalize_date_time(std::string_view text) {
 }
 
 std::optional<std::int64_t> unix_seconds(std::string_view text) {
+  if (auto seconds = stored_form_seconds(text)) return seconds;  // every stored time: no parse and format round trip
   const auto utc = normalize_timestamp(text);
   if (!utc) return std::nullopt;
   std::tm tm{};

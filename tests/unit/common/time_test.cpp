@@ -34,6 +34,26 @@ TEST(Time, UnixSeconds) {
   EXPECT_FALSE(unix_seconds("not a time"));
 }
 
+TEST(Time, UnixSecondsOfTheStoredFormAgreesWithTheCalendarAcrossCenturies) {
+  // Every 7,777,777 s (about 90 days, each step at another time of day) from
+  // 1000-01-01 to past 9999, plus leap days and century edges.
+  const std::int64_t first = *unix_seconds("1000-01-01T00:00:00+00:00");
+  const std::int64_t last = *unix_seconds("9999-12-31T23:59:59+00:00");
+  for (std::int64_t t = first; t <= last; t += 7'777'777) {
+    const std::string stored = *add_seconds("1970-01-01T00:00:00+00:00", t);  // formatted by gmtime
+    ASSERT_EQ(unix_seconds(stored), t) << stored;
+    ASSERT_EQ(unix_seconds(stored.substr(0, 19) + "+00:00"), t) << "the general path agrees: " << stored;
+  }
+  EXPECT_EQ(unix_seconds("2000-02-29T12:00:00Z"), 951825600);
+  EXPECT_EQ(unix_seconds("1969-12-31T23:59:59Z"), -1);
+  EXPECT_FALSE(unix_seconds("2100-02-29T00:00:00Z")) << "not a leap year";
+  EXPECT_FALSE(unix_seconds("2026-13-01T00:00:00Z"));
+  EXPECT_FALSE(unix_seconds("2026-01-01T24:00:00Z"));
+  EXPECT_FALSE(unix_seconds("2026-01-01T23:59:60Z"));
+  EXPECT_FALSE(unix_seconds("0999-01-01T00:00:00Z"));
+  EXPECT_FALSE(unix_seconds("2026-0a-01T00:00:00Z"));
+}
+
 TEST(Time, AddSecondsCrossesDaysAndStopsAtTheLastSecondOfTheYear9999) {
   EXPECT_EQ(add_seconds("2026-03-01T23:30:00+00:00", 3600), "2026-03-02T00:30:00Z");
   EXPECT_EQ(add_seconds("2026-03-01T09:00:00Z", 0), "2026-03-01T09:00:00Z");
