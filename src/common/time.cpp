@@ -48,7 +48,7 @@ std::optional<std::int64_t> stored_form_seconds(std::string_view s) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
-  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return days_from_civil(year, month, day) * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second;
 }
 
 std::string format_utc(std::time_t t, const char* pattern) {
