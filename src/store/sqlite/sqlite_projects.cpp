@@ -35,8 +35,8 @@ const std::string kProjectColumns =
     "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))"
     " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
 
-// What the list's total counts over: only the columns its filters name
-// (`pinned`), not the aggregates, which would be computed for every match.
+// What the total of a page past the end counts over: only the columns its
+// filters name (`pinned`), not the aggregates.
 const std::string kCountedProjects =
     "SELECT EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned"
     " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
@@ -258,15 +258,30 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
       if (name_match) stmt.bind(17, *name_match);
     };
     ProjectList list;
-    auto count = db.prepare("SELECT COUNT(*) FROM (" + kCountedProjects + where + ")");
-    bind(count);
-    if (count.step()) list.total = count.int64(0);
-
-    auto stmt = db.prepare(kProjectColumns + where +
-                           sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id") +
-                           " LIMIT ?15 OFFSET ?16");
-    bind(stmt);
-    stmt.bind(15, q.page.per_page).bind(16, q.page.offset());
+    // One pass over the matches finds the page's ids and counts them all (the
+    // name filter's trigram lookup is the costly part, so it runs once);
+    // then the page's whole rows, aggregates and all, are read by id.
+    const std::string order = sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id");
+    auto keys = db.prepare(
+        "SELECT p.id, EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND"
+        " pp.user_id = ?1) AS pinned, COUNT(*) OVER () FROM projects p LEFT JOIN clients c ON"
+        " c.id = p.client_id " +
+        where + order + " LIMIT ?15 OFFSET ?16");
+    bind(keys);
+    keys.bind(15, q.page.per_page).bind(16, q.page.offset());
+    std::vector<std::int64_t> ids;
+    while (keys.step()) {
+      ids.push_back(keys.int64(0));
+      list.total = keys.int64(2);
+    }
+    if (ids.empty()) {  // a page past the end: nothing to show, but the total still counts
+      auto count = db.prepare("SELECT COUNT(*) FROM (" + kCountedProjects + where + ")");
+      bind(count);
+      if (count.step()) list.total = count.int64(0);
+      return list;
+    }
+    auto stmt = db.prepare(kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3))" + order);
+    stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, json_ids(ids));
     while (stmt.step()) list.items.push_back(read_project(stmt));
     sqlite::attach_tags(db, sqlite::kProjectLinks, list.items);
     return list;

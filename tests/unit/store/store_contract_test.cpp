@@ -991,6 +991,14 @@ TEST_P(StoreContract, ListProjectsOrdersByNameIgnoringCaseAndPages) {
   const ProjectList page = must(store_->list_projects(second_page));
   EXPECT_EQ(names(page.items), std::vector<std::string>{"gamma"});
   EXPECT_EQ(page.total, 3);
+  ProjectQuery past_the_end = all;
+  past_the_end.page = {5, 2};
+  const ProjectList empty = must(store_->list_projects(past_the_end));
+  EXPECT_TRUE(empty.items.empty());
+  EXPECT_EQ(empty.total, 3) << "a page past the end still counts every match";
+  ProjectQuery pinned_only = all;
+  pinned_only.pinned = true;
+  EXPECT_EQ(must(store_->list_projects(pinned_only)).total, 0);
 }
 
 TEST_P(StoreContract, CreateProjectAsksTheTreeRuleOnlyWhenItNamesAParent) {
