@@ -19,27 +19,23 @@ using sqlite::Transaction;
 
 namespace {
 
+// Whether the viewer (?1) pinned the project: a column the `pinned` filter and order name.
+const std::string kPinned =
+    "EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned";
+const std::string kFromProjects = " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
+
 // Columns read by read_project(), over `projects p LEFT JOIN clients c`.
 const std::string kProjectColumns =
-    std::string(
-        "SELECT p.id, p.workspace_id, p.name, p.client_id, c.name, p.color, p.description, p.start_date, p.end_date,"
-        " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
-        " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at,"
-        " EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned,"
-        " COALESCE(") +
-    my_rank("p.id") +
+    "SELECT p.id, p.workspace_id, p.name, p.client_id, c.name, p.color, p.description, p.start_date, p.end_date,"
+    " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
+    " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at, " +
+    kPinned + ", COALESCE(" + my_rank("p.id") +
     ", 0),"
     " (SELECT COALESCE(SUM(t.estimated_mins), 0) FROM tasks t WHERE t.project_id = p.id AND t.deleted_at IS NULL),"
     " (SELECT COALESCE(SUM(e.seconds), 0) FROM time_entries e WHERE e.project_id = p.id AND e.deleted_at IS NULL"
     "  AND e.seconds IS NOT NULL AND (e.task_id IS NULL OR"
-    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))"
-    " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
-
-// What the total of a page past the end counts over: only the columns its
-// filters name (`pinned`), not the aggregates.
-const std::string kCountedProjects =
-    "SELECT EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned"
-    " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
+    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))" +
+    kFromProjects;
 
 // ?2 = the viewer sees everything (organization owner or admin).
 const std::string kVisible = "(?2 OR p.private = 0 OR " + my_rank("p.id") + " IS NOT NULL)";
@@ -262,20 +258,18 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
     // name filter's trigram lookup is the costly part, so it runs once);
     // then the page's whole rows, aggregates and all, are read by id.
     const std::string order = sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id");
-    auto keys = db.prepare(
-        "SELECT p.id, EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND"
-        " pp.user_id = ?1) AS pinned, COUNT(*) OVER () FROM projects p LEFT JOIN clients c ON"
-        " c.id = p.client_id " +
-        where + order + " LIMIT ?15 OFFSET ?16");
+    // Only the columns the filters and orders name (`pinned`), not the aggregates.
+    auto keys = db.prepare("SELECT p.id, COUNT(*) OVER (), " + kPinned + kFromProjects + where + order +
+                           " LIMIT ?15 OFFSET ?16");
     bind(keys);
     keys.bind(15, q.page.per_page).bind(16, q.page.offset());
     std::vector<std::int64_t> ids;
     while (keys.step()) {
       ids.push_back(keys.int64(0));
-      list.total = keys.int64(2);
+      list.total = keys.int64(1);
     }
     if (ids.empty()) {  // a page past the end: nothing to show, but the total still counts
-      auto count = db.prepare("SELECT COUNT(*) FROM (" + kCountedProjects + where + ")");
+      auto count = db.prepare("SELECT COUNT(*) FROM (SELECT " + kPinned + kFromProjects + where + ")");
       bind(count);
       if (count.step()) list.total = count.int64(0);
       return list;
