@@ -64,8 +64,8 @@ int run_serve(const Config& config) {
   }
   boost::asio::thread_pool blocking(config.blocking_threads);
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
-  auth::Authenticator authenticator(**store, config.auth_cache_ttl, config.login_failure_limit,
-                                    config.login_failure_window);
+  auth::Authenticator authenticator(**store, {config.auth_cache_ttl, config.api_key_cache_ttl,
+                                              config.login_failure_limit, config.login_failure_window});
   attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes);
   api::Api api(api::Services{**store, authenticator, blocking, hashing, config, *blobs, disk, attachments});
   HttpServer server(config, api);

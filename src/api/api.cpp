@@ -95,6 +95,7 @@ boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::stri
   if (const auto* basic = std::get_if<auth::BasicCredentials>(&credentials.value())) {
     if (auto refusal = authenticator.throttled(*basic, client_key)) co_return *refusal;
   }
+  if (auto user = authenticator.remembered(credentials.value())) co_return *user;
   auto begun = co_await offload(services_.blocking, [&] { return authenticator.begin(credentials.value()); });
   if (!begun) co_return begun.error();
   if (auto* user = std::get_if<auth::AuthUser>(&begun.value())) co_return *user;

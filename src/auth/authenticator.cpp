@@ -15,6 +15,10 @@ Error wrong_credentials() {
   return make_error(ErrorCode::Unauthenticated, "invalid credentials");
 }
 
+// Each cache holds at most this many successes (only successes: a stranger
+// cannot fill it with guesses).
+constexpr std::size_t kMaxCachedCredentials = 10000;
+
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -33,34 +37,11 @@ std::array<std::uint8_t, 32> login_key(const std::string& email, const std::stri
 }
 }  // namespace
 
-bool CredentialCache::contains(const std::array<std::uint8_t, 32>& key) {
-  if (ttl_.count() == 0) return false;
-  std::lock_guard lock(mutex_);
-  auto it = expiries_.find(std::string(key.begin(), key.end()));
-  if (it == expiries_.end()) return false;
-  if (it->second <= Clock::now()) {
-    expiries_.erase(it);
-    return false;
-  }
-  return true;
-}
-
-void CredentialCache::insert(const std::array<std::uint8_t, 32>& key) {
-  if (ttl_.count() == 0) return;
-  std::lock_guard lock(mutex_);
-  const auto now = Clock::now();
-  if (expiries_.size() >= max_entries_) {
-    std::erase_if(expiries_, [&](const auto& entry) { return entry.second <= now; });
-    if (expiries_.size() >= max_entries_) expiries_.clear();
-  }
-  expiries_[std::string(key.begin(), key.end())] = now + ttl_;
-}
-
-Authenticator::Authenticator(Store& store, std::chrono::seconds cache_ttl, std::size_t max_login_failures,
-                             std::chrono::seconds login_failure_window)
+Authenticator::Authenticator(Store& store, const Settings& settings)
     : store_(store),
-      cache_(cache_ttl, 10000),
-      throttle_(max_login_failures, login_failure_window),
+      cache_(settings.password_cache_ttl, kMaxCachedCredentials),
+      api_keys_(settings.api_key_cache_ttl, kMaxCachedCredentials),
+      throttle_(settings.max_login_failures, settings.login_failure_window),
       dummy_hash_(hash_password(random_hex(16)).value_or("")) {}
 
 std::optional<Error> Authenticator::throttled(const BasicCredentials& credentials, std::string_view client) {
@@ -101,13 +82,22 @@ Result<AuthUser> Authenticator::finish(const PasswordCheck& check, bool verified
   return *check.user;
 }
 
+std::optional<AuthUser> Authenticator::remembered(const Credentials& credentials) {
+  const auto* key = std::get_if<ApiKeyCredentials>(&credentials);
+  if (!key) return std::nullopt;
+  return api_keys_.find(sha256_hex(key->key));
+}
+
 Result<Authenticator::Begun> Authenticator::api_key(const std::string& key) {
-  auto user = store_.find_user_by_api_key(sha256_hex(key), now_rfc3339());
+  const std::string digest = sha256_hex(key);
+  auto user = store_.find_user_by_api_key(digest, now_rfc3339());
   if (!user) {
     if (user.error().code != ErrorCode::NotFound) return user.error();
     return wrong_credentials();
   }
-  return Begun{AuthUser{user->id, user->email}};
+  AuthUser found{user->id, user->email};
+  api_keys_.insert(digest, found);
+  return Begun{std::move(found)};
 }
 
 }  // namespace focusd::auth

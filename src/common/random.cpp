@@ -3,6 +3,8 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -19,6 +21,12 @@ std::string random_hex(std::size_t bytes) {
     filled += static_cast<std::size_t>(n);
   }
   return to_hex(buffer.data(), buffer.size());
+}
+
+std::string request_id_hex() {
+  thread_local std::mt19937_64 generator(std::stoull(random_hex(8), nullptr, 16));
+  const std::uint64_t value = generator();
+  return to_hex(reinterpret_cast<const unsigned char*>(&value), sizeof value);
 }
 
 }  // namespace focusd

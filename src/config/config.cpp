@@ -110,6 +110,10 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->capture_default_str();
   add_duration(app, "--auth-cache-ttl", "FOCUSD_AUTH_CACHE_TTL", c.auth_cache_ttl,
                "Seconds a successful password check is remembered (0 = never)", 0);
+  add_duration(app, "--api-key-cache-ttl-ms", "FOCUSD_API_KEY_CACHE_TTL_MS", c.api_key_cache_ttl,
+               "Milliseconds an API key's user is remembered: a revoked or expired key is refused at most this "
+               "long after (0 = never remembered)",
+               0);
   app.add_option("--password-hash-threads", c.password_hash_threads,
                  "Threads for Argon2id password checks (0 = a quarter of the cores, 1 to 4)")
       ->envname("FOCUSD_PASSWORD_HASH_THREADS")

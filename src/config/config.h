@@ -53,6 +53,9 @@ struct Config {
 
   // Auth: how long a successful password verification is remembered.
   std::chrono::seconds auth_cache_ttl{60};
+  // Auth: how long an API key's user is remembered, so a revoked or expired
+  // key is refused at most this long after (0 = never remembered).
+  std::chrono::milliseconds api_key_cache_ttl{1000};
   // Argon2id verifications run on threads of their own (0 = a quarter of the
   // cores, 1 to 4), with at most this many more waiting; beyond -> 503.
   unsigned password_hash_threads = 0;

@@ -52,7 +52,7 @@ std::string request_id_for(std::string_view incoming) {
     sane = sane && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                     c == '_' || c == ':' || c == '-');
   }
-  return sane ? std::string(incoming) : random_hex(8);
+  return sane ? std::string(incoming) : request_id_hex();
 }
 
 Error read_error(const beast::error_code& ec) {
@@ -146,9 +146,13 @@ class SocketBodyReader final : public api::BodyReader {
 }  // namespace
 
 struct HttpServer::Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
+    beast::error_code ignored;
+    peer = stream.socket().remote_endpoint(ignored).address();
+  }
   beast::tcp_stream stream;
-  bool idle = false;  // waiting for the next request; guarded by HttpServer::mutex_
+  asio::ip::address peer;  // read once: getpeername(2) on every request was a system call each
+  bool idle = false;       // waiting for the next request; guarded by HttpServer::mutex_
 };
 
 HttpServer::HttpServer(const Config& config, api::Api& api)
@@ -468,7 +472,7 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, api
 
 asio::awaitable<void> HttpServer::refuse(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  const std::string request_id = random_hex(8);
+  const std::string request_id = request_id_hex();
   Response res =
       api::error_response(make_error(ErrorCode::Unavailable, "too many connections; retry shortly"), request_id);
   finalize(res, 11, request_id, false);
@@ -519,7 +523,7 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   Exchange exchange;
   api::Reply reply{Response{}};
   if (head_ec) {
-    exchange.ctx.request_id = random_hex(8);
+    exchange.ctx.request_id = request_id_hex();
     reply = api::error_response(read_error(head_ec), exchange.ctx.request_id);
   } else {
     const RequestHead& head = head_parser.get();
@@ -529,8 +533,7 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
     exchange.version = head.version();
     exchange.head_only = head.method() == http::verb::head;
     exchange.keep_alive = head_parser.keep_alive();
-    beast::error_code ignored;
-    exchange.ctx.client_address = stream.socket().remote_endpoint(ignored).address();
+    exchange.ctx.client_address = connection.peer;
     if (auto misframed = http_framing::check(head, head_parser.chunked())) {
       // The body's length is unknown: answer, then close without reading on.
       exchange.keep_alive = false;

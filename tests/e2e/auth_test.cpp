@@ -1,6 +1,9 @@
 // Basic and Bearer authentication against the real server.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "support.h"
 
 namespace focusd::test {
@@ -115,7 +118,7 @@ TEST(Auth, KeysOfOneUserDoNotTouchAnother) {
 }
 
 TEST(Auth, AnExpiredKeyIsRejected) {
-  FocusdServer server;
+  FocusdServer server({.extra_args = {"--api-key-cache-ttl-ms", "0"}});  // nothing remembered: refused at once
   auto alice = server.seed_user();
   auto created = server.admin({"create-api-key", "--email", alice.email, "--expires-in-days", "30"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
@@ -126,6 +129,33 @@ TEST(Auth, AnExpiredKeyIsRejected) {
 
   exec_sql(server.database_path(), "UPDATE api_keys SET expires_at = '2020-01-01T00:00:00Z'");
   expect_unauthorized(client.get("/api/users/me/settings", bearer(key)));
+}
+
+// A key's user is remembered for --api-key-cache-ttl-ms: a key revoked by
+// another process (`focusd admin create-api-key`) is refused after that long.
+TEST(Auth, ARevokedKeyIsRefusedOnceTheKeyCacheForgetsIt) {
+  FocusdServer server({.extra_args = {"--api-key-cache-ttl-ms", "300"}});
+  auto alice = server.seed_user();
+  const std::string first = server.create_api_key(alice.email);
+  auto client = server.client();
+  ASSERT_EQ(client.get("/api/users/me/settings", bearer(first)).status, 200);
+  const std::string second = server.create_api_key(alice.email);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  expect_unauthorized(client.get("/api/users/me/settings", bearer(first)));
+  EXPECT_EQ(client.get("/api/users/me/settings", bearer(second)).status, 200);
+}
+
+TEST(Auth, AKeysUserIsRememberedWithinTheKeyCacheTtl) {
+  FocusdServer server({.extra_args = {"--api-key-cache-ttl-ms", "60000"}});
+  auto alice = server.seed_user();
+  const std::string key = server.create_api_key(alice.email);
+  auto client = server.client();
+  ASSERT_EQ(client.get("/api/users/me/settings", bearer(key)).status, 200);
+  exec_sql(server.database_path(), "DELETE FROM api_keys");
+  // Answered from memory: no database read says who is calling.
+  EXPECT_EQ(client.get("/api/users/me/settings", bearer(key)).status, 200);
+  // Only successes are remembered: another key is looked up, and refused.
+  expect_unauthorized(client.get("/api/users/me/settings", bearer("toggl_sk_0123456789abcdef0123456789abcdef")));
 }
 
 TEST(Auth, KeysAreStoredOnlyAsDigests) {

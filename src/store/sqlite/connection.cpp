@@ -107,7 +107,7 @@ Connection::~Connection() {
 }
 
 Statement Connection::prepare(std::string_view sql) {
-  auto it = statements_.find(std::string(sql));
+  auto it = statements_.find(sql);
   if (it == statements_.end()) {
     sqlite3_stmt* stmt = nullptr;
     int rc =
@@ -143,6 +143,18 @@ Transaction::~Transaction() {
   try {
     connection_.exec(nested_ ? "ROLLBACK TO focusd_write; RELEASE focusd_write" : "ROLLBACK");
   } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): the transaction is already gone
+  }
+}
+
+ReadTransaction::ReadTransaction(Connection& connection) : connection_(connection) {
+  connection_.prepare("BEGIN").run();
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (!connection_.in_transaction()) return;
+  try {
+    connection_.prepare("COMMIT").run();
+  } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): a read has nothing to keep
   }
 }
 

@@ -203,7 +203,10 @@ auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>(
       store->reader_released_.notify_one();
     }
   } give_back{this, connection};
-  return sqlite::guarded([&] { return fn(*connection); });
+  return sqlite::guarded([&] {
+    sqlite::ReadTransaction snapshot(*connection);
+    return fn(*connection);
+  });
 }
 
 template <class F>

@@ -31,7 +31,8 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   Config config;
   boost::asio::thread_pool blocking(1);
   auth::HashPool hashing(1, 0);
-  auth::Authenticator authenticator(**store, std::chrono::seconds(0), 0, std::chrono::seconds(60));
+  auth::Authenticator authenticator(
+      **store, {std::chrono::seconds(0), std::chrono::milliseconds(0), 0, std::chrono::seconds(60)});
   auto blobs = blob::make_disk_blob_store(dir.string());
   const blob::DiskSpace disk(dir.string());
   attachments::Service attachments(**store, *blobs, 0);
