@@ -13,10 +13,11 @@
 
 namespace focusd::api::handlers {
 
-boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& access,
-                                 const boost::json::value* rate) {
+boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& access, const boost::json::value* rate,
+                                 boost::json::storage_ptr storage) {
   const ProjectFields& f = p.fields;
-  boost::json::object o;
+  boost::json::object o(std::move(storage));
+  o.reserve(36);
   o["id"] = p.id;
   o["workspace_id"] = p.workspace_id;
   o["name"] = f.name;
@@ -139,7 +140,7 @@ Result<ProjectQuery> read_list_query(const Query& query, const WorkspaceAccess& 
 }
 
 Response project_response(http::status status, const ProjectRecord& p, const WorkspaceAccess& access) {
-  return json_response(status, project_json(p, access));
+  return json_response(status, project_json(p, access, nullptr, answer_arena()));
 }
 
 awaitable<Result<Reply>> write(Call& call, domain::WriteMode mode) {
@@ -166,8 +167,8 @@ awaitable<Result<Reply>> related(Call& call, Relation relation) {
     return s.related_projects(loaded.access.workspace_id, loaded.project.id, viewer, relation, order, page);
   });
   if (!projects) co_return projects.error();
-  boost::json::array data;
-  for (const auto& p : *projects) data.push_back(project_json(p, loaded.access));
+  boost::json::array data(answer_arena());
+  for (const auto& p : *projects) data.push_back(project_json(p, loaded.access, nullptr, data.storage()));
   co_return json_response(
       http::status::ok,
       boost::json::object{{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}});
@@ -198,9 +199,10 @@ awaitable<Result<Reply>> list_projects(Call& call) {
       return out;
     });
   }
-  boost::json::array data;
+  boost::json::array data(answer_arena());
+  data.reserve(list.items.size());
   for (std::size_t i = 0; i < list.items.size(); ++i) {
-    data.push_back(project_json(list.items[i], access, rates ? &summaries[i] : nullptr));
+    data.push_back(project_json(list.items[i], access, rates ? &summaries[i] : nullptr, data.storage()));
   }
   co_return json_response(
       http::status::ok,
@@ -224,9 +226,9 @@ awaitable<Result<Reply>> get_project(Call& call) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call));
   FOCUSD_CO_TRY(query, query_of(call));
   FOCUSD_CO_TRY(rates, include_rates(query));
-  if (!rates) co_return json_response(http::status::ok, project_json(loaded.project, loaded.access));
+  if (!rates) co_return project_response(http::status::ok, loaded.project, loaded.access);
   auto summary = co_await in_store(call, [&](Store& s) { return rate_summary(s, loaded.project); });
-  co_return json_response(http::status::ok, project_json(loaded.project, loaded.access, &summary));
+  co_return json_response(http::status::ok, project_json(loaded.project, loaded.access, &summary, answer_arena()));
 }
 
 awaitable<Result<Reply>> replace_project(Call& call) {

@@ -1,5 +1,6 @@
 #include "api/json_util.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -10,6 +11,10 @@ Response json_response(http::status status, const boost::json::value& body) {
   res.set(http::field::content_type, kJsonContentType);
   res.body() = boost::json::serialize(body);
   return res;
+}
+
+boost::json::storage_ptr answer_arena() {
+  return boost::json::make_shared_resource<boost::json::monotonic_resource>();
 }
 
 namespace {

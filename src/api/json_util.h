@@ -1,6 +1,7 @@
 #pragma once
 // JSON helpers for handlers: building responses and reading request bodies.
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 #include <string_view>
 
@@ -12,6 +13,10 @@ namespace focusd::api {
 inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
 
 Response json_response(http::status status, const boost::json::value& body);
+
+// A fresh arena for one answer's JSON: its many small members are never freed
+// one by one, but all at once with the answer.
+boost::json::storage_ptr answer_arena();
 // Parses a request body that must be a JSON object. InvalidArgument (naming
 // "body") for malformed JSON or another JSON type.
 Result<boost::json::object> parse_json_object(std::string_view body);

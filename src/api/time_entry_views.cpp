@@ -1,9 +1,9 @@
 #include "api/time_entry_views.h"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <unordered_map>
 
 #include "api/handlers_common.h"
+#include "api/json_util.h"
 #include "api/task_json.h"
 #include "domain/time_entries.h"
 
@@ -64,8 +64,7 @@ Result<boost::json::array> entries_with_tasks_json(Store& s, const std::vector<T
     if (!list) return list.error();
     for (auto& t : list->items) tasks.emplace(t.id, std::move(t));
   }
-  // One arena for the whole answer: its many small members are never freed one by one.
-  boost::json::array items(boost::json::make_shared_resource<boost::json::monotonic_resource>());
+  boost::json::array items(answer_arena());
   for (const auto& e : entries) {
     boost::json::object o = entry_json(e, items.storage());
     if (e.fields.project_id) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -52,25 +53,43 @@ struct LinkTables {
 inline constexpr LinkTables kProjectLinks{"project_id", "project_tags", "project_pins"};
 inline constexpr LinkTables kTaskLinks{"task_id", "task_tags", "task_pins"};
 
+// The live tags of the owners in json_each(?1), or of the one owner ?1
+// (`one`): (owner, tag columns), by tag id.
+inline const std::string& tags_query(const LinkTables& links, bool one) {
+  auto build = [](const LinkTables& l, bool single) {
+    return std::string("SELECT l.") + l.owner_column +
+           ", t.id, t.workspace_id, t.name, t.color, t.creator_id, t.created_at, t.updated_at FROM " + l.tags_table +
+           " l JOIN tags t ON t.id = l.tag_id AND t.deleted_at IS NULL WHERE l." + l.owner_column +
+           (single ? " = ?1" : " IN (SELECT value FROM json_each(?1))") + " ORDER BY t.id";
+  };
+  static const std::string kQueries[2][2] = {{build(kProjectLinks, false), build(kProjectLinks, true)},
+                                             {build(kTaskLinks, false), build(kTaskLinks, true)}};
+  return kQueries[std::string_view(links.tags_table) == kProjectLinks.tags_table ? 0 : 1][one ? 1 : 0];
+}
+
 // Fills `tags` and `fields.tag_ids` of the rows with their live tags.
 template <class Record>
 void attach_tags(Connection& db, const LinkTables& links, std::vector<Record>& rows) {
   if (rows.empty()) return;
+  Record* only = rows.size() == 1 ? &rows.front() : nullptr;  // one row (a GET) needs no map nor json_each
   std::unordered_map<std::int64_t, Record*> by_id;
   std::vector<std::int64_t> ids;
   for (auto& row : rows) {
     row.tags.clear();
     row.fields.tag_ids.clear();
-    by_id[row.id] = &row;
-    ids.push_back(row.id);
+    if (!only) {
+      by_id[row.id] = &row;
+      ids.push_back(row.id);
+    }
   }
-  auto stmt = db.prepare(std::string("SELECT l.") + links.owner_column +
-                         ", t.id, t.workspace_id, t.name, t.color, t.creator_id, t.created_at, t.updated_at FROM " +
-                         links.tags_table + " l JOIN tags t ON t.id = l.tag_id AND t.deleted_at IS NULL WHERE l." +
-                         links.owner_column + " IN (SELECT value FROM json_each(?1)) ORDER BY t.id");
-  stmt.bind_all(json_ids(ids));
+  auto stmt = db.prepare(tags_query(links, only != nullptr));
+  if (only) {
+    stmt.bind_all(only->id);
+  } else {
+    stmt.bind_all(json_ids(ids));
+  }
   while (stmt.step()) {
-    Record* row = by_id[stmt.int64(0)];
+    Record* row = only ? only : by_id[stmt.int64(0)];
     row->tags.push_back(CatalogItem{stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.optional_text(4), stmt.int64(5),
                                     stmt.text(6), stmt.text(7), std::nullopt});
     row->fields.tag_ids.push_back(stmt.int64(1));

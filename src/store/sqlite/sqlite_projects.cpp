@@ -103,8 +103,9 @@ std::optional<std::string> trigram_query(const std::optional<std::string>& name)
 
 Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                            bool include_deleted) {
-  auto stmt = db.prepare(kProjectColumns + "WHERE p.id = ?3 AND p.workspace_id = ?4 AND " + kVisible +
-                         " AND (?5 OR p.deleted_at IS NULL)");
+  static const std::string kSql =
+      kProjectColumns + "WHERE p.id = ?3 AND p.workspace_id = ?4 AND " + kVisible + " AND (?5 OR p.deleted_at IS NULL)";
+  auto stmt = db.prepare(kSql);
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "project not found");
   std::vector<ProjectRecord> one{read_project(stmt)};
