@@ -24,10 +24,15 @@ Result<WorkspaceAccess> workspace_access_in(const Call& call, Store& store);
 // The request's query string, parsed.
 Result<Query> query_of(const Call& call);
 
-// Runs `fn(store)` on the blocking pool; await it at once.
+// Runs `fn(store)` on the blocking pool, its reads in one session (see
+// Store::in_session); await it at once.
 template <class F>
 auto in_store(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&, Store&>> {
-  co_return co_await offload(call.services.blocking, [&]() { return fn(call.services.store); });
+  co_return co_await offload(call.services.blocking, [&]() {
+    std::optional<std::invoke_result_t<F&, Store&>> result;
+    call.services.store.in_session([&] { result.emplace(fn(call.services.store)); });
+    return std::move(*result);
+  });
 }
 
 Response no_content();

@@ -62,6 +62,11 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // Runs fn, whose reads may share one connection and one snapshot (taken
+  // again after each write fn makes, so fn reads what it wrote): a handler's
+  // access check and read cost one read transaction, not one each.
+  virtual void in_session(const std::function<void()>& fn) { fn(); }
+
   // OK when the database answers a trivial query.
   virtual Status ping() = 0;
   virtual Result<bool> has_users() = 0;

@@ -151,9 +151,13 @@ ReadTransaction::ReadTransaction(Connection& connection) : connection_(connectio
 }
 
 ReadTransaction::~ReadTransaction() {
-  if (!connection_.in_transaction()) return;
+  end_read_transaction(connection_);
+}
+
+void end_read_transaction(Connection& connection) {
+  if (!connection.in_transaction()) return;
   try {
-    connection_.prepare("COMMIT").run();
+    connection.prepare("COMMIT").run();
   } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): a read has nothing to keep
   }
 }

@@ -110,6 +110,9 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> statements_;
 };
 
+// Ends the connection's read transaction, if one is open.
+void end_read_transaction(Connection& connection);
+
 // A read transaction for as long as it lives, so the statements of one read see
 // one snapshot and take the database's shared locks once, not each.
 class ReadTransaction {

@@ -115,6 +115,39 @@ void SqliteStore::close_batch(std::optional<Error> failure) {
   batch_done_.notify_all();
 }
 
+thread_local SqliteStore::Session SqliteStore::current_session;
+
+std::unique_ptr<Connection> SqliteStore::take_reader() {
+  std::unique_lock lock(readers_mutex_);
+  reader_released_.wait(lock, [&] { return !idle_readers_.empty(); });
+  auto connection = std::move(idle_readers_.back());
+  idle_readers_.pop_back();
+  return connection;
+}
+
+void SqliteStore::give_back(std::unique_ptr<Connection> connection) {
+  {
+    std::lock_guard lock(readers_mutex_);
+    idle_readers_.push_back(std::move(connection));
+  }
+  reader_released_.notify_one();
+}
+
+void SqliteStore::in_session(const std::function<void()>& fn) {
+  if (current_session.store) return fn();  // inside another session: that one's
+  struct End {
+    SqliteStore* store = nullptr;
+    std::unique_ptr<Connection> connection;
+    ~End() {
+      sqlite::end_read_transaction(*connection);
+      current_session = {};
+      store->give_back(std::move(connection));
+    }
+  } end{this, take_reader()};
+  current_session = {this, end.connection.get()};
+  fn();
+}
+
 Status SqliteStore::ping() {
   return read([](Connection& db) -> Status {
     db.prepare("SELECT 1").run();

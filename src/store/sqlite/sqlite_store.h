@@ -31,6 +31,7 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<SqliteStore>> open(const SqliteStoreOptions& options);
   ~SqliteStore() override;
 
+  void in_session(const std::function<void()>& fn) override;
   Status ping() override;
   Result<bool> has_users() override;
   Result<CreatedUser> create_user(const NewUser& new_user) override;
@@ -178,6 +179,16 @@ class SqliteStore final : public Store {
   std::size_t batch_writes_ = 0;
   std::condition_variable batch_done_;
 
+  // A reader connection (waiting for one when all are lent), and its return.
+  std::unique_ptr<sqlite::Connection> take_reader();
+  void give_back(std::unique_ptr<sqlite::Connection> connection);
+  // The reader connection that in_session() holds on this thread, if any.
+  struct Session {
+    SqliteStore* store = nullptr;
+    sqlite::Connection* connection = nullptr;
+  };
+  static thread_local Session current_session;
+
   std::mutex readers_mutex_;
   std::condition_variable reader_released_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
@@ -185,32 +196,29 @@ class SqliteStore final : public Store {
 
 template <class F>
 auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>())) {
-  std::unique_ptr<sqlite::Connection> connection;
-  {
-    std::unique_lock lock(readers_mutex_);
-    reader_released_.wait(lock, [&] { return !idle_readers_.empty(); });
-    connection = std::move(idle_readers_.back());
-    idle_readers_.pop_back();
+  if (current_session.store == this) {  // the session's connection, in its snapshot
+    sqlite::Connection& db = *current_session.connection;
+    return sqlite::guarded([&] {
+      if (!db.in_transaction()) db.prepare("BEGIN").run();
+      return fn(db);
+    });
   }
   struct GiveBack {
-    SqliteStore* store;
-    std::unique_ptr<sqlite::Connection>& connection;
-    ~GiveBack() {
-      {
-        std::lock_guard lock(store->readers_mutex_);
-        store->idle_readers_.push_back(std::move(connection));
-      }
-      store->reader_released_.notify_one();
-    }
-  } give_back{this, connection};
+    SqliteStore* store = nullptr;
+    std::unique_ptr<sqlite::Connection> connection;
+    ~GiveBack() { store->give_back(std::move(connection)); }
+  } reader{this, take_reader()};
   return sqlite::guarded([&] {
-    sqlite::ReadTransaction snapshot(*connection);
-    return fn(*connection);
+    sqlite::ReadTransaction snapshot(*reader.connection);
+    return fn(*reader.connection);
   });
 }
 
 template <class F>
 auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>())) {
+  if (current_session.store == this) {  // the session's later reads see this write
+    sqlite::end_read_transaction(*current_session.connection);
+  }
   ++queued_writers_;
   std::unique_lock lock(write_mutex_);
   --queued_writers_;

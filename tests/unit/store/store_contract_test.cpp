@@ -386,6 +386,24 @@ TEST_P(StoreContract, UsersAreFoundByIdAndByEmailInAnyCase) {
   EXPECT_TRUE(fails_with(store_->find_user_by_email("nobody@example.com"), ErrorCode::NotFound));
 }
 
+// A session's reads may share a snapshot, but one taken again after each
+// write: a handler reads what it wrote, and what others committed before.
+TEST_P(StoreContract, ASessionReadsWhatItWroteAndWhatWasCommittedBefore) {
+  const Org a = make_org("session.test");
+  store_->in_session([&] {
+    EXPECT_TRUE(fails_with(store_->find_project(a.workspace, 1000000, a.owner, false), ErrorCode::NotFound));
+    const ProjectRecord mine = project(a, a.owner, {.name = "Mine"});
+    EXPECT_EQ(must(store_->find_project(a.workspace, mine.id, a.owner, false)).fields.name, "Mine");
+    std::int64_t theirs = 0;
+    std::thread other([&] { theirs = project(a, a.owner, {.name = "Theirs"}).id; });
+    other.join();
+    // Committed after this session's snapshot was taken (SQLite's session does
+    // not see it yet): seen once the session has written.
+    EXPECT_TRUE(succeeded(store_->set_project_pinned(mine.id, a.owner.user_id, true)));
+    EXPECT_EQ(must(store_->find_project(a.workspace, theirs, a.owner, false)).fields.name, "Theirs");
+  });
+}
+
 TEST_P(StoreContract, AnApiKeyFindsItsUserUntilRevokedOrExpired) {
   const CreatedUser alice = new_owner("alice@example.com");
   const std::string now = "2026-01-01T00:00:00Z";
