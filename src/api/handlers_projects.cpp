@@ -210,16 +210,25 @@ awaitable<Result<Reply>> list_projects(Call& call) {
           {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
 }
 
+// One trip to the blocking pool checks access and creates (each trip is two
+// thread wake-ups a lone client waits for). The body is read before it, but
+// judged after the access check, as everywhere: an unreachable workspace is
+// 404 whatever the body.
 awaitable<Result<Reply>> create_project(Call& call) {
-  FOCUSD_CO_TRY(access, co_await workspace_access(call));
-  FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
-  FOCUSD_CO_TRY(in, domain::read_project_input(body, domain::WriteMode::Create));
-  const Viewer viewer = domain::viewer_of(access);
-  auto created = co_await in_store(call, [&](Store& s) {
-    return s.create_project(access.workspace_id, viewer, in.fields, in.pinned.value_or(false), domain::check_placement);
+  const auto body = parse_json_object(call.request.body());
+  const auto in =
+      body ? domain::read_project_input(*body, domain::WriteMode::Create) : Result<domain::ProjectInput>(body.error());
+  std::optional<WorkspaceAccess> access;
+  auto created = co_await in_store(call, [&](Store& s) -> Result<ProjectRecord> {
+    auto reached = workspace_access_in(call, s);
+    if (!reached) return reached.error();
+    access = *reached;
+    if (!in) return in.error();
+    return s.create_project(access->workspace_id, domain::viewer_of(*access), in->fields, in->pinned.value_or(false),
+                            domain::check_placement);
   });
   if (!created) co_return created.error();
-  co_return project_response(http::status::created, *created, access);
+  co_return project_response(http::status::created, *created, *access);
 }
 
 awaitable<Result<Reply>> get_project(Call& call) {
