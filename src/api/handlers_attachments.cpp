@@ -144,7 +144,7 @@ awaitable<Result<Reply>> list(Call& call, ParentKind kind) {
 awaitable<Result<Reply>> update(Call& call, ParentKind kind) {
   FOCUSD_CO_TRY(parent, co_await load_parent(call, kind));
   const std::int64_t id = call.params.get(PathId::Attachment);
-  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent.id, id); }));
+  FOCUSD_CO_CHECK(co_await in_store_write(call, [&](Store& s) { return s.find_attachment(kind, parent.id, id); }));
   FOCUSD_CO_CHECK(require_manage(parent));
 
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));

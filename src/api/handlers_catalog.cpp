@@ -73,7 +73,7 @@ awaitable<Result<Reply>> create(Call& call, Catalog catalog) {
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_catalog_input(body, catalog));
-  auto created = co_await in_store(call, [&](Store& s) {
+  auto created = co_await in_store_write(call, [&](Store& s) {
     return s.create_catalog_item(catalog, access.workspace_id, access.user_id, in.name, in.extra);
   });
   if (!created) co_return created.error();

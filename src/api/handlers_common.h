@@ -1,8 +1,14 @@
 #pragma once
 // Small pieces every resource handler uses.
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value.hpp>
+#include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -33,6 +39,38 @@ auto in_store(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t
     call.services.store.in_session([&] { result.emplace(fn(call.services.store)); });
     return std::move(*result);
   });
+}
+
+// Runs `fn(store)`, which writes, as Store::write_async does: on SQLite, on
+// the writer thread inside a group commit, resuming once all it wrote is
+// durable, with no thread held while the group's fsync runs. Its reads see
+// the group's writes. Await it at once.
+template <class F>
+auto in_store_write(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&, Store&>> {
+  Store& store = call.services.store;
+  std::optional<std::invoke_result_t<F&, Store&>> result;
+  std::exception_ptr thrown;
+  auto run = [&] {
+    try {
+      result.emplace(fn(store));
+    } catch (...) {
+      thrown = std::current_exception();
+    }
+  };
+  auto start = [&](auto handler) {
+    auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+    store.write_async(run, [waiting](std::optional<Error> failure) {
+      auto executor = boost::asio::get_associated_executor(*waiting);
+      boost::asio::post(
+          executor, [waiting, failure = std::move(failure)]() mutable { std::move (*waiting)(std::move(failure)); });
+    });
+  };
+  std::optional<Error> failure =
+      co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(std::optional<Error>)>(
+          start, boost::asio::use_awaitable);
+  if (thrown) std::rethrow_exception(thrown);
+  if (failure) co_return *failure;
+  co_return std::move(*result);
 }
 
 Response no_content();

@@ -94,7 +94,7 @@ awaitable<Result<Reply>> add_project_members(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
   FOCUSD_CO_TRY(in, domain::read_member_addition(prepared.body));
-  auto status = co_await in_store(call, [&](Store& s) {
+  auto status = co_await in_store_write(call, [&](Store& s) {
     return s.add_project_members(loaded.access.workspace_id, loaded.project.id, in.user_ids, in.group_ids, in.manager,
                                  domain::keep_a_manager);
   });
@@ -106,7 +106,7 @@ awaitable<Result<Reply>> update_project_member(Call& call) {
   FOCUSD_CO_TRY(prepared, co_await prepare_change(call));
   const LoadedProject& loaded = prepared.loaded;
   FOCUSD_CO_TRY(change, domain::read_member_role_change(prepared.body));
-  auto status = co_await in_store(call, [&](Store& s) {
+  auto status = co_await in_store_write(call, [&](Store& s) {
     return s.set_project_member_role(loaded.project.id, change.member, change.manager, domain::keep_a_manager);
   });
   if (!status) co_return status.error();
@@ -159,7 +159,7 @@ awaitable<Result<Reply>> create_group(Call& call) {
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_group_input(body));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
-  FOCUSD_CO_TRY(group, co_await in_store(call, [&](Store& s) { return s.create_group(organization_id, in); }));
+  FOCUSD_CO_TRY(group, co_await in_store_write(call, [&](Store& s) { return s.create_group(organization_id, in); }));
   co_return json_response(http::status::created, group_json(group));
 }
 

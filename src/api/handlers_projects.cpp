@@ -149,7 +149,7 @@ awaitable<Result<Reply>> write(Call& call, domain::WriteMode mode) {
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_project_input(body, mode, loaded.project.fields));
   const Viewer viewer = domain::viewer_of(loaded.access);
-  auto updated = co_await in_store(call, [&](Store& s) {
+  auto updated = co_await in_store_write(call, [&](Store& s) {
     return s.update_project(loaded.access.workspace_id, loaded.project.id, viewer, in.fields, in.pinned,
                             domain::check_placement);
   });
@@ -179,7 +179,7 @@ template <class Act>
 awaitable<Result<Reply>> act(Call& call, ProjectAction action, bool include_deleted, Act act_on) {
   FOCUSD_CO_TRY(loaded, co_await load_project(call, include_deleted));
   FOCUSD_CO_CHECK(require_project(loaded, action));
-  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return act_on(s, loaded); }));
+  FOCUSD_CO_CHECK(co_await in_store_write(call, [&](Store& s) { return act_on(s, loaded); }));
   co_return no_content();
 }
 
@@ -210,8 +210,8 @@ awaitable<Result<Reply>> list_projects(Call& call) {
           {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
 }
 
-// One trip to the blocking pool checks access and creates (each trip is two
-// thread wake-ups a lone client waits for). The body is read before it, but
+// One trip to the writer checks access and creates (each trip is two thread
+// wake-ups a lone client waits for). The body is read before it, but
 // judged after the access check, as everywhere: an unreachable workspace is
 // 404 whatever the body.
 awaitable<Result<Reply>> create_project(Call& call) {
@@ -219,7 +219,7 @@ awaitable<Result<Reply>> create_project(Call& call) {
   const auto in =
       body ? domain::read_project_input(*body, domain::WriteMode::Create) : Result<domain::ProjectInput>(body.error());
   std::optional<WorkspaceAccess> access;
-  auto created = co_await in_store(call, [&](Store& s) -> Result<ProjectRecord> {
+  auto created = co_await in_store_write(call, [&](Store& s) -> Result<ProjectRecord> {
     auto reached = workspace_access_in(call, s);
     if (!reached) return reached.error();
     access = *reached;

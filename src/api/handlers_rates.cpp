@@ -93,7 +93,7 @@ awaitable<Result<Reply>> create_project_rate(Call& call) {
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(rate, domain::read_rate_input(body));
   FOCUSD_CO_TRY(created,
-                co_await in_store(call, [&](Store& s) { return s.add_project_rate(loaded.project.id, rate); }));
+                co_await in_store_write(call, [&](Store& s) { return s.add_project_rate(loaded.project.id, rate); }));
   co_return json_response(http::status::created, rate_json(created));
 }
 
@@ -113,7 +113,7 @@ awaitable<Result<Reply>> delete_project_rates(Call& call) {
     if (*to <= *from) co_return invalid("to", "must be after from");
   }
   FOCUSD_CO_CHECK(
-      co_await in_store(call, [&](Store& s) { return s.clear_project_rates(loaded.project.id, *from, to); }));
+      co_await in_store_write(call, [&](Store& s) { return s.clear_project_rates(loaded.project.id, *from, to); }));
   co_return no_content();
 }
 

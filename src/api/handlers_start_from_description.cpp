@@ -168,7 +168,7 @@ Result<boost::json::object> start_described(Store& s, const WorkspaceAccess& acc
 awaitable<Result<Reply>> start_tracking_from_description(Call& call) {
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_start_from_description(body, now_rfc3339()));
-  FOCUSD_CO_TRY(result, co_await in_store(call, [&](Store& s) -> Result<boost::json::object> {
+  FOCUSD_CO_TRY(result, co_await in_store_write(call, [&](Store& s) -> Result<boost::json::object> {
                   auto access = workspace_access_in(call, s);
                   if (!access) return access.error();
                   return start_described(s, *access, in);

@@ -145,7 +145,7 @@ awaitable<Result<Reply>> write(Call& call, domain::WriteMode mode) {
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_task_input(body, mode, loaded.task.fields));
   const Viewer viewer = domain::viewer_of(loaded.access);
-  auto updated = co_await in_store(call, [&](Store& s) {
+  auto updated = co_await in_store_write(call, [&](Store& s) {
     return s.update_task(loaded.access.workspace_id, loaded.task.id, viewer, in.fields, in.pinned);
   });
   if (!updated) co_return updated.error();
@@ -157,7 +157,7 @@ template <class Act>
 awaitable<Result<Reply>> act(Call& call, bool include_deleted, Act act_on) {
   FOCUSD_CO_TRY(loaded, co_await load_task(call, include_deleted));
   FOCUSD_CO_CHECK(require_edit(loaded));
-  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return act_on(s, loaded.task.id); }));
+  FOCUSD_CO_CHECK(co_await in_store_write(call, [&](Store& s) { return act_on(s, loaded.task.id); }));
   co_return no_content();
 }
 
@@ -202,7 +202,7 @@ awaitable<Result<Reply>> create_task(Call& call) {
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_task_input(body, domain::WriteMode::Create));
   const Viewer viewer = domain::viewer_of(access);
-  auto created = co_await in_store(
+  auto created = co_await in_store_write(
       call, [&](Store& s) { return s.create_task(access.workspace_id, viewer, in.fields, in.pinned.value_or(false)); });
   if (!created) co_return created.error();
   co_return json_response(http::status::created, task_json(*created, access));

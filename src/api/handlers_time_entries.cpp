@@ -106,7 +106,7 @@ awaitable<Result<Reply>> start_tracking(Call& call) {
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(fields, domain::read_start_tracking(body, now_rfc3339()));
   const Viewer viewer = domain::viewer_of(access);
-  auto started = co_await in_store(call, [&](Store& s) -> Result<TimeEntryRecord> {
+  auto started = co_await in_store_write(call, [&](Store& s) -> Result<TimeEntryRecord> {
     auto settings = s.user_settings(viewer.user_id);  // the entry keeps its owner's timezone of the moment
     if (!settings) return settings.error();
     fields.timezone = domain::timezone_setting(*settings);
@@ -126,7 +126,7 @@ awaitable<Result<Reply>> stop_tracking(Call& call) {
   FOCUSD_CO_TRY(stop, domain::read_stop_tracking(body, now_rfc3339()));
   const Viewer viewer = domain::viewer_of(access);
   auto stopped =
-      co_await in_store(call, [&](Store& s) { return s.stop_time_entry(access.workspace_id, viewer, stop); });
+      co_await in_store_write(call, [&](Store& s) { return s.stop_time_entry(access.workspace_id, viewer, stop); });
   if (!stopped) co_return stopped.error();
   co_return json_response(http::status::ok, entry_json(*stopped));
 }

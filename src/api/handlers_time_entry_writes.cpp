@@ -76,7 +76,7 @@ awaitable<Result<Reply>> create_one(Call& call, std::optional<std::int64_t> task
   FOCUSD_CO_TRY(body, parse_json_object(call.request.body()));
   FOCUSD_CO_TRY(in, domain::read_time_entry_input(body, domain::EntryBody::Create, {}, now_rfc3339()));
   in.write.fields.task_id = task_id;
-  FOCUSD_CO_TRY(entry, co_await in_store(call, [&](Store& s) -> Result<TimeEntryRecord> {
+  FOCUSD_CO_TRY(entry, co_await in_store_write(call, [&](Store& s) -> Result<TimeEntryRecord> {
                   auto access = workspace_access_in(call, s);
                   if (!access) return access.error();
                   const Viewer viewer = domain::viewer_of(*access);
@@ -97,7 +97,7 @@ awaitable<Result<Reply>> create_one(Call& call, std::optional<std::int64_t> task
 // checked first), all or none: 204.
 template <class Edit>
 awaitable<Result<Reply>> edit(Call& call, const std::vector<std::int64_t>& ids, Edit edit_one) {
-  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) -> Status {
+  FOCUSD_CO_CHECK(co_await in_store_write(call, [&](Store& s) -> Status {
     auto access = workspace_access_in(call, s);
     if (!access) return access.error();
     const Viewer viewer = domain::viewer_of(*access);
@@ -127,7 +127,7 @@ awaitable<Result<Reply>> edit_one(Call& call, domain::EntryBody kind) {
 
 // Delete, restore, archive or unarchive the entries of `ids`: 204.
 awaitable<Result<Reply>> act(Call& call, const std::vector<std::int64_t>& ids, TimeEntryAct what) {
-  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) -> Status {
+  FOCUSD_CO_CHECK(co_await in_store_write(call, [&](Store& s) -> Status {
     auto access = workspace_access_in(call, s);
     if (!access) return access.error();
     const Viewer viewer = domain::viewer_of(*access);
@@ -225,7 +225,7 @@ awaitable<Result<Reply>> bulk_create_time_entries(Call& call) {
     if (!in) co_return for_item(in.error(), i);
     inputs.push_back(std::move(*in));
   }
-  FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) -> Status {
+  FOCUSD_CO_CHECK(co_await in_store_write(call, [&](Store& s) -> Status {
     auto access = workspace_access_in(call, s);
     if (!access) return access.error();
     auto ids = create_entries(s, *access, inputs);

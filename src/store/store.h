@@ -66,6 +66,17 @@ class Store {
   // again after each write fn makes, so fn reads what it wrote): a handler's
   // access check and read cost one read transaction, not one each.
   virtual void in_session(const std::function<void()>& fn) { fn(); }
+  // Runs `job` (which may read and write) where writes are cheapest to wait
+  // for, and then calls `done` once all it wrote is durable (nullopt), or with
+  // the error that lost it: the caller waits without holding a thread. `job`
+  // and `done` may run on another thread; `job` must catch its own exceptions.
+  // Without a writer of its own, a store runs both on the calling thread.
+  virtual void write_async(const std::function<void()>& job,
+                           std::function<void(std::optional<Error>)>
+                               done) {  // NOLINT(performance-unnecessary-value-param): a sink for a store that keeps it
+    job();
+    done(std::nullopt);
+  }
 
   // OK when the database answers a trivial query.
   virtual Status ping() = 0;

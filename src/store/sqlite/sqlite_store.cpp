@@ -57,44 +57,83 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions&
     for (unsigned i = 0; i < std::max(1u, options.readers); ++i) {
       store->idle_readers_.push_back(Connection::open(options.path, reader_options));
     }
+    store->writer_thread_ = std::thread([s = store.get()] { s->writer_loop(); });
     return store;
   });
 }
 
 SqliteStore::~SqliteStore() {
+  if (writer_thread_.joinable()) {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queued_.notify_one();
+    writer_thread_.join();
+  }
   idle_readers_.clear();
   writer_.reset();  // the last connection to close checkpoints the WAL
 }
 
-Result<std::shared_ptr<SqliteStore::Batch>> SqliteStore::join_batch() {
-  if (!batch_) {
-    auto begun = guarded([&]() -> Status {
+void SqliteStore::enqueue(Job job) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(std::move(job));
+  }
+  queued_.notify_one();
+}
+
+void SqliteStore::write_async(const std::function<void()>& job, std::function<void(std::optional<Error>)> done) {
+  enqueue(Job{[job] {
+                job();
+                return std::optional<Error>();
+              },
+              std::move(done)});
+}
+
+void SqliteStore::writer_loop() {
+  writer_thread_of = this;
+  current_session = {this, writer_.get()};  // a job's reads see the group's writes
+  std::vector<Job> group;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxGroupWrites));
+      group.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+      queue_.erase(queue_.begin(), end);
+    }
+    run_group(group);
+    group.clear();
+  }
+}
+
+void SqliteStore::run_group(std::vector<Job>& jobs) {
+  std::size_t first = 0;  // the first job of the open transaction
+  auto finish = [&](std::size_t end, const std::optional<Error>& failure) {
+    for (std::size_t i = first; i < end; ++i) jobs[i].done(failure);
+    first = end;
+  };
+  auto begin = [&]() -> Status {
+    return guarded([&]() -> Status {
       writer_->exec("BEGIN IMMEDIATE");
       return Ok{};
     });
-    if (!begun) return begun.error();
-    batch_ = std::make_shared<Batch>();
-    batch_writes_ = 0;
+  };
+  if (auto begun = begin(); !begun) return finish(jobs.size(), begun.error());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto own_error = jobs[i].run();
+    if (writer_->in_transaction()) continue;
+    // SQLite rolled the whole transaction back (a full disk, an I/O error):
+    // every write in it fails, with this write's reason; the rest go on in a
+    // new one.
+    finish(i + 1, own_error.value_or(internal_error("sqlite: the transaction was rolled back")));
+    if (i + 1 < jobs.size()) {
+      if (auto begun = begin(); !begun) return finish(jobs.size(), begun.error());
+    }
   }
-  ++batch_writes_;
-  return batch_;
-}
-
-std::optional<Error> SqliteStore::finish_write(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch,
-                                               const std::optional<Error>& own_error) {
-  if (!writer_->in_transaction()) {
-    // SQLite rolled the whole batch back (a full disk, an I/O error): every
-    // write in it fails, with this write's reason.
-    close_batch(own_error.value_or(internal_error("sqlite: the transaction was rolled back")));
-  } else if (queued_writers_ > 0 && batch_writes_ < kMaxBatchWrites) {
-    batch_done_.wait(lock, [&] { return batch->done; });
-  } else {
-    commit_batch();
-  }
-  return batch->failure;
-}
-
-void SqliteStore::commit_batch() {
+  if (first == jobs.size()) return;
   auto committed = guarded([&]() -> Status {
     writer_->exec("COMMIT");
     return Ok{};
@@ -105,15 +144,10 @@ void SqliteStore::commit_batch() {
     } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): nothing more to undo
     }
   }
-  close_batch(committed ? std::nullopt : std::optional<Error>(committed.error()));
+  finish(jobs.size(), committed ? std::nullopt : std::optional<Error>(committed.error()));
 }
 
-void SqliteStore::close_batch(std::optional<Error> failure) {
-  batch_->failure = std::move(failure);
-  batch_->done = true;
-  batch_.reset();
-  batch_done_.notify_all();
-}
+thread_local SqliteStore* SqliteStore::writer_thread_of = nullptr;
 
 thread_local SqliteStore::Session SqliteStore::current_session;
 

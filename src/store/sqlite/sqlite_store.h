@@ -6,8 +6,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "store/sqlite/connection.h"
@@ -32,6 +35,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   void in_session(const std::function<void()>& fn) override;
+  void write_async(const std::function<void()>& job, std::function<void(std::optional<Error>)> done) override;
   Status ping() override;
   Result<bool> has_users() override;
   Result<CreatedUser> create_user(const NewUser& new_user) override;
@@ -148,36 +152,35 @@ class SqliteStore final : public Store {
   // Runs fn with a reader connection (waiting for a free one).
   template <class F>
   auto read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
-  // Runs fn with the writer connection, holding the write lock, and returns
-  // once what it wrote is durable. Group commit: fn runs inside the batch
-  // transaction open on the writer (its own Transaction is a savepoint in it).
-  // A writer that sees others queued behind it leaves the batch open for them
-  // and waits; the last one (nobody queued, or the batch is full) commits, so
-  // one fsync makes the whole batch durable. If the batch cannot commit, every
-  // write in it fails.
+  // Runs fn with the writer connection and returns once what it wrote is
+  // durable. Every write runs on the writer thread (writer_loop), which
+  // commits in groups: it takes every write queued, runs each inside one
+  // transaction (a write's own Transaction is a savepoint in it), and commits
+  // them with one fsync. If the group cannot commit, every write in it fails.
+  // Called on the writer thread itself (a write inside a write_async job),
+  // fn just runs in the open group.
   template <class F>
   auto write(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>()));
 
-  struct Batch {
-    bool done = false;
-    std::optional<Error> failure;  // set when the batch did not commit
+  // One write waiting for the writer thread. run() returns the write's own
+  // error, if any (the one that names why SQLite rolled a group back); done()
+  // hears whether the group committed.
+  struct Job {
+    std::function<std::optional<Error>()> run;
+    std::function<void(std::optional<Error>)> done;
   };
-  static constexpr std::size_t kMaxBatchWrites = 64;
-  // With write_mutex_ held: the open batch, beginning one if none is.
-  Result<std::shared_ptr<Batch>> join_batch();
-  // With write_mutex_ held, after a write ran in `batch`: commits the batch or
-  // waits for a later writer to. `own_error` is the write's own failure.
-  std::optional<Error> finish_write(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch,
-                                    const std::optional<Error>& own_error);
-  void commit_batch();
-  void close_batch(std::optional<Error> failure);
+  static constexpr std::size_t kMaxGroupWrites = 64;
+  void enqueue(Job job);
+  void writer_loop();
+  void run_group(std::vector<Job>& jobs);
 
-  std::mutex write_mutex_;
   std::unique_ptr<sqlite::Connection> writer_;
-  std::atomic<int> queued_writers_{0};
-  std::shared_ptr<Batch> batch_;  // the open batch, if any
-  std::size_t batch_writes_ = 0;
-  std::condition_variable batch_done_;
+  std::thread writer_thread_;
+  std::mutex queue_mutex_;
+  std::condition_variable queued_;
+  std::vector<Job> queue_;  // at most one job per request in flight, so bounded by the connections
+  bool stopping_ = false;
+  static thread_local SqliteStore* writer_thread_of;  // the store whose writer thread this is
 
   // A reader connection (waiting for one when all are lent), and its return.
   std::unique_ptr<sqlite::Connection> take_reader();
@@ -199,7 +202,9 @@ auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>(
   if (current_session.store == this) {  // the session's connection, in its snapshot
     sqlite::Connection& db = *current_session.connection;
     return sqlite::guarded([&] {
-      if (!db.in_transaction()) db.prepare("BEGIN").run();
+      // The writer thread's session is the open group (never begin one there:
+      // after SQLite rolled a group back, that would hide it).
+      if (writer_thread_of != this && !db.in_transaction()) db.prepare("BEGIN").run();
       return fn(db);
     });
   }
@@ -216,23 +221,36 @@ auto SqliteStore::read(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>(
 
 template <class F>
 auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<sqlite::Connection&>())) {
+  if (writer_thread_of == this) return sqlite::guarded([&] { return fn(*writer_); });
   if (current_session.store == this) {  // the session's later reads see this write
     sqlite::end_read_transaction(*current_session.connection);
   }
-  ++queued_writers_;
-  std::unique_lock lock(write_mutex_);
-  --queued_writers_;
-  auto batch = join_batch();
-  if (!batch) return batch.error();
-  std::optional<decltype(fn(*writer_))> result;
-  try {
-    result.emplace(sqlite::guarded([&] { return fn(*writer_); }));
-  } catch (...) {  // fn's own Transaction has rolled back; the batch goes on
-    (void)finish_write(lock, *batch, internal_error("write failed"));
-    throw;
-  }
-  const auto own_error = *result ? std::nullopt : std::optional<Error>(result->error());
-  if (auto failure = finish_write(lock, *batch, own_error)) return *failure;
+  using R = decltype(fn(*writer_));
+  std::optional<R> result;
+  std::exception_ptr thrown;
+  std::optional<Error> failure;
+  bool finished = false;
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  enqueue(Job{[&]() -> std::optional<Error> {
+                try {
+                  result.emplace(sqlite::guarded([&] { return fn(*writer_); }));
+                } catch (...) {  // fn's own Transaction has rolled back; the group goes on
+                  thrown = std::current_exception();
+                  return internal_error("write failed");
+                }
+                return *result ? std::nullopt : std::optional<Error>(result->error());
+              },
+              [&](std::optional<Error> group_failure) {
+                std::lock_guard lock(mutex);
+                failure = std::move(group_failure);
+                finished = true;
+                finished_cv.notify_one();
+              }});
+  std::unique_lock lock(mutex);
+  finished_cv.wait(lock, [&] { return finished; });
+  if (thrown) std::rethrow_exception(thrown);
+  if (failure) return *failure;
   return std::move(*result);
 }
 

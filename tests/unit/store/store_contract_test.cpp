@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <tuple>
 
@@ -402,6 +404,48 @@ TEST_P(StoreContract, ASessionReadsWhatItWroteAndWhatWasCommittedBefore) {
     EXPECT_TRUE(succeeded(store_->set_project_pinned(mine.id, a.owner.user_id, true)));
     EXPECT_EQ(must(store_->find_project(a.workspace, theirs, a.owner, false)).fields.name, "Theirs");
   });
+}
+
+// write_async: a job's writes (and its reads of them) happen before `done`,
+// which hears that they are committed; a job whose own write fails (a name
+// taken) takes nothing else with it.
+TEST_P(StoreContract, AsyncWritesAreCommittedWhenDoneIsCalled) {
+  const Org a = make_org("async.test");
+  constexpr int kJobs = 24;
+  std::mutex mutex;
+  std::condition_variable all_done;
+  int done = 0;
+  std::vector<std::optional<Error>> failures(kJobs);
+  std::vector<Result<ProjectRecord>> created(kJobs, make_error(ErrorCode::Internal, "not run"));
+  std::vector<bool> seen_by_job(kJobs, false);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kJobs; ++i) {
+    clients.emplace_back([&, i] {
+      const std::string name = i == kJobs - 1 ? "Job 0" : "Job " + std::to_string(i);  // the last one's name is taken
+      store_->write_async(
+          [&, i, name] {
+            created[i] = store_->create_project(a.workspace, a.owner, {.name = name}, false, kAnyPlace);
+            seen_by_job[i] = created[i] && store_->find_project(a.workspace, created[i]->id, a.owner, false).ok();
+          },
+          [&, i](std::optional<Error> failure) {
+            std::lock_guard lock(mutex);
+            failures[i] = std::move(failure);
+            ++done;
+            all_done.notify_one();
+          });
+    });
+  }
+  for (auto& client : clients) client.join();
+  std::unique_lock lock(mutex);
+  all_done.wait(lock, [&] { return done == kJobs; });
+  for (int i = 0; i < kJobs; ++i) {
+    EXPECT_FALSE(failures[i]) << i;
+    if (i == kJobs - 1 || (i == 0 && !created[0])) continue;  // one of the two "Job 0" lost the race
+    ASSERT_TRUE(created[i].ok()) << i;
+    EXPECT_TRUE(seen_by_job[i]) << i;
+    EXPECT_TRUE(store_->find_project(a.workspace, created[i]->id, a.owner, false).ok()) << i;
+  }
+  EXPECT_NE(created[0].ok(), created[kJobs - 1].ok()) << "exactly one of the two jobs named \"Job 0\" creates it";
 }
 
 TEST_P(StoreContract, AnApiKeyFindsItsUserUntilRevokedOrExpired) {
