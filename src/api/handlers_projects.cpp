@@ -185,24 +185,34 @@ awaitable<Result<Reply>> act(Call& call, ProjectAction action, bool include_dele
 
 }  // namespace
 
+// One trip to the blocking pool checks access, reads the query and the page.
 awaitable<Result<Reply>> list_projects(Call& call) {
-  FOCUSD_CO_TRY(access, co_await workspace_access(call));
-  FOCUSD_CO_TRY(query, query_of(call));
-  FOCUSD_CO_TRY(q, read_list_query(query, access));
-  FOCUSD_CO_TRY(rates, include_rates(query));
-  FOCUSD_CO_TRY(list, co_await in_store(call, [&](Store& s) { return s.list_projects(q); }));
+  std::optional<WorkspaceAccess> access;
+  ProjectQuery q;
+  bool rates = false;
   std::vector<boost::json::value> summaries;
-  if (rates) {
-    summaries = co_await in_store(call, [&](Store& s) {
-      std::vector<boost::json::value> out;
-      for (const auto& p : list.items) out.push_back(rate_summary(s, p));
-      return out;
-    });
-  }
+  FOCUSD_CO_TRY(list, co_await in_store(call, [&](Store& s) -> Result<ProjectList> {
+                  auto reached = workspace_access_in(call, s);
+                  if (!reached) return reached.error();
+                  access = *reached;
+                  auto query = query_of(call);
+                  if (!query) return query.error();
+                  auto read = read_list_query(*query, *access);
+                  if (!read) return read.error();
+                  q = std::move(*read);
+                  auto asked_rates = include_rates(*query);
+                  if (!asked_rates) return asked_rates.error();
+                  rates = *asked_rates;
+                  auto found = s.list_projects(q);
+                  if (found && rates) {
+                    for (const auto& p : found->items) summaries.push_back(rate_summary(s, p));
+                  }
+                  return found;
+                }));
   boost::json::array data(answer_arena());
   data.reserve(list.items.size());
   for (std::size_t i = 0; i < list.items.size(); ++i) {
-    data.push_back(project_json(list.items[i], access, rates ? &summaries[i] : nullptr, data.storage()));
+    data.push_back(project_json(list.items[i], *access, rates ? &summaries[i] : nullptr, data.storage()));
   }
   co_return json_response(
       http::status::ok,

@@ -131,16 +131,23 @@ awaitable<Result<Reply>> stop_tracking(Call& call) {
   co_return json_response(http::status::ok, entry_json(*stopped));
 }
 
+// One trip to the blocking pool checks access, reads the query and the page.
 awaitable<Result<Reply>> list_time_entries(Call& call) {
-  FOCUSD_CO_TRY(access, co_await workspace_access(call));
-  FOCUSD_CO_TRY(query, query_of(call));
-  FOCUSD_CO_TRY(q, entry_query(query, access));
-  FOCUSD_CO_TRY(page, query.page());
-  q.page = page;
+  Page page;
   FOCUSD_CO_TRY(data, co_await in_store(call, [&](Store& s) -> Result<boost::json::array> {
-                  auto entries = s.list_time_entries(q);
+                  auto access = workspace_access_in(call, s);
+                  if (!access) return access.error();
+                  auto query = query_of(call);
+                  if (!query) return query.error();
+                  auto q = entry_query(*query, *access);
+                  if (!q) return q.error();
+                  auto asked = query->page();
+                  if (!asked) return asked.error();
+                  page = *asked;
+                  q->page = page;
+                  auto entries = s.list_time_entries(*q);
                   if (!entries) return entries.error();
-                  return entries_with_tasks_json(s, *entries, access);
+                  return entries_with_tasks_json(s, *entries, *access);
                 }));
   const boost::json::storage_ptr storage = data.storage();  // the answer in the entries' arena: no copy
   co_return json_response(
