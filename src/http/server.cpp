@@ -155,8 +155,10 @@ struct HttpServer::Connection {
   bool idle = false;       // waiting for the next request; guarded by HttpServer::mutex_
 };
 
-HttpServer::HttpServer(const Config& config, api::Api& api)
-    : config_(config), api_(api), acceptor_(asio::make_strand(ioc_)) {}
+HttpServer::HttpServer(const Config& config, api::Api& api) : config_(config), api_(api), acceptor_(ioc_) {
+  const unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 1; i < threads; ++i) others_.push_back(std::make_unique<asio::io_context>(1));
+}
 
 HttpServer::~HttpServer() = default;
 
@@ -193,9 +195,13 @@ void HttpServer::run() {
   });
   asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
 
-  const unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> workers;
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([this] { ioc_.run(); });
+  for (auto& context : others_) {
+    workers.emplace_back([&context] {
+      auto busy = asio::make_work_guard(*context);  // until drain() stops it, connections or not
+      context->run();
+    });
+  }
   ioc_.run();
   for (auto& worker : workers) worker.join();
 }
@@ -229,6 +235,7 @@ asio::awaitable<void> HttpServer::drain() {
     logging::event(spdlog::level::warn, "grace period over; closing remaining connections",
                    {{"connections", std::to_string(active_.load())}});
   }
+  for (auto& context : others_) context->stop();
   ioc_.stop();
 }
 
@@ -250,8 +257,9 @@ void HttpServer::leave_idle(Connection& connection) {
 
 asio::awaitable<void> HttpServer::accept_loop() {
   for (;;) {
-    tcp::socket socket(asio::make_strand(ioc_));
-    auto [ec] = co_await acceptor_.async_accept(socket, kAsTuple);
+    const std::size_t turn = next_context_++ % (others_.size() + 1);
+    asio::io_context& context = turn == 0 ? ioc_ : *others_[turn - 1];
+    auto [ec, socket] = co_await acceptor_.async_accept(context, kAsTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
       logging::event(spdlog::level::warn, "accept failed", {{"error", ec.message()}});

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 #include "api/api.h"
 #include "config/config.h"
@@ -75,7 +76,14 @@ class HttpServer {
 
   const Config& config_;
   api::Api& api_;
-  boost::asio::io_context ioc_;
+  // One io_context per network thread, each run by its own thread: a
+  // connection stays on the context that accepted it, so its coroutine needs
+  // no strand and no context's queue is shared between threads. The first
+  // also runs the acceptor, which deals connections out in turn, the signals
+  // and the shutdown.
+  boost::asio::io_context ioc_{1};
+  std::vector<std::unique_ptr<boost::asio::io_context>> others_;
+  std::size_t next_context_ = 0;  // the accept loop's turn (it runs on ioc_ only)
   boost::asio::ip::tcp::acceptor acceptor_;
 
   std::atomic<std::size_t> active_{0};
