@@ -306,7 +306,7 @@ struct TimeEntryRecord {
   std::optional<std::string> project_name;
   std::optional<std::string> project_color;
   bool project_private = false;
-  ProjectRole project_role = ProjectRole::None;  // the viewer's, on its project
+  ProjectRole project_role = ProjectRole::None;  // the viewer's, on its project (None for a viewer who sees all)
   std::string created_at;
   std::string updated_at;
   std::optional<std::string> archived_at;

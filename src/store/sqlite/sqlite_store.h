@@ -1,10 +1,9 @@
 #pragma once
-// The SQLite implementation of Store: one writer connection (writes are
-// serialised by a mutex, as SQLite serialises them anyway, and committed in
-// groups: see write()) and a pool of reader connections that run concurrently
-// thanks to WAL.
+// The SQLite implementation of Store: one writer connection, used only by the
+// store's writer thread (writes are serialised there, as SQLite serialises
+// them anyway, and committed in groups: see write()), and a pool of reader
+// connections that run concurrently thanks to WAL.
 
-#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>

@@ -18,13 +18,15 @@ using sqlite::Transaction;
 namespace {
 
 // Over `time_entries e LEFT JOIN tasks t LEFT JOIN projects p`; ?1 = viewer, ?2 = viewer sees all.
+// The viewer's project role is not looked up for a viewer who sees all (read
+// as none): every rule lets such a viewer through before asking it.
 const std::string kEntryColumns =
     std::string(
         "SELECT e.id, e.workspace_id, e.user_id, e.task_id, e.project_id, e.description, e.type, e.billable,"
         " e.tag_override, e.start, e.stop, e.timezone, e.created_at, e.updated_at, e.archived_at, e.deleted_at,"
-        " t.name, p.name, p.color, COALESCE(p.private, 0), COALESCE(") +
+        " t.name, p.name, p.color, COALESCE(p.private, 0), CASE WHEN ?2 THEN 0 ELSE COALESCE(") +
     my_rank("e.project_id") +
-    ", 0)"
+    ", 0) END"
     " FROM time_entries e LEFT JOIN tasks t ON t.id = e.task_id LEFT JOIN projects p ON p.id = e.project_id ";
 
 // domain::may_see_time_entry, for the database to filter by; an entry whose
