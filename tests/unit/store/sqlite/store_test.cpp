@@ -89,6 +89,37 @@ TEST_F(StoreTest, MigrationEightKeepsTheTimeEntriesAndFillsTheirSeconds) {
   EXPECT_FALSE(stmt.step());
 }
 
+TEST_F(StoreTest, MigrationNineRebuildsTheNameIndexWithoutItsSizeTable) {
+  {
+    auto db = sqlite::Connection::open(db_path(), {});
+    std::vector<Migration> through_eight;
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version <= 8) through_eight.push_back(m);
+    }
+    ASSERT_TRUE(migrate(*db, through_eight));
+    db->exec("PRAGMA foreign_keys = OFF");  // projects alone, without their workspace
+    db->exec(
+        "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
+        " VALUES (1, 1, 'Harbor works', 1, 'x', 'x'), (2, 1, 'Cedar', 1, 'x', 'x')");
+  }
+  open().reset();
+  auto db = sqlite::Connection::open(db_path(), {});
+  auto found = db->prepare("SELECT rowid FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
+  ASSERT_TRUE(found.step()) << "a name indexed before the migration is found after it";
+  EXPECT_EQ(found.int64(0), 1);
+  EXPECT_FALSE(found.step());
+  db->exec("PRAGMA foreign_keys = OFF");
+  db->exec(
+      "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
+      " VALUES (3, 1, 'Harbor two', 1, 'x', 'x')");
+  auto both = db->prepare("SELECT COUNT(*) FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
+  ASSERT_TRUE(both.step());
+  EXPECT_EQ(both.int64(0), 2) << "the triggers index new names";
+  auto size_table = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'projects_name_index_docsize'");
+  ASSERT_TRUE(size_table.step());
+  EXPECT_EQ(size_table.int64(0), 0);
+}
+
 TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
   open().reset();
   auto db = sqlite::Connection::open(db_path(), {});
