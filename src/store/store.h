@@ -1,7 +1,9 @@
 #pragma once
 // The Store interface: every read and write focusd makes to its database.
 // Implementations (sqlite/, later postgres/) are thread-safe and blocking;
-// callers on network threads run them through a blocking pool (common/offload.h).
+// callers on network threads run reads through a blocking pool
+// (common/offload.h) and writes through write_async, which holds no thread
+// while a write waits to be durable.
 //
 // Conventions: NotFound means "no such row visible to this call"; Conflict means
 // a uniqueness rule was broken; Internal means the database failed (its text is
