@@ -1,5 +1,11 @@
 #include <fcntl.h>
-#include <openssl/evp.h>
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but
+// they run the same code (SHA-NI: 1.8 GB/s here, as EVP) and link only it:
+// EVP brings in OpenSSL's whole provider framework, which in a statically
+// linked focusd was 4 MiB of code and 0.6 MiB of relocations: idle RSS
+// 10.2-10.9 MiB with EVP, 9.5-9.7 without.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,18 +66,17 @@ fs::path path_for(const fs::path& blobs, std::string_view sha256) {
 class DiskStaging final : public Staging {
  public:
   DiskStaging(int fd, fs::path path, fs::path blobs, const DiskSpace* space)
-      : fd_(fd), path_(std::move(path)), blobs_(std::move(blobs)), space_(space), hash_(EVP_MD_CTX_new()) {
-    EVP_DigestInit_ex(hash_, EVP_sha256(), nullptr);
+      : fd_(fd), path_(std::move(path)), blobs_(std::move(blobs)), space_(space) {
+    SHA256_Init(&hash_);
   }
   ~DiskStaging() override {
     if (fd_ >= 0) ::close(fd_);
     if (!published_) ::unlink(path_.c_str());
-    EVP_MD_CTX_free(hash_);
   }
 
   Status write(std::string_view bytes) override {
     if (finished_) return internal_error("write after finish");
-    EVP_DigestUpdate(hash_, bytes.data(), bytes.size());
+    SHA256_Update(&hash_, bytes.data(), bytes.size());
     if (head_.size() < kHeadBytes) head_.append(bytes.substr(0, kHeadBytes - head_.size()));
     size_ += bytes.size();
     while (!bytes.empty()) {
@@ -97,10 +102,9 @@ class DiskStaging final : public Staging {
     if (::fsync(fd_) != 0) return io_error("fsync " + path_.string(), errno);
     ::close(fd_);
     fd_ = -1;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(hash_, digest, &length);
-    info_.sha256 = to_hex(digest, length);
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256_Final(digest, &hash_);
+    info_.sha256 = to_hex(digest, sizeof digest);
     info_.size = size_;
     finished_ = true;
     return info_;
@@ -141,7 +145,7 @@ class DiskStaging final : public Staging {
   fs::path blobs_;  // the store's blob directory: a copy, so that the staging may outlive the store
   const DiskSpace* space_;
   std::uint64_t space_checked_ = 0;  // size_ when the free space was last checked
-  EVP_MD_CTX* hash_;
+  SHA256_CTX hash_{};
   std::string head_;
   std::uint64_t size_ = 0;
   std::uint64_t written_back_ = 0;  // bytes whose writeback start_writeback() has started
