@@ -1,4 +1,5 @@
 // focusd: `serve` runs the HTTP server; `admin …` administers the data directory.
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <csignal>
@@ -40,12 +41,24 @@ void raise_open_file_limit(std::size_t connections) {
   }
 }
 
+// glibc gives freed memory back to the kernel once 128 KiB of it sits at the
+// top of an arena. Under load the answers in flight come and go by megabytes,
+// and giving them back and faulting them in again (madvise, page faults,
+// zeroing) cost a page of time entries at c=64 15-20 % of its throughput.
+// So an arena keeps up to 8 MiB of freed memory for reuse; blocks of 1 MiB or
+// more (Argon2's memory, for one) are still mapped and unmapped each time.
+void tune_allocator() {
+  mallopt(M_TRIM_THRESHOLD, 8 << 20);
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+
 std::string message_of(const Error& error) {
   return error.detail.empty() ? error.description : error.description + " (" + error.detail + ")";
 }
 
 int run_serve(const Config& config) {
   logging::init(config.log_level, config.log_format);
+  tune_allocator();
   raise_open_file_limit(config.max_connections);
   // sendfile(2) to a socket whose peer has gone raises SIGPIPE (it has no
   // MSG_NOSIGNAL); the failed call's EPIPE is what we act on instead.

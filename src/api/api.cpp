@@ -2,6 +2,10 @@
 
 #include <strings.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "api/errors.h"
 #include "common/logging.h"
 #include "common/offload.h"
@@ -42,6 +46,12 @@ Status room_for(const Route& route, std::optional<std::uint64_t> content_length,
     case http::verb::patch: return disk.admit_write();
     default: return Ok{};
   }
+}
+
+boost::asio::awaitable<void> pause(std::chrono::milliseconds delay) {
+  if (delay.count() == 0) co_return;
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+  co_await timer.async_wait(boost::asio::use_awaitable);
 }
 }  // namespace
 
@@ -93,7 +103,12 @@ boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::stri
   if (!credentials) co_return credentials.error();
   const std::string client_key = auth::throttle_key(client);
   if (const auto* basic = std::get_if<auth::BasicCredentials>(&credentials.value())) {
-    if (auto refusal = authenticator.throttled(*basic, client_key)) co_return *refusal;
+    if (auto refusal = authenticator.throttled(*basic, client_key)) {
+      // A client that keeps guessing waits for its refusal: a flood of them
+      // costs timers, not the CPU that everyone else's requests need.
+      co_await pause(services_.config.login_refusal_delay);
+      co_return *refusal;
+    }
   }
   if (auto user = authenticator.remembered(credentials.value())) co_return *user;
   auto begun = co_await offload(services_.blocking, [&] { return authenticator.begin(credentials.value()); });

@@ -132,6 +132,10 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->capture_default_str();
   add_duration(app, "--login-failure-window", "FOCUSD_LOGIN_FAILURE_WINDOW", c.login_failure_window,
                "Seconds of the window in which failed logins are counted");
+  add_duration(app, "--login-refusal-delay-ms", "FOCUSD_LOGIN_REFUSAL_DELAY_MS", c.login_refusal_delay,
+               "Milliseconds a 429 for too many failed logins waits before it is sent, holding no thread: a client "
+               "that keeps guessing gets one answer per connection per this long (0 = at once)",
+               0);
   app.add_option("--sqlite-synchronous", c.sqlite_synchronous,
                  "full (every 2xx is durable) or normal (faster; survives a crash, not a power loss)")
       ->envname("FOCUSD_SQLITE_SYNCHRONOUS")

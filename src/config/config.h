@@ -64,6 +64,9 @@ struct Config {
   // one window, beyond which password logins are refused with 429 (0 = off).
   std::size_t login_failure_limit = 10;
   std::chrono::seconds login_failure_window{60};
+  // How long such a 429 waits before it is sent (holding no thread): a client
+  // that keeps guessing gets one answer per connection per this long.
+  std::chrono::milliseconds login_refusal_delay{1000};
 
   // SQLite: "full" (default; a 2xx is durable) or "normal" (faster, may lose the
   // last commits on power loss, never on a process crash).

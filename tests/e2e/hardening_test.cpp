@@ -317,6 +317,35 @@ TEST(Hardening, TheLoginThrottleEndsWithItsWindow) {
   EXPECT_EQ(client.get("/api/users/me/settings", alice.basic()).status, 200);
 }
 
+// A 429 for too many failed logins is sent --login-refusal-delay-ms late, and
+// the refusals waiting hold no thread: with one blocking thread, a request
+// with an API key is answered while eight of them wait.
+TEST(Hardening, ALoginRefusalWaitsAndHoldsNoThread) {
+  FocusdServer server(
+      {.extra_args = {"--login-failure-limit", "1", "--login-refusal-delay-ms", "3000", "--blocking-threads", "1"}});
+  auto alice = server.seed_user();
+  const std::string key = server.create_api_key(alice.email);
+  const std::string settings = "/api/users/me/settings";
+  const Headers wrong = wrong_password(alice);
+  ASSERT_EQ(server.client().get(settings, wrong).status, 401);  // the one failure allowed
+
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<int> throttled{0};
+  std::vector<std::thread> guessers;
+  for (int c = 0; c < 8; ++c) {
+    guessers.emplace_back([&] {
+      if (server.client().get(settings, wrong).status == 429) ++throttled;
+    });
+  }
+  std::this_thread::sleep_for(300ms);  // the guesses arrive and wait
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.client().get(settings, bearer(key)).status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 1500ms) << "answered while the refusals wait";
+  for (auto& t : guessers) t.join();
+  EXPECT_EQ(throttled, 8);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 3000ms) << "each refusal waited 3 s";
+}
+
 TEST(Hardening, AFullPasswordQueueAnswers503AtOnce) {
   FocusdServer server(
       {.extra_args = {"--password-hash-threads", "1", "--password-hash-queue", "0", "--login-failure-limit", "0"}});
