@@ -45,7 +45,9 @@ void BM_RenderProject(benchmark::State& state) {
   const WorkspaceAccess access{.organization_id = 1, .workspace_id = 1, .user_id = 7, .role = OrgRole::Owner};
   std::size_t bytes = 0;
   for (auto _ : state) {
-    std::string body = boost::json::serialize(api::handlers::project_json(p, access));
+    std::string body;
+    api::JsonWriter w(body);
+    api::handlers::write_project(w, p, access);
     bytes += body.size();
     benchmark::DoNotOptimize(body);
   }
@@ -58,9 +60,11 @@ void BM_RenderProjectPage50(benchmark::State& state) {
   const ProjectRecord p = sample_project();
   const WorkspaceAccess access{.organization_id = 1, .workspace_id = 1, .user_id = 7, .role = OrgRole::Owner};
   for (auto _ : state) {
-    boost::json::array data;
-    for (int i = 0; i < 50; ++i) data.push_back(api::handlers::project_json(p, access));
-    std::string body = boost::json::serialize(boost::json::object{{"data", std::move(data)}, {"total", 1000}});
+    std::string body;
+    api::JsonWriter w(body);
+    w.begin_object().key("data").begin_array();
+    for (int i = 0; i < 50; ++i) api::handlers::write_project(w, p, access);
+    w.end_array().key("total").number(1000).end_object();
     benchmark::DoNotOptimize(body);
   }
   state.SetItemsProcessed(state.iterations() * 50);

@@ -6,6 +6,7 @@
 #include "api/handlers.h"
 #include "api/handlers_common.h"
 #include "api/json_util.h"
+#include "api/json_writer.h"
 #include "api/project_json.h"
 #include "domain/project_access.h"
 #include "domain/project_input.h"
@@ -13,58 +14,64 @@
 
 namespace focusd::api::handlers {
 
-boost::json::object project_json(const ProjectRecord& p, const WorkspaceAccess& access, const boost::json::value* rate,
-                                 boost::json::storage_ptr storage) {
+void write_project(JsonWriter& w, const ProjectRecord& p, const WorkspaceAccess& access,
+                   const boost::json::value* rate) {
   const ProjectFields& f = p.fields;
-  boost::json::object o(std::move(storage));
-  o.reserve(36);
-  o["id"] = p.id;
-  o["workspace_id"] = p.workspace_id;
-  o["name"] = f.name;
-  o["active"] = p.active;
-  o["archived_at"] = json_or_null(p.archived_at);
-  o["auto_compute_estimates"] = f.auto_compute_estimates;
-  o["billable"] = f.billable;
-  o["client_id"] = json_or_null(f.client_id);
-  o["client"] =
-      f.client_id ? boost::json::value(boost::json::object{{"id", *f.client_id}, {"name", p.client_name.value_or("")}})
-                  : boost::json::value(nullptr);
-  o["color"] = json_or_null(f.color);
-  o["completion_mode"] = "manual";
-  o["created_at"] = p.created_at;
-  o["deleted_at"] = json_or_null(p.deleted_at);
-  o["description"] = json_or_null(f.description);
-  o["draft"] = false;
-  o["end_date"] = json_or_null(f.end_date);
-  o["estimated_mins"] = json_or_null(f.estimated_mins);
-  o["fixed_fee"] = f.fixed_fee ? boost::json::value(boost::json::object{{"amount", json_number(f.fixed_fee->amount)},
-                                                                        {"currency", f.fixed_fee->currency}})
-                               : boost::json::value(nullptr);
-  o["is_template"] = false;
-  o["parent_project_id"] = json_or_null(f.parent_project_id);
-  boost::json::array permissions;
-  for (const auto& name : domain::permissions(access, p.viewer_role, f.is_private))
-    permissions.push_back(boost::json::value(name));
-  o["permissions"] = std::move(permissions);
-  o["pinned"] = p.pinned;
-  o["private"] = f.is_private;
-  if (rate) o["rate"] = *rate;
-  o["rollover_mode"] = "expire";
-  o["start_date"] = json_or_null(f.start_date);
-  boost::json::array tag_ids;
-  boost::json::array tags;
-  for (const auto& tag : p.tags) {
-    tag_ids.push_back(tag.id);
-    tags.push_back(boost::json::object{{"id", tag.id}, {"name", tag.name}, {"color", json_or_null(tag.extra)}});
+  w.begin_object();
+  w.key("id").number(p.id);
+  w.key("workspace_id").number(p.workspace_id);
+  w.key("name").string(f.name);
+  w.key("active").boolean(p.active);
+  w.key("archived_at").string_or_null(p.archived_at);
+  w.key("auto_compute_estimates").boolean(f.auto_compute_estimates);
+  w.key("billable").boolean(f.billable);
+  w.key("client_id").number_or_null(f.client_id);
+  w.key("client");
+  if (f.client_id) {
+    w.begin_object().key("id").number(*f.client_id).key("name").string(p.client_name.value_or("")).end_object();
+  } else {
+    w.null();
   }
-  o["tag_ids"] = std::move(tag_ids);
-  o["tags"] = std::move(tags);
-  o["task_estimated_mins"] = p.task_estimated_mins;
-  o["total_tracked_time"] = p.tracked_seconds;  // seconds, as total_tracked_secs
-  o["total_tracked_secs"] = p.tracked_seconds;
-  o["toggl_user_id"] = p.creator_id;
-  o["updated_at"] = p.updated_at;
-  return o;
+  w.key("color").string_or_null(f.color);
+  w.key("completion_mode").string("manual");
+  w.key("created_at").string(p.created_at);
+  w.key("deleted_at").string_or_null(p.deleted_at);
+  w.key("description").string_or_null(f.description);
+  w.key("draft").boolean(false);
+  w.key("end_date").string_or_null(f.end_date);
+  w.key("estimated_mins").number_or_null(f.estimated_mins);
+  w.key("fixed_fee");
+  if (f.fixed_fee) {
+    w.begin_object().key("amount").value(json_number(f.fixed_fee->amount));
+    w.key("currency").string(f.fixed_fee->currency).end_object();
+  } else {
+    w.null();
+  }
+  w.key("is_template").boolean(false);
+  w.key("parent_project_id").number_or_null(f.parent_project_id);
+  w.key("permissions").begin_array();
+  for (const auto& name : domain::permissions(access, p.viewer_role, f.is_private)) w.string(name);
+  w.end_array();
+  w.key("pinned").boolean(p.pinned);
+  w.key("private").boolean(f.is_private);
+  if (rate) w.key("rate").value(*rate);
+  w.key("rollover_mode").string("expire");
+  w.key("start_date").string_or_null(f.start_date);
+  w.key("tag_ids").begin_array();
+  for (const auto& tag : p.tags) w.number(tag.id);
+  w.end_array();
+  w.key("tags").begin_array();
+  for (const auto& tag : p.tags) {
+    w.begin_object().key("id").number(tag.id).key("name").string(tag.name).key("color").string_or_null(tag.extra);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("task_estimated_mins").number(p.task_estimated_mins);
+  w.key("total_tracked_time").number(p.tracked_seconds);  // seconds, as total_tracked_secs
+  w.key("total_tracked_secs").number(p.tracked_seconds);
+  w.key("toggl_user_id").number(p.creator_id);
+  w.key("updated_at").string(p.updated_at);
+  w.end_object();
 }
 
 namespace {
@@ -139,8 +146,29 @@ Result<ProjectQuery> read_list_query(const Query& query, const WorkspaceAccess& 
   return q;
 }
 
-Response project_response(http::status status, const ProjectRecord& p, const WorkspaceAccess& access) {
-  return json_response(status, project_json(p, access, nullptr, answer_arena()));
+Response project_response(http::status status, const ProjectRecord& p, const WorkspaceAccess& access,
+                          const boost::json::value* rate = nullptr) {
+  std::string text;
+  JsonWriter w(text);
+  write_project(w, p, access, rate);
+  return json_text_response(status, std::move(text));
+}
+
+// {"data": [projects], "page": …, "per_page": …} and, when given, "total";
+// `rates`, when given, holds each project's rate summary.
+Response page_response(const std::vector<ProjectRecord>& projects, const WorkspaceAccess& access, const Page& page,
+                       std::optional<std::int64_t> total, const std::vector<boost::json::value>* rates = nullptr) {
+  std::string text;
+  text.reserve(1024 * (projects.size() + 1));
+  JsonWriter w(text);
+  w.begin_object().key("data").begin_array();
+  for (std::size_t i = 0; i < projects.size(); ++i)
+    write_project(w, projects[i], access, rates ? &(*rates)[i] : nullptr);
+  w.end_array();
+  w.key("page").number(page.page).key("per_page").number(page.per_page);
+  if (total) w.key("total").number(*total);
+  w.end_object();
+  return json_text_response(http::status::ok, std::move(text));
 }
 
 awaitable<Result<Reply>> write(Call& call, domain::WriteMode mode) {
@@ -167,11 +195,7 @@ awaitable<Result<Reply>> related(Call& call, Relation relation) {
     return s.related_projects(loaded.access.workspace_id, loaded.project.id, viewer, relation, order, page);
   });
   if (!projects) co_return projects.error();
-  boost::json::array data(answer_arena());
-  for (const auto& p : *projects) data.push_back(project_json(p, loaded.access, nullptr, data.storage()));
-  co_return json_response(
-      http::status::ok,
-      boost::json::object{{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}});
+  co_return page_response(*projects, loaded.access, page, std::nullopt);
 }
 
 // Archive, unarchive, delete, restore and pin share one shape: check, act, 204.
@@ -209,15 +233,7 @@ awaitable<Result<Reply>> list_projects(Call& call) {
                   }
                   return found;
                 }));
-  boost::json::array data(answer_arena());
-  data.reserve(list.items.size());
-  for (std::size_t i = 0; i < list.items.size(); ++i) {
-    data.push_back(project_json(list.items[i], *access, rates ? &summaries[i] : nullptr, data.storage()));
-  }
-  co_return json_response(
-      http::status::ok,
-      boost::json::object{
-          {"data", std::move(data)}, {"page", q.page.page}, {"per_page", q.page.per_page}, {"total", list.total}});
+  co_return page_response(list.items, *access, q.page, list.total, rates ? &summaries : nullptr);
 }
 
 // One trip to the writer checks access and creates (each trip is two thread
@@ -247,7 +263,7 @@ awaitable<Result<Reply>> get_project(Call& call) {
   FOCUSD_CO_TRY(rates, include_rates(query));
   if (!rates) co_return project_response(http::status::ok, loaded.project, loaded.access);
   auto summary = co_await in_store(call, [&](Store& s) { return rate_summary(s, loaded.project); });
-  co_return json_response(http::status::ok, project_json(loaded.project, loaded.access, &summary, answer_arena()));
+  co_return project_response(http::status::ok, loaded.project, loaded.access, &summary);
 }
 
 awaitable<Result<Reply>> replace_project(Call& call) {

@@ -13,6 +13,13 @@ Response json_response(http::status status, const boost::json::value& body) {
   return res;
 }
 
+Response json_text_response(http::status status, std::string body) {
+  Response res{status, 11};
+  res.set(http::field::content_type, kJsonContentType);
+  res.body() = std::move(body);
+  return res;
+}
+
 boost::json::storage_ptr answer_arena() {
   return boost::json::make_shared_resource<boost::json::monotonic_resource>();
 }

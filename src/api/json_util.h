@@ -3,6 +3,7 @@
 
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
+#include <string>
 #include <string_view>
 
 #include "api/types.h"
@@ -13,6 +14,8 @@ namespace focusd::api {
 inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
 
 Response json_response(http::status status, const boost::json::value& body);
+// The same for JSON already written as text (api/json_writer.h).
+Response json_text_response(http::status status, std::string body);
 
 // A fresh arena for one answer's JSON: its many small members are never freed
 // one by one, but all at once with the answer.
