@@ -186,13 +186,12 @@ awaitable<Result<Reply>> stream_tasks(Call& call) {
   FOCUSD_CO_TRY(q, task_query(query, access));
   q.count_total = false;
   Store& store = call.services.store;
-  auto next_page = [&store, q, access](const Page& page) mutable -> Result<boost::json::array> {
+  auto next_page = [&store, q, access](const Page& page, JsonWriter& items) mutable -> Result<std::int64_t> {
     q.page = page;
     auto list = store.list_tasks(q);
     if (!list) return list.error();
-    boost::json::array items;
-    for (const auto& t : list->items) items.push_back(task_json(t, access));
-    return items;
+    for (const auto& t : list->items) items.value(task_json(t, access));
+    return static_cast<std::int64_t>(list->items.size());
   };
   co_return json_array_reply(std::move(next_page), kStreamPage);
 }

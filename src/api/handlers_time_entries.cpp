@@ -98,7 +98,7 @@ awaitable<Result<Reply>> current_time_entry(Call& call) {
   });
   if (!current) co_return current.error();
   if (!*current) co_return no_content();  // nothing runs: 204, no body
-  co_return json_response(http::status::ok, entry_json(**current));
+  co_return entry_response(http::status::ok, **current);
 }
 
 awaitable<Result<Reply>> start_tracking(Call& call) {
@@ -113,7 +113,7 @@ awaitable<Result<Reply>> start_tracking(Call& call) {
     return s.start_time_entry(access.workspace_id, viewer, fields);
   });
   if (!started) co_return started.error();
-  co_return json_response(http::status::ok, entry_json(*started));
+  co_return entry_response(http::status::ok, *started);
 }
 
 awaitable<Result<Reply>> stop_tracking(Call& call) {
@@ -128,31 +128,33 @@ awaitable<Result<Reply>> stop_tracking(Call& call) {
   auto stopped =
       co_await in_store_write(call, [&](Store& s) { return s.stop_time_entry(access.workspace_id, viewer, stop); });
   if (!stopped) co_return stopped.error();
-  co_return json_response(http::status::ok, entry_json(*stopped));
+  co_return entry_response(http::status::ok, *stopped);
 }
 
 // One trip to the blocking pool checks access, reads the query and the page.
 awaitable<Result<Reply>> list_time_entries(Call& call) {
-  Page page;
-  FOCUSD_CO_TRY(data, co_await in_store(call, [&](Store& s) -> Result<boost::json::array> {
+  FOCUSD_CO_TRY(text, co_await in_store(call, [&](Store& s) -> Result<std::string> {
                   auto access = workspace_access_in(call, s);
                   if (!access) return access.error();
                   auto query = query_of(call);
                   if (!query) return query.error();
                   auto q = entry_query(*query, *access);
                   if (!q) return q.error();
-                  auto asked = query->page();
-                  if (!asked) return asked.error();
-                  page = *asked;
-                  q->page = page;
+                  auto page = query->page();
+                  if (!page) return page.error();
+                  q->page = *page;
                   auto entries = s.list_time_entries(*q);
                   if (!entries) return entries.error();
-                  return entries_with_tasks_json(s, *entries, *access);
+                  std::string out;
+                  JsonWriter w(out);
+                  w.begin_object().key("data").begin_array();
+                  if (auto written = write_entries_with_tasks(w, s, *entries, *access); !written) {
+                    return written.error();
+                  }
+                  w.end_array().key("page").number(page->page).key("per_page").number(page->per_page).end_object();
+                  return out;
                 }));
-  const boost::json::storage_ptr storage = data.storage();  // the answer in the entries' arena: no copy
-  co_return json_response(
-      http::status::ok,
-      boost::json::object({{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}}, storage));
+  co_return json_text_response(http::status::ok, std::move(text));
 }
 
 // The list's filters, every matching entry in one bare array, sent as it is
@@ -162,11 +164,12 @@ awaitable<Result<Reply>> stream_time_entries(Call& call) {
   FOCUSD_CO_TRY(query, query_of(call));
   FOCUSD_CO_TRY(q, entry_query(query, access));
   Store& store = call.services.store;
-  auto next_page = [&store, q, access](const Page& page) mutable -> Result<boost::json::array> {
+  auto next_page = [&store, q, access](const Page& page, JsonWriter& items) mutable -> Result<std::int64_t> {
     q.page = page;
     auto entries = store.list_time_entries(q);
     if (!entries) return entries.error();
-    return entries_with_tasks_json(store, *entries, access);
+    if (auto written = write_entries_with_tasks(items, store, *entries, access); !written) return written.error();
+    return static_cast<std::int64_t>(entries->size());
   };
   co_return json_array_reply(std::move(next_page), kStreamPage);
 }
@@ -195,11 +198,12 @@ awaitable<Result<Reply>> list_task_time_entries(Call& call) {
                   if (!domain::may_see_task(q.viewer, *task)) return make_error(ErrorCode::NotFound, "task not found");
                   return s.list_time_entries(q);
                 }));
-  boost::json::array data;
-  for (const auto& e : entries) data.push_back(entry_json(e));
-  co_return json_response(
-      http::status::ok,
-      boost::json::object{{"data", std::move(data)}, {"page", page.page}, {"per_page", page.per_page}});
+  std::string text;
+  JsonWriter w(text);
+  w.begin_object().key("data").begin_array();
+  for (const auto& e : entries) write_entry(w, e);
+  w.end_array().key("page").number(page.page).key("per_page").number(page.per_page).end_object();
+  co_return json_text_response(http::status::ok, std::move(text));
 }
 
 awaitable<Result<Reply>> get_time_entry(Call& call) {
@@ -212,7 +216,7 @@ awaitable<Result<Reply>> get_time_entry(Call& call) {
                   if (auto on_task = on_path_task(call, *found); !on_task) return on_task.error();
                   return found;
                 }));
-  co_return json_response(http::status::ok, entry_json(entry));
+  co_return entry_response(http::status::ok, entry);
 }
 
 }  // namespace focusd::api::handlers

@@ -90,7 +90,7 @@ awaitable<Result<Reply>> create_one(Call& call, std::optional<std::int64_t> task
                   if (!ids) return ids.error();
                   return s.find_time_entry(access->workspace_id, ids->front(), viewer);
                 }));
-  co_return json_response(http::status::created, entry_json(entry));
+  co_return entry_response(http::status::created, entry);
 }
 
 // Edits the entries of `ids` as `edit` says (with the caller's rights
@@ -206,9 +206,7 @@ awaitable<Result<Reply>> batch_time_entries(Call& call) {
                   if (!access) return access.error();
                   return s.time_entries_by_ids(access->workspace_id, ids, domain::viewer_of(*access));
                 }));
-  boost::json::array data;
-  for (const auto& e : entries) data.push_back(entry_json(e));
-  co_return json_response(http::status::ok, data);
+  co_return entries_response(entries);
 }
 
 // POST …/time-entries/bulk: an array of timeentry.BulkCreatePayload, all or none: 204.

@@ -3,7 +3,6 @@
 #include "api/json_util.h"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 #include <cstring>
 #include <utility>
 
@@ -30,18 +29,13 @@ Result<std::size_t> JsonArrayStream::read(std::span<char> buffer) {
 Status JsonArrayStream::fill() {
   if (!opened_) {
     opened_ = true;
-    pending_ = "[";
+    writer_.begin_array();
     return Ok{};
   }
-  auto items = next_page_(page_);
-  if (!items) return items.error();
-  for (const auto& item : *items) {
-    if (!first_item_) pending_ += ',';
-    first_item_ = false;
-    pending_ += boost::json::serialize(item);
-  }
-  if (static_cast<std::int64_t>(items->size()) < page_.per_page) {
-    pending_ += ']';
+  auto count = next_page_(page_, writer_);
+  if (!count) return count.error();
+  if (*count < page_.per_page) {
+    writer_.end_array();
     closed_ = true;
   } else {
     ++page_.page;

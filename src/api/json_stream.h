@@ -7,11 +7,11 @@
 // as when paging by hand. An error from `next_page` ends the stream; the
 // transport then cuts the reply short.
 
-#include <boost/json/array.hpp>
 #include <cstdint>
 #include <functional>
 #include <string>
 
+#include "api/json_writer.h"
 #include "api/types.h"
 #include "common/byte_source.h"
 #include "common/listing.h"
@@ -21,9 +21,12 @@ namespace focusd::api {
 
 class JsonArrayStream final : public ByteStream {
  public:
-  using NextPage = std::function<Result<boost::json::array>(const Page& page)>;
+  // Writes the page's items to `items` (as elements of the array) and says how many there were.
+  using NextPage = std::function<Result<std::int64_t>(const Page& page, JsonWriter& items)>;
 
   JsonArrayStream(NextPage next_page, std::int64_t page_size);
+  JsonArrayStream(const JsonArrayStream&) = delete;  // writer_ writes to this one's pending_
+  JsonArrayStream& operator=(const JsonArrayStream&) = delete;
 
   Result<std::size_t> read(std::span<char> buffer) override;
 
@@ -35,9 +38,9 @@ class JsonArrayStream final : public ByteStream {
   Page page_;
   bool opened_ = false;
   bool closed_ = false;
-  bool first_item_ = true;
   std::string pending_;
-  std::size_t taken_ = 0;  // bytes of pending_ already read
+  JsonWriter writer_{pending_};  // its commas run on from page to page
+  std::size_t taken_ = 0;        // bytes of pending_ already read
 };
 
 // A 200 reply of JSON whose body is such a stream (sent in chunks).

@@ -1,6 +1,5 @@
 #include "api/json_util.h"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -18,10 +17,6 @@ Response json_text_response(http::status status, std::string body) {
   res.set(http::field::content_type, kJsonContentType);
   res.body() = std::move(body);
   return res;
-}
-
-boost::json::storage_ptr answer_arena() {
-  return boost::json::make_shared_resource<boost::json::monotonic_resource>();
 }
 
 namespace {

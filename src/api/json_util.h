@@ -1,7 +1,6 @@
 #pragma once
 // JSON helpers for handlers: building responses and reading request bodies.
 
-#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
@@ -17,9 +16,6 @@ Response json_response(http::status status, const boost::json::value& body);
 // The same for JSON already written as text (api/json_writer.h).
 Response json_text_response(http::status status, std::string body);
 
-// A fresh arena for one answer's JSON: its many small members are never freed
-// one by one, but all at once with the answer.
-boost::json::storage_ptr answer_arena();
 // Parses a request body that must be a JSON object. InvalidArgument (naming
 // "body") for malformed JSON or another JSON type.
 Result<boost::json::object> parse_json_object(std::string_view body);

@@ -1,5 +1,6 @@
 #include "api/time_entry_views.h"
 
+#include <boost/json/parse.hpp>
 #include <unordered_map>
 
 #include "api/handlers_common.h"
@@ -9,46 +10,78 @@
 
 namespace focusd::api::handlers {
 
-boost::json::object entry_json(const TimeEntryRecord& e, const boost::json::storage_ptr& storage) {
+namespace {
+
+// The members of models.TimeEntry, inside an object the caller opens and closes.
+void write_entry_members(JsonWriter& w, const TimeEntryRecord& e) {
   const TimeEntryFields& f = e.fields;
-  boost::json::object o(storage);
-  o.reserve(24);  // its members, and the task and project of a TimeEntryWithTask, without a rehash
-  o["id"] = e.id;
-  o["workspace_id"] = e.workspace_id;
-  o["toggl_user_id"] = e.user_id;
-  o["task_id"] = f.task_id ? boost::json::value(*f.task_id) : boost::json::value(nullptr);
-  if (f.project_id) o["project_id"] = *f.project_id;
-  if (f.description) o["description"] = *f.description;
-  o["type"] = f.type;
-  o["billable"] = f.billable;
-  o["billable_source"] = "manual";
-  o["start"] = f.start;
-  o["tracked_at"] = f.start;
-  o["duration"] = domain::duration_of(f);
-  o["timezone"] = f.timezone;
+  w.key("id").number(e.id);
+  w.key("workspace_id").number(e.workspace_id);
+  w.key("toggl_user_id").number(e.user_id);
+  w.key("task_id").number_or_null(f.task_id);
+  if (f.project_id) w.key("project_id").number(*f.project_id);
+  if (f.description) w.key("description").string(*f.description);
+  w.key("type").string(f.type);
+  w.key("billable").boolean(f.billable);
+  w.key("billable_source").string("manual");
+  w.key("start").string(f.start);
+  w.key("tracked_at").string(f.start);
+  w.key("duration").number(domain::duration_of(f));
+  w.key("timezone").string(f.timezone);
+  w.key("tag_ids");
   if (f.tag_ids) {
-    boost::json::array ids(storage);
-    for (auto id : *f.tag_ids) ids.push_back(id);
-    o["tag_ids"] = std::move(ids);
+    w.begin_array();
+    for (auto id : *f.tag_ids) w.number(id);
+    w.end_array();
   } else {
-    o["tag_ids"] = nullptr;
+    w.null();
   }
-  boost::json::array tags(storage);
+  w.key("tags").begin_array();
   for (const auto& tag : e.tags) {
-    boost::json::object t({{"id", tag.id}, {"name", tag.name}}, storage);
-    if (tag.extra) t["color"] = *tag.extra;
-    tags.push_back(std::move(t));
+    w.begin_object().key("id").number(tag.id).key("name").string(tag.name);
+    if (tag.extra) w.key("color").string(*tag.extra);
+    w.end_object();
   }
-  o["tags"] = std::move(tags);
-  o["created_at"] = e.created_at;
-  o["updated_at"] = e.updated_at;
-  if (e.archived_at) o["archived_at"] = *e.archived_at;
-  if (e.deleted_at) o["deleted_at"] = *e.deleted_at;
-  return o;
+  w.end_array();
+  w.key("created_at").string(e.created_at);
+  w.key("updated_at").string(e.updated_at);
+  if (e.archived_at) w.key("archived_at").string(*e.archived_at);
+  if (e.deleted_at) w.key("deleted_at").string(*e.deleted_at);
 }
 
-Result<boost::json::array> entries_with_tasks_json(Store& s, const std::vector<TimeEntryRecord>& entries,
-                                                   const WorkspaceAccess& access) {
+}  // namespace
+
+void write_entry(JsonWriter& w, const TimeEntryRecord& e) {
+  w.begin_object();
+  write_entry_members(w, e);
+  w.end_object();
+}
+
+boost::json::object entry_json(const TimeEntryRecord& e) {
+  std::string text;
+  JsonWriter w(text);
+  write_entry(w, e);
+  return boost::json::parse(text).as_object();
+}
+
+Response entry_response(http::status status, const TimeEntryRecord& e) {
+  std::string text;
+  JsonWriter w(text);
+  write_entry(w, e);
+  return json_text_response(status, std::move(text));
+}
+
+Response entries_response(const std::vector<TimeEntryRecord>& entries) {
+  std::string text;
+  JsonWriter w(text);
+  w.begin_array();
+  for (const auto& e : entries) write_entry(w, e);
+  w.end_array();
+  return json_text_response(http::status::ok, std::move(text));
+}
+
+Status write_entries_with_tasks(JsonWriter& w, Store& s, const std::vector<TimeEntryRecord>& entries,
+                                const WorkspaceAccess& access) {
   TaskQuery q;
   q.workspace_id = access.workspace_id;
   q.viewer = domain::viewer_of(access);
@@ -64,19 +97,19 @@ Result<boost::json::array> entries_with_tasks_json(Store& s, const std::vector<T
     if (!list) return list.error();
     for (auto& t : list->items) tasks.emplace(t.id, std::move(t));
   }
-  boost::json::array items(answer_arena());
   for (const auto& e : entries) {
-    boost::json::object o = entry_json(e, items.storage());
+    w.begin_object();
+    write_entry_members(w, e);
     if (e.fields.project_id) {
-      o["project"] = project_lite_json(*e.fields.project_id, e.project_name.value_or(""), e.project_color,
-                                       e.project_private, e.project_role, access);
+      w.key("project").value(project_lite_json(*e.fields.project_id, e.project_name.value_or(""), e.project_color,
+                                               e.project_private, e.project_role, access));
     }
     if (auto task = e.fields.task_id ? tasks.find(*e.fields.task_id) : tasks.end(); task != tasks.end()) {
-      o["task"] = task_json(task->second, access);
+      w.key("task").value(task_json(task->second, access));
     }
-    items.push_back(std::move(o));
+    w.end_object();
   }
-  return items;
+  return Ok{};
 }
 
 Status on_path_task(const Call& call, const TimeEntryRecord& entry) {

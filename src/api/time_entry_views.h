@@ -3,10 +3,10 @@
 // timeentry.TimeEntryWithTask with its task and project) and find it under
 // the deprecated routes of a task.
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <vector>
 
+#include "api/json_writer.h"
 #include "api/types.h"
 #include "common/result.h"
 #include "store/records.h"
@@ -19,15 +19,19 @@ struct Call;
 namespace focusd::api::handlers {
 
 // models.TimeEntry. Members the Swagger does not mark nullable are left out
-// when the entry has no value for them. Its memory comes from `storage`.
-boost::json::object entry_json(const TimeEntryRecord& e, const boost::json::storage_ptr& storage = {});
+// when the entry has no value for them.
+void write_entry(JsonWriter& w, const TimeEntryRecord& e);
+// The same as a value, for answers that embed it in one built as a value.
+boost::json::object entry_json(const TimeEntryRecord& e);
+// A 200 or 201 whose body is the entry, and one whose body is an array of them.
+Response entry_response(http::status status, const TimeEntryRecord& e);
+Response entries_response(const std::vector<TimeEntryRecord>& entries);
 
-// timeentry.TimeEntryWithTask for each entry: with its project
-// (models.ProjectLite) and, when the caller sees it, its task (models.Task),
-// the tasks read in one query; the array's memory is one arena of its own,
-// which whatever holds it (the list's answer object) should share.
-Result<boost::json::array> entries_with_tasks_json(Store& s, const std::vector<TimeEntryRecord>& entries,
-                                                   const WorkspaceAccess& access);
+// timeentry.TimeEntryWithTask for each entry, as elements of the array being
+// written: with its project (models.ProjectLite) and, when the caller sees it,
+// its task (models.Task), the tasks read in one query.
+Status write_entries_with_tasks(JsonWriter& w, Store& s, const std::vector<TimeEntryRecord>& entries,
+                                const WorkspaceAccess& access);
 
 // The deprecated …/tasks/{task_id}/time-entries/{time_entry_id} routes: the
 // entry must be the path task's, else it is a missing one (NotFound).

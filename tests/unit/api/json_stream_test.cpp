@@ -24,13 +24,13 @@ std::string read_all(ByteStream& stream, std::size_t piece) {
 // A stream of the numbers 0 .. count-1, `page_size` a page, counting the pages asked for.
 JsonArrayStream numbers(int count, std::int64_t page_size, std::vector<std::int64_t>& pages_asked) {
   return JsonArrayStream(
-      [count, &pages_asked](const Page& page) -> Result<boost::json::array> {
+      [count, &pages_asked](const Page& page, JsonWriter& items) -> Result<std::int64_t> {
         pages_asked.push_back(page.page);
-        boost::json::array items;
-        for (auto i = page.offset(); i < std::min<std::int64_t>(count, page.offset() + page.per_page); ++i) {
-          items.emplace_back(i);
+        std::int64_t n = 0;
+        for (auto i = page.offset(); i < std::min<std::int64_t>(count, page.offset() + page.per_page); ++i, ++n) {
+          items.number(i);
         }
-        return items;
+        return n;
       },
       page_size);
 }
@@ -58,10 +58,11 @@ TEST(JsonArrayStream, IsOneArrayOfEveryPagesItemsWhateverThePieceSize) {
 TEST(JsonArrayStream, APageThatFailsEndsTheStreamWithItsError) {
   int calls = 0;
   JsonArrayStream stream(
-      [&calls](const Page& page) -> Result<boost::json::array> {
+      [&calls](const Page& page, JsonWriter& items) -> Result<std::int64_t> {
         ++calls;
         if (page.page == 2) return make_error(ErrorCode::Unavailable, "the database went away");
-        return boost::json::array{"a", "b"};
+        items.string("a").string("b");
+        return 2;
       },
       2);
   EXPECT_EQ(read_all(stream, 3), R"(["a","b"ERROR)");
@@ -74,9 +75,10 @@ TEST(JsonArrayStream, APageThatFailsEndsTheStreamWithItsError) {
 
 TEST(JsonArrayStream, ItemsAreSerializedJson) {
   JsonArrayStream stream(
-      [](const Page& page) -> Result<boost::json::array> {
-        if (page.page > 1) return boost::json::array{};
-        return boost::json::array{boost::json::object{{"name", "quote \" and \\ slash"}}, nullptr};
+      [](const Page& page, JsonWriter& items) -> Result<std::int64_t> {
+        if (page.page > 1) return 0;
+        items.value(boost::json::object{{"name", "quote \" and \\ slash"}}).null();
+        return 2;
       },
       2);
   const auto parsed = boost::json::parse(read_all(stream, 5));
