@@ -300,6 +300,30 @@ CREATE TRIGGER projects_name_index_update AFTER UPDATE OF name ON projects BEGIN
 END;
 INSERT INTO projects_name_index(projects_name_index) VALUES ('rebuild');
 )sql"},
+      // New projects' names are indexed when their write group commits, not
+      // row by row: FTS5 writes a segment at every savepoint, so a group of
+      // 16 creates wrote 16. projects_name_pending holds the ids created
+      // since (empty at every commit focusd makes); an update or delete of a
+      // pending project leaves the index alone.
+      {10, R"sql(
+CREATE TABLE projects_name_pending (id INTEGER PRIMARY KEY);
+DROP TRIGGER projects_name_index_insert;
+DROP TRIGGER projects_name_index_delete;
+DROP TRIGGER projects_name_index_update;
+CREATE TRIGGER projects_name_index_insert AFTER INSERT ON projects BEGIN
+  INSERT INTO projects_name_pending(id) VALUES (new.id);
+END;
+CREATE TRIGGER projects_name_index_delete AFTER DELETE ON projects BEGIN
+  INSERT INTO projects_name_index(projects_name_index, rowid, name)
+    SELECT 'delete', old.id, old.name WHERE NOT EXISTS (SELECT 1 FROM projects_name_pending WHERE id = old.id);
+  DELETE FROM projects_name_pending WHERE id = old.id;
+END;
+CREATE TRIGGER projects_name_index_update AFTER UPDATE OF name ON projects
+  WHEN NOT EXISTS (SELECT 1 FROM projects_name_pending WHERE id = old.id) BEGIN
+  INSERT INTO projects_name_index(projects_name_index, rowid, name) VALUES ('delete', old.id, old.name);
+  INSERT INTO projects_name_index(rowid, name) VALUES (new.id, new.name);
+END;
+)sql"},
   };
   return kMigrations;
 }

@@ -131,4 +131,15 @@ bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t pro
 std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id, std::int64_t task_id,
                                        const Viewer& viewer);
 
+// Indexes the names of the projects created since the last call (migration
+// 10's projects_name_pending): before a write group commits, so that every
+// commit leaves the name index whole, and before a name search inside a group.
+inline void index_pending_names(Connection& db) {
+  db.prepare(
+        "INSERT INTO projects_name_index(rowid, name)"
+        " SELECT p.id, p.name FROM projects_name_pending q JOIN projects p ON p.id = q.id")
+      .run();
+  db.prepare("DELETE FROM projects_name_pending").run();
+}
+
 }  // namespace focusd::sqlite

@@ -216,6 +216,8 @@ const sqlite::OrderColumns& project_order_columns() {
 Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
   const auto name_match = trigram_query(q.name);
   return read([&](Connection& db) -> Result<ProjectList> {
+    // Inside a write group, the names its writes created are not indexed yet.
+    if (name_match && writer_thread_of == this) sqlite::index_pending_names(db);
     // ?1 viewer, ?2 sees_all, ?3 workspace, ?4 pinned, ?5 archived (0 active, 1 archived, 2 all), ?6 private,
     // ?7 name, ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end,
     // ?17 the name's trigrams (the index narrows, instr() decides)

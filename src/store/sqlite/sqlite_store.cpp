@@ -3,6 +3,7 @@
 #include "common/time.h"
 #include "store/sqlite/guard.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sql_common.h"
 
 namespace focusd {
 
@@ -53,6 +54,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions&
     sqlite::OpenOptions writer_options{false, options.synchronous, options.busy_timeout, options.mmap_bytes};
     store->writer_ = Connection::open(options.path, writer_options);
     if (auto status = migrate(*store->writer_, sqlite_migrations()); !status) return status.error();
+    {  // names another program's inserts left unindexed
+      sqlite::Transaction tx(*store->writer_);
+      sqlite::index_pending_names(*store->writer_);
+      tx.commit();
+    }
     sqlite::OpenOptions reader_options{true, options.synchronous, options.busy_timeout, options.mmap_bytes};
     for (unsigned i = 0; i < std::max(1u, options.readers); ++i) {
       store->idle_readers_.push_back(Connection::open(options.path, reader_options));
@@ -135,6 +141,7 @@ void SqliteStore::run_group(std::vector<Job>& jobs) {
   }
   if (first == jobs.size()) return;
   auto committed = guarded([&]() -> Status {
+    sqlite::index_pending_names(*writer_);  // one index segment for the group's new names
     writer_->exec("COMMIT");
     return Ok{};
   });

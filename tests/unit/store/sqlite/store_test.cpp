@@ -5,6 +5,7 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sql_common.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -104,20 +105,60 @@ TEST_F(StoreTest, MigrationNineRebuildsTheNameIndexWithoutItsSizeTable) {
   }
   open().reset();
   auto db = sqlite::Connection::open(db_path(), {});
-  auto found = db->prepare("SELECT rowid FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
-  ASSERT_TRUE(found.step()) << "a name indexed before the migration is found after it";
-  EXPECT_EQ(found.int64(0), 1);
-  EXPECT_FALSE(found.step());
+  {
+    auto found = db->prepare("SELECT rowid FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
+    ASSERT_TRUE(found.step()) << "a name indexed before the migration is found after it";
+    EXPECT_EQ(found.int64(0), 1);
+    EXPECT_FALSE(found.step());
+  }
   db->exec("PRAGMA foreign_keys = OFF");
   db->exec(
       "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
       " VALUES (3, 1, 'Harbor two', 1, 'x', 'x')");
+  db.reset();
+  open().reset();  // migration 10: a name another program inserted is indexed when the store opens
+  db = sqlite::Connection::open(db_path(), {});
   auto both = db->prepare("SELECT COUNT(*) FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
   ASSERT_TRUE(both.step());
-  EXPECT_EQ(both.int64(0), 2) << "the triggers index new names";
+  EXPECT_EQ(both.int64(0), 2) << "new names are indexed";
   auto size_table = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'projects_name_index_docsize'");
   ASSERT_TRUE(size_table.step());
   EXPECT_EQ(size_table.int64(0), 0);
+}
+
+// Migration 10: new names wait in projects_name_pending until
+// index_pending_names (before every group's commit); an update or delete of a
+// waiting project must leave the index alone, and the index stays whole
+// (FTS5's integrity-check compares it with the projects' names).
+TEST_F(StoreTest, NewNamesAreIndexedWhenTheirGroupCommits) {
+  open().reset();
+  auto db = sqlite::Connection::open(db_path(), {});
+  db->exec("PRAGMA foreign_keys = OFF");
+  auto count = [&](const char* trigram) {
+    auto stmt = db->prepare(
+        std::string("SELECT COUNT(*) FROM projects_name_index WHERE projects_name_index MATCH '\"") + trigram + "\"'");
+    return stmt.step() ? stmt.int64(0) : -1;
+  };
+  auto whole = [&] { db->exec("INSERT INTO projects_name_index(projects_name_index) VALUES ('integrity-check')"); };
+  db->exec(
+      "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
+      " VALUES (1, 1, 'Harbor', 1, 'x', 'x'), (2, 1, 'Cedar', 1, 'x', 'x'), (3, 1, 'Maple', 1, 'x', 'x')");
+  EXPECT_EQ(count("arb"), 0) << "not indexed before the group ends";
+  db->exec("UPDATE projects SET name = 'Harbor east' WHERE id = 1");  // still waiting
+  db->exec("DELETE FROM projects WHERE id = 3");                      // never indexed
+  sqlite::index_pending_names(*db);
+  EXPECT_EQ(count("arb"), 1);
+  EXPECT_EQ(count("ast"), 1) << "indexed under the name it has now";
+  EXPECT_EQ(count("apl"), 0);
+  EXPECT_NO_THROW(whole());
+  db->exec("UPDATE projects SET name = 'Cedar grove' WHERE id = 2");  // indexed: re-indexed at once
+  db->exec("DELETE FROM projects WHERE id = 1");
+  EXPECT_EQ(count("rov"), 1);
+  EXPECT_EQ(count("arb"), 0);
+  EXPECT_NO_THROW(whole());
+  auto waiting = db->prepare("SELECT COUNT(*) FROM projects_name_pending");
+  ASSERT_TRUE(waiting.step());
+  EXPECT_EQ(waiting.int64(0), 0);
 }
 
 TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
