@@ -162,8 +162,9 @@ Response page_response(const std::vector<ProjectRecord>& projects, const Workspa
   text.reserve(1024 * (projects.size() + 1));
   JsonWriter w(text);
   w.begin_object().key("data").begin_array();
-  for (std::size_t i = 0; i < projects.size(); ++i)
+  for (std::size_t i = 0; i < projects.size(); ++i) {
     write_project(w, projects[i], access, rates ? &(*rates)[i] : nullptr);
+  }
   w.end_array();
   w.key("page").number(page.page).key("per_page").number(page.per_page);
   if (total) w.key("total").number(*total);

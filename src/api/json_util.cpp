@@ -6,10 +6,7 @@
 namespace focusd::api {
 
 Response json_response(http::status status, const boost::json::value& body) {
-  Response res{status, 11};
-  res.set(http::field::content_type, kJsonContentType);
-  res.body() = boost::json::serialize(body);
-  return res;
+  return json_text_response(status, boost::json::serialize(body));
 }
 
 Response json_text_response(http::status status, std::string body) {
