@@ -43,7 +43,9 @@ class Staging {
   // Appends bytes. InsufficientStorage when the disk is full, else Internal.
   virtual Status write(std::string_view bytes) = 0;
   // Flushes the bytes to stable storage and returns their digest and size;
-  // nothing may be written afterwards.
+  // nothing may be written afterwards. Bytes whose content is stored already
+  // need not be flushed here: publish() drops them, or flushes them first if
+  // that content has gone meanwhile.
   virtual Result<BlobInfo> finish() = 0;
   // The first bytes written (up to 4 KiB), for content sniffing.
   virtual std::string_view head() const = 0;

@@ -45,13 +45,34 @@ Status fsync_dir(const fs::path& dir) {
   return Ok{};
 }
 
-// Creates a directory (and its parents) and makes each new entry durable.
-Status make_dirs(const fs::path& dir) {
+// Creates a directory and its missing parents, and adds to `changed` the
+// directories that gained an entry (each new one's parent), which fsync_dir
+// must make durable. The caller fsyncs them after all its own changes: on
+// ext4 the first fsync commits them all, and the others find nothing to do.
+Status create_dirs(const fs::path& dir, std::vector<fs::path>& changed) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return Ok{};
-  if (auto parent = make_dirs(dir.parent_path()); !parent) return parent;
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return io_error("mkdir " + dir.string(), errno);
-  return fsync_dir(dir.parent_path());
+  if (auto parent = create_dirs(dir.parent_path(), changed); !parent) return parent;
+  if (::mkdir(dir.c_str(), 0700) != 0) {
+    if (errno == EEXIST) return Ok{};
+    return io_error("mkdir " + dir.string(), errno);
+  }
+  changed.push_back(dir.parent_path());
+  return Ok{};
+}
+
+Status fsync_dirs(const std::vector<fs::path>& dirs) {
+  for (const auto& dir : dirs) {
+    if (auto synced = fsync_dir(dir); !synced) return synced;
+  }
+  return Ok{};
+}
+
+// Creates a directory (and its parents) and makes each new entry durable.
+Status make_dirs(const fs::path& dir) {
+  std::vector<fs::path> changed;
+  if (auto made = create_dirs(dir, changed); !made) return made;
+  return fsync_dirs(changed);
 }
 
 bool is_digest(std::string_view s) {
@@ -99,14 +120,17 @@ class DiskStaging final : public Staging {
 
   Result<BlobInfo> finish() override {
     if (finished_) return info_;
-    if (::fsync(fd_) != 0) return io_error("fsync " + path_.string(), errno);
-    ::close(fd_);
-    fd_ = -1;
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256_Final(digest, &hash_);
     info_.sha256 = to_hex(digest, sizeof digest);
     info_.size = size_;
     finished_ = true;
+    // Content already stored (and durable) needs no second copy on disk:
+    // publish() will drop ours, so it is not flushed. Should that blob go
+    // before publish(), publish() flushes ours then.
+    struct stat existing {};
+    if (::stat(path_for(blobs_, info_.sha256).c_str(), &existing) == 0) return info_;
+    if (auto flushed = flush(); !flushed) return flushed.error();
     return info_;
   }
 
@@ -115,13 +139,16 @@ class DiskStaging final : public Staging {
   Result<bool> publish() override {
     if (!finished_) return internal_error("publish before finish");
     const fs::path target = path_for(blobs_, info_.sha256);
-    if (auto made = make_dirs(target.parent_path()); !made) return made.error();
+    std::vector<fs::path> changed;  // made durable after the rename, all together
+    if (auto made = create_dirs(target.parent_path(), changed); !made) return made.error();
     struct stat existing {};
     if (::stat(target.c_str(), &existing) == 0) return false;  // same content stored; the destructor drops ours
     if (errno != ENOENT) return io_error("stat " + target.string(), errno);
+    if (auto flushed = flush(); !flushed) return flushed.error();
     if (::rename(path_.c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
     published_ = true;
-    if (auto synced = fsync_dir(target.parent_path()); !synced) {
+    changed.insert(changed.begin(), target.parent_path());
+    if (auto synced = fsync_dirs(changed); !synced) {
       ::unlink(target.c_str());  // not durably in place: no later upload may count on it
       return synced.error();
     }
@@ -129,6 +156,15 @@ class DiskStaging final : public Staging {
   }
 
  private:
+  // fsync and close, once.
+  Status flush() {
+    if (fd_ < 0) return Ok{};
+    if (::fsync(fd_) != 0) return io_error("fsync " + path_.string(), errno);
+    ::close(fd_);
+    fd_ = -1;
+    return Ok{};
+  }
+
   // Starts writing each full window of kWritebackWindow bytes to disk while
   // the upload goes on (sync_file_range only starts it; it does not wait), so
   // that finish()'s fsync is left with the tail alone instead of the whole

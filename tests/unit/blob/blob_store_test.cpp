@@ -98,6 +98,30 @@ TEST_F(BlobStoreTest, IdenticalContentIsStoredOnce) {
   EXPECT_EQ(temp_files(), 0u);
 }
 
+// A copy of stored content is not flushed at finish(); if the stored blob is
+// removed before publish(), publish() stores the copy (flushed then) instead.
+TEST_F(BlobStoreTest, ACopyOfContentRemovedBeforeItsPublishIsStored) {
+  const BlobInfo first = put("content that goes");
+  auto staging = store_->stage();
+  ASSERT_TRUE(staging);
+  ASSERT_TRUE((*staging)->write("content that goes"));
+  auto info = (*staging)->finish();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->sha256, first.sha256);
+  ASSERT_TRUE(store_->remove(first.sha256));
+  auto published = (*staging)->publish();
+  ASSERT_TRUE(published);
+  EXPECT_TRUE(*published) << "new content again: stored by this call";
+  auto source = store_->open(first.sha256, ReadRange{0, 17});
+  ASSERT_TRUE(source) << source.error().description;
+  const auto* file = std::get_if<FileRange>(&source->bytes);
+  ASSERT_NE(file, nullptr);
+  char bytes[17] = {};
+  ASSERT_EQ(::pread(file->fd.get(), bytes, 17, 0), 17);
+  EXPECT_EQ(std::string_view(bytes, 17), "content that goes");
+  EXPECT_EQ(temp_files(), 0u);
+}
+
 TEST_F(BlobStoreTest, AnUnpublishedStagingLeavesNothing) {
   {
     auto staging = store_->stage();
