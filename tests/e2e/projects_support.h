@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <optional>
+#include <utility>
 
 #include "support.h"
 
@@ -26,7 +28,7 @@ class WorkspaceTest : public ::testing::Test {
                     const std::string& body = "") {
     Headers headers = user.basic();
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return client_.request(method, target, headers, body);
+    return client_->request(method, target, headers, body);
   }
   HttpResponse call_json(const SeededUser& user, const std::string& method, const std::string& target,
                          const boost::json::value& body) {
@@ -54,11 +56,18 @@ class WorkspaceTest : public ::testing::Test {
     return out;
   }
 
+  // Stops the server and starts it again on the same data (a new port).
+  void restart_server() {
+    EXPECT_EQ(server.stop(), 0);
+    server.start();
+    client_.emplace(server.port());
+  }
+
   FocusdServer server;
   SeededUser owner;
 
  private:
-  HttpClient client_ = server.client();
+  std::optional<HttpClient> client_{std::in_place, server.port()};
 };
 
 inline void expect_validation(const HttpResponse& res, const std::string& field, const std::string& context = "") {

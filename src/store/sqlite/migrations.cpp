@@ -324,6 +324,33 @@ CREATE TRIGGER projects_name_index_update AFTER UPDATE OF name ON projects
   INSERT INTO projects_name_index(rowid, name) VALUES (new.id, new.name);
 END;
 )sql"},
+      // Names are indexed in batches, not at every commit: a lone client's
+      // create wrote an index segment (three to four pages) and a pending row
+      // each time. projects_name_indexed holds the highest project id whose
+      // name is indexed (the watermark); a name search also reads the
+      // projects above it. Top-level projects (most of them) write no page
+      // of the parent index.
+      {11, R"sql(
+INSERT INTO projects_name_index(rowid, name)
+  SELECT p.id, p.name FROM projects_name_pending q JOIN projects p ON p.id = q.id;
+DROP TRIGGER projects_name_index_insert;
+DROP TRIGGER projects_name_index_delete;
+DROP TRIGGER projects_name_index_update;
+DROP TABLE projects_name_pending;
+CREATE TABLE projects_name_indexed (up_to INTEGER NOT NULL);
+INSERT INTO projects_name_indexed(up_to) SELECT coalesce(max(id), 0) FROM projects;
+CREATE TRIGGER projects_name_index_delete AFTER DELETE ON projects
+  WHEN old.id <= (SELECT up_to FROM projects_name_indexed) BEGIN
+  INSERT INTO projects_name_index(projects_name_index, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER projects_name_index_update AFTER UPDATE OF name ON projects
+  WHEN old.id <= (SELECT up_to FROM projects_name_indexed) BEGIN
+  INSERT INTO projects_name_index(projects_name_index, rowid, name) VALUES ('delete', old.id, old.name);
+  INSERT INTO projects_name_index(rowid, name) VALUES (new.id, new.name);
+END;
+DROP INDEX projects_by_parent;
+CREATE INDEX projects_by_parent ON projects(parent_project_id) WHERE parent_project_id IS NOT NULL;
+)sql"},
   };
   return kMigrations;
 }

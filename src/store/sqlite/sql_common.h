@@ -131,15 +131,24 @@ bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t pro
 std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id, std::int64_t task_id,
                                        const Viewer& viewer);
 
-// Indexes the names of the projects created since the last call (migration
-// 10's projects_name_pending): before a write group commits, so that every
-// commit leaves the name index whole, and before a name search inside a group.
-inline void index_pending_names(Connection& db) {
-  db.prepare(
-        "INSERT INTO projects_name_index(rowid, name)"
-        " SELECT p.id, p.name FROM projects_name_pending q JOIN projects p ON p.id = q.id")
+// Indexes the names of the projects above the watermark (migration 11's
+// projects_name_indexed) when there are at least `at_least` of them (by id),
+// and moves the watermark up: before a write group commits, and with 1 when
+// the store opens. Until then a name search reads them beside the index.
+inline void index_new_names(Connection& db, std::int64_t at_least) {
+  std::int64_t up_to = 0;
+  std::int64_t newest = 0;
+  {
+    auto range = db.prepare("SELECT up_to, (SELECT coalesce(max(id), 0) FROM projects) FROM projects_name_indexed");
+    if (!range.step()) return;
+    up_to = range.int64(0);
+    newest = range.int64(1);
+  }
+  if (newest - up_to < at_least) return;
+  db.prepare("INSERT INTO projects_name_index(rowid, name) SELECT id, name FROM projects WHERE id > ?1 AND id <= ?2")
+      .bind_all(up_to, newest)
       .run();
-  db.prepare("DELETE FROM projects_name_pending").run();
+  db.prepare("UPDATE projects_name_indexed SET up_to = ?1").bind_all(newest).run();
 }
 
 }  // namespace focusd::sqlite

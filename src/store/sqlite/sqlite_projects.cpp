@@ -216,11 +216,10 @@ const sqlite::OrderColumns& project_order_columns() {
 Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
   const auto name_match = trigram_query(q.name);
   return read([&](Connection& db) -> Result<ProjectList> {
-    // Inside a write group, the names its writes created are not indexed yet.
-    if (name_match && writer_thread_of == this) sqlite::index_pending_names(db);
     // ?1 viewer, ?2 sees_all, ?3 workspace, ?4 pinned, ?5 archived (0 active, 1 archived, 2 all), ?6 private,
     // ?7 name, ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end,
-    // ?17 the name's trigrams (the index narrows, instr() decides)
+    // ?17 the name's trigrams (the index and the projects above its
+    // watermark narrow, instr() decides)
     // With trigrams, `+` keeps SQLite from walking the workspace's name index
     // (for the order) past every project: the trigram matches drive instead.
     const std::string where = std::string(name_match ? "WHERE +p.workspace_id = ?3" : "WHERE p.workspace_id = ?3") +
@@ -245,7 +244,8 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
                               " AND (?13 IS NULL OR p.end_date >= ?13)"
                               " AND (?14 IS NULL OR p.start_date <= ?14)" +
                               (name_match ? " AND p.id IN (SELECT rowid FROM projects_name_index WHERE"
-                                            " projects_name_index MATCH ?17)"
+                                            " projects_name_index MATCH ?17 UNION ALL SELECT id FROM projects"
+                                            " WHERE id > (SELECT up_to FROM projects_name_indexed))"
                                           : "");
     auto bind = [&](Statement& stmt) {
       stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id,

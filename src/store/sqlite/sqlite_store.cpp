@@ -54,9 +54,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions&
     sqlite::OpenOptions writer_options{false, options.synchronous, options.busy_timeout, options.mmap_bytes};
     store->writer_ = Connection::open(options.path, writer_options);
     if (auto status = migrate(*store->writer_, sqlite_migrations()); !status) return status.error();
-    {  // names another program's inserts left unindexed
+    {  // every name not indexed yet (the last groups', another program's inserts)
       sqlite::Transaction tx(*store->writer_);
-      sqlite::index_pending_names(*store->writer_);
+      sqlite::index_new_names(*store->writer_, 1);
       tx.commit();
     }
     sqlite::OpenOptions reader_options{true, options.synchronous, options.busy_timeout, options.mmap_bytes};
@@ -141,7 +141,7 @@ void SqliteStore::run_group(std::vector<Job>& jobs) {
   }
   if (first == jobs.size()) return;
   auto committed = guarded([&]() -> Status {
-    sqlite::index_pending_names(*writer_);  // one index segment for the group's new names
+    sqlite::index_new_names(*writer_, kNamesIndexedAtOnce);
     writer_->exec("COMMIT");
     return Ok{};
   });

@@ -169,6 +169,10 @@ class SqliteStore final : public Store {
     std::function<void(std::optional<Error>)> done;
   };
   static constexpr std::size_t kMaxGroupWrites = 64;
+  // New project names wait for the name index until this many (by id) have
+  // gathered: one index segment for them all, not one per commit. A name
+  // search reads the waiting ones beside the index.
+  static constexpr std::int64_t kNamesIndexedAtOnce = 256;
   void enqueue(Job job);
   void writer_loop();
   void run_group(std::vector<Job>& jobs);

@@ -1063,6 +1063,33 @@ TEST_P(StoreContract, ListProjectsOrdersByNameIgnoringCaseAndPages) {
   EXPECT_EQ(must(store_->list_projects(pinned_only)).total, 0);
 }
 
+// A store may index names lazily (SQLite: in batches of a few hundred); a
+// name search must find every project, created before or after the batch,
+// renamed or deleted on either side of it.
+TEST_P(StoreContract, ANameSearchFindsProjectsWhetherTheirNamesAreIndexedYetOrNot) {
+  const Org a = make_org("a.test");
+  std::vector<ProjectRecord> needles;
+  for (int i = 0; i < 650; ++i) {
+    const ProjectRecord created =
+        project(a, a.owner, {.name = (i % 100 == 7 ? "Needle " : "Hay ") + std::to_string(i)});
+    if (i % 100 == 7) needles.push_back(created);
+  }
+  ProjectQuery search{.workspace_id = a.workspace, .viewer = a.owner};
+  search.name = "EEDL";
+  search.page = {1, 200};
+  EXPECT_EQ(project_names(search), (std::vector<std::string>{"Needle 107", "Needle 207", "Needle 307", "Needle 407",
+                                                             "Needle 507", "Needle 607", "Needle 7"}));
+  for (const ProjectRecord& needle : {needles.front(), needles.back()}) {  // the oldest and the newest
+    ProjectFields renamed = needle.fields;
+    renamed.name = "Pin " + std::to_string(needle.id);
+    must(store_->update_project(a.workspace, needle.id, a.owner, renamed, std::nullopt, kAnyPlace));
+  }
+  EXPECT_TRUE(succeeded(store_->set_project_deleted(a.workspace, needles[2].id, true, kAnyPlace)));
+  EXPECT_EQ(project_names(search), (std::vector<std::string>{"Needle 107", "Needle 307", "Needle 407", "Needle 507"}));
+  search.name = "pin ";
+  EXPECT_EQ(project_names(search).size(), 2u);
+}
+
 TEST_P(StoreContract, CreateProjectAsksTheTreeRuleOnlyWhenItNamesAParent) {
   const Org a = make_org("a.test");
   TreeRuleSpy spy;

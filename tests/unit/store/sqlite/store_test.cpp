@@ -116,7 +116,7 @@ TEST_F(StoreTest, MigrationNineRebuildsTheNameIndexWithoutItsSizeTable) {
       "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
       " VALUES (3, 1, 'Harbor two', 1, 'x', 'x')");
   db.reset();
-  open().reset();  // migration 10: a name another program inserted is indexed when the store opens
+  open().reset();  // a name another program inserted is indexed when the store opens
   db = sqlite::Connection::open(db_path(), {});
   auto both = db->prepare("SELECT COUNT(*) FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
   ASSERT_TRUE(both.step());
@@ -126,11 +126,11 @@ TEST_F(StoreTest, MigrationNineRebuildsTheNameIndexWithoutItsSizeTable) {
   EXPECT_EQ(size_table.int64(0), 0);
 }
 
-// Migration 10: new names wait in projects_name_pending until
-// index_pending_names (before every group's commit); an update or delete of a
-// waiting project must leave the index alone, and the index stays whole
-// (FTS5's integrity-check compares it with the projects' names).
-TEST_F(StoreTest, NewNamesAreIndexedWhenTheirGroupCommits) {
+// Migration 11: names above the watermark wait for the index until
+// index_new_names finds enough of them; an update or delete of a waiting
+// project must leave the index alone, and the index stays whole (FTS5's
+// integrity-check compares it with the projects' names).
+TEST_F(StoreTest, NewNamesAreIndexedInBatchesAboveTheWatermark) {
   open().reset();
   auto db = sqlite::Connection::open(db_path(), {});
   db->exec("PRAGMA foreign_keys = OFF");
@@ -139,26 +139,72 @@ TEST_F(StoreTest, NewNamesAreIndexedWhenTheirGroupCommits) {
         std::string("SELECT COUNT(*) FROM projects_name_index WHERE projects_name_index MATCH '\"") + trigram + "\"'");
     return stmt.step() ? stmt.int64(0) : -1;
   };
+  auto watermark = [&] {
+    auto stmt = db->prepare("SELECT up_to FROM projects_name_indexed");
+    return stmt.step() ? stmt.int64(0) : -1;
+  };
   auto whole = [&] { db->exec("INSERT INTO projects_name_index(projects_name_index) VALUES ('integrity-check')"); };
+  EXPECT_EQ(watermark(), 0);
   db->exec(
       "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
       " VALUES (1, 1, 'Harbor', 1, 'x', 'x'), (2, 1, 'Cedar', 1, 'x', 'x'), (3, 1, 'Maple', 1, 'x', 'x')");
-  EXPECT_EQ(count("arb"), 0) << "not indexed before the group ends";
+  sqlite::index_new_names(*db, 4);
+  EXPECT_EQ(count("arb"), 0) << "three waiting are fewer than four";
+  EXPECT_EQ(watermark(), 0);
   db->exec("UPDATE projects SET name = 'Harbor east' WHERE id = 1");  // still waiting
   db->exec("DELETE FROM projects WHERE id = 3");                      // never indexed
-  sqlite::index_pending_names(*db);
+  sqlite::index_new_names(*db, 2);
   EXPECT_EQ(count("arb"), 1);
   EXPECT_EQ(count("ast"), 1) << "indexed under the name it has now";
   EXPECT_EQ(count("apl"), 0);
+  EXPECT_EQ(watermark(), 2);
   EXPECT_NO_THROW(whole());
   db->exec("UPDATE projects SET name = 'Cedar grove' WHERE id = 2");  // indexed: re-indexed at once
   db->exec("DELETE FROM projects WHERE id = 1");
   EXPECT_EQ(count("rov"), 1);
   EXPECT_EQ(count("arb"), 0);
   EXPECT_NO_THROW(whole());
-  auto waiting = db->prepare("SELECT COUNT(*) FROM projects_name_pending");
-  ASSERT_TRUE(waiting.step());
-  EXPECT_EQ(waiting.int64(0), 0);
+  db->exec(
+      "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
+      " VALUES (4, 1, 'Birch', 1, 'x', 'x')");
+  sqlite::index_new_names(*db, 1);
+  EXPECT_EQ(count("irc"), 1);
+  EXPECT_EQ(watermark(), 4);
+  EXPECT_NO_THROW(whole());
+}
+
+// Migration 11 indexes what migration 10 left pending and sets the watermark
+// at the newest project; a top-level project writes no parent index entry.
+TEST_F(StoreTest, MigrationElevenIndexesPendingNamesAndSetsTheWatermark) {
+  {
+    auto db = sqlite::Connection::open(db_path(), {});
+    std::vector<Migration> through_ten;
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version <= 10) through_ten.push_back(m);
+    }
+    ASSERT_TRUE(migrate(*db, through_ten));
+    db->exec("PRAGMA foreign_keys = OFF");
+    db->exec(
+        "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
+        " VALUES (7, 1, 'Harbor works', 1, 'x', 'x')");
+    auto waiting = db->prepare("SELECT COUNT(*) FROM projects_name_pending");
+    ASSERT_TRUE(waiting.step());
+    ASSERT_EQ(waiting.int64(0), 1);
+  }
+  open().reset();
+  auto db = sqlite::Connection::open(db_path(), {});
+  auto found = db->prepare("SELECT rowid FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
+  ASSERT_TRUE(found.step());
+  EXPECT_EQ(found.int64(0), 7);
+  auto up_to = db->prepare("SELECT up_to FROM projects_name_indexed");
+  ASSERT_TRUE(up_to.step());
+  EXPECT_EQ(up_to.int64(0), 7);
+  auto parents = db->prepare("SELECT COUNT(*) FROM projects INDEXED BY projects_by_parent WHERE parent_project_id = 1");
+  ASSERT_TRUE(parents.step());
+  EXPECT_EQ(parents.int64(0), 0);
+  auto pending = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'projects_name_pending'");
+  ASSERT_TRUE(pending.step());
+  EXPECT_EQ(pending.int64(0), 0);
 }
 
 TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
