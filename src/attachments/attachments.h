@@ -4,7 +4,8 @@
 // these calls (and check who may make them).
 //
 // create(): every file is already staged (a temp file, hashed as it was
-// written). Each is made durable (fsync), published into its content-addressed
+// written). Each is finished and its type sniffed (while the disk writes it),
+// then each is made durable (fsync) and published into its content-addressed
 // place, and then all rows are inserted in one transaction. A failure at any
 // step creates nothing: blobs this call newly published are removed again, and
 // the stagings remove their temp files. A crash before the commit leaves at

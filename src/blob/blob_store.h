@@ -1,8 +1,8 @@
 #pragma once
 // Where attachment bytes live. A BlobStore keeps immutable blobs addressed by
 // their SHA-256 (identical content is stored once). An upload is written to a
-// Staging (a temp file, hashed as it is written), made durable with finish(),
-// and only then published into its content-addressed place; a Staging that is
+// Staging (a temp file, hashed as it is written), ended with finish(), and
+// made durable in its content-addressed place by publish(); a Staging that is
 // never published removes its temp file. The interface is the seam for other
 // backends and for fault injection in tests: a store that wraps another wraps
 // its stagings too, and nothing needs to know a staging's concrete type.
@@ -42,17 +42,16 @@ class Staging {
   virtual ~Staging() = default;
   // Appends bytes. InsufficientStorage when the disk is full, else Internal.
   virtual Status write(std::string_view bytes) = 0;
-  // Flushes the bytes to stable storage and returns their digest and size;
-  // nothing may be written afterwards. Bytes whose content is stored already
-  // need not be flushed here: publish() drops them, or flushes them first if
-  // that content has gone meanwhile.
+  // Ends the upload and returns the bytes' digest and size; nothing may be
+  // written afterwards. It may start writing the bytes to stable storage, but
+  // need not wait for them: publish() makes them durable.
   virtual Result<BlobInfo> finish() = 0;
   // The first bytes written (up to 4 KiB), for content sniffing.
   virtual std::string_view head() const = 0;
-  // Moves the finished bytes into their content-addressed place and makes the
-  // move durable. When the same content is already stored the staged bytes
-  // are simply dropped. True when this call stored new content (so that a
-  // failed upload knows what to undo); Internal before finish().
+  // Flushes the finished bytes to stable storage, moves them into their
+  // content-addressed place and makes the move durable. When the same content
+  // is already stored the staged bytes are simply dropped, never flushed. True when this call stored new content (so
+  // that a failed upload knows what to undo); Internal before finish().
   virtual Result<bool> publish() = 0;
 };
 

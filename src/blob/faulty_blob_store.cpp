@@ -68,12 +68,10 @@ class FaultyStaging final : public Staging {
     if (auto fault = fault_for(control_file_, "write")) return *fault;
     return inner_->write(bytes);
   }
-  Result<BlobInfo> finish() override {
-    if (auto fault = fault_for(control_file_, "fsync")) return *fault;
-    return inner_->finish();
-  }
+  Result<BlobInfo> finish() override { return inner_->finish(); }
   std::string_view head() const override { return inner_->head(); }
-  Result<bool> publish() override {
+  Result<bool> publish() override {  // which flushes, then renames
+    if (auto fault = fault_for(control_file_, "fsync")) return *fault;
     if (auto fault = fault_for(control_file_, "rename")) return *fault;
     return inner_->publish();
   }
