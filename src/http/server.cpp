@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -39,7 +40,9 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1 << 20;
-constexpr std::size_t kUploadChunk = std::size_t{256} * 1024;  // bytes handed to an upload handler at a time
+constexpr std::size_t kUploadChunk = std::size_t{256} * 1024;           // bytes handed to an upload handler at a time
+constexpr std::size_t kLargeUploadChunk = std::size_t{1024} * 1024;     // … once the body has passed
+constexpr std::size_t kLargeUploadFrom = std::size_t{4} * 1024 * 1024;  // … this many bytes
 constexpr std::size_t kSendfileMax = 8 << 20;                  // bytes of a file reply one sendfile(2) may send
 constexpr std::size_t kStreamPiece = std::size_t{256} * 1024;  // bytes of a stream reply read and held at a time
 constexpr std::uint64_t kDrainBytes = 1 << 20;  // an unread upload rest up to this is read to keep the connection
@@ -79,8 +82,12 @@ Error body_error(const ChunkGuard& guard, const beast::error_code& ec) {
 }
 
 // Reads the body of an upload route from the socket in pieces of kUploadChunk
-// bytes (the last may be shorter), so that the handler's work per piece
-// (parsing, hashing, writing) is done in large steps. Each read may wait body_timeout at most, so a stalled
+// bytes, and of kLargeUploadChunk past kLargeUploadFrom (the last may be
+// shorter), so that the handler's work per piece (parsing, hashing, writing)
+// is done in large steps: each piece is a trip to the blocking pool and back.
+// A small body still comes in several pieces, so that its reading and its
+// writing overlap (fresh uploads: 1 MiB pieces throughout took 100 MiB from
+// 159 to 134 ms, but 1 MiB from 4.5 to 6.2 ms). Each read may wait body_timeout at most, so a stalled
 // upload is cut off while a slow but steady one goes on. 100 Continue is sent
 // before the first read when the client asked for it.
 class SocketBodyReader final : public api::BodyReader {
@@ -107,8 +114,10 @@ class SocketBodyReader final : public api::BodyReader {
       auto [ec, n] = co_await http::async_write(stream_, proceed, kAsTuple);
       if (ec) co_return fail(ec);
     }
+    // This buffer held the piece before last, which is not in use any more.
     auto& chunk = chunks_[next_chunk_];
     next_chunk_ = 1 - next_chunk_;
+    chunk.resize(delivered_ < kLargeUploadFrom ? kUploadChunk : kLargeUploadChunk);
     std::size_t filled = 0;
     while (!parser_.is_done() && filled < chunk.size()) {
       auto& body = parser_.get().body();
@@ -119,6 +128,7 @@ class SocketBodyReader final : public api::BodyReader {
       if (ec && ec != http::error::need_buffer) co_return fail(ec);
       filled = chunk.size() - parser_.get().body().size;
     }
+    delivered_ += filled;
     co_return std::string_view(chunk.data(), filled);
   }
 
@@ -140,6 +150,7 @@ class SocketBodyReader final : public api::BodyReader {
   unsigned version_;
   std::vector<char> chunks_[2];  // read() alternates: a piece stays valid while the next is read
   int next_chunk_ = 0;
+  std::size_t delivered_ = 0;  // body bytes handed out so far
   bool gone_ = false;
 };
 

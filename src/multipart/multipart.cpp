@@ -106,11 +106,41 @@ Parser::Parser(const std::string& boundary, Limits limits, Handler& handler)
     : delimiter_("\r\n--" + boundary), limits_(limits), handler_(handler) {}
 
 Status Parser::feed(std::string_view data) {
+  if (state_ == State::Data) {
+    if (auto status = feed_data(data); !status) return status;
+  }
   buffer_.append(data);
   for (bool progressed = true; progressed;) {
     progressed = false;
     if (auto status = step(progressed); !status) return status;
   }
+  return Ok{};
+}
+
+// Inside a part's data, hands the handler what it can straight from `data`
+// (an upload's bytes are not copied into buffer_ first) and consumes it from
+// `data`; feed() goes on with the rest. buffer_ holds less than a delimiter
+// here (the tail that might start one). The slow path (all of `data` into
+// buffer_) is left to handle a delimiter that starts in buffer_, and a piece
+// shorter than a delimiter.
+Status Parser::feed_data(std::string_view& data) {
+  const std::size_t d = delimiter_.size();
+  if (data.size() < d) return Ok{};
+  // A delimiter starting in the kept tail ends within data's first d - 1 bytes.
+  const std::string joined = buffer_ + std::string(data.substr(0, d - 1));
+  const auto spanning = joined.find(delimiter_);
+  if (spanning != std::string::npos && spanning < buffer_.size()) return Ok{};
+  if (!buffer_.empty()) {
+    if (auto status = handler_.on_part_data(buffer_); !status) return status;
+    buffer_.clear();
+  }
+  const auto at = data.find(delimiter_);
+  // Without a delimiter, all but the last d - 1 bytes (a possible start of one) are data.
+  const std::size_t end = at == std::string_view::npos ? data.size() - (d - 1) : at;
+  if (end > 0) {
+    if (auto status = handler_.on_part_data(data.substr(0, end)); !status) return status;
+  }
+  data.remove_prefix(end);
   return Ok{};
 }
 

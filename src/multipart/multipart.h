@@ -56,6 +56,7 @@ class Parser {
   enum class State { Preamble, AfterDelimiter, Headers, Data, Epilogue };
 
   Status step(bool& progressed);
+  Status feed_data(std::string_view& data);
   Status begin_part(std::string_view header_block);
 
   std::string delimiter_;  // "\r\n--" + boundary; the first one may lack the CRLF
