@@ -285,6 +285,24 @@ TEST_P(Attachments, AChunkedBodyIsAccepted) {
   EXPECT_TRUE(view(res.json().at("id").as_int64()).body == binary_bytes(70000));
 }
 
+// A Content-Length body is read from the socket straight into the handler's
+// pieces: not a byte past it, so a request sent right behind it (in the same
+// segments) is answered too.
+TEST_P(Attachments, ARequestPipelinedBehindAnUploadIsAnswered) {
+  const std::string bytes = binary_bytes((1 << 20) + 5, 9);
+  const std::string body = multipart_body({file_part("file", "p.bin", bytes), field("display_order", "1")});
+  client.send_raw("POST " + attachments() + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic()[0].second +
+                  "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
+                  "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body + "GET " + attachments() +
+                  " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic()[0].second + "\r\n\r\n");
+  auto created = client.read_response();
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto listing = client.read_response();
+  ASSERT_EQ(listing.status, 200) << listing.body;
+  EXPECT_EQ(listing.json().as_array().size(), 1u);
+  EXPECT_TRUE(view(created.json().at("id").as_int64()).body == bytes);
+}
+
 TEST_P(Attachments, ByteExactRoundTrips) {
   for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{256}, std::size_t{5} << 20}) {
     std::string data = binary_bytes(size, static_cast<unsigned>(size + 3));
