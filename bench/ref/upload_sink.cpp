@@ -1,0 +1,187 @@
+// The bound of a durable upload, for bench/run: an HTTP server that does only
+// the work an attachment upload cannot skip, on one thread, for one client at
+// a time: it reads the request head and the multipart body (focusd's parser,
+// in 256 KiB reads straight from the socket), hashes the file part (SHA-256)
+// while writing it to a temp file (writeback started every MiB), sniffs its
+// type (libmagic, as focusd does), fsyncs it, renames it to its digest in one
+// directory and fsyncs that, commits the attachment's row in SQLite (WAL,
+// synchronous=FULL), and answers 201. No thread hand-offs, no access checks,
+// no content-addressed directory tree. Prints the port it listens on, then
+// serves until killed.
+//
+//   upload-sink DIR
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "blob/mime.h"
+#include "common/strings.h"
+#include "multipart/multipart.h"
+#include "store/sqlite/connection.h"
+
+namespace {
+
+constexpr std::size_t kRead = 256 << 10;
+constexpr std::size_t kWindow = 1 << 20;
+constexpr std::size_t kHead = 4096;
+
+// The file part: hashed and written as it comes.
+class Sink final : public focusd::multipart::Handler {
+ public:
+  explicit Sink(int fd) : fd_(fd) { SHA256_Init(&hash_); }
+  focusd::Status on_part_begin(const focusd::multipart::PartHeaders& headers) override {
+    file_ = headers.filename.has_value();
+    if (file_) declared_ = headers.content_type;
+    return focusd::Ok{};
+  }
+  focusd::Status on_part_data(std::string_view data) override {
+    if (!file_) return focusd::Ok{};
+    SHA256_Update(&hash_, data.data(), data.size());
+    if (head_.size() < kHead) head_.append(data.substr(0, kHead - head_.size()));
+    for (std::string_view rest = data; !rest.empty();) {
+      const ssize_t n = ::write(fd_, rest.data(), rest.size());
+      if (n < 0) return focusd::internal_error("write failed");
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    size_ += data.size();
+    while (size_ - written_back_ >= kWindow) {
+      ::sync_file_range(fd_, static_cast<off_t>(written_back_), kWindow, SYNC_FILE_RANGE_WRITE);
+      written_back_ += kWindow;
+    }
+    return focusd::Ok{};
+  }
+  focusd::Status on_part_end() override {
+    file_ = false;
+    return focusd::Ok{};
+  }
+  std::string digest() {
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256_Final(d, &hash_);
+    return focusd::to_hex(d, sizeof d);
+  }
+  std::string type() const { return focusd::blob::sniff_mime_type(head_, declared_); }
+  std::size_t size() const { return size_; }
+
+ private:
+  int fd_;
+  bool file_ = false;
+  SHA256_CTX hash_{};
+  std::string head_, declared_;
+  std::size_t size_ = 0, written_back_ = 0;
+};
+
+// The value of header `name` (lower case) in `head`, or "".
+std::string header(const std::string& head, const std::string& name) {
+  std::string lower = head;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto at = lower.find("\r\n" + name + ":");
+  if (at == std::string::npos) return "";
+  const auto start = at + name.size() + 3;
+  return std::string(focusd::trim(std::string_view(head).substr(start, head.find("\r\n", start) - start)));
+}
+
+// One request on `client`: false when it could not be read whole.
+bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connection& db, int n,
+           std::vector<char>& buffer) {
+  std::string head;
+  std::size_t body_start = std::string::npos;
+  while (body_start == std::string::npos) {
+    const ssize_t r = ::recv(client, buffer.data(), buffer.size(), 0);
+    if (r <= 0) return false;
+    head.append(buffer.data(), static_cast<std::size_t>(r));
+    if (const auto end = head.find("\r\n\r\n"); end != std::string::npos) body_start = end + 4;
+  }
+  std::string body = head.substr(body_start);
+  head.resize(body_start);
+  if (focusd::iequals(header(head, "expect"), "100-continue")) {
+    const std::string proceed = "HTTP/1.1 100 Continue\r\n\r\n";
+    ::send(client, proceed.data(), proceed.size(), MSG_NOSIGNAL);
+  }
+  std::size_t left = std::strtoull(header(head, "content-length").c_str(), nullptr, 10);
+  auto boundary = focusd::multipart::boundary_of(header(head, "content-type"));
+  if (!boundary) return false;
+  const auto temp = dir / ("upload-" + std::to_string(n));
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  Sink sink(fd);
+  focusd::multipart::Parser parser(*boundary, {}, sink);
+  bool parsed = static_cast<bool>(parser.feed(body));
+  left -= std::min(left, body.size());
+  while (parsed && left > 0) {
+    const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
+    if (r <= 0) return false;
+    left -= static_cast<std::size_t>(r);
+    parsed = static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
+  }
+  parsed = parsed && parser.finish();
+  const std::string digest = sink.digest();
+  const std::string type = sink.type();
+  ::fsync(fd);
+  ::close(fd);
+  if (!parsed) return false;
+  std::filesystem::rename(temp, dir / digest);
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ::fsync(dir_fd);
+  ::close(dir_fd);
+  {
+    focusd::sqlite::Transaction tx(db);
+    db.prepare("INSERT INTO attachments (sha256, mime_type, size) VALUES (?1, ?2, ?3)")
+        .bind_all(digest, type, static_cast<std::int64_t>(sink.size()))
+        .run();
+    tx.commit();
+  }
+  const std::string json = "{\"id\":" + std::to_string(db.last_insert_id()) + "}";
+  const std::string response =
+      "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(json.size()) +
+      "\r\nConnection: close\r\n\r\n" + json;
+  ::send(client, response.data(), response.size(), MSG_NOSIGNAL);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: upload-sink DIR\n");
+    return 2;
+  }
+  const std::filesystem::path dir = argv[1];
+  std::filesystem::create_directories(dir);
+  auto db =
+      focusd::sqlite::Connection::open((dir / "sink.db").string(), focusd::sqlite::OpenOptions{.synchronous = "full"});
+  db->exec(
+      "CREATE TABLE IF NOT EXISTS attachments (id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL,"
+      " mime_type TEXT NOT NULL, size INTEGER NOT NULL)");
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener, 16) != 0 ||
+      ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    std::perror("upload-sink");
+    return 1;
+  }
+  std::printf("%u\n", ntohs(address.sin_port));
+  std::fflush(stdout);
+  std::vector<char> buffer(kRead);
+  for (int n = 0;; ++n) {
+    const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    const int one = 1;
+    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    serve(client, dir, *db, n, buffer);
+    ::close(client);
+  }
+}
