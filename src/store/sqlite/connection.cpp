@@ -134,14 +134,21 @@ void Connection::fail(int rc, std::string_view context) const {
   throw SqliteError(code, message + " (in: " + std::string(context.substr(0, 80)) + ")");
 }
 
+// The statements are prepared once per connection, like every other: through
+// exec() each was compiled anew, twice per write.
 Transaction::Transaction(Connection& connection) : connection_(connection), nested_(connection.in_transaction()) {
-  connection_.exec(nested_ ? "SAVEPOINT focusd_write" : "BEGIN IMMEDIATE");
+  connection_.prepare(nested_ ? "SAVEPOINT focusd_write" : "BEGIN IMMEDIATE").run();
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    connection_.exec(nested_ ? "ROLLBACK TO focusd_write; RELEASE focusd_write" : "ROLLBACK");
+    if (nested_) {
+      connection_.prepare("ROLLBACK TO focusd_write").run();
+      connection_.prepare("RELEASE focusd_write").run();
+    } else {
+      connection_.prepare("ROLLBACK").run();
+    }
   } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): the transaction is already gone
   }
 }
@@ -163,7 +170,7 @@ void end_read_transaction(Connection& connection) {
 }
 
 void Transaction::commit() {
-  connection_.exec(nested_ ? "RELEASE focusd_write" : "COMMIT");
+  connection_.prepare(nested_ ? "RELEASE focusd_write" : "COMMIT").run();
   done_ = true;
 }
 

@@ -306,7 +306,7 @@ Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, con
                   f.auto_compute_estimates ? 1 : 0, creator.user_id, now)
         .run();
     const std::int64_t id = db.last_insert_id();
-    sqlite::write_tags(db, sqlite::kProjectLinks, id, f.tag_ids);
+    if (!f.tag_ids.empty()) sqlite::write_tags(db, sqlite::kProjectLinks, id, f.tag_ids);  // a new row has none
     db.prepare("INSERT INTO project_users (project_id, user_id, role, created_at) VALUES (?1, ?2, 'manager', ?3)")
         .bind_all(id, creator.user_id, now)
         .run();

@@ -123,7 +123,7 @@ void SqliteStore::run_group(std::vector<Job>& jobs) {
   };
   auto begin = [&]() -> Status {
     return guarded([&]() -> Status {
-      writer_->exec("BEGIN IMMEDIATE");
+      writer_->prepare("BEGIN IMMEDIATE").run();
       return Ok{};
     });
   };
@@ -142,12 +142,12 @@ void SqliteStore::run_group(std::vector<Job>& jobs) {
   if (first == jobs.size()) return;
   auto committed = guarded([&]() -> Status {
     sqlite::index_new_names(*writer_, kNamesIndexedAtOnce);
-    writer_->exec("COMMIT");
+    writer_->prepare("COMMIT").run();
     return Ok{};
   });
   if (!committed && writer_->in_transaction()) {
     try {
-      writer_->exec("ROLLBACK");
+      writer_->prepare("ROLLBACK").run();
     } catch (const SqliteError&) {  // NOLINT(bugprone-empty-catch): nothing more to undo
     }
   }

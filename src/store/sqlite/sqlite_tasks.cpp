@@ -213,7 +213,7 @@ Result<TaskRecord> SqliteStore::create_task(std::int64_t workspace_id, const Vie
                   f.end_date, f.priority, f.is_private ? 1 : 0, f.billable ? 1 : 0, f.position, creator.user_id, now)
         .run();
     const std::int64_t id = db.last_insert_id();
-    sqlite::write_tags(db, sqlite::kTaskLinks, id, f.tag_ids);
+    if (!f.tag_ids.empty()) sqlite::write_tags(db, sqlite::kTaskLinks, id, f.tag_ids);  // a new row has none
     if (pinned) sqlite::write_pin(db, sqlite::kTaskLinks, id, creator.user_id, true);
     auto created = find(db, workspace_id, id, creator, false);
     tx.commit();
