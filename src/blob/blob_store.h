@@ -50,8 +50,9 @@ class Staging {
   virtual std::string_view head() const = 0;
   // Flushes the finished bytes to stable storage, moves them into their
   // content-addressed place and makes the move durable. When the same content
-  // is already stored the staged bytes are simply dropped, never flushed. True when this call stored new content (so
-  // that a failed upload knows what to undo); Internal before finish().
+  // is already stored the staged bytes are simply dropped, never flushed.
+  // True when this call stored new content (so that a failed upload knows
+  // what to undo); Internal before finish().
   virtual Result<bool> publish() = 0;
 };
 
