@@ -29,6 +29,15 @@ class StoreTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
+// focusd's migrations up to and including `version`: a database as an older focusd left it.
+std::vector<Migration> migrations_through(int version) {
+  std::vector<Migration> older;
+  for (const auto& m : sqlite_migrations()) {
+    if (m.version <= version) older.push_back(m);
+  }
+  return older;
+}
+
 int schema_version(const std::string& path) {
   auto db = sqlite::Connection::open(path, {});
   auto stmt = db->prepare("SELECT MAX(version) FROM schema_migrations");
@@ -66,11 +75,7 @@ TEST_F(StoreTest, ANewerSchemaIsRefused) {
 TEST_F(StoreTest, MigrationEightKeepsTheTimeEntriesAndFillsTheirSeconds) {
   {
     auto db = sqlite::Connection::open(db_path(), {});
-    std::vector<Migration> through_seven;
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version <= 7) through_seven.push_back(m);
-    }
-    ASSERT_TRUE(migrate(*db, through_seven));
+    ASSERT_TRUE(migrate(*db, migrations_through(7)));
     db->exec("PRAGMA foreign_keys = OFF");  // entries alone, without their users and workspace
     db->exec(
         "INSERT INTO time_entries (id, workspace_id, user_id, type, start, stop, timezone, created_at, updated_at)"
@@ -93,11 +98,7 @@ TEST_F(StoreTest, MigrationEightKeepsTheTimeEntriesAndFillsTheirSeconds) {
 TEST_F(StoreTest, MigrationNineRebuildsTheNameIndexWithoutItsSizeTable) {
   {
     auto db = sqlite::Connection::open(db_path(), {});
-    std::vector<Migration> through_eight;
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version <= 8) through_eight.push_back(m);
-    }
-    ASSERT_TRUE(migrate(*db, through_eight));
+    ASSERT_TRUE(migrate(*db, migrations_through(8)));
     db->exec("PRAGMA foreign_keys = OFF");  // projects alone, without their workspace
     db->exec(
         "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
@@ -178,11 +179,7 @@ TEST_F(StoreTest, NewNamesAreIndexedInBatchesAboveTheWatermark) {
 TEST_F(StoreTest, MigrationElevenIndexesPendingNamesAndSetsTheWatermark) {
   {
     auto db = sqlite::Connection::open(db_path(), {});
-    std::vector<Migration> through_ten;
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version <= 10) through_ten.push_back(m);
-    }
-    ASSERT_TRUE(migrate(*db, through_ten));
+    ASSERT_TRUE(migrate(*db, migrations_through(10)));
     db->exec("PRAGMA foreign_keys = OFF");
     db->exec(
         "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
