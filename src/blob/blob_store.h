@@ -79,7 +79,9 @@ class BlobStore {
 
 class DiskSpace;
 
-// Blobs under root/blobs/<2 hex>/<2 hex>/<sha256>, temp files under root/tmp.
+// Blobs under root/blobs/<2 hex>/<sha256> (those of older releases under
+// root/blobs/<2 hex>/<2 hex>/<sha256> are read and removed where they are),
+// temp files under root/tmp.
 // With `space`, a staging write fails with InsufficientStorage once the
 // upload reserve is reached (checked every MiB); `space` must outlive the store
 // and its stagings.

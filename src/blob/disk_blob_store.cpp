@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 #include "blob/blob_store.h"
 #include "blob/disk_space.h"
@@ -70,20 +71,34 @@ Status fsync_dirs(const std::vector<fs::path>& dirs) {
   return Ok{};
 }
 
-// Creates a directory (and its parents) and makes each new entry durable.
-Status make_dirs(const fs::path& dir) {
-  std::vector<fs::path> changed;
-  if (auto made = create_dirs(dir, changed); !made) return made;
-  return fsync_dirs(changed);
-}
-
 bool is_digest(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-// Where the blob with this digest lives under `blobs`.
+// Where the blob with this digest lives under `blobs`: one level of 256
+// directories, all made before the first upload (make_tree), so that a new
+// blob needs no new directory (and no fsync of one). A million blobs are 4k
+// entries a directory, which ext4's hashed directories look up as fast as a few.
 fs::path path_for(const fs::path& blobs, std::string_view sha256) {
+  return blobs / std::string(sha256.substr(0, 2)) / std::string(sha256);
+}
+
+// Where earlier builds put it (two levels, aa/bb/<sha256>): such blobs are
+// read, found and removed where they are, and nothing new goes there. With
+// random digests almost every upload made a new directory there: two mkdirs
+// and two more directory fsyncs per upload.
+fs::path old_path_for(const fs::path& blobs, std::string_view sha256) {
   return blobs / std::string(sha256.substr(0, 2)) / std::string(sha256.substr(2, 2)) / std::string(sha256);
+}
+
+// Whether a blob with this digest is stored, in either layout.
+Result<bool> stored(const fs::path& blobs, std::string_view sha256) {
+  for (const auto& path : {path_for(blobs, sha256), old_path_for(blobs, sha256)}) {
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0) return true;
+    if (errno != ENOENT) return io_error("stat " + path.string(), errno);
+  }
+  return false;
 }
 
 class DiskStaging final : public Staging {
@@ -146,9 +161,9 @@ class DiskStaging final : public Staging {
     const fs::path target = path_for(blobs_, info_.sha256);
     std::vector<fs::path> changed;  // made durable after the rename, all together
     if (auto made = create_dirs(target.parent_path(), changed); !made) return made.error();
-    struct stat existing {};
-    if (::stat(target.c_str(), &existing) == 0) return false;  // same content stored; the destructor drops ours
-    if (errno != ENOENT) return io_error("stat " + target.string(), errno);
+    auto exists = stored(blobs_, info_.sha256);
+    if (!exists) return exists.error();
+    if (*exists) return false;  // same content stored; the destructor drops ours
     if (auto flushed = flush(); !flushed) return flushed.error();
     if (::rename(path_.c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
     published_ = true;
@@ -206,7 +221,7 @@ class DiskBlobStore final : public BlobStore {
       : blobs_(root / "blobs"), temp_(root / "tmp"), space_(space) {}
 
   Result<std::unique_ptr<Staging>> stage() override {
-    if (auto made = make_dirs(temp_); !made) return made.error();
+    if (auto made = make_tree(); !made) return made.error();
     const fs::path path = temp_ / ("upload-" + random_hex(12));
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return io_error("create " + path.string(), errno);
@@ -215,8 +230,12 @@ class DiskBlobStore final : public BlobStore {
 
   Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
     if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
-    const fs::path path = path_for(blobs_, sha256);
+    fs::path path = path_for(blobs_, sha256);
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd && errno == ENOENT) {
+      path = old_path_for(blobs_, sha256);
+      fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    }
     if (!fd) {
       if (errno == ENOENT) return make_error(ErrorCode::NotFound, "no such blob");
       return io_error("open " + path.string(), errno);
@@ -231,12 +250,11 @@ class DiskBlobStore final : public BlobStore {
 
   Status remove(std::string_view sha256) override {
     if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
-    const fs::path path = path_for(blobs_, sha256);
-    if (::unlink(path.c_str()) != 0) {
-      if (errno == ENOENT) return make_error(ErrorCode::NotFound, "no such blob");
-      return io_error("unlink " + path.string(), errno);
+    for (const auto& path : {path_for(blobs_, sha256), old_path_for(blobs_, sha256)}) {
+      if (::unlink(path.c_str()) == 0) return fsync_dir(path.parent_path());
+      if (errno != ENOENT) return io_error("unlink " + path.string(), errno);
     }
-    return fsync_dir(path.parent_path());
+    return make_error(ErrorCode::NotFound, "no such blob");
   }
 
   Result<std::vector<std::string>> list() override {
@@ -256,6 +274,27 @@ class DiskBlobStore final : public BlobStore {
   Result<std::size_t> count_temps() override { return for_each_temp(false); }
 
  private:
+  // Makes the temp directory and the 256 blob directories, once (again only
+  // if the temp directory went away): a blob's publish then finds its
+  // directory in place (no mkdir, no fsync of a new entry) from the first
+  // upload on.
+  Status make_tree() {
+    std::lock_guard lock(tree_mutex_);
+    std::error_code ec;
+    if (tree_made_ && fs::is_directory(temp_, ec)) return Ok{};
+    std::vector<fs::path> changed;
+    if (auto made = create_dirs(temp_, changed); !made) return made;
+    for (int i = 0; i < 256; ++i) {
+      const auto byte = static_cast<unsigned char>(i);
+      if (auto made = create_dirs(blobs_ / to_hex(&byte, 1), changed); !made) return made;
+    }
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    if (auto synced = fsync_dirs(changed); !synced) return synced;
+    tree_made_ = true;
+    return Ok{};
+  }
+
   Result<std::size_t> for_each_temp(bool remove) {
     std::size_t count = 0;
     std::error_code ec;
@@ -270,6 +309,8 @@ class DiskBlobStore final : public BlobStore {
   fs::path blobs_;
   fs::path temp_;
   const DiskSpace* space_;
+  std::mutex tree_mutex_;
+  bool tree_made_ = false;  // by make_tree()
 };
 
 }  // namespace

@@ -460,6 +460,40 @@ TEST_P(Attachments, IdenticalContentIsStoredOnce) {
   EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
 }
 
+// Earlier builds kept blobs under blobs/aa/bb/<sha256> (now blobs/aa/<sha256>):
+// in a data dir they left, such a blob is viewed, found again by an upload of
+// the same bytes, and removed from where it is.
+TEST_P(Attachments, BlobsOfTheOlderTwoLevelLayoutStayUsable) {
+  const std::int64_t first = post_one("a.bin", "older layout").at("id").as_int64();
+  const fs::path blobs = server.data_dir() / "blobs";
+  fs::path stored;
+  for (const auto& entry : fs::recursive_directory_iterator(blobs)) {
+    if (entry.is_regular_file()) stored = entry.path();
+  }
+  const std::string digest = stored.filename().string();
+  ASSERT_EQ(stored, blobs / digest.substr(0, 2) / digest);
+  const fs::path older = blobs / digest.substr(0, 2) / digest.substr(2, 2) / digest;
+  restart_server([&] {
+    fs::create_directories(older.parent_path());
+    fs::rename(stored, older);
+  });
+  HttpClient fresh = server.client();  // the server listens on a new port
+  auto view_body = [&](std::int64_t id) { return fresh.request("GET", attachment(id, "/view"), owner.basic()).body; };
+
+  EXPECT_EQ(view_body(first), "older layout");
+  auto again =
+      upload(fresh, owner, attachments(), {file_part("file", "b.bin", "older layout"), field("display_order", "1")});
+  ASSERT_EQ(again.status, 201) << again.body;
+  const std::int64_t second = again.json().at("id").as_int64();
+  EXPECT_EQ(files_under(blobs), 1u);
+  EXPECT_FALSE(fs::exists(stored)) << "stored again in the new layout";
+  EXPECT_EQ(call(owner, "DELETE", attachment(first)).status, 204);
+  EXPECT_EQ(view_body(second), "older layout");
+  EXPECT_EQ(call(owner, "DELETE", attachment(second)).status, 204);
+  EXPECT_FALSE(fs::exists(older));
+  EXPECT_EQ(files_under(blobs), 0u);
+}
+
 TEST_P(Attachments, AnAttachmentBelongsToItsParent) {
   const std::int64_t id = post_one("mine.txt", "mine").at("id").as_int64();
   const std::string mine = parent;

@@ -1,6 +1,7 @@
 // focusd admin fsck: the database and the blob files agree, or are made to.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "support.h"
@@ -10,7 +11,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kDigest = "ab" + std::string(62, 'c');
+const std::string kDigest = "ab" + std::string(62, 'c');       // an orphan where blobs go
+const std::string kOlderDigest = "cd" + std::string(62, 'e');  // one in earlier builds' layout
 
 boost::json::object report(const ProcessResult& r) {
   return boost::json::parse(r.out).as_object();
@@ -23,8 +25,12 @@ TEST(Fsck, FindsAndRepairsOrphansAndTempFiles) {
   EXPECT_EQ(clean.exit_code, 0) << clean.err;
   EXPECT_TRUE(report(clean).at("consistent").as_bool());
 
-  fs::create_directories(server.data_dir() / "blobs" / "ab" / "cc");
-  std::ofstream(server.data_dir() / "blobs" / "ab" / "cc" / kDigest) << "orphan";
+  const fs::path orphan = server.data_dir() / "blobs" / "ab" / kDigest;
+  const fs::path older_orphan = server.data_dir() / "blobs" / "cd" / "ee" / kOlderDigest;
+  fs::create_directories(orphan.parent_path());
+  std::ofstream(orphan) << "orphan";
+  fs::create_directories(older_orphan.parent_path());
+  std::ofstream(older_orphan) << "orphan";
   fs::create_directories(server.data_dir() / "tmp");
   std::ofstream(server.data_dir() / "tmp" / "upload-crashed") << "partial";
 
@@ -32,14 +38,18 @@ TEST(Fsck, FindsAndRepairsOrphansAndTempFiles) {
   EXPECT_EQ(found.exit_code, 1);
   auto r = report(found);
   EXPECT_FALSE(r.at("consistent").as_bool());
-  EXPECT_EQ(r.at("orphan_blobs"), (boost::json::array{kDigest}));
+  std::vector<std::string> orphans;
+  for (const auto& digest : r.at("orphan_blobs").as_array()) orphans.emplace_back(digest.as_string());
+  std::sort(orphans.begin(), orphans.end());
+  EXPECT_EQ(orphans, (std::vector<std::string>{kDigest, kOlderDigest}));
   EXPECT_EQ(r.at("temp_files").as_int64(), 1);
   EXPECT_TRUE(fs::exists(server.data_dir() / "tmp" / "upload-crashed"));  // a check changes nothing
 
   auto repaired = server.admin({"fsck", "--repair"});
   EXPECT_EQ(repaired.exit_code, 0) << repaired.out;
   EXPECT_TRUE(report(repaired).at("consistent").as_bool());
-  EXPECT_FALSE(fs::exists(server.data_dir() / "blobs" / "ab" / "cc" / kDigest));
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_FALSE(fs::exists(older_orphan));
   EXPECT_FALSE(fs::exists(server.data_dir() / "tmp" / "upload-crashed"));
   EXPECT_TRUE(report(server.admin({"fsck"})).at("consistent").as_bool());
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -56,9 +57,11 @@ class WorkspaceTest : public ::testing::Test {
     return out;
   }
 
-  // Stops the server and starts it again on the same data (a new port).
-  void restart_server() {
+  // Stops the server and starts it again on the same data (a new port),
+  // running `while_stopped` (say, to change the data dir) in between.
+  void restart_server(const std::function<void()>& while_stopped = {}) {
     EXPECT_EQ(server.stop(), 0);
+    if (while_stopped) while_stopped();
     server.start();
     client_.emplace(server.port());
   }

@@ -59,9 +59,12 @@ TEST_F(BlobStoreTest, StoresExactBytesUnderTheirDigest) {
   const BlobInfo info = put(bytes, 4093);
   EXPECT_EQ(info.size, bytes.size());
   EXPECT_EQ(info.sha256, auth::sha256_hex(bytes));
-  const fs::path path = root_ / "blobs" / info.sha256.substr(0, 2) / info.sha256.substr(2, 2) / info.sha256;
+  const fs::path path = root_ / "blobs" / info.sha256.substr(0, 2) / info.sha256;
   EXPECT_EQ(read(path.string()), bytes);
   EXPECT_EQ(temp_files(), 0u);
+  // All 256 directories are made at the first upload, so later ones need none.
+  EXPECT_TRUE(fs::is_directory(root_ / "blobs" / "00"));
+  EXPECT_TRUE(fs::is_directory(root_ / "blobs" / "ff"));
 }
 
 // The disk store hands out open files, which the transport sends with
@@ -120,6 +123,37 @@ TEST_F(BlobStoreTest, ACopyOfContentRemovedBeforeItsPublishIsStored) {
   ASSERT_EQ(::pread(file->fd.get(), bytes, 17, 0), 17);
   EXPECT_EQ(std::string_view(bytes, 17), "content that goes");
   EXPECT_EQ(temp_files(), 0u);
+}
+
+// Earlier builds put blobs one directory deeper (aa/bb/<sha256>); the store
+// reads, lists, finds and removes them there, and stores nothing new there.
+TEST_F(BlobStoreTest, BlobsOfTheOlderLayoutAreReadFoundAndRemoved) {
+  const std::string bytes = "stored by an earlier build";
+  const std::string digest = auth::sha256_hex(bytes);
+  const fs::path older = root_ / "blobs" / digest.substr(0, 2) / digest.substr(2, 2) / digest;
+  fs::create_directories(older.parent_path());
+  std::ofstream(older, std::ios::binary) << bytes;
+
+  auto source = store_->open(digest, ReadRange{7, 2});
+  ASSERT_TRUE(source) << source.error().description;
+  char two[2] = {};
+  ASSERT_EQ(::pread(std::get<FileRange>(source->bytes).fd.get(), two, 2, 7), 2);
+  EXPECT_EQ(std::string_view(two, 2), "by");
+  EXPECT_EQ(*store_->list(), std::vector<std::string>{digest});
+
+  auto staging = store_->stage();
+  ASSERT_TRUE(staging);
+  ASSERT_TRUE((*staging)->write(bytes));
+  ASSERT_TRUE((*staging)->finish());
+  auto published = (*staging)->publish();
+  ASSERT_TRUE(published);
+  EXPECT_FALSE(*published) << "the same content is stored already";
+  EXPECT_FALSE(fs::exists(root_ / "blobs" / digest.substr(0, 2) / digest));
+
+  ASSERT_TRUE(store_->remove(digest));
+  EXPECT_FALSE(fs::exists(older));
+  EXPECT_EQ(store_->open(digest, {}).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(store_->remove(digest).error().code, ErrorCode::NotFound);
 }
 
 TEST_F(BlobStoreTest, AnUnpublishedStagingLeavesNothing) {
