@@ -75,6 +75,11 @@ int run_serve(const Config& config) {
   if (auto swept = blobs->sweep_temps(); swept && *swept > 0) {
     logging::event(spdlog::level::warn, "removed unfinished uploads", {{"temp_files", std::to_string(*swept)}});
   }
+  // Uploads try again while it fails (a full disk, say); reads need none of it.
+  if (auto prepared = blobs->prepare(); !prepared) {
+    logging::event(spdlog::level::warn, "cannot prepare the blob directories",
+                   {{"error", message_of(prepared.error())}});
+  }
   boost::asio::thread_pool blocking(config.blocking_threads);
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
   auth::Authenticator authenticator(**store, {config.auth_cache_ttl, config.api_key_cache_ttl,

@@ -59,6 +59,10 @@ class Staging {
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
+  // Makes what uploads need (the disk store: its directories) ahead of the
+  // first one, which would otherwise pay for it; stage() makes it too where
+  // it is missing. Called when the server starts.
+  virtual Status prepare() = 0;
   virtual Result<std::unique_ptr<Staging>> stage() = 0;
   // The bytes of a stored blob in `range`, to be read once: an open file
   // with an offset (the disk store; the transport sends it without copying)

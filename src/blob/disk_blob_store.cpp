@@ -76,7 +76,7 @@ bool is_digest(std::string_view s) {
 }
 
 // Where the blob with this digest lives under `blobs`: one level of 256
-// directories, all made before the first upload (make_tree), so that a new
+// directories, all made before the first upload (prepare()), so that a new
 // blob needs no new directory (and no fsync of one). A million blobs are 4k
 // entries a directory, which ext4's hashed directories look up as fast as a few.
 fs::path path_for(const fs::path& blobs, std::string_view sha256) {
@@ -219,6 +219,8 @@ class DiskBlobStore final : public BlobStore {
  public:
   DiskBlobStore(const fs::path& root, const DiskSpace* space)
       : blobs_(root / "blobs"), temp_(root / "tmp"), space_(space) {}
+
+  Status prepare() override { return make_tree(); }
 
   Result<std::unique_ptr<Staging>> stage() override {
     if (auto made = make_tree(); !made) return made.error();

@@ -62,9 +62,19 @@ TEST_F(BlobStoreTest, StoresExactBytesUnderTheirDigest) {
   const fs::path path = root_ / "blobs" / info.sha256.substr(0, 2) / info.sha256;
   EXPECT_EQ(read(path.string()), bytes);
   EXPECT_EQ(temp_files(), 0u);
-  // All 256 directories are made at the first upload, so later ones need none.
+}
+
+// All 256 blob directories are made ahead (by prepare(), or else by the first
+// stage()), so that no upload needs to make one.
+TEST_F(BlobStoreTest, PrepareMakesEveryBlobDirectory) {
+  ASSERT_TRUE(store_->prepare());
+  std::size_t directories = 0;
+  for (const auto& entry : fs::directory_iterator(root_ / "blobs")) directories += entry.is_directory();
+  EXPECT_EQ(directories, 256u);
   EXPECT_TRUE(fs::is_directory(root_ / "blobs" / "00"));
   EXPECT_TRUE(fs::is_directory(root_ / "blobs" / "ff"));
+  EXPECT_TRUE(store_->list()->empty());
+  EXPECT_TRUE(store_->prepare()) << "again: nothing to do";
 }
 
 // The disk store hands out open files, which the transport sends with
