@@ -21,6 +21,7 @@ class MemoryStaging final : public blob::Staging {
   }
   Result<blob::BlobInfo> finish() override { return blob::BlobInfo{std::string(64, '0'), data_.size()}; }
   std::string_view head() const override { return std::string_view(data_).substr(0, 4096); }
+  Status flush() override { return Ok{}; }
   Result<bool> publish() override { return true; }
 
  private:
@@ -29,6 +30,7 @@ class MemoryStaging final : public blob::Staging {
 
 class MemoryBlobStore final : public blob::BlobStore {
  public:
+  Status prepare() override { return Ok{}; }
   Result<std::unique_ptr<blob::Staging>> stage() override {
     return std::unique_ptr<blob::Staging>(std::make_unique<MemoryStaging>());
   }

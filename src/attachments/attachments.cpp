@@ -18,6 +18,11 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
     rows.push_back(NewAttachment{file.name, blob::sniff_mime_type(file.staging->head(), file.declared_type),
                                  static_cast<std::int64_t>(info->size), info->sha256, file.display_order});
   }
+  // All flushed before the first publish (and outside the lock): the
+  // fsyncs of a bulk's files share the journal's commits.
+  for (auto& file : files) {
+    if (auto flushed = file.staging->flush(); !flushed) return flushed.error();
+  }
   std::lock_guard lock(lifecycle_);
   std::vector<std::string> fresh;  // blobs this call stored: what a failure must take back
   auto undo = [&] {

@@ -5,7 +5,8 @@
 //
 // create(): every file is already staged (a temp file, hashed as it was
 // written). Each is finished and its type sniffed (while the disk writes it),
-// then each is made durable (fsync) and published into its content-addressed
+// then all are made durable (fsync; together, so that a bulk's files share
+// the journal's commits), then each is published into its content-addressed
 // place, and then all rows are inserted in one transaction. A failure at any
 // step creates nothing: blobs this call newly published are removed again, and
 // the stagings remove their temp files. A crash before the commit leaves at

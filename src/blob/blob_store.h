@@ -48,6 +48,11 @@ class Staging {
   virtual Result<BlobInfo> finish() = 0;
   // The first bytes written (up to 4 KiB), for content sniffing.
   virtual std::string_view head() const = 0;
+  // Makes the finished bytes durable where they are staged, unless the same
+  // content is stored already (publish() drops them then, never flushed).
+  // publish() does it for a staging that was not flushed: flushing several
+  // stagings first lets their fsyncs share the file system's journal commits.
+  virtual Status flush() = 0;
   // Flushes the finished bytes to stable storage, moves them into their
   // content-addressed place and makes the move durable. When the same content
   // is already stored the staged bytes are simply dropped, never flushed.

@@ -164,7 +164,7 @@ class DiskStaging final : public Staging {
     auto exists = stored(blobs_, info_.sha256);
     if (!exists) return exists.error();
     if (*exists) return false;  // same content stored; the destructor drops ours
-    if (auto flushed = flush(); !flushed) return flushed.error();
+    if (auto synced = sync(); !synced) return synced.error();
     if (::rename(path_.c_str(), target.c_str()) != 0) return io_error("rename to " + target.string(), errno);
     published_ = true;
     changed.insert(changed.begin(), target.parent_path());
@@ -175,9 +175,17 @@ class DiskStaging final : public Staging {
     return true;
   }
 
+  Status flush() override {
+    if (!finished_) return internal_error("flush before finish");
+    auto exists = stored(blobs_, info_.sha256);
+    if (!exists) return exists.error();
+    if (*exists) return Ok{};
+    return sync();
+  }
+
  private:
   // fsync and close, once.
-  Status flush() {
+  Status sync() {
     if (fd_ < 0) return Ok{};
     if (::fsync(fd_) != 0) return io_error("fsync " + path_.string(), errno);
     ::close(fd_);

@@ -70,6 +70,10 @@ class FaultyStaging final : public Staging {
   }
   Result<BlobInfo> finish() override { return inner_->finish(); }
   std::string_view head() const override { return inner_->head(); }
+  Status flush() override {
+    if (auto fault = fault_for(control_file_, "fsync")) return *fault;
+    return inner_->flush();
+  }
   Result<bool> publish() override {  // which flushes, then renames
     if (auto fault = fault_for(control_file_, "fsync")) return *fault;
     if (auto fault = fault_for(control_file_, "rename")) return *fault;
