@@ -1,5 +1,6 @@
 #include "multipart/multipart.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "common/strings.h"
@@ -7,6 +8,9 @@
 namespace focusd::multipart {
 
 namespace {
+
+// How much of a piece feed() moves into buffer_ at a time outside a part's data.
+constexpr std::size_t kSlice = 4096;
 
 Error malformed(std::string problem) {
   return invalid("multipart", std::move(problem));
@@ -106,15 +110,22 @@ Parser::Parser(const std::string& boundary, Limits limits, Handler& handler)
     : delimiter_("\r\n--" + boundary), limits_(limits), handler_(handler) {}
 
 Status Parser::feed(std::string_view data) {
-  if (state_ == State::Data) {
-    if (auto status = feed_data(data); !status) return status;
+  for (;;) {
+    if (state_ == State::Data) {
+      if (auto status = feed_data(data); !status) return status;
+    }
+    if (data.empty()) return Ok{};
+    // A delimiter, part headers and the like go through buffer_, a slice at a
+    // time: the next part's data, once its headers are read, takes the fast
+    // path again instead of being copied into buffer_ with them.
+    const std::size_t slice = std::min(data.size(), kSlice);
+    buffer_.append(data.substr(0, slice));
+    data.remove_prefix(slice);
+    for (bool progressed = true; progressed;) {
+      progressed = false;
+      if (auto status = step(progressed); !status) return status;
+    }
   }
-  buffer_.append(data);
-  for (bool progressed = true; progressed;) {
-    progressed = false;
-    if (auto status = step(progressed); !status) return status;
-  }
-  return Ok{};
 }
 
 // Inside a part's data, hands the handler what it can straight from `data`
