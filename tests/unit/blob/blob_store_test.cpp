@@ -166,6 +166,33 @@ TEST_F(BlobStoreTest, BlobsOfTheOlderLayoutAreReadFoundAndRemoved) {
   EXPECT_EQ(store_->remove(digest).error().code, ErrorCode::NotFound);
 }
 
+// flush() makes a staging durable ahead of its publish (a bulk flushes all
+// its files first); content stored already is left for publish() to drop.
+TEST_F(BlobStoreTest, FlushBeforePublish) {
+  const BlobInfo stored = put("stored before");
+  auto fresh = store_->stage();
+  auto copy = store_->stage();
+  ASSERT_TRUE(fresh && copy);
+  ASSERT_TRUE((*fresh)->write("new content"));
+  ASSERT_TRUE((*copy)->write("stored before"));
+  EXPECT_EQ((*fresh)->flush().error().code, ErrorCode::Internal) << "flush before finish";
+  ASSERT_TRUE((*fresh)->finish());
+  ASSERT_TRUE((*copy)->finish());
+  ASSERT_TRUE((*fresh)->flush());
+  ASSERT_TRUE((*copy)->flush());
+  auto published = (*fresh)->publish();
+  ASSERT_TRUE(published);
+  EXPECT_TRUE(*published);
+  published = (*copy)->publish();
+  ASSERT_TRUE(published);
+  EXPECT_FALSE(*published);
+  EXPECT_EQ(store_->list()->size(), 2u);
+  ASSERT_TRUE(store_->open(stored.sha256, {}));
+  EXPECT_EQ(temp_files(), 1u) << "the copy's, until the staging goes";
+  copy->reset();
+  EXPECT_EQ(temp_files(), 0u);
+}
+
 TEST_F(BlobStoreTest, AnUnpublishedStagingLeavesNothing) {
   {
     auto staging = store_->stage();

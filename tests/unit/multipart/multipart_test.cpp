@@ -102,6 +102,39 @@ TEST(Multipart, EverySplitGivesTheSameParts) {
   EXPECT_EQ(out.parts[0].data, data);
 }
 
+// Pieces far larger than a part: feed() takes the data of each part straight
+// from the piece and moves what lies between parts (a long preamble, headers
+// over 4 KiB, the epilogue) into its buffer in slices; any piece size gives
+// what one byte at a time gives.
+TEST(Multipart, LargePiecesAcrossManyPartsGiveTheSameParts) {
+  std::string data;
+  for (int i = 0; i < 20000; ++i) {
+    data += static_cast<char>(i * 131);
+    if (i % 997 == 0) data += "\r\n--XyY";
+  }
+  const std::string long_name(6000, 'n');
+  std::string body = std::string(9000, 'p') + "\r\n";
+  for (int part = 0; part < 3; ++part) {
+    body += "--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" +
+            (part == 1 ? long_name : std::string("f")) + "\"\r\n\r\n" + data.substr(part * 100) + "\r\n";
+  }
+  body += "--XyZ--\r\n" + std::string(9000, 'e');
+  Collect expected;
+  ASSERT_TRUE(parse_in_pieces(body, 1, expected));
+  ASSERT_EQ(expected.parts.size(), 3u);
+  EXPECT_EQ(expected.parts[1].headers.filename, long_name);
+  EXPECT_EQ(expected.parts[2].data, data.substr(200));
+  for (std::size_t piece : {4095, 4096, 4097, 8191, 30000, 65536, 1 << 20}) {
+    Collect out;
+    ASSERT_TRUE(parse_in_pieces(body, piece, out)) << piece;
+    ASSERT_EQ(out.parts.size(), 3u) << piece;
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(out.parts[i].headers.filename, expected.parts[i].headers.filename) << piece;
+      EXPECT_EQ(out.parts[i].data, expected.parts[i].data) << piece;
+    }
+  }
+}
+
 TEST(Multipart, BinaryDataAndEmptyParts) {
   std::string binary;
   for (int i = 0; i < 256; ++i) binary += static_cast<char>(i);
