@@ -5,9 +5,8 @@
 // while writing it to a temp file (writeback started every MiB), sniffs its
 // type (libmagic, as focusd does), fsyncs it, renames it to its digest in one
 // directory and fsyncs that, commits the attachment's row in SQLite (WAL,
-// synchronous=FULL), and answers 201. No thread hand-offs, no access checks,
-// no content-addressed directory tree. Prints the port it listens on, then
-// serves until killed.
+// synchronous=FULL), and answers 201. No thread hand-offs, no access checks.
+// Prints the port it listens on, then serves until killed.
 //
 //   upload-sink DIR
 #include <arpa/inet.h>
