@@ -88,7 +88,7 @@ class BlobStore {
 
 class DiskSpace;
 
-// Blobs under root/blobs/<2 hex>/<sha256> (those of older releases under
+// Blobs under root/blobs/<2 hex>/<sha256> (those of earlier builds under
 // root/blobs/<2 hex>/<2 hex>/<sha256> are read and removed where they are),
 // temp files under root/tmp.
 // With `space`, a staging write fails with InsufficientStorage once the
