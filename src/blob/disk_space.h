@@ -7,9 +7,13 @@
 //   (SQLite needs some to write the delete), and what they free is usable again.
 // By default both reserves scale with the filesystem: the upload reserve is
 // 1/32 of its size (1 MiB to 1 GiB), the write reserve half of that. Both are
-// checked with statvfs(2) on every admission; a filesystem that cannot be read
-// refuses nothing (the write itself will say ENOSPC).
+// checked with statvfs(2) on every admission, except that a write is admitted
+// without one for 50 ms after a reading that left 64 MiB above the write
+// reserve; a filesystem that cannot be read refuses nothing (the write itself
+// will say ENOSPC).
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,6 +54,8 @@ class DiskSpace {
   std::string path_;
   std::uint64_t upload_reserve_;
   std::uint64_t write_reserve_;
+  // Steady-clock ticks until which admit_write() needs no reading.
+  mutable std::atomic<std::chrono::steady_clock::rep> roomy_until_{0};
 };
 
 }  // namespace focusd::blob
