@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
@@ -38,11 +39,16 @@ std::vector<Migration> migrations_through(int version) {
   return older;
 }
 
+// The first column of the first row of `sql`, as an integer; nullopt when there is no row.
+std::optional<std::int64_t> first_int(sqlite::Connection& db, const std::string& sql) {
+  auto stmt = db.prepare(sql);
+  if (!stmt.step()) return std::nullopt;
+  return stmt.int64(0);
+}
+
 int schema_version(const std::string& path) {
   auto db = sqlite::Connection::open(path, {});
-  auto stmt = db->prepare("SELECT MAX(version) FROM schema_migrations");
-  stmt.step();
-  return static_cast<int>(stmt.int64(0));
+  return static_cast<int>(first_int(*db, "SELECT MAX(version) FROM schema_migrations").value_or(0));
 }
 
 TEST_F(StoreTest, MigrationsApplyOnceAndRecordTheirVersion) {
@@ -56,9 +62,7 @@ TEST_F(StoreTest, AFailingMigrationLeavesNothingBehind) {
   auto db = sqlite::Connection::open(db_path(), {});
   std::vector<Migration> migrations = {{1, "CREATE TABLE a (x INTEGER)"}, {2, "CREATE TABLE b (; nonsense"}};
   EXPECT_THROW((void)migrate(*db, migrations), sqlite::SqliteError);
-  auto stmt = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('a', 'schema_migrations')");
-  ASSERT_TRUE(stmt.step());
-  EXPECT_EQ(stmt.int64(0), 0);
+  EXPECT_EQ(first_int(*db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('a', 'schema_migrations')"), 0);
 }
 
 TEST_F(StoreTest, ANewerSchemaIsRefused) {
@@ -119,12 +123,9 @@ TEST_F(StoreTest, MigrationNineRebuildsTheNameIndexWithoutItsSizeTable) {
   db.reset();
   open().reset();  // a name another program inserted is indexed when the store opens
   db = sqlite::Connection::open(db_path(), {});
-  auto both = db->prepare("SELECT COUNT(*) FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
-  ASSERT_TRUE(both.step());
-  EXPECT_EQ(both.int64(0), 2) << "new names are indexed";
-  auto size_table = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'projects_name_index_docsize'");
-  ASSERT_TRUE(size_table.step());
-  EXPECT_EQ(size_table.int64(0), 0);
+  EXPECT_EQ(first_int(*db, "SELECT COUNT(*) FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'"), 2)
+      << "new names are indexed";
+  EXPECT_EQ(first_int(*db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'projects_name_index_docsize'"), 0);
 }
 
 // Migration 11: names above the watermark wait for the index until
@@ -184,24 +185,15 @@ TEST_F(StoreTest, MigrationElevenIndexesPendingNamesAndSetsTheWatermark) {
     db->exec(
         "INSERT INTO projects (id, workspace_id, name, creator_id, created_at, updated_at)"
         " VALUES (7, 1, 'Harbor works', 1, 'x', 'x')");
-    auto waiting = db->prepare("SELECT COUNT(*) FROM projects_name_pending");
-    ASSERT_TRUE(waiting.step());
-    ASSERT_EQ(waiting.int64(0), 1);
+    ASSERT_EQ(first_int(*db, "SELECT COUNT(*) FROM projects_name_pending"), 1);
   }
   open().reset();
   auto db = sqlite::Connection::open(db_path(), {});
-  auto found = db->prepare("SELECT rowid FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'");
-  ASSERT_TRUE(found.step());
-  EXPECT_EQ(found.int64(0), 7);
-  auto up_to = db->prepare("SELECT up_to FROM projects_name_indexed");
-  ASSERT_TRUE(up_to.step());
-  EXPECT_EQ(up_to.int64(0), 7);
-  auto parents = db->prepare("SELECT COUNT(*) FROM projects INDEXED BY projects_by_parent WHERE parent_project_id = 1");
-  ASSERT_TRUE(parents.step());
-  EXPECT_EQ(parents.int64(0), 0);
-  auto pending = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'projects_name_pending'");
-  ASSERT_TRUE(pending.step());
-  EXPECT_EQ(pending.int64(0), 0);
+  EXPECT_EQ(first_int(*db, "SELECT rowid FROM projects_name_index WHERE projects_name_index MATCH '\"arb\"'"), 7);
+  EXPECT_EQ(first_int(*db, "SELECT up_to FROM projects_name_indexed"), 7);
+  EXPECT_EQ(first_int(*db, "SELECT COUNT(*) FROM projects INDEXED BY projects_by_parent WHERE parent_project_id = 1"),
+            0);
+  EXPECT_EQ(first_int(*db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'projects_name_pending'"), 0);
 }
 
 TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
@@ -210,12 +202,8 @@ TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
   auto mode = db->prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.step());
   EXPECT_EQ(mode.text(0), "wal");
-  auto sync = db->prepare("PRAGMA synchronous");
-  ASSERT_TRUE(sync.step());
-  EXPECT_EQ(sync.int64(0), 2);  // FULL
-  auto fk = db->prepare("PRAGMA foreign_keys");
-  ASSERT_TRUE(fk.step());
-  EXPECT_EQ(fk.int64(0), 1);
+  EXPECT_EQ(first_int(*db, "PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(first_int(*db, "PRAGMA foreign_keys"), 1);
 }
 
 TEST_F(StoreTest, UsersOrganizationsWorkspacesAndKeys) {
