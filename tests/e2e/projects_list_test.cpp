@@ -76,6 +76,9 @@ TEST_F(ProjectList, SimpleFilters) {
 TEST_F(ProjectList, NameFilterThroughTheTrigramIndex) {
   const auto quoted = create_project({{"name", "Say \"hi\" (v2)"}});
   create_project({{"name", "Ünïcode Straße"}});
+  create_project({{"name", "Snake_case"}});
+  create_project({{"name", "Tree cover"}});  // "e c": what "e_c" would match as a pattern
+  create_project({{"name", "Back\\slash"}});
   auto finds = [&] {
     EXPECT_EQ(list("?name=we"), (Names{"Secret web", "Website"}));  // 2 characters: a scan
     EXPECT_EQ(list("?name=ebs"), (Names{"Website"}));               // 3: the index
@@ -84,7 +87,13 @@ TEST_F(ProjectList, NameFilterThroughTheTrigramIndex) {
     EXPECT_EQ(list("?name=stra%C3%9Fe"), (Names{"Ünïcode Straße"}));
     EXPECT_EQ(list("?name=%C3%BCn%C3%AF"), Names{});  // lower() folds ASCII only, as before the index
     EXPECT_EQ(list("?name=%C3%9Cn%C3%AF"), (Names{"Ünïcode Straße"}));
-    EXPECT_EQ(list("?name=%25%25%25"), Names{});  // "%%%" is text, not a pattern
+    EXPECT_EQ(list("?name=%25%25%25"), Names{});        // "%%%" is text, not a pattern
+    EXPECT_EQ(list("?name=_"), (Names{"Snake_case"}));  // and so are "_" and "\\"
+    EXPECT_EQ(list("?name=e_c"), (Names{"Snake_case"}));
+    EXPECT_EQ(list("?name=%5C"), (Names{"Back\\slash"}));
+    EXPECT_EQ(list("?name=k%5Cs"), (Names{"Back\\slash"}));
+    EXPECT_EQ(list("?name=web%00"), Names{});                    // no name holds a NUL
+    EXPECT_EQ(list("?name=" + std::string(256, 'e')), Names{});  // nor more than 255 bytes
   };
   finds();  // the new names, not indexed yet
   restart_server();

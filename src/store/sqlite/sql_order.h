@@ -13,7 +13,22 @@ namespace focusd::sqlite {
 
 using OrderColumns = std::vector<std::pair<std::string_view, std::string_view>>;
 
+// The expressions an order sorts by, each with whether it descends: the
+// order's fields through `columns`, else `fallback` when it is not empty.
 // Fields missing from `columns` are skipped (the API layer rejects them first).
+inline std::vector<std::pair<std::string_view, bool>> order_keys(const Ordering& order, const OrderColumns& columns,
+                                                                 std::string_view fallback) {
+  std::vector<std::pair<std::string_view, bool>> keys;
+  for (const auto& key : order) {
+    for (const auto& [field, expression] : columns) {
+      if (field == key.field) keys.emplace_back(expression, key.descending);
+    }
+  }
+  if (keys.empty() && !fallback.empty()) keys.emplace_back(fallback, false);
+  return keys;
+}
+
+// " ORDER BY" the order's keys (see order_keys) and then `id_column`.
 inline std::string order_clause(const Ordering& order, const OrderColumns& columns, std::string_view fallback,
                                 std::string_view id_column) {
   std::string clause;
@@ -22,12 +37,7 @@ inline std::string order_clause(const Ordering& order, const OrderColumns& colum
     clause += expression;
     if (descending) clause += " DESC";
   };
-  for (const auto& key : order) {
-    for (const auto& [field, expression] : columns) {
-      if (field == key.field) add(expression, key.descending);
-    }
-  }
-  if (clause.empty() && !fallback.empty()) add(fallback, false);
+  for (const auto& [expression, descending] : order_keys(order, columns, fallback)) add(expression, descending);
   add(id_column, false);
   return clause;
 }

@@ -19,9 +19,9 @@ using sqlite::Transaction;
 
 namespace {
 
-// Whether the viewer (?1) pinned the project: a column the `pinned` filter and order name.
-const std::string kPinned =
-    "EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1) AS pinned";
+// Whether the viewer (?1) pinned the project.
+const std::string kPinnedExpr = "EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1)";
+const std::string kPinned = kPinnedExpr + " AS pinned";
 const std::string kFromProjects = " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
 
 // Columns read by read_project(), over `projects p LEFT JOIN clients c`.
@@ -73,7 +73,7 @@ ProjectRecord read_project(const Statement& s) {
 // The `name` filter as an FTS5 query for projects_name_index: trigrams that
 // cover it end to end without overlapping (and the last one), each quoted,
 // joined by AND. Rows holding them all are candidates; the filter's own
-// instr() decides. FTS5 reads each trigram's whole list of rows, so a third of
+// LIKE decides. FTS5 reads each trigram's whole list of rows, so a third of
 // the trigrams costs a third; a filter under three characters has none and
 // scans instead.
 std::optional<std::string> trigram_query(const std::optional<std::string>& name) {
@@ -204,30 +204,56 @@ const sqlite::OrderColumns& project_order_columns() {
                                                 {"updated_at", "p.updated_at"},
                                                 {"toggl_user_id", "p.creator_id"},
                                                 {"created_by_user", "p.creator_id"},
-                                                {"pinned", "pinned"},
+                                                {"pinned", kPinnedExpr},
                                                 {"start_date", "p.start_date"},
                                                 {"end_date", "p.end_date"},
                                                 {"relevance", "p.name COLLATE NOCASE"}};
   return kColumns;
 }
 
+// The `name` filter as a LIKE pattern: the text anywhere in the name, its
+// `%`, `_` and `\` taken literally. LIKE folds ASCII letters only, as lower()
+// does.
+std::optional<std::string> like_pattern(const std::optional<std::string>& name) {
+  if (!name) return std::nullopt;
+  std::string pattern = "%";
+  for (char c : *name) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
 }  // namespace
 
 Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
+  // No name holds a NUL (names refuse control characters) or more than 255
+  // bytes, so such a filter matches nothing; LIKE would read a pattern only up
+  // to its NUL, and refuses one past 50,000 bytes.
+  constexpr std::size_t kLongestName = 255;
+  if (q.name && (q.name->find('\0') != std::string::npos || q.name->size() > kLongestName)) return ProjectList{};
   const auto name_match = trigram_query(q.name);
+  const auto name_pattern = like_pattern(q.name);
   return read([&](Connection& db) -> Result<ProjectList> {
     // ?1 viewer, ?2 sees_all, ?3 workspace, ?4 pinned, ?5 archived (0 active, 1 archived, 2 all), ?6 private,
-    // ?7 name, ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end,
-    // ?17 the name's trigrams (the index and the projects above its
-    // watermark narrow, instr() decides)
-    // With trigrams, `+` keeps SQLite from walking the workspace's name index
-    // (for the order) past every project: the trigram matches drive instead.
-    const std::string where = std::string(name_match ? "WHERE +p.workspace_id = ?3" : "WHERE p.workspace_id = ?3") +
-                              " AND p.deleted_at IS NULL AND " + kVisible +
-                              " AND (?4 IS NULL OR pinned = ?4)"
+    // ?7 the name's LIKE pattern, ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end,
+    // ?17 the name's trigrams.
+    // With trigrams, the candidates drive (CROSS JOIN keeps SQLite from
+    // walking the workspace's name index, for the order, past every project):
+    // the index's matches and the projects above its watermark, which it
+    // does not hold yet; LIKE decides.
+    const std::string from = name_match
+                                 ? " FROM (SELECT rowid AS id FROM projects_name_index WHERE"
+                                   " projects_name_index MATCH ?17 UNION ALL SELECT id FROM projects"
+                                   " WHERE id > (SELECT up_to FROM projects_name_indexed)) f"
+                                   " CROSS JOIN projects p ON p.id = f.id LEFT JOIN clients c ON c.id = p.client_id "
+                                 : kFromProjects;
+    const std::string where = "WHERE p.workspace_id = ?3 AND p.deleted_at IS NULL AND " + kVisible +
+                              " AND (?4 IS NULL OR " + kPinnedExpr +
+                              " = ?4)"
                               " AND (?5 = 2 OR p.active = (?5 = 0))"
                               " AND (?6 IS NULL OR p.private = ?6)"
-                              " AND (?7 IS NULL OR instr(lower(p.name), lower(?7)) > 0)"
+                              " AND (?7 IS NULL OR p.name LIKE ?7 ESCAPE '\\')"
                               " AND (json_array_length(?8) = 0 OR p.client_id IN (SELECT value FROM json_each(?8)))"
                               " AND (json_array_length(?9) = 0 OR p.creator_id IN (SELECT value FROM json_each(?9)))"
                               " AND (json_array_length(?10) = 0 OR EXISTS (SELECT 1 FROM project_tags pt WHERE"
@@ -242,42 +268,48 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
                               "   OR EXISTS (SELECT 1 FROM project_groups g JOIN group_users gu ON"
                               "    gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.value)))"
                               " AND (?13 IS NULL OR p.end_date >= ?13)"
-                              " AND (?14 IS NULL OR p.start_date <= ?14)" +
-                              (name_match ? " AND p.id IN (SELECT rowid FROM projects_name_index WHERE"
-                                            " projects_name_index MATCH ?17 UNION ALL SELECT id FROM projects"
-                                            " WHERE id > (SELECT up_to FROM projects_name_indexed))"
-                                          : "");
+                              " AND (?14 IS NULL OR p.start_date <= ?14)";
     auto bind = [&](Statement& stmt) {
       stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id,
                     q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt,
                     static_cast<int>(q.archived),
-                    q.is_private ? std::optional<std::int64_t>(*q.is_private ? 1 : 0) : std::nullopt, q.name,
+                    q.is_private ? std::optional<std::int64_t>(*q.is_private ? 1 : 0) : std::nullopt, name_pattern,
                     json_ids(q.client_ids), json_ids(q.creator_ids), json_ids(q.tag_ids), json_ids(q.project_ids),
                     json_ids(q.user_ids), q.start_date, q.end_date);
       if (name_match) stmt.bind(17, *name_match);
     };
     ProjectList list;
-    // One pass over the matches finds the page's ids and counts them all (the
-    // name filter's trigram lookup is the costly part, so it runs once);
-    // then the page's whole rows, aggregates and all, are read by id.
-    const std::string order = sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id");
-    // Only the columns the filters and orders name (`pinned`), not the aggregates.
-    auto keys = db.prepare("SELECT p.id, COUNT(*) OVER (), " + kPinned + kFromProjects + where + order +
-                           " LIMIT ?15 OFFSET ?16");
-    bind(keys);
-    keys.bind(15, q.page.per_page).bind(16, q.page.offset());
+    // One pass over the matches (the name filter's trigram lookup is the
+    // costly part, so it runs once) keeps each one's id and sort keys, k0,
+    // k1, ... (a COLLATE stays with its column); the total counts them and
+    // the page is sorted from them. Then the page's whole rows, aggregates
+    // and all, are read by id.
+    std::string matches = "p.id AS id";
+    std::string order;
+    const auto keys = sqlite::order_keys(q.order, project_order_columns(), "p.name COLLATE NOCASE");
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::string column = "k" + std::to_string(i);
+      matches += ", " + std::string(keys[i].first) + " AS " + column;
+      order += (i == 0 ? " ORDER BY " : ", ") + column + (keys[i].second ? " DESC" : "");
+    }
+    order += order.empty() ? " ORDER BY id" : ", id";
+    auto page = db.prepare("WITH m AS MATERIALIZED (SELECT " + matches + from + where +
+                           ") SELECT id, (SELECT COUNT(*) FROM m) FROM m" + order + " LIMIT ?15 OFFSET ?16");
+    bind(page);
+    page.bind(15, q.page.per_page).bind(16, q.page.offset());
     std::vector<std::int64_t> ids;
-    while (keys.step()) {
-      ids.push_back(keys.int64(0));
-      list.total = keys.int64(1);
+    while (page.step()) {
+      ids.push_back(page.int64(0));
+      list.total = page.int64(1);
     }
     if (ids.empty()) {  // a page past the end: nothing to show, but the total still counts
-      auto count = db.prepare("SELECT COUNT(*) FROM (SELECT " + kPinned + kFromProjects + where + ")");
+      auto count = db.prepare("SELECT COUNT(*)" + from + where);
       bind(count);
       if (count.step()) list.total = count.int64(0);
       return list;
     }
-    auto stmt = db.prepare(kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3))" + order);
+    auto stmt = db.prepare(kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3))" +
+                           sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id"));
     stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, json_ids(ids));
     while (stmt.step()) list.items.push_back(read_project(stmt));
     sqlite::attach_tags(db, sqlite::kProjectLinks, list.items);
