@@ -4,9 +4,10 @@
 // with the total. It does only what no server on this schema can skip: the
 // trigram index's candidates (and the projects above its watermark), each
 // candidate's row read for its workspace, state and name, the total counted
-// and the page sorted, then the page's rows read, in one read transaction. No
-// visibility rules (the viewer owns the workspace), pins, clients, tags,
-// aggregates, JSON or HTTP. THREADS threads, each with its own connection
+// and the page sorted, then the page's rows read with what a project in the
+// response holds besides its own columns (client name, pin, role, task
+// estimates, tracked time, tags), in one read transaction. No visibility
+// rules (the viewer owns the workspace), JSON or HTTP. THREADS threads, each with its own connection
 // (focusd's pragmas and mmap). Prints one JSON object.
 //
 //   sqlite-lists DB_PATH THREADS MAX_SECONDS NAME PAGE
@@ -41,8 +42,15 @@ constexpr const char* kPage =
     " WHERE p.workspace_id = 1 AND p.deleted_at IS NULL AND p.active = 1 AND p.name LIKE ?2)"
     " SELECT id, (SELECT COUNT(*) FROM m) FROM m ORDER BY k0, id LIMIT 50 OFFSET ?3";
 constexpr const char* kRows =
-    "SELECT * FROM projects WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY name"
-    " COLLATE NOCASE, id";
+    "SELECT p.*, c.name, EXISTS (SELECT 1 FROM project_pins WHERE project_id = p.id AND user_id = 1),"
+    " (SELECT role FROM project_users WHERE project_id = p.id AND user_id = 1),"
+    " (SELECT COALESCE(SUM(estimated_mins), 0) FROM tasks WHERE project_id = p.id AND deleted_at IS NULL),"
+    " (SELECT COALESCE(SUM(seconds), 0) FROM time_entries WHERE project_id = p.id AND deleted_at IS NULL)"
+    " FROM projects p LEFT JOIN clients c ON c.id = p.client_id WHERE p.id IN (SELECT value FROM json_each(?1))"
+    " ORDER BY p.name COLLATE NOCASE, p.id";
+constexpr const char* kTags =
+    "SELECT pt.project_id, t.id FROM project_tags pt JOIN tags t ON t.id = pt.tag_id"
+    " WHERE pt.project_id IN (SELECT value FROM json_each(?1)) AND t.deleted_at IS NULL";
 
 }  // namespace
 
@@ -87,6 +95,10 @@ int main(int argc, char** argv) {
           rows.bind_all(ids + "]");
           int read_rows = 0;
           while (rows.step()) ++read_rows;
+          auto tags = db->prepare(kTags);
+          tags.bind_all(ids + "]");
+          while (tags.step()) {
+          }
           db->prepare("COMMIT").run();
           if (read_rows == 50) {
             total = count;
