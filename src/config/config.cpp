@@ -10,11 +10,11 @@ namespace {
 // flag, the environment variable and --help all speak the same plain number.
 template <class Duration>
 void add_duration(CLI::App& app, const std::string& flag, const std::string& env, Duration& target,
-                  const std::string& help, std::int64_t min = 1) {
+                  const std::string& help, std::int64_t min = 1, std::int64_t max = 86400) {
   app.add_option_function<std::int64_t>(
          flag, [&target](std::int64_t v) { target = Duration(v); }, help)
       ->envname(env)
-      ->check(CLI::Range(min, std::int64_t{86400}))
+      ->check(CLI::Range(min, max))
       ->default_str(std::to_string(target.count()));
 }
 
@@ -39,6 +39,11 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_BLOCKING_THREADS")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
+  add_duration(app, "--idle-spin-us", "FOCUSD_IDLE_SPIN_US", c.idle_spin,
+               "Microseconds a network thread, and the SQLite writer, that has run out of work keeps polling for "
+               "more (yielding the CPU) before it sleeps: what another thread hands it then starts without a "
+               "wake-up (0 = sleep at once)",
+               0, 10000);
   app.add_option("--log-level", c.log_level, "trace|debug|info|warn|error|off")
       ->envname("FOCUSD_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

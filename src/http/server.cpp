@@ -23,6 +23,7 @@
 #include "common/logging.h"
 #include "common/offload.h"
 #include "common/random.h"
+#include "common/spin.h"
 #include "common/time.h"
 #include "http/chunk_guard.h"
 #include "http/framing.h"
@@ -206,6 +207,22 @@ class SocketBodyReader final : public api::BodyReader {
   bool gone_ = false;
 };
 
+// Runs `context` as io_context::run() does, but a thread that runs out of
+// handlers polls for more for `spin` before it sleeps in epoll (common/spin.h):
+// a reply the blocking pool or the writer posts within that window is taken
+// up without an eventfd wake-up.
+void run_spinning(asio::io_context& context, std::chrono::microseconds spin) {
+  if (spin.count() == 0) {
+    context.run();
+    return;
+  }
+  while (!context.stopped()) {
+    if (context.poll() > 0) continue;
+    if (spin_until(spin, [&] { return context.stopped() || context.poll() > 0; })) continue;
+    context.run_one();
+  }
+}
+
 }  // namespace
 
 struct HttpServer::Connection {
@@ -260,12 +277,12 @@ void HttpServer::run() {
 
   std::vector<std::thread> workers;
   for (auto& context : others_) {
-    workers.emplace_back([&context] {
+    workers.emplace_back([this, &context] {
       auto busy = asio::make_work_guard(*context);  // until drain() stops it, connections or not
-      context->run();
+      run_spinning(*context, config_.idle_spin);
     });
   }
-  ioc_.run();
+  run_spinning(ioc_, config_.idle_spin);
   for (auto& worker : workers) worker.join();
 }
 

@@ -12,7 +12,7 @@ Result<std::unique_ptr<Store>> make_store(const Config& config) {
   if (ec) return make_error(ErrorCode::Internal, "cannot create " + config.data_dir + ": " + ec.message());
   auto store =
       SqliteStore::open(SqliteStoreOptions{config.database_path(), config.blocking_threads, config.sqlite_synchronous,
-                                           config.sqlite_busy_timeout, config.sqlite_mmap_bytes});
+                                           config.sqlite_busy_timeout, config.sqlite_mmap_bytes, config.idle_spin});
   if (!store) return store.error();
   return std::unique_ptr<Store>(std::move(store.value()));
 }

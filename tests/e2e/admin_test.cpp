@@ -76,10 +76,26 @@ TEST(Admin, HelpDocumentsEverySetting) {
                                                std::vector<std::string>{FOCUSD_BINARY, "serve", "--help"}}) {
     auto result = run_process(argv);
     EXPECT_EQ(result.exit_code, 0);
-    for (const char* setting :
-         {"--data", "FOCUSD_DATA", "--listen", "127.0.0.1:8080", "--threads", "--log-level", "--log-format",
-          "--max-header-bytes", "16384", "--max-json-body-bytes", "1048576", "--header-timeout", "--idle-timeout",
-          "--max-connections", "10000", "--auth-cache-ttl", "--shutdown-grace", "--sqlite-synchronous"}) {
+    for (const char* setting : {"--data",
+                                "FOCUSD_DATA",
+                                "--listen",
+                                "127.0.0.1:8080",
+                                "--threads",
+                                "--log-level",
+                                "--log-format",
+                                "--max-header-bytes",
+                                "16384",
+                                "--max-json-body-bytes",
+                                "1048576",
+                                "--header-timeout",
+                                "--idle-timeout",
+                                "--max-connections",
+                                "10000",
+                                "--auth-cache-ttl",
+                                "--shutdown-grace",
+                                "--sqlite-synchronous",
+                                "--idle-spin-us",
+                                "FOCUSD_IDLE_SPIN_US"}) {
       EXPECT_NE(result.out.find(setting), std::string::npos) << setting;
     }
   }

@@ -40,6 +40,32 @@ TEST(Lifecycle, SigintAlsoStopsCleanly) {
   EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), 0);
 }
 
+// Threads that run out of work poll for more a while before they sleep
+// (--idle-spin-us, on by default and so in every other test); without it they
+// sleep at once. Both ways a write and a read are answered and SIGTERM stops
+// the server, and the setting is bounded.
+TEST(Lifecycle, WithoutIdleSpinningItServesAndStops) {
+  FocusdServer server({.extra_args = {"--idle-spin-us", "0", "--threads", "2"}});
+  auto alice = server.seed_user();
+  auto headers = alice.basic();
+  headers.insert(headers.end(), kJson.begin(), kJson.end());
+  const std::string projects = "/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces/" +
+                               std::to_string(alice.workspace_id) + "/projects";
+  for (int i = 0; i < 3; ++i) {  // one connection each: the acceptor deals them to both threads
+    auto res = server.client().request("POST", projects, headers, R"({"name":"p)" + std::to_string(i) + R"("})");
+    ASSERT_EQ(res.status, 201);
+    EXPECT_EQ(
+        server.client().get(projects + "/" + std::to_string(res.json().at("id").as_int64()), alice.basic()).status,
+        200);
+  }
+  server.send_signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), 0);
+
+  auto refused = run_process({FOCUSD_BINARY, "serve", "--idle-spin-us", "10001"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("--idle-spin-us"), std::string::npos) << refused.err;
+}
+
 TEST(Lifecycle, AnAcknowledgedWriteSurvivesKill9) {
   FocusdServer server;
   auto alice = server.seed_user();

@@ -24,6 +24,9 @@ struct SqliteStoreOptions {
   std::string synchronous = "full";
   std::chrono::milliseconds busy_timeout{5000};
   std::int64_t mmap_bytes = 0;
+  // How long the writer thread polls for the next write after a group before
+  // it sleeps (common/spin.h).
+  std::chrono::microseconds idle_spin{0};
 };
 
 class SqliteStore final : public Store {
@@ -178,6 +181,7 @@ class SqliteStore final : public Store {
   void run_group(std::vector<Job>& jobs);
 
   std::unique_ptr<sqlite::Connection> writer_;
+  std::chrono::microseconds idle_spin_{0};
   std::thread writer_thread_;
   std::mutex queue_mutex_;
   std::condition_variable queued_;
