@@ -5,7 +5,6 @@
 #include <csignal>
 
 #include <CLI/CLI.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
@@ -19,6 +18,7 @@
 #include "auth/hash_pool.h"
 #include "blob/disk_space.h"
 #include "blob/make_blob_store.h"
+#include "common/blocking_pool.h"
 #include "common/logging.h"
 #include "config/config.h"
 #include "http/server.h"
@@ -80,12 +80,12 @@ int run_serve(const Config& config) {
     logging::event(spdlog::level::warn, "cannot prepare the blob directories",
                    {{"error", message_of(prepared.error())}});
   }
-  boost::asio::thread_pool blocking(config.blocking_threads);
+  BlockingPool blocking(config.blocking_threads, config.idle_spin);
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
   auth::Authenticator authenticator(**store, {config.auth_cache_ttl, config.api_key_cache_ttl,
                                               config.login_failure_limit, config.login_failure_window});
   attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes);
-  api::Api api(api::Services{**store, authenticator, blocking, hashing, config, *blobs, disk, attachments});
+  api::Api api(api::Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments});
   HttpServer server(config, api);
   if (auto bound = server.bind(); !bound) {
     logging::event(spdlog::level::critical, "cannot listen", {{"error", bound.error().description}});

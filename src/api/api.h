@@ -4,8 +4,8 @@
 // the request head is read, reads the body only if admitted, then handle().
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +26,8 @@ namespace focusd::api {
 struct Services {
   Store& store;
   auth::Authenticator& authenticator;
-  boost::asio::thread_pool& blocking;
-  auth::HashPool& hashing;  // Argon2id verifications, never on `blocking`
+  boost::asio::io_context& blocking;  // the BlockingPool's (common/blocking_pool.h)
+  auth::HashPool& hashing;            // Argon2id verifications, never on `blocking`
   const Config& config;
   blob::BlobStore& blobs;
   const blob::DiskSpace& disk;        // writes other than deletes are refused when it is low
@@ -87,7 +87,7 @@ class Api {
   boost::asio::awaitable<Reply> handle(const Request& request, RequestContext& ctx);
 
   const Router& router() const { return router_; }
-  boost::asio::thread_pool& blocking() const { return services_.blocking; }
+  boost::asio::io_context& blocking() const { return services_.blocking; }
 
  private:
   // The caller that `authorization` names (see auth::Authenticator): database

@@ -1,21 +1,20 @@
 #pragma once
-// Runs blocking work (SQLite, Argon2id) on the blocking pool and resumes the
-// calling coroutine on its own executor, so network threads never block.
+// Runs blocking work (SQLite, Argon2id) on a pool of threads (the
+// BlockingPool's context, the HashPool's thread_pool) and resumes the calling
+// coroutine on its own executor, so network threads never block.
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 #include <type_traits>
 
 namespace focusd {
 
-//
-// `fn` is taken by reference: the caller awaits at once, so it outlives the
+// `pool` is an execution context. `fn` is taken by reference: the caller awaits at once, so it outlives the
 // call. Pass lambdas that capture by reference only: g++ 12 destroys a
 // temporary with a non-trivial destructor inside a co_await expression twice.
-template <class F>
-auto offload(boost::asio::thread_pool& pool, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
+template <class ExecutionContext, class F>
+auto offload(ExecutionContext& pool, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
   using R = std::invoke_result_t<F&>;
   // co_spawn needs a default-constructible result; optional<R> is one.
   std::optional<R> result = co_await boost::asio::co_spawn(

@@ -8,6 +8,7 @@
 
 #include <sched.h>
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 
 namespace focusd {
@@ -23,5 +24,11 @@ bool spin_until(std::chrono::microseconds window, Ready&& ready) {
     sched_yield();
   }
 }
+
+// Runs `context` as io_context::run() does, but a thread that runs out of
+// handlers polls for more for `spin` (as spin_until) before it sleeps: a
+// handler posted within that window runs without waking the thread. Several
+// threads may run one context so. A spin of 0 is io_context::run().
+void run_spinning(boost::asio::io_context& context, std::chrono::microseconds spin);
 
 }  // namespace focusd

@@ -40,9 +40,9 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   add_duration(app, "--idle-spin-us", "FOCUSD_IDLE_SPIN_US", c.idle_spin,
-               "Microseconds a network thread, and the SQLite writer, that has run out of work keeps polling for "
-               "more (yielding the CPU) before it sleeps: what another thread hands it then starts without a "
-               "wake-up (0 = sleep at once)",
+               "Microseconds a network thread, a blocking thread or the SQLite writer that has run out of work "
+               "keeps polling for more (yielding the CPU) before it sleeps: what another thread hands it then "
+               "starts without a wake-up (0 = sleep at once)",
                0, 10000);
   app.add_option("--log-level", c.log_level, "trace|debug|info|warn|error|off")
       ->envname("FOCUSD_LOG_LEVEL")

@@ -23,9 +23,9 @@ struct Config {
   // Threads that run blocking work (SQLite calls, password hashing) off the
   // network threads; also the number of SQLite reader connections.
   unsigned blocking_threads = 4;
-  // How long a network thread, and the SQLite writer, that has run out of
-  // work keeps polling for more before it sleeps (common/spin.h); 0 = sleep
-  // at once.
+  // How long a network thread, a blocking thread or the SQLite writer that
+  // has run out of work keeps polling for more before it sleeps
+  // (common/spin.h); 0 = sleep at once.
   std::chrono::microseconds idle_spin{300};
 
   std::string log_level = "info";   // trace|debug|info|warn|error|off

@@ -207,22 +207,6 @@ class SocketBodyReader final : public api::BodyReader {
   bool gone_ = false;
 };
 
-// Runs `context` as io_context::run() does, but a thread that runs out of
-// handlers polls for more for `spin` before it sleeps in epoll (common/spin.h):
-// a reply the blocking pool or the writer posts within that window is taken
-// up without an eventfd wake-up.
-void run_spinning(asio::io_context& context, std::chrono::microseconds spin) {
-  if (spin.count() == 0) {
-    context.run();
-    return;
-  }
-  while (!context.stopped()) {
-    if (context.poll() > 0) continue;
-    if (spin_until(spin, [&] { return context.stopped() || context.poll() > 0; })) continue;
-    context.run_one();
-  }
-}
-
 }  // namespace
 
 struct HttpServer::Connection {
@@ -421,7 +405,7 @@ asio::awaitable<beast::error_code> wait_writable(tcp::socket& socket, std::chron
 // pool (a cold disk must not stall the network threads) and sends what the
 // socket takes, up to kSendfileMax; a full socket is waited for here.
 asio::awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const FileRange& file, std::uint64_t length,
-                                              std::chrono::seconds timeout, asio::thread_pool& blocking) {
+                                              std::chrono::seconds timeout, asio::io_context& blocking) {
   auto& socket = stream.socket();
   off_t offset = static_cast<off_t>(file.offset);
   for (std::uint64_t left = length; left > 0;) {
@@ -481,7 +465,7 @@ enum class Framing {
 // bytes (without the chunks' framing).
 asio::awaitable<beast::error_code> write_stream(beast::tcp_stream& stream, ByteStream& source, Framing framing,
                                                 std::uint64_t length, std::chrono::seconds timeout,
-                                                asio::thread_pool& blocking, std::uint64_t& written) {
+                                                asio::io_context& blocking, std::uint64_t& written) {
   constexpr std::size_t kSizeLine = 18;  // room before a piece for its chunk-size line: 16 hex digits, CRLF
   const std::size_t capacity = framing == Framing::Sized
                                    ? static_cast<std::size_t>(std::min<std::uint64_t>(length, kStreamPiece))
@@ -530,7 +514,7 @@ asio::awaitable<beast::error_code> write_stream(beast::tcp_stream& stream, ByteS
 // source's bytes when there is one; else the response with its own body.
 // The error, if any, is returned; `written` counts the body's bytes.
 asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, api::Reply& reply, bool head_only,
-                                                  std::chrono::seconds timeout, asio::thread_pool& blocking,
+                                                  std::chrono::seconds timeout, asio::io_context& blocking,
                                                   std::uint64_t& written) {
   stream.expires_after(timeout);
   if (!head_only && !reply.body) {

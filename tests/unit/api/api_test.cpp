@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "auth/crypto.h"
+#include "common/blocking_pool.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd::api {
@@ -29,14 +30,14 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   auto store = SqliteStore::open({(dir / "focusd.db").string(), 1, "full", std::chrono::milliseconds(1000)});
   ASSERT_TRUE(store);
   Config config;
-  boost::asio::thread_pool blocking(1);
+  BlockingPool blocking(1, std::chrono::microseconds(0));
   auth::HashPool hashing(1, 0);
   auth::Authenticator authenticator(
       **store, {std::chrono::seconds(0), std::chrono::milliseconds(0), 0, std::chrono::seconds(60)});
   auto blobs = blob::make_disk_blob_store(dir.string());
   const blob::DiskSpace disk(dir.string());
   attachments::Service attachments(**store, *blobs, 0);
-  Api api(Services{**store, authenticator, blocking, hashing, config, *blobs, disk, attachments},
+  Api api(Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments},
           {{http::verb::get, "/boom", throwing, BodyKind::None, Access::Public}});
 
   boost::asio::io_context ioc;
