@@ -44,6 +44,7 @@ constexpr std::size_t kLingerBytes = 1 << 20;
 constexpr std::size_t kUploadChunk = std::size_t{256} * 1024;           // bytes handed to an upload handler at a time
 constexpr std::size_t kLargeUploadChunk = std::size_t{1024} * 1024;     // … once the body has passed
 constexpr std::size_t kLargeUploadFrom = std::size_t{4} * 1024 * 1024;  // … this many bytes
+constexpr std::size_t kLargeBody = std::size_t{8} * 1024 * 1024;        // … or from the start of a body this long
 constexpr std::size_t kSendfileMax = 8 << 20;                  // bytes of a file reply one sendfile(2) may send
 constexpr std::size_t kStreamPiece = std::size_t{256} * 1024;  // bytes of a stream reply read and held at a time
 constexpr std::uint64_t kDrainBytes = 1 << 20;  // an unread upload rest up to this is read to keep the connection
@@ -83,18 +84,19 @@ Error body_error(const ChunkGuard& guard, const beast::error_code& ec) {
 }
 
 // Reads the body of an upload route from the socket in pieces of kUploadChunk
-// bytes, and of kLargeUploadChunk past kLargeUploadFrom (the last may be
-// shorter), so that the handler's work per piece (parsing, hashing, writing)
-// is done in large steps: each piece is a trip to the blocking pool and back.
-// A small body still comes in several pieces, so that its reading and its
-// writing overlap (fresh uploads: 1 MiB pieces throughout took 100 MiB from
-// 159 to 134 ms, but 1 MiB from 4.5 to 6.2 ms). A body with a Content-Length
-// is read from the socket straight into the piece (after what Beast buffered
-// with the head): Beast's parser would read it 64 KiB at a time into its
-// buffer and copy it out. A chunked body goes through the parser. Each read
-// may wait body_timeout at most, so a stalled upload is cut off while a slow
-// but steady one goes on. 100 Continue is sent before the first read when the
-// client asked for it.
+// bytes, and of kLargeUploadChunk past kLargeUploadFrom or throughout a body
+// whose Content-Length is kLargeBody or more (the last piece may be shorter),
+// so that the handler's work per piece (parsing, hashing, writing) is done in
+// large steps: each piece is a trip to the blocking pool and back. A small
+// body still comes in several pieces, so that its reading and its writing
+// overlap (fresh uploads: 1 MiB pieces throughout took 100 MiB from 159 to
+// 134 ms, but 1 MiB from 4.5 to 6.2 ms). A body with a Content-Length is read
+// from the socket straight into the piece (after what Beast buffered with the
+// head): Beast's parser would read it 64 KiB at a time into its buffer and
+// copy it out. A chunked body goes through the parser. Each read may wait
+// body_timeout at most, so a stalled upload is cut off while a slow but steady
+// one goes on. 100 Continue is sent before the first read when the client
+// asked for it.
 class SocketBodyReader final : public api::BodyReader {
  public:
   SocketBodyReader(beast::tcp_stream& stream, beast::flat_buffer& buffer,
@@ -109,6 +111,8 @@ class SocketBodyReader final : public api::BodyReader {
         version_(version),
         chunks_{std::vector<char>(kUploadChunk), std::vector<char>(kUploadChunk)} {
     if (!parser_.chunked()) left_ = parser_.content_length().value_or(0);
+    // A bulk of ten 1 MiB files: 24.9 -> 22.2 ms with large pieces throughout.
+    if (left_ && *left_ >= kLargeBody) large_from_ = 0;
     buffer_.reserve(kUploadChunk);  // Beast reads at most 64 KiB, and no more than the buffer holds
   }
 
@@ -124,7 +128,7 @@ class SocketBodyReader final : public api::BodyReader {
     // This buffer held the piece before last, which is not in use any more.
     auto& chunk = chunks_[next_chunk_];
     next_chunk_ = 1 - next_chunk_;
-    chunk.resize(delivered_ < kLargeUploadFrom ? kUploadChunk : kLargeUploadChunk);
+    chunk.resize(delivered_ < large_from_ ? kUploadChunk : kLargeUploadChunk);
     // Two statements, not `?:`: g++ 12 destroys a co_await's temporary result twice there.
     Result<std::size_t> filled = std::size_t{0};
     if (left_) {
@@ -201,8 +205,9 @@ class SocketBodyReader final : public api::BodyReader {
   unsigned version_;
   std::vector<char> chunks_[2];  // read() alternates: a piece stays valid while the next is read
   int next_chunk_ = 0;
-  std::size_t delivered_ = 0;          // body bytes handed out so far
-  std::optional<std::uint64_t> left_;  // of a Content-Length body, the bytes not read yet
+  std::size_t delivered_ = 0;                  // body bytes handed out so far
+  std::size_t large_from_ = kLargeUploadFrom;  // pieces are kLargeUploadChunk once delivered_ reaches it
+  std::optional<std::uint64_t> left_;          // of a Content-Length body, the bytes not read yet
   std::uint64_t body_limit_ = 0;
   bool gone_ = false;
 };
