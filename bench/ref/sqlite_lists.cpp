@@ -11,13 +11,11 @@
 // (focusd's pragmas and mmap). Prints one JSON object.
 //
 //   sqlite-lists DB_PATH THREADS MAX_SECONDS NAME PAGE
-#include <atomic>
-#include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
+#include "list_rate.h"
 #include "store/sqlite/connection.h"
 
 namespace {
@@ -70,55 +68,28 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::atomic<long> lists{0};
-  std::atomic<long> failures{0};
-  std::atomic<std::int64_t> total{0};
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + std::chrono::duration<double>(max_seconds);
-  std::vector<std::thread> workers;
-  workers.reserve(threads);
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      try {
-        auto db = Connection::open(path, OpenOptions{.read_only = true, .mmap_bytes = 256 << 20});
-        while (std::chrono::steady_clock::now() < deadline) {
-          db->prepare("BEGIN").run();
-          auto page = db->prepare(kPage);
-          page.bind_all(trigrams(name), "%" + name + "%", offset);
-          std::string ids = "[";
-          std::int64_t count = 0;
-          while (page.step()) {
-            ids += (ids.size() > 1 ? "," : "") + std::to_string(page.int64(0));
-            count = page.int64(1);
-          }
-          auto rows = db->prepare(kRows);
-          rows.bind_all(ids + "]");
-          int read_rows = 0;
-          while (rows.step()) ++read_rows;
-          auto tags = db->prepare(kTags);
-          tags.bind_all(ids + "]");
-          while (tags.step()) {
-          }
-          db->prepare("COMMIT").run();
-          if (read_rows == 50) {
-            total = count;
-            ++lists;
-          } else {
-            ++failures;
-          }
-        }
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "sqlite-lists: %s\n", e.what());
-        ++failures;
+  return measure_lists("sqlite-lists", threads, max_seconds, [&] {
+    auto db = Connection::open(path, OpenOptions{.read_only = true, .mmap_bytes = 256 << 20});
+    return [&, db = std::move(db)]() -> std::optional<std::int64_t> {
+      db->prepare("BEGIN").run();
+      auto page = db->prepare(kPage);
+      page.bind_all(trigrams(name), "%" + name + "%", offset);
+      std::string ids = "[";
+      std::int64_t count = 0;
+      while (page.step()) {
+        ids += (ids.size() > 1 ? "," : "") + std::to_string(page.int64(0));
+        count = page.int64(1);
       }
-    });
-  }
-  for (auto& worker : workers) worker.join();
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf(
-      "{\"threads\": %d, \"lists\": %ld, \"failures\": %ld, \"total\": %lld, \"seconds\": %.6f, \"lists_per_s\": "
-      "%.1f}\n",
-      threads, lists.load(), failures.load(), static_cast<long long>(total.load()), elapsed,
-      static_cast<double>(lists.load()) / elapsed);
-  return failures.load() == 0 ? 0 : 1;
+      auto rows = db->prepare(kRows);
+      rows.bind_all(ids + "]");
+      int read_rows = 0;
+      while (rows.step()) ++read_rows;
+      auto tags = db->prepare(kTags);
+      tags.bind_all(ids + "]");
+      while (tags.step()) {
+      }
+      db->prepare("COMMIT").run();
+      return read_rows == 50 ? std::optional<std::int64_t>(count) : std::nullopt;
+    };
+  });
 }

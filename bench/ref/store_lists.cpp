@@ -5,14 +5,12 @@
 // workspace 1). Prints one JSON object.
 //
 //   store-lists DATA_DIR THREADS MAX_SECONDS NAME PAGE
-#include <atomic>
-#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "config/config.h"
+#include "list_rate.h"
 #include "store/make_store.h"
 #include "store/store.h"
 
@@ -38,32 +36,10 @@ int main(int argc, char** argv) {
   q.name = argv[4];
   q.page = Page{std::stoll(argv[5]), 50};
 
-  std::atomic<long> lists{0};
-  std::atomic<long> failures{0};
-  std::atomic<std::int64_t> total{0};
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + std::chrono::duration<double>(max_seconds);
-  std::vector<std::thread> workers;
-  workers.reserve(threads);
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      while (std::chrono::steady_clock::now() < deadline) {
-        auto page = (*store)->list_projects(q);
-        if (page && page->items.size() == 50) {
-          total = page->total;
-          ++lists;
-        } else {
-          ++failures;
-        }
-      }
-    });
-  }
-  for (auto& worker : workers) worker.join();
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf(
-      "{\"threads\": %d, \"lists\": %ld, \"failures\": %ld, \"total\": %lld, \"seconds\": %.6f, \"lists_per_s\": "
-      "%.1f}\n",
-      threads, lists.load(), failures.load(), static_cast<long long>(total.load()), elapsed,
-      static_cast<double>(lists.load()) / elapsed);
-  return failures.load() == 0 ? 0 : 1;
+  return measure_lists("store-lists", threads, max_seconds, [&] {
+    return [&]() -> std::optional<std::int64_t> {
+      auto page = (*store)->list_projects(q);
+      return page && page->items.size() == 50 ? std::optional<std::int64_t>(page->total) : std::nullopt;
+    };
+  });
 }

@@ -10,9 +10,10 @@
 
 namespace focusd {
 
-// `pool` is an execution context. `fn` is taken by reference: the caller awaits at once, so it outlives the
-// call. Pass lambdas that capture by reference only: g++ 12 destroys a
-// temporary with a non-trivial destructor inside a co_await expression twice.
+// `pool` is an execution context. `fn` is taken by reference: the caller
+// awaits at once, so it outlives the call. Pass lambdas that capture by
+// reference only: g++ 12 destroys a temporary with a non-trivial destructor
+// inside a co_await expression twice.
 template <class ExecutionContext, class F>
 auto offload(ExecutionContext& pool, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
   using R = std::invoke_result_t<F&>;
