@@ -22,7 +22,10 @@ namespace {
 // Whether the viewer (?1) pinned the project.
 const std::string kPinnedExpr = "EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = ?1)";
 const std::string kPinned = kPinnedExpr + " AS pinned";
-const std::string kFromProjects = " FROM projects p LEFT JOIN clients c ON c.id = p.client_id ";
+const std::string kJoinClient = " LEFT JOIN clients c ON c.id = p.client_id ";
+const std::string kFromProjects = " FROM projects p" + kJoinClient;
+// The order when none is asked for (and the expression of `name`).
+constexpr std::string_view kByName = "p.name COLLATE NOCASE";
 
 // Columns read by read_project(), over `projects p LEFT JOIN clients c`.
 const std::string kProjectColumns =
@@ -193,7 +196,7 @@ std::optional<std::string> fee_currency(const ProjectFields& f) {
 }
 
 const sqlite::OrderColumns& project_order_columns() {
-  static const sqlite::OrderColumns kColumns = {{"name", "p.name COLLATE NOCASE"},
+  static const sqlite::OrderColumns kColumns = {{"name", kByName},
                                                 {"client_id", "p.client_id"},
                                                 {"client_name", "c.name COLLATE NOCASE"},
                                                 {"parent_project_id", "p.parent_project_id"},
@@ -207,7 +210,7 @@ const sqlite::OrderColumns& project_order_columns() {
                                                 {"pinned", kPinnedExpr},
                                                 {"start_date", "p.start_date"},
                                                 {"end_date", "p.end_date"},
-                                                {"relevance", "p.name COLLATE NOCASE"}};
+                                                {"relevance", kByName}};
   return kColumns;
 }
 
@@ -242,12 +245,12 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
     // walking the workspace's name index, for the order, past every project):
     // the index's matches and the projects above its watermark, which it
     // does not hold yet; LIKE decides.
-    const std::string from = name_match
-                                 ? " FROM (SELECT rowid AS id FROM projects_name_index WHERE"
-                                   " projects_name_index MATCH ?17 UNION ALL SELECT id FROM projects"
-                                   " WHERE id > (SELECT up_to FROM projects_name_indexed)) f"
-                                   " CROSS JOIN projects p ON p.id = f.id LEFT JOIN clients c ON c.id = p.client_id "
-                                 : kFromProjects;
+    const std::string from = name_match ? " FROM (SELECT rowid AS id FROM projects_name_index WHERE"
+                                          " projects_name_index MATCH ?17 UNION ALL SELECT id FROM projects"
+                                          " WHERE id > (SELECT up_to FROM projects_name_indexed)) f"
+                                          " CROSS JOIN projects p ON p.id = f.id" +
+                                              kJoinClient
+                                        : kFromProjects;
     const std::string where = "WHERE p.workspace_id = ?3 AND p.deleted_at IS NULL AND " + kVisible +
                               " AND (?4 IS NULL OR " + kPinnedExpr +
                               " = ?4)"
@@ -286,7 +289,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
     // and all, are read by id.
     std::string matches = "p.id AS id";
     std::string order;
-    const auto keys = sqlite::order_keys(q.order, project_order_columns(), "p.name COLLATE NOCASE");
+    const auto keys = sqlite::order_keys(q.order, project_order_columns(), kByName);
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const std::string column = "k" + std::to_string(i);
       matches += ", " + std::string(keys[i].first) + " AS " + column;
@@ -309,7 +312,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
       return list;
     }
     auto stmt = db.prepare(kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3))" +
-                           sqlite::order_clause(q.order, project_order_columns(), "p.name COLLATE NOCASE", "p.id"));
+                           sqlite::order_clause(q.order, project_order_columns(), kByName, "p.id"));
     stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, json_ids(ids));
     while (stmt.step()) list.items.push_back(read_project(stmt));
     sqlite::attach_tags(db, sqlite::kProjectLinks, list.items);
@@ -453,7 +456,7 @@ Result<std::vector<ProjectRecord>> SqliteStore::related_projects(std::int64_t wo
     const auto ids = relation == Relation::Children ? descendants(db, project_id) : ancestors(db, project_id);
     auto stmt = db.prepare(
         kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3)) AND p.deleted_at IS NULL AND " + kVisible +
-        sqlite::order_clause(order, project_order_columns(), "p.name COLLATE NOCASE", "p.id") + " LIMIT ?4 OFFSET ?5");
+        sqlite::order_clause(order, project_order_columns(), kByName, "p.id") + " LIMIT ?4 OFFSET ?5");
     stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, json_ids(ids), page.per_page, page.offset());
     std::vector<ProjectRecord> result;
     while (stmt.step()) result.push_back(read_project(stmt));
