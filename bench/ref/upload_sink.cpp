@@ -9,16 +9,13 @@
 // Prints the port it listens on, then serves until killed.
 //
 //   upload-sink DIR
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -27,6 +24,7 @@
 
 #include "blob/mime.h"
 #include "common/strings.h"
+#include "http_head.h"
 #include "multipart/multipart.h"
 #include "store/sqlite/connection.h"
 
@@ -80,16 +78,6 @@ class Sink final : public focusd::multipart::Handler {
   std::string head_, declared_;
   std::size_t size_ = 0, written_back_ = 0;
 };
-
-// The value of header `name` (lower case) in `head`, or "".
-std::string header(const std::string& head, const std::string& name) {
-  std::string lower = head;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto at = lower.find("\r\n" + name + ":");
-  if (at == std::string::npos) return "";
-  const auto start = at + name.size() + 3;
-  return std::string(focusd::trim(std::string_view(head).substr(start, head.find("\r\n", start) - start)));
-}
 
 // One request on `client`: false when it could not be read whole.
 bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connection& db, int n,
@@ -162,18 +150,8 @@ int main(int argc, char** argv) {
   db->exec(
       "CREATE TABLE IF NOT EXISTS attachments (id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL,"
       " mime_type TEXT NOT NULL, size INTEGER NOT NULL)");
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener, 16) != 0 ||
-      ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    std::perror("upload-sink");
-    return 1;
-  }
-  std::printf("%u\n", ntohs(address.sin_port));
-  std::fflush(stdout);
+  const int listener = listen_on_loopback("upload-sink");
+  if (listener < 0) return 1;
   std::vector<char> buffer(kRead);
   for (int n = 0;; ++n) {
     const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);

@@ -35,6 +35,7 @@ struct CatalogItem {
   std::string created_at;
   std::string updated_at;
   std::optional<std::string> deleted_at;
+  friend bool operator==(const CatalogItem&, const CatalogItem&) = default;
 };
 
 struct CatalogQuery {
@@ -54,6 +55,7 @@ struct CatalogList {
 struct FixedFee {
   double amount = 0;
   std::string currency;
+  friend bool operator==(const FixedFee&, const FixedFee&) = default;
 };
 
 // What a project's owner writes (POST, PUT, PATCH).
@@ -71,6 +73,7 @@ struct ProjectFields {
   bool billable = false;
   bool auto_compute_estimates = false;
   std::vector<std::int64_t> tag_ids;
+  friend bool operator==(const ProjectFields&, const ProjectFields&) = default;
 };
 
 // A caller's role on one project, directly or through a group (the stronger wins).
@@ -92,6 +95,7 @@ struct ProjectRecord {
   ProjectRole viewer_role = ProjectRole::None;
   std::int64_t task_estimated_mins = 0;  // sum over the project's live tasks
   std::int64_t tracked_seconds = 0;      // over its live, stopped time entries (of live tasks)
+  friend bool operator==(const ProjectRecord&, const ProjectRecord&) = default;
 };
 
 // Who is looking: decides visibility (see domain/project_access.h).

@@ -346,9 +346,26 @@ Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, con
         .bind_all(id, creator.user_id, now)
         .run();
     if (pinned) sqlite::write_pin(db, sqlite::kProjectLinks, id, creator.user_id, true);
-    auto created = find(db, workspace_id, id, creator, false);
+    // The new row as find() would read it back, without reading it (a lone
+    // client waits for this writer): it holds what was given, has no tasks or
+    // time entries yet, and its creator manages it.
+    std::vector<ProjectRecord> created(1);
+    ProjectRecord& p = created.front();
+    p.id = id;
+    p.workspace_id = workspace_id;
+    p.fields = f;
+    p.creator_id = creator.user_id;
+    p.created_at = p.updated_at = now;
+    p.pinned = pinned;
+    p.viewer_role = ProjectRole::Manager;
+    if (f.client_id) {
+      auto client = db.prepare("SELECT name FROM clients WHERE id = ?1");
+      client.bind_all(*f.client_id);
+      if (client.step()) p.client_name = client.text(0);
+    }
+    if (!f.tag_ids.empty()) sqlite::attach_tags(db, sqlite::kProjectLinks, created);
     tx.commit();
-    return created;
+    return std::move(p);
   });
 }
 

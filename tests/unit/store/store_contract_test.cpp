@@ -787,10 +787,10 @@ TEST_P(StoreContract, CreateProjectRoundTripsItsFieldsAndMakesTheCreatorManager)
   const ProjectMembers members = must(store_->project_members(p.id));
   EXPECT_EQ(member_rows(members.users), member_rows({{a.bob.user_id, true, 1}}));
   EXPECT_TRUE(members.groups.empty());
-  const ProjectRecord found = must(store_->find_project(a.workspace, p.id, a.bob, false));
-  EXPECT_EQ(found.fields.name, "Apollo");
-  EXPECT_EQ(found.created_at, p.created_at);
-  EXPECT_TRUE(found.pinned);
+  EXPECT_EQ(must(store_->find_project(a.workspace, p.id, a.bob, false)), p);  // as it reads back, field for field
+  const ProjectRecord plain = must(
+      store_->create_project(a.workspace, a.owner, {.name = "Plain", .parent_project_id = p.id}, false, kAnyPlace));
+  EXPECT_EQ(must(store_->find_project(a.workspace, plain.id, a.owner, false)), plain);
   EXPECT_FALSE(must(store_->find_project(a.workspace, p.id, a.owner, false)).pinned);  // pinned for its creator only
 }
 
