@@ -128,17 +128,19 @@ bool serve(int client, std::string& in, Connection& db, const Creator& creator) 
   boost::system::error_code error;
   const auto body = boost::json::parse(std::string_view(in).substr(body_start, body_size), error);
   in.erase(0, body_start + body_size);
-  if (error || !body.is_object() || !body.as_object().contains("name")) return false;
-  const auto& fields = body.as_object();
+  const boost::json::object* fields = body.if_object();
+  if (error || !fields || !fields->contains("name") || !fields->at("name").is_string()) return false;
   boost::json::object project;
   project["workspace_id"] = creator.workspace_id;
-  project["name"] = fields.at("name");
-  project["color"] = fields.contains("color") ? fields.at("color") : boost::json::value("#0b83d9");
-  project["billable"] = fields.contains("billable") && fields.at("billable") == true;
+  project["name"] = fields->at("name");
+  const bool has_color = fields->contains("color") && fields->at("color").is_string();
+  project["color"] = has_color ? fields->at("color") : boost::json::value("#0b83d9");
+  project["billable"] = fields->contains("billable") && fields->at("billable") == true;
   project["active"] = true;
   project["created_at"] = focusd::now_rfc3339();
-  project["id"] = create(db, creator, project["name"].as_string().c_str(), project["color"].as_string().c_str(),
-                         project["billable"].as_bool(), project["created_at"].as_string().c_str());
+  project["id"] =
+      create(db, creator, std::string(project["name"].as_string()), std::string(project["color"].as_string()),
+             project["billable"].as_bool(), std::string(project["created_at"].as_string()));
   const std::string json = boost::json::serialize(project);
   const std::string response =
       "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(json.size()) +
