@@ -84,7 +84,7 @@ int run_serve(const Config& config) {
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
   auth::Authenticator authenticator(**store, {config.auth_cache_ttl, config.api_key_cache_ttl,
                                               config.login_failure_limit, config.login_failure_window});
-  attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes);
+  attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes, blocking.context());
   api::Api api(api::Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments});
   HttpServer server(config, api);
   if (auto bound = server.bind(); !bound) {

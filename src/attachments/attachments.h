@@ -4,10 +4,10 @@
 // these calls (and check who may make them).
 //
 // create(): every file is already staged (a temp file, hashed as it was
-// written). Each is finished and its type sniffed (while the disk writes it),
-// then all are made durable (fsync; together, so that a bulk's files share
-// the journal's commits), then each is published into its content-addressed
-// place, and then all rows are inserted in one transaction. A failure at any
+// written). Each is finished, then all are made durable (fsync; together, so
+// that a bulk's files share the journal's commits) while another thread of
+// `helpers` sniffs their types, then each is published into its
+// content-addressed place, and then all rows are inserted in one transaction. A failure at any
 // step creates nothing: blobs this call newly published are removed again, and
 // the stagings remove their temp files. A crash before the commit leaves at
 // most a blob no row refers to (invisible; `admin fsck --repair` removes it),
@@ -21,6 +21,7 @@
 // reclaim, so a reclaim never removes bytes that a new row is about to refer
 // to. Both calls block (disk and database): run them on the blocking pool.
 
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -43,8 +44,9 @@ struct StagedFile {
 
 class Service {
  public:
-  // quota_bytes: attachment storage per workspace (0 = unlimited).
-  Service(Store& store, blob::BlobStore& blobs, std::int64_t quota_bytes);
+  // quota_bytes: attachment storage per workspace (0 = unlimited). helpers:
+  // a pool (the blocking pool) where create() sniffs types meanwhile.
+  Service(Store& store, blob::BlobStore& blobs, std::int64_t quota_bytes, boost::asio::io_context& helpers);
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
@@ -60,6 +62,7 @@ class Service {
   Store& store_;
   blob::BlobStore& blobs_;
   std::int64_t quota_bytes_;
+  boost::asio::io_context& helpers_;
   std::mutex lifecycle_;
 };
 

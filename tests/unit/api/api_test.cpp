@@ -36,7 +36,7 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
       **store, {std::chrono::seconds(0), std::chrono::milliseconds(0), 0, std::chrono::seconds(60)});
   auto blobs = blob::make_disk_blob_store(dir.string());
   const blob::DiskSpace disk(dir.string());
-  attachments::Service attachments(**store, *blobs, 0);
+  attachments::Service attachments(**store, *blobs, 0, blocking.context());
   Api api(Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments},
           {{http::verb::get, "/boom", throwing, BodyKind::None, Access::Public}});
 
