@@ -8,7 +8,12 @@
 // synchronous=FULL), and answers 201. No thread hand-offs, no access checks.
 // Prints the port it listens on, then serves until killed.
 //
-//   upload-sink DIR
+// With --pipelined a second thread reads the body from the socket a piece
+// (1 MiB) ahead of the one that parses, hashes and writes it, two pieces in
+// turn, as focusd overlaps the network and the disk; the threads hand pieces
+// over under a mutex and sleep on a condition variable, nothing more.
+//
+//   upload-sink DIR [--pipelined]
 #include <fcntl.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -16,10 +21,14 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "blob/mime.h"
@@ -79,9 +88,65 @@ class Sink final : public focusd::multipart::Handler {
   std::size_t size_ = 0, written_back_ = 0;
 };
 
+// Feeds the body's last `left` bytes to `parser` while another thread reads
+// them from `client` a piece ahead; false when they could not be read or parsed.
+bool feed_pipelined(int client, std::size_t left, focusd::multipart::Parser& parser) {
+  constexpr std::size_t kPiece = 1 << 20;
+  std::vector<char> pieces[2] = {std::vector<char>(kPiece), std::vector<char>(kPiece)};
+  std::size_t filled[2] = {0, 0};
+  std::mutex mutex;
+  std::condition_variable changed;
+  int ready = 0;  // pieces read and not yet fed
+  bool read_all = false;
+  bool failed = false;
+  std::thread reader([&] {
+    for (int i = 0; left > 0; i = 1 - i) {
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return ready < 2 || failed; });
+        if (failed) return;
+      }
+      std::size_t n = 0;
+      while (n < kPiece && left > 0) {
+        const ssize_t r = ::recv(client, pieces[i].data() + n, std::min(kPiece - n, left), 0);
+        if (r <= 0) {
+          std::lock_guard lock(mutex);
+          failed = true;
+          changed.notify_all();
+          return;
+        }
+        n += static_cast<std::size_t>(r);
+        left -= static_cast<std::size_t>(r);
+      }
+      std::lock_guard lock(mutex);
+      filled[i] = n;
+      ++ready;
+      changed.notify_all();
+    }
+    std::lock_guard lock(mutex);
+    read_all = true;
+    changed.notify_all();
+  });
+  for (int i = 0;; i = 1 - i) {
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return ready > 0 || read_all || failed; });
+      if (ready == 0) break;
+    }
+    const bool fed = static_cast<bool>(parser.feed(std::string_view(pieces[i].data(), filled[i])));
+    std::lock_guard lock(mutex);
+    --ready;
+    if (!fed) failed = true;
+    changed.notify_all();
+    if (failed) break;
+  }
+  reader.join();
+  return !failed;
+}
+
 // One request on `client`: false when it could not be read whole.
 bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connection& db, int n,
-           std::vector<char>& buffer) {
+           std::vector<char>& buffer, bool pipelined) {
   std::string head;
   std::size_t body_start = std::string::npos;
   while (body_start == std::string::npos) {
@@ -105,6 +170,10 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
   focusd::multipart::Parser parser(*boundary, {}, sink);
   bool parsed = static_cast<bool>(parser.feed(body));
   left -= std::min(left, body.size());
+  if (pipelined && parsed) {
+    parsed = feed_pipelined(client, left, parser);
+    left = 0;
+  }
   while (parsed && left > 0) {
     const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
     if (r <= 0) return false;
@@ -139,8 +208,9 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: upload-sink DIR\n");
+  const bool pipelined = argc == 3 && std::strcmp(argv[2], "--pipelined") == 0;
+  if (argc < 2 || (argc == 3 && !pipelined) || argc > 3) {
+    std::fprintf(stderr, "usage: upload-sink DIR [--pipelined]\n");
     return 2;
   }
   const std::filesystem::path dir = argv[1];
@@ -158,7 +228,7 @@ int main(int argc, char** argv) {
     if (client < 0) continue;
     const int one = 1;
     ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    serve(client, dir, *db, n, buffer);
+    serve(client, dir, *db, n, buffer, pipelined);
     ::close(client);
   }
 }
