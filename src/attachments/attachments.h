@@ -7,11 +7,11 @@
 // written). Each is finished, then all are made durable (fsync; together, so
 // that a bulk's files share the journal's commits) while another thread of
 // `helpers` sniffs their types, then each is published into its
-// content-addressed place, and then all rows are inserted in one transaction. A failure at any
-// step creates nothing: blobs this call newly published are removed again, and
-// the stagings remove their temp files. A crash before the commit leaves at
-// most a blob no row refers to (invisible; `admin fsck --repair` removes it),
-// never a row without its bytes.
+// content-addressed place, and then all rows are inserted in one transaction.
+// A failure at any step creates nothing: blobs this call newly published are
+// removed again, and the stagings remove their temp files. A crash before the
+// commit leaves at most a blob no row refers to (invisible; `admin fsck
+// --repair` removes it), never a row without its bytes.
 //
 // remove(): the row is deleted, then its blob is removed when no live
 // attachment refers to it any more. Bytes that cannot be removed then stay as
