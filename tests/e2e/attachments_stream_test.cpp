@@ -105,7 +105,7 @@ class StreamedUploads : public ::testing::Test {
   // Waits (bounded) until the server has removed every temp file.
   bool temps_gone(std::chrono::milliseconds wait = 5000ms) {
     for (auto deadline = std::chrono::steady_clock::now() + wait; std::chrono::steady_clock::now() < deadline;) {
-      if (files_under(server.data_dir() / "tmp") == 0) return true;
+      if (upload_temps(server.data_dir()) == 0) return true;
       std::this_thread::sleep_for(20ms);
     }
     return false;
@@ -129,7 +129,7 @@ TEST_F(StreamedUploads, A200MiBFileRoundTripsExactly) {
   EXPECT_EQ(back.status, 200);
   EXPECT_EQ(back.header("etag"), "\"" + file.sha256() + "\"");
   EXPECT_TRUE(back.body == file.all());  // not EXPECT_EQ: a failure would print 200 MiB
-  EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
+  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
 }
 
 TEST_F(StreamedUploads, MemoryDoesNotGrowWithA1GiBUpload) {
@@ -208,8 +208,8 @@ TEST_F(StreamedUploads, AKillMidUploadLeavesNoPartialAttachment) {
   {
     HttpClient client = server.client();
     EXPECT_FALSE(send(client, file, {}, 20));
-    for (int i = 0; i < 250 && files_under(server.data_dir() / "tmp") == 0; ++i) std::this_thread::sleep_for(20ms);
-    ASSERT_EQ(files_under(server.data_dir() / "tmp"), 1u);  // the upload was under way
+    for (int i = 0; i < 250 && upload_temps(server.data_dir()) == 0; ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_EQ(upload_temps(server.data_dir()), 1u);  // the upload was under way
     server.kill9();
   }
   auto found = server.admin({"fsck"});

@@ -61,6 +61,19 @@ inline std::size_t files_under(const std::filesystem::path& dir) {
   return n;
 }
 
+// Temp files of uploads under the data dir's tmp/: every file there but the
+// empty spares the server makes ahead of need (which fsck does not count either).
+inline std::size_t upload_temps(const std::filesystem::path& data_dir) {
+  std::size_t n = 0;
+  if (!std::filesystem::exists(data_dir / "tmp")) return 0;
+  std::error_code ec;  // a file may go while it is looked at
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir / "tmp", ec)) {
+    const bool spare = entry.path().filename().string().starts_with("spare-") && entry.file_size(ec) == 0 && !ec;
+    n += entry.is_regular_file(ec) && !spare;
+  }
+  return n;
+}
+
 // Creates a project in `owner`'s workspace and uploads `bytes` to it as one
 // attachment; returns the attachment's view path ("" when a step failed).
 inline std::string upload_for_view(HttpClient& client, const SeededUser& owner, const std::string& bytes) {

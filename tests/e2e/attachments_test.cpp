@@ -70,7 +70,7 @@ class Attachments : public WorkspaceTest, public ::testing::WithParamInterface<s
       EXPECT_TRUE(res.json().at("error_values").as_object().contains(named)) << res.body;
     }
     EXPECT_TRUE(listed().empty());
-    EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
+    EXPECT_EQ(upload_temps(server.data_dir()), 0u);
     EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
   }
 
@@ -263,7 +263,7 @@ TEST_P(Attachments, BrokenUploadsAreRefused) {
                               multipart_body({file_part("file", "f", "abc"), field("display_order", "1")}));
   EXPECT_EQ(other_boundary.status, 400) << other_boundary.body;
   EXPECT_TRUE(listed().empty());
-  EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
+  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
 }
 
 TEST_P(Attachments, AChunkedBodyIsAccepted) {
@@ -593,7 +593,7 @@ TEST_F(AttachmentLimits, AnOversizeFileFailsTheWholeBulk) {
   HttpClient again = server.client();
   auto list = again.request("GET", attachments(), owner.basic());
   EXPECT_EQ(list.body, "[]");
-  EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
+  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
   EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
 
   parts.resize(8);  // the first four files (within the quota)
@@ -617,7 +617,7 @@ TEST_F(AttachmentLimits, TheQuotaIsEnforced) {
   EXPECT_EQ(usage,
             (boost::json::value{{"enforced", true}, {"limit_bytes", 5000}, {"used_bytes", 4000}, {"disk", "ok"}}));
   EXPECT_EQ(files_under(server.data_dir() / "blobs"), 4u);
-  EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u);
+  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
   EXPECT_EQ(upload(client, owner, attachments(),
                    {file_part("file", "z", std::string(1000, 'z')), field("display_order", "1")})
                 .status,

@@ -81,7 +81,7 @@ TEST_F(StorageFaults, EachFailureIsACleanErrorAndLeavesNothing) {
       EXPECT_EQ(res.body.find("injected"), std::string::npos) << "details stay in the log: " << res.body;
     }
     EXPECT_EQ(listed(), 0u) << fault.spec;
-    EXPECT_EQ(files_under(server.data_dir() / "tmp"), 0u) << fault.spec;
+    EXPECT_EQ(upload_temps(server.data_dir()), 0u) << fault.spec;
     EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u) << fault.spec;
     HttpClient other = server.client();
     EXPECT_EQ(other.get("/api/users/me/settings", owner.basic()).status, 200) << "still serving after " << fault.spec;

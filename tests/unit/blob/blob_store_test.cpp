@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "auth/crypto.h"
 #include "blob/blob_store.h"
@@ -41,6 +43,14 @@ class BlobStoreTest : public ::testing::Test {
   std::size_t temp_files() const {
     if (!fs::exists(root_ / "tmp")) return 0;
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(root_ / "tmp"), fs::directory_iterator()));
+  }
+  // Waits (up to 10 s) until the store has made `count` spare temp files.
+  bool spares_reach(std::size_t count) const {
+    for (int i = 0; i < 1000; ++i) {
+      if (temp_files() >= count) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
   }
   static std::string read(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -220,6 +230,44 @@ TEST_F(BlobStoreTest, RemoveListAndSweep) {
   std::ofstream(root_ / "tmp" / "upload-left-by-a-crash") << "partial";
   EXPECT_EQ(*store_->sweep_temps(), 1u);
   EXPECT_EQ(temp_files(), 0u);
+}
+
+// After prepare(), a thread keeps ten empty temp files ready, so that an
+// upload does not wait for the file system to create one. fsck does not count
+// them while they are empty; a staging that takes one counts as an upload.
+TEST_F(BlobStoreTest, SpareTempFilesAreMadeAheadAndTakenByStagings) {
+  ASSERT_TRUE(store_->prepare());
+  ASSERT_TRUE(spares_reach(10));
+  EXPECT_EQ(temp_files(), 10u) << "no more than ten";
+  EXPECT_EQ(*store_->count_temps(), 0u) << "empty spares are not unfinished uploads";
+  {
+    auto staging = store_->stage();
+    ASSERT_TRUE(staging);
+    ASSERT_TRUE((*staging)->write("in a spare"));
+    EXPECT_EQ(*store_->count_temps(), 1u) << "a spare that holds bytes is an upload";
+  }
+  const BlobInfo info = put("published from a spare");
+  EXPECT_EQ(read((root_ / "blobs" / info.sha256.substr(0, 2) / info.sha256).string()), "published from a spare");
+  ASSERT_TRUE(spares_reach(10)) << "taken spares are made again";
+  store_.reset();
+  EXPECT_EQ(temp_files(), 0u) << "the store removes its spares when it goes";
+}
+
+// A spare removed under the store (fsck --repair, or the temp directory
+// deleted) is never handed out: a staging always gets a file that publish()
+// can move into place.
+TEST_F(BlobStoreTest, SparesSweptAwayAreNotUsed) {
+  ASSERT_TRUE(store_->prepare());
+  ASSERT_TRUE(spares_reach(10));
+  EXPECT_GE(*store_->sweep_temps(), 10u);
+  const BlobInfo swept = put("after a sweep");
+  EXPECT_EQ(read((root_ / "blobs" / swept.sha256.substr(0, 2) / swept.sha256).string()), "after a sweep");
+  fs::rename(root_ / "tmp", root_ / "gone");  // the filling thread may be making one in it meanwhile
+  std::error_code ec;
+  while (fs::remove_all(root_ / "gone", ec) == static_cast<std::uintmax_t>(-1)) {
+  }
+  const BlobInfo gone = put("after the temp directory went");
+  EXPECT_EQ(read((root_ / "blobs" / gone.sha256.substr(0, 2) / gone.sha256).string()), "after the temp directory went");
 }
 
 }  // namespace
