@@ -1,0 +1,173 @@
+#include "store/postgres/connection.h"
+
+#include <charconv>
+#include <system_error>
+
+namespace focusd::postgres {
+
+namespace {
+
+[[noreturn]] void bad_value(std::string_view value, const char* type) {
+  throw PgError("", false, "not " + std::string(type) + ": " + std::string(value.substr(0, 64)));
+}
+
+}  // namespace
+
+Params& Params::add(std::int64_t value) {
+  values_.emplace_back(std::to_string(value));
+  return *this;
+}
+
+Params& Params::add(double value) {
+  char text[32];
+  auto [end, ec] = std::to_chars(text, text + sizeof text, value);  // the shortest text that reads back the same
+  values_.emplace_back(std::string(text, end));
+  return *this;
+}
+
+Params& Params::add(bool value) {
+  values_.emplace_back(value ? "t" : "f");
+  return *this;
+}
+
+Params& Params::add(std::string_view value) {
+  values_.emplace_back(std::string(value));
+  return *this;
+}
+
+Params& Params::add(std::nullopt_t) {
+  values_.emplace_back(std::nullopt);
+  return *this;
+}
+
+std::vector<const char*> Params::pointers() const {
+  std::vector<const char*> pointers;
+  pointers.reserve(values_.size());
+  for (const auto& value : values_) pointers.push_back(value ? value->c_str() : nullptr);
+  return pointers;
+}
+
+std::int64_t Rows::affected() const {
+  const char* count = PQcmdTuples(result_.get());
+  std::int64_t n = 0;
+  std::from_chars(count, count + std::char_traits<char>::length(count), n);
+  return n;
+}
+
+std::string_view Rows::text(int row, int column) const {
+  return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+}
+
+std::int64_t Rows::int64(int row, int column) const {
+  const std::string_view value = text(row, column);
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc{} || end != value.data() + value.size()) bad_value(value, "an integer");
+  return n;
+}
+
+double Rows::real(int row, int column) const {
+  const std::string_view value = text(row, column);
+  double x = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
+  if (ec != std::errc{} || end != value.data() + value.size()) bad_value(value, "a number");
+  return x;
+}
+
+bool Rows::boolean(int row, int column) const {
+  const std::string_view value = text(row, column);
+  if (value == "t") return true;
+  if (value == "f") return false;
+  bad_value(value, "a boolean");
+}
+
+std::optional<std::string> Rows::optional_text(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return std::string(text(row, column));
+}
+
+std::optional<std::int64_t> Rows::optional_int64(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return int64(row, column);
+}
+
+std::unique_ptr<Connection> Connection::open(const std::string& url) {
+  // With expand_dbname, the URL is read in dbname's place; its parameters
+  // come after (and so win over) the defaults before it.
+  const char* const keywords[] = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
+                                  "tcp_user_timeout", "dbname",          nullptr};
+  const char* const values[] = {"5", "30", "10", "10000", url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, 1);
+  std::unique_ptr<Connection> connection(new Connection(conn));  // finishes conn whatever happens next
+  if (!conn) throw PgError("", true, "connecting: out of memory");
+  // libpq's message names the host and port and why, never the password.
+  if (PQstatus(conn) != CONNECTION_OK) throw PgError("", true, "connecting: " + std::string(PQerrorMessage(conn)));
+  // Every session in UTC with ISO dates, whatever the server's defaults.
+  connection->exec_script("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET client_min_messages = 'warning'");
+  return connection;
+}
+
+Connection::~Connection() {
+  if (conn_) PQfinish(conn_);
+}
+
+Rows Connection::exec(std::string_view sql, const Params& params) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    Rows prepared(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
+    check(prepared.result_.get(), sql);
+    it = prepared_.emplace(std::string(sql), std::move(name)).first;
+  }
+  const std::vector<const char*> values = params.pointers();
+  PGresult* result = PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0);
+  Rows rows(result);
+  check(result, sql);
+  return rows;
+}
+
+void Connection::exec_script(const std::string& sql) {
+  PGresult* result = PQexec(conn_, sql.c_str());
+  Rows rows(result);
+  check(result, sql);
+}
+
+bool Connection::in_transaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+void Connection::check(PGresult* result, std::string_view context) const {
+  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  // The primary message only: its DETAIL may quote a row's values (a key digest, say).
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const std::string message = primary ? primary : PQerrorMessage(conn_);
+  // Class 08 is a connection exception; 57P01-57P03 the server shutting down or starting.
+  const std::string state = sqlstate ? sqlstate : "";
+  const bool lost = !healthy() || state.starts_with("08") || state.starts_with("57P");
+  throw PgError(state, lost, message + " [" + std::string(context.substr(0, 200)) + "]");
+}
+
+Transaction::Transaction(Connection& connection, std::string_view isolation) : connection_(connection) {
+  connection_.exec_script("BEGIN ISOLATION LEVEL " + std::string(isolation));
+}
+
+Transaction::~Transaction() {
+  if (done_ || !connection_.healthy()) return;
+  try {
+    connection_.exec_script("ROLLBACK");
+  } catch (const PgError&) {
+    // The connection broke meanwhile: the server has rolled the transaction back.
+  }
+}
+
+void Transaction::commit() {
+  // COMMIT of a failed transaction "succeeds" as a ROLLBACK: never report that as a commit.
+  if (connection_.transaction_failed()) throw PgError("25P02", false, "commit of a failed transaction");
+  connection_.exec_script("COMMIT");
+  done_ = true;
+}
+
+}  // namespace focusd::postgres

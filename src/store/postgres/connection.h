@@ -1,0 +1,152 @@
+#pragma once
+// A thin RAII layer over one libpq connection: parameters and results in text
+// form, statements prepared once per connection, transactions. Failures throw
+// PgError (as the SQLite layer throws SqliteError); the store catches them at
+// its boundary and turns them into Result errors. Blocking, like libpq's
+// synchronous calls: run it on the blocking pool.
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace focusd::postgres {
+
+class PgError : public std::runtime_error {
+ public:
+  PgError(std::string sqlstate, bool unavailable, const std::string& what)
+      : std::runtime_error(what), sqlstate_(std::move(sqlstate)), unavailable_(unavailable) {}
+  // The SQLSTATE (e.g. "23505" for a unique violation); empty when the server
+  // gave none (the connection failed).
+  const std::string& sqlstate() const { return sqlstate_; }
+  // True when the database cannot be used just now (no connection could be
+  // made, one broke meanwhile, none came free in time), not the statement wrong: a 503.
+  bool unavailable() const { return unavailable_; }
+  // A serialization failure or a deadlock: the transaction may simply be run again.
+  bool retryable() const { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
+  bool unique_violation() const { return sqlstate_ == "23505"; }
+
+ private:
+  std::string sqlstate_;
+  bool unavailable_;
+};
+
+// Statement parameters ($1, $2, …) in text form; nullopt is SQL NULL.
+class Params {
+ public:
+  Params() = default;
+  template <class... Args>
+  explicit Params(const Args&... args) {
+    values_.reserve(sizeof...(args));
+    (add(args), ...);
+  }
+  Params& add(std::int64_t value);
+  Params& add(int value) { return add(std::int64_t{value}); }
+  Params& add(double value);
+  Params& add(bool value);
+  Params& add(std::string_view value);
+  Params& add(const std::string& value) { return add(std::string_view(value)); }
+  Params& add(const char* value) { return add(std::string_view(value)); }
+  Params& add(std::nullopt_t);
+  template <class T>
+  Params& add(const std::optional<T>& value) {
+    return value ? add(*value) : add(std::nullopt);
+  }
+
+  int size() const { return static_cast<int>(values_.size()); }
+  // For PQexecPrepared: pointers into this object, valid while it lives unchanged.
+  std::vector<const char*> pointers() const;
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+// The rows a statement returned, read by row and column. Values come in text
+// form and are converted as asked; a value that does not convert throws.
+class Rows {
+ public:
+  explicit Rows(PGresult* result) : result_(result) {}
+  Rows(Rows&&) noexcept = default;
+  Rows& operator=(Rows&&) noexcept = default;
+
+  int size() const { return PQntuples(result_.get()); }
+  bool empty() const { return size() == 0; }
+  // Rows a command touched (UPDATE, DELETE, INSERT).
+  std::int64_t affected() const;
+
+  bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+  std::string_view text(int row, int column) const;
+  std::int64_t int64(int row, int column) const;
+  double real(int row, int column) const;
+  bool boolean(int row, int column) const;
+  std::optional<std::string> optional_text(int row, int column) const;
+  std::optional<std::int64_t> optional_int64(int row, int column) const;
+
+ private:
+  friend class Connection;
+  struct Clear {
+    void operator()(PGresult* result) const { PQclear(result); }
+  };
+  std::unique_ptr<PGresult, Clear> result_;
+};
+
+class Connection {
+ public:
+  // Connects with a libpq connection string or URI (postgresql://…); its own
+  // parameters win over ours (connect_timeout 5 s, TCP keepalives, a 10 s TCP
+  // user timeout, so that a server gone silent fails statements instead of
+  // hanging them). Throws PgError (unavailable) when the server cannot be
+  // reached or refuses.
+  static std::unique_ptr<Connection> open(const std::string& url);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Runs one statement with parameters; prepared on this connection the first
+  // time its text is seen, then reused.
+  Rows exec(std::string_view sql, const Params& params = Params());
+  // Runs one or more statements without parameters (schema, BEGIN, SET).
+  void exec_script(const std::string& sql);
+
+  // False once the connection broke: it must be dropped, not reused.
+  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // True inside BEGIN … COMMIT, including a transaction that failed and awaits its rollback.
+  bool in_transaction() const;
+  // True inside a transaction a failed statement ended: COMMIT would roll it back.
+  bool transaction_failed() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
+
+ private:
+  explicit Connection(PGconn* conn) : conn_(conn) {}
+  // Throws the error `result` carries (or the connection's, without one) unless it succeeded.
+  void check(PGresult* result, std::string_view context) const;
+
+  PGconn* conn_;
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;  // SQL -> statement name
+};
+
+// BEGIN on construction (with the isolation level given, e.g. "SERIALIZABLE");
+// rolled back on destruction unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection, std::string_view isolation = "READ COMMITTED");
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+}  // namespace focusd::postgres

@@ -1,0 +1,161 @@
+// The libpq layer (connection, parameters, rows, transactions, the pool) on a
+// real PostgreSQL: one fresh database per test (tests/pg/test_database.h).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "store/postgres/connection.h"
+#include "store/postgres/pool.h"
+#include "test_database.h"
+
+namespace focusd::postgres {
+namespace {
+
+using namespace std::chrono_literals;
+
+class PgLayer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!pgtest::postgres_wanted()) GTEST_SKIP() << "without PostgreSQL (FOCUSD_TEST_PG=1 or ./scripts/test --pg)";
+    database_.emplace();
+    connection_ = Connection::open(database_->url());
+  }
+
+  std::optional<pgtest::TestDatabase> database_;
+  std::unique_ptr<Connection> connection_;
+};
+
+TEST_F(PgLayer, ParametersAndValuesRoundTripInTextForm) {
+  const std::int64_t big = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t small = std::numeric_limits<std::int64_t>::min();
+  const std::string text = "it's \"quoted\", ünïcødé, ☃ and a \\ backslash";
+  Rows rows =
+      connection_->exec("SELECT $1::bigint, $2::bigint, $3::float8, $4::float8, $5::text, $6::text, $7::boolean",
+                        Params(big, small, 0.1, 1e300, text, std::nullopt, true));
+  ASSERT_EQ(rows.size(), 1);
+  EXPECT_EQ(rows.int64(0, 0), big);
+  EXPECT_EQ(rows.int64(0, 1), small);
+  EXPECT_EQ(rows.real(0, 2), 0.1) << "doubles travel as their shortest exact text";
+  EXPECT_EQ(rows.real(0, 3), 1e300);
+  EXPECT_EQ(rows.text(0, 4), text);
+  EXPECT_TRUE(rows.is_null(0, 5));
+  EXPECT_EQ(rows.optional_text(0, 5), std::nullopt);
+  EXPECT_EQ(rows.optional_int64(0, 0), big);
+  EXPECT_TRUE(rows.boolean(0, 6));
+  EXPECT_THROW((void)rows.int64(0, 4), PgError) << "text that is no integer is not read as one";
+}
+
+TEST_F(PgLayer, AStatementIsPreparedOncePerConnection) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(connection_->exec("SELECT $1::int + 1", Params(i)).int64(0, 0), i + 1);
+  Rows prepared =
+      connection_->exec("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int%'");
+  EXPECT_EQ(prepared.int64(0, 0), 1);
+}
+
+TEST_F(PgLayer, ErrorsCarryTheirSqlstate) {
+  connection_->exec_script("CREATE TABLE t (name text PRIMARY KEY)");
+  connection_->exec("INSERT INTO t VALUES ($1)", Params("a"));
+  try {
+    connection_->exec("INSERT INTO t VALUES ($1)", Params("a"));
+    FAIL() << "a duplicate key was inserted";
+  } catch (const PgError& e) {
+    EXPECT_TRUE(e.unique_violation()) << e.sqlstate();
+    EXPECT_FALSE(e.unavailable());
+  }
+  try {
+    connection_->exec("SELEC 1");
+    FAIL() << "a syntax error ran";
+  } catch (const PgError& e) {
+    EXPECT_EQ(e.sqlstate(), "42601");
+    EXPECT_FALSE(e.retryable());
+  }
+  EXPECT_EQ(connection_->exec("SELECT count(*) FROM t").int64(0, 0), 1) << "the connection works on after errors";
+  EXPECT_EQ(connection_->exec("UPDATE t SET name = 'b'").affected(), 1);
+}
+
+TEST_F(PgLayer, ATransactionCommitsOnlyWhenToldAndNeverAfterAFailure) {
+  connection_->exec_script("CREATE TABLE t (n int PRIMARY KEY)");
+  {
+    Transaction transaction(*connection_);
+    connection_->exec("INSERT INTO t VALUES (1)");
+  }
+  EXPECT_EQ(connection_->exec("SELECT count(*) FROM t").int64(0, 0), 0) << "rolled back when not committed";
+  {
+    Transaction transaction(*connection_, "SERIALIZABLE");
+    connection_->exec("INSERT INTO t VALUES (2)");
+    transaction.commit();
+  }
+  EXPECT_EQ(connection_->exec("SELECT count(*) FROM t").int64(0, 0), 1);
+  {
+    Transaction transaction(*connection_);
+    connection_->exec("INSERT INTO t VALUES (3)");
+    EXPECT_THROW(connection_->exec("INSERT INTO t VALUES (2)"), PgError);
+    EXPECT_THROW(transaction.commit(), PgError) << "COMMIT would roll back: that is no commit";
+  }
+  EXPECT_FALSE(connection_->in_transaction());
+  EXPECT_EQ(connection_->exec("SELECT count(*) FROM t").int64(0, 0), 1) << "nothing of the failed transaction";
+}
+
+TEST_F(PgLayer, NoServerIsUnavailableAtOnceAndThePasswordIsNotInTheMessage) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)Connection::open("postgresql://focusd:secret-pass-123@127.0.0.1:1/focusd");
+    FAIL() << "connected to nothing";
+  } catch (const PgError& e) {
+    EXPECT_TRUE(e.unavailable());
+    EXPECT_EQ(std::string(e.what()).find("secret-pass-123"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}
+
+TEST_F(PgLayer, ThePoolHandsOutAtMostItsSizeAndWaitsBoundedly) {
+  Pool pool(database_->url(), 2, 200ms);
+  {
+    Pool::Lease a = pool.acquire();
+    Pool::Lease b = pool.acquire();
+    EXPECT_EQ(pool.open_connections(), 2u);
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      (void)pool.acquire();
+      FAIL() << "a third connection from a pool of two";
+    } catch (const PgError& e) {
+      EXPECT_TRUE(e.unavailable());
+    }
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
+    std::thread giver([lease = std::move(a)]() mutable {
+      std::this_thread::sleep_for(50ms);
+      Pool::Lease gone = std::move(lease);
+    });
+    Pool::Lease c = pool.acquire();  // the one given back meanwhile
+    EXPECT_EQ(c->exec("SELECT 1").int64(0, 0), 1);
+    giver.join();
+  }
+  EXPECT_EQ(pool.open_connections(), 2u) << "kept for reuse";
+}
+
+TEST_F(PgLayer, APoolDropsABrokenConnectionAndOpensANewOne) {
+  Pool pool(database_->url(), 1, 1000ms);
+  std::int64_t first_backend = 0;
+  {
+    Pool::Lease lease = pool.acquire();
+    first_backend = lease->exec("SELECT pg_backend_pid()").int64(0, 0);
+    connection_->exec("SELECT pg_terminate_backend($1::int)", Params(first_backend));
+    try {
+      (void)lease->exec("SELECT 1");
+      FAIL() << "a statement ran on a terminated connection";
+    } catch (const PgError& e) {
+      EXPECT_TRUE(e.unavailable()) << e.sqlstate() << " " << e.what();
+    }
+  }
+  EXPECT_EQ(pool.open_connections(), 0u) << "the broken one was dropped";
+  Pool::Lease lease = pool.acquire();
+  EXPECT_NE(lease->exec("SELECT pg_backend_pid()").int64(0, 0), first_backend);
+}
+
+}  // namespace
+}  // namespace focusd::postgres
