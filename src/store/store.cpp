@@ -18,4 +18,10 @@ std::optional<OrgRole> parse_org_role(std::string_view text) {
   return std::nullopt;
 }
 
+Error schema_too_new(int found, int known) {
+  return make_error(ErrorCode::InvalidArgument, "database schema version " + std::to_string(found) +
+                                                    " is newer than this focusd supports (" + std::to_string(known) +
+                                                    "); upgrade focusd");
+}
+
 }  // namespace focusd

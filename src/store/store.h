@@ -23,6 +23,10 @@ namespace focusd {
 const char* to_string(OrgRole role);
 std::optional<OrgRole> parse_org_role(std::string_view text);
 
+// What a store answers when its database's schema (version `found`) is newer
+// than the newest migration this binary knows (`known`): InvalidArgument.
+Error schema_too_new(int found, int known);
+
 struct UserRecord {
   std::int64_t id = 0;
   std::string email;

@@ -147,7 +147,8 @@ void Connection::check(PGresult* result, std::string_view context) const {
   // Class 08 is a connection exception; 57P01-57P03 the server shutting down or starting.
   const std::string state = sqlstate ? sqlstate : "";
   const bool lost = !healthy() || state.starts_with("08") || state.starts_with("57P");
-  throw PgError(state, lost, message + " [" + std::string(context.substr(0, 200)) + "]");
+  const char* constraint = result ? PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+  throw PgError(state, lost, message + " [" + std::string(context.substr(0, 200)) + "]", constraint ? constraint : "");
 }
 
 Transaction::Transaction(Connection& connection, std::string_view isolation) : connection_(connection) {

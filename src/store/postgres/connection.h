@@ -20,8 +20,11 @@ namespace focusd::postgres {
 
 class PgError : public std::runtime_error {
  public:
-  PgError(std::string sqlstate, bool unavailable, const std::string& what)
-      : std::runtime_error(what), sqlstate_(std::move(sqlstate)), unavailable_(unavailable) {}
+  PgError(std::string sqlstate, bool unavailable, const std::string& what, std::string constraint = "")
+      : std::runtime_error(what),
+        sqlstate_(std::move(sqlstate)),
+        unavailable_(unavailable),
+        constraint_(std::move(constraint)) {}
   // The SQLSTATE (e.g. "23505" for a unique violation); empty when the server
   // gave none (the connection failed).
   const std::string& sqlstate() const { return sqlstate_; }
@@ -31,10 +34,13 @@ class PgError : public std::runtime_error {
   // A serialization failure or a deadlock: the transaction may simply be run again.
   bool retryable() const { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
   bool unique_violation() const { return sqlstate_ == "23505"; }
+  // The constraint (or unique index) a violation names; empty otherwise.
+  const std::string& constraint() const { return constraint_; }
 
  private:
   std::string sqlstate_;
   bool unavailable_;
+  std::string constraint_;
 };
 
 // Statement parameters ($1, $2, …) in text form; nullopt is SQL NULL.

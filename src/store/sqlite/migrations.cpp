@@ -2,6 +2,7 @@
 
 #include "common/time.h"
 #include "store/sqlite/connection.h"
+#include "store/store.h"
 
 namespace focusd {
 
@@ -366,9 +367,7 @@ Status migrate(sqlite::Connection& connection, const std::vector<Migration>& mig
   }
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (current > latest) {
-    return make_error(ErrorCode::InvalidArgument, "database schema version " + std::to_string(current) +
-                                                      " is newer than this focusd supports (" + std::to_string(latest) +
-                                                      "); upgrade focusd");
+    return schema_too_new(current, latest);
   }
   for (const auto& migration : migrations) {
     if (migration.version <= current) continue;

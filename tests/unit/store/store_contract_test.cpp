@@ -12,15 +12,19 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <tuple>
+#include <vector>
 
 #include "common/time.h"
 #include "domain/project_access.h"
 #include "domain/task_access.h"
 #include "domain/time_entries.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "test_database.h"
 
 namespace focusd {
 namespace {
@@ -47,9 +51,54 @@ std::unique_ptr<Store> make_sqlite(const fs::path& scratch) {
   return std::move(store).value();
 }
 
+// A fresh database in the test cluster (tests/pg/test_database.h), kept
+// until the test process ends: the cluster goes with the run.
+std::unique_ptr<Store> make_postgres(const fs::path&) {
+  static std::vector<std::unique_ptr<pgtest::TestDatabase>> databases;
+  databases.push_back(std::make_unique<pgtest::TestDatabase>());
+  auto store = PostgresStore::open({databases.back()->url(), 4});
+  if (!store) {
+    ADD_FAILURE() << "opening the PostgreSQL store: " << store.error().description << " " << store.error().detail;
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
 const Backend kBackends[] = {
     {"sqlite", make_sqlite},
+    {"postgres", make_postgres},
 };
+
+// The tests that PostgreSQL passes so far (issue 18 ports the store a part at
+// a time); the others skip on it, saying so, until their methods are ported.
+constexpr std::string_view kPortedToPostgres[] = {
+    "PingAnswersAndAnEmptyStoreHasNoUsers",
+    "ANewUserWithoutOrganizationOwnsANewOneWithOneWorkspace",
+    "AJoiningUserGetsTheRoleAndTheOrganizationsFirstWorkspace",
+    "CreateUserConflictsOnAnEmailTakenInAnyCase",
+    "CreateUserInAMissingOrganizationIsNotFoundAndWritesNothing",
+    "UsersAreFoundByIdAndByEmailInAnyCase",
+    "AnApiKeyFindsItsUserUntilRevokedOrExpired",
+    "ANewApiKeyRevokesOnlyItsOwnUsersKeys",
+    "WorkspacesAreCreatedInExistingOrganizationsOnly",
+    "ListWorkspacesIsNotFoundForNonMembers",
+    "WorkspaceAccessGoesThroughOrganizationMembership",
+    "OrganizationRoleIsNotFoundForNonMembers",
+    "SettingsStartEmptyAndAFailedMutationWritesNothing",
+    "SettingsMutationsSeeTheCurrentDocument",
+    "ConcurrentSettingsMutationsAreEachAppliedOnce",
+};
+
+// Why this test does not run on this backend, or "" when it does.
+std::string skip_reason(const Backend& backend, std::string_view test) {
+  if (backend.name != "postgres") return "";
+  if (!pgtest::postgres_wanted()) return "without PostgreSQL (FOCUSD_TEST_PG=1 or ./scripts/test --pg)";
+  test = test.substr(0, test.find('/'));
+  for (auto ported : kPortedToPostgres) {
+    if (test == ported) return "";
+  }
+  return "not yet ported to PostgreSQL (issue 18)";
+}
 
 // The value of a result the test builds on; a failure is reported where the
 // call was made (the builtins std::source_location is made of, which clang 14
@@ -212,6 +261,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    if (auto reason = skip_reason(GetParam(), name); !reason.empty()) GTEST_SKIP() << reason;
     std::replace(name.begin(), name.end(), '/', '-');
     scratch_ = fs::temp_directory_path() / ("focusd-contract-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(scratch_);
@@ -221,7 +271,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(scratch_);
+    if (!scratch_.empty()) fs::remove_all(scratch_);
   }
 
   // A user who gets a new organization (and its workspace) and owns it.
