@@ -7,9 +7,11 @@
 // The schema follows the SQLite one (store/sqlite/migrations.cpp) table by
 // table, so that every rule reads the same on both: ids are bigint identities
 // (BY DEFAULT, so that `admin migrate-database` can copy them), times are RFC
-// 3339 text as focusd writes them, and a name that SQLite compares COLLATE
-// NOCASE is compared here by focusd_fold(), which folds ASCII letters only,
-// exactly as NOCASE does (lower() would fold every letter its locale knows).
+// 3339 text as focusd writes them, every text column is COLLATE "C" (byte
+// order, as SQLite's BINARY, whatever the database's locale), and a name that
+// SQLite compares COLLATE NOCASE is compared here by focusd_fold(), which
+// folds ASCII letters only, exactly as NOCASE does (lower() would fold every
+// letter its locale knows).
 
 #include <string>
 #include <vector>

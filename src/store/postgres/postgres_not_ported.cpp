@@ -13,28 +13,6 @@ Error not_ported(const char* method) {
 
 }  // namespace
 
-Result<CatalogItem> PostgresStore::create_catalog_item(Catalog, std::int64_t, std::int64_t, const std::string&,
-                                                       const std::optional<std::string>&) {
-  return not_ported("create_catalog_item");
-}
-
-Result<CatalogItem> PostgresStore::find_catalog_item(Catalog, std::int64_t, std::int64_t, bool) {
-  return not_ported("find_catalog_item");
-}
-
-Result<CatalogList> PostgresStore::list_catalog_items(const CatalogQuery&) {
-  return not_ported("list_catalog_items");
-}
-
-Result<CatalogItem> PostgresStore::update_catalog_item(Catalog, std::int64_t, std::int64_t, const std::string&,
-                                                       const std::optional<std::string>&) {
-  return not_ported("update_catalog_item");
-}
-
-Status PostgresStore::set_catalog_item_deleted(Catalog, std::int64_t, std::int64_t, bool) {
-  return not_ported("set_catalog_item_deleted");
-}
-
 Result<ProjectList> PostgresStore::list_projects(const ProjectQuery&) {
   return not_ported("list_projects");
 }

@@ -23,6 +23,8 @@ Error postgres_error(const PgError& e) {
     static constexpr Constraint kConstraints[] = {
         {"users_email", "email", "a user with this email already exists"},
         {"organization_users_member", "user_id", "the user is already a member of the organization"},
+        {"clients_live_name", "name", "a client of this name already exists in the workspace"},
+        {"tags_live_name", "name", "a tag of this name already exists in the workspace"},
     };
     for (const auto& c : kConstraints) {
       if (e.constraint() != c.name) continue;

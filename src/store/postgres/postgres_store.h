@@ -52,7 +52,7 @@ class PostgresStore final : public Store {
   Result<WorkspaceAccess> workspace_access(std::int64_t user_id, std::int64_t workspace_id,
                                            std::optional<std::int64_t> organization_id) override;
 
-  // not yet ported: catalog
+  // postgres_catalog.cpp
   Result<CatalogItem> create_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t creator_id,
                                           const std::string& name, const std::optional<std::string>& extra) override;
   Result<CatalogItem> find_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t id,

@@ -1,6 +1,6 @@
 // Attachments of projects and tasks: one table, the parent kind a column.
 #include "common/time.h"
-#include "store/sqlite/sql_order.h"
+#include "store/sql_order.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -48,10 +48,10 @@ std::int64_t used(Connection& db, std::int64_t workspace_id) {
 Result<std::vector<AttachmentRecord>> SqliteStore::list_attachments(ParentKind kind, std::int64_t parent_id,
                                                                     const Ordering& order) {
   return read([&](Connection& db) -> Result<std::vector<AttachmentRecord>> {
-    static const sqlite::OrderColumns kOrder = {
+    static const sql::OrderColumns kOrder = {
         {"display_order", "display_order"}, {"created_at", "created_at"}, {"name", "name COLLATE NOCASE"}};
     auto stmt = db.prepare(std::string(kColumns) + "WHERE parent_kind = ?1 AND parent_id = ?2 AND deleted_at IS NULL" +
-                           sqlite::order_clause(order, kOrder, "display_order", "id"));
+                           sql::order_clause(order, kOrder, "display_order", "id"));
     stmt.bind_all(kind_name(kind), parent_id);
     std::vector<AttachmentRecord> result;
     while (stmt.step()) result.push_back(read_attachment(stmt));

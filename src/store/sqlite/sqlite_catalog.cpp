@@ -1,6 +1,7 @@
 // Clients and tags: one implementation, the catalog a parameter.
 #include "common/time.h"
-#include "store/sqlite/sql_order.h"
+#include "store/catalog_table.h"
+#include "store/sql_order.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -10,20 +11,6 @@ using sqlite::Transaction;
 
 namespace {
 
-struct Table {
-  const char* name;   // SQL table
-  const char* extra;  // SQL column behind CatalogItem::extra
-  const char* noun;   // for messages
-};
-
-Table table_of(Catalog catalog) {
-  return catalog == Catalog::Clients ? Table{"clients", "currency", "client"} : Table{"tags", "color", "tag"};
-}
-
-std::string columns(const Table& t) {
-  return std::string("id, workspace_id, name, ") + t.extra + ", creator_id, created_at, updated_at, deleted_at";
-}
-
 CatalogItem read_item(const sqlite::Statement& s) {
   return CatalogItem{s.int64(0), s.int64(1), s.text(2), s.optional_text(3),
                      s.int64(4), s.text(5),  s.text(6), s.optional_text(7)};
@@ -31,8 +18,8 @@ CatalogItem read_item(const sqlite::Statement& s) {
 
 Result<CatalogItem> find_item(Connection& db, Catalog catalog, std::int64_t workspace_id, std::int64_t id,
                               bool include_deleted) {
-  const Table t = table_of(catalog);
-  auto stmt = db.prepare("SELECT " + columns(t) + " FROM " + t.name +
+  const CatalogTable t = catalog_table(catalog);
+  auto stmt = db.prepare("SELECT " + catalog_columns(t) + " FROM " + t.name +
                          " WHERE id = ?1 AND workspace_id = ?2 AND (?3 OR deleted_at IS NULL)");
   stmt.bind_all(id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, std::string(t.noun) + " not found");
@@ -45,7 +32,7 @@ Result<CatalogItem> SqliteStore::create_catalog_item(Catalog catalog, std::int64
                                                      std::int64_t creator_id, const std::string& name,
                                                      const std::optional<std::string>& extra) {
   return write([&](Connection& db) -> Result<CatalogItem> {
-    const Table t = table_of(catalog);
+    const CatalogTable t = catalog_table(catalog);
     Transaction tx(db);
     const std::string now = now_rfc3339();
     db.prepare(std::string("INSERT INTO ") + t.name + " (workspace_id, name, " + t.extra +
@@ -65,7 +52,7 @@ Result<CatalogItem> SqliteStore::find_catalog_item(Catalog catalog, std::int64_t
 
 Result<CatalogList> SqliteStore::list_catalog_items(const CatalogQuery& q) {
   return read([&](Connection& db) -> Result<CatalogList> {
-    const Table t = table_of(q.catalog);
+    const CatalogTable t = catalog_table(q.catalog);
     const std::string where =
         std::string(" FROM ") + t.name +
         " WHERE workspace_id = ?1 AND deleted_at IS NULL AND (?2 IS NULL OR instr(lower(name), lower(?2)) > 0)"
@@ -79,13 +66,12 @@ Result<CatalogList> SqliteStore::list_catalog_items(const CatalogQuery& q) {
     count.bind_all(q.workspace_id, q.name, ids);
     if (count.step()) list.total = count.int64(0);
 
-    static const sqlite::OrderColumns kColumns = {{"name", "name COLLATE NOCASE"},
-                                                  {"created_at", "created_at"},
-                                                  {"updated_at", "updated_at"},
-                                                  {"active", "(deleted_at IS NULL)"}};
-    auto stmt =
-        db.prepare("SELECT " + columns(t) + where +
-                   sqlite::order_clause(q.order, kColumns, "name COLLATE NOCASE", "id") + " LIMIT ?4 OFFSET ?5");
+    static const sql::OrderColumns kColumns = {{"name", "name COLLATE NOCASE"},
+                                               {"created_at", "created_at"},
+                                               {"updated_at", "updated_at"},
+                                               {"active", "(deleted_at IS NULL)"}};
+    auto stmt = db.prepare("SELECT " + catalog_columns(t) + where +
+                           sql::order_clause(q.order, kColumns, "name COLLATE NOCASE", "id") + " LIMIT ?4 OFFSET ?5");
     stmt.bind_all(q.workspace_id, q.name, ids, q.page.per_page, q.page.offset());
     while (stmt.step()) list.items.push_back(read_item(stmt));
     return list;
@@ -95,7 +81,7 @@ Result<CatalogList> SqliteStore::list_catalog_items(const CatalogQuery& q) {
 Result<CatalogItem> SqliteStore::update_catalog_item(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
                                                      const std::string& name, const std::optional<std::string>& extra) {
   return write([&](Connection& db) -> Result<CatalogItem> {
-    const Table t = table_of(catalog);
+    const CatalogTable t = catalog_table(catalog);
     Transaction tx(db);
     if (auto found = find_item(db, catalog, workspace_id, id, false); !found) return found.error();
     db.prepare(std::string("UPDATE ") + t.name + " SET name = ?2, " + t.extra + " = ?3, updated_at = ?4 WHERE id = ?1")
@@ -110,7 +96,7 @@ Result<CatalogItem> SqliteStore::update_catalog_item(Catalog catalog, std::int64
 Status SqliteStore::set_catalog_item_deleted(Catalog catalog, std::int64_t workspace_id, std::int64_t id,
                                              bool deleted) {
   return write([&](Connection& db) -> Status {
-    const Table t = table_of(catalog);
+    const CatalogTable t = catalog_table(catalog);
     Transaction tx(db);
     auto found = find_item(db, catalog, workspace_id, id, !deleted);  // deleting needs a live item
     if (!found) return found.error();

@@ -5,8 +5,8 @@
 #include <unordered_map>
 
 #include "common/time.h"
+#include "store/sql_order.h"
 #include "store/sqlite/sql_common.h"
-#include "store/sqlite/sql_order.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -195,22 +195,22 @@ std::optional<std::string> fee_currency(const ProjectFields& f) {
   return f.fixed_fee ? std::optional<std::string>(f.fixed_fee->currency) : std::nullopt;
 }
 
-const sqlite::OrderColumns& project_order_columns() {
-  static const sqlite::OrderColumns kColumns = {{"name", kByName},
-                                                {"client_id", "p.client_id"},
-                                                {"client_name", "c.name COLLATE NOCASE"},
-                                                {"parent_project_id", "p.parent_project_id"},
-                                                {"private", "p.private"},
-                                                {"active", "p.active"},
-                                                {"billable", "p.billable"},
-                                                {"created_at", "p.created_at"},
-                                                {"updated_at", "p.updated_at"},
-                                                {"toggl_user_id", "p.creator_id"},
-                                                {"created_by_user", "p.creator_id"},
-                                                {"pinned", kPinnedExpr},
-                                                {"start_date", "p.start_date"},
-                                                {"end_date", "p.end_date"},
-                                                {"relevance", kByName}};
+const sql::OrderColumns& project_order_columns() {
+  static const sql::OrderColumns kColumns = {{"name", kByName},
+                                             {"client_id", "p.client_id"},
+                                             {"client_name", "c.name COLLATE NOCASE"},
+                                             {"parent_project_id", "p.parent_project_id"},
+                                             {"private", "p.private"},
+                                             {"active", "p.active"},
+                                             {"billable", "p.billable"},
+                                             {"created_at", "p.created_at"},
+                                             {"updated_at", "p.updated_at"},
+                                             {"toggl_user_id", "p.creator_id"},
+                                             {"created_by_user", "p.creator_id"},
+                                             {"pinned", kPinnedExpr},
+                                             {"start_date", "p.start_date"},
+                                             {"end_date", "p.end_date"},
+                                             {"relevance", kByName}};
   return kColumns;
 }
 
@@ -289,7 +289,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
     // and all, are read by id.
     std::string matches = "p.id AS id";
     std::string order;
-    const auto keys = sqlite::order_keys(q.order, project_order_columns(), kByName);
+    const auto keys = sql::order_keys(q.order, project_order_columns(), kByName);
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const std::string column = "k" + std::to_string(i);
       matches += ", " + std::string(keys[i].first) + " AS " + column;
@@ -312,7 +312,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
       return list;
     }
     auto stmt = db.prepare(kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3))" +
-                           sqlite::order_clause(q.order, project_order_columns(), kByName, "p.id"));
+                           sql::order_clause(q.order, project_order_columns(), kByName, "p.id"));
     stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, json_ids(ids));
     while (stmt.step()) list.items.push_back(read_project(stmt));
     sqlite::attach_tags(db, sqlite::kProjectLinks, list.items);
@@ -471,9 +471,9 @@ Result<std::vector<ProjectRecord>> SqliteStore::related_projects(std::int64_t wo
   return read([&](Connection& db) -> Result<std::vector<ProjectRecord>> {
     if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
     const auto ids = relation == Relation::Children ? descendants(db, project_id) : ancestors(db, project_id);
-    auto stmt = db.prepare(
-        kProjectColumns + "WHERE p.id IN (SELECT value FROM json_each(?3)) AND p.deleted_at IS NULL AND " + kVisible +
-        sqlite::order_clause(order, project_order_columns(), kByName, "p.id") + " LIMIT ?4 OFFSET ?5");
+    auto stmt = db.prepare(kProjectColumns +
+                           "WHERE p.id IN (SELECT value FROM json_each(?3)) AND p.deleted_at IS NULL AND " + kVisible +
+                           sql::order_clause(order, project_order_columns(), kByName, "p.id") + " LIMIT ?4 OFFSET ?5");
     stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, json_ids(ids), page.per_page, page.offset());
     std::vector<ProjectRecord> result;
     while (stmt.step()) result.push_back(read_project(stmt));

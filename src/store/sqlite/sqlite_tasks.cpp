@@ -3,8 +3,8 @@
 #include <unordered_map>
 
 #include "common/time.h"
+#include "store/sql_order.h"
 #include "store/sqlite/sql_common.h"
-#include "store/sqlite/sql_order.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -137,23 +137,23 @@ std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id
 
 namespace {
 
-const sqlite::OrderColumns& task_order_columns() {
-  static const sqlite::OrderColumns kColumns = {{"name", "t.name COLLATE NOCASE"},
-                                                {"project_id", "t.project_id"},
-                                                {"parent_task_id", "t.parent_task_id"},
-                                                {"estimated_mins", "t.estimated_mins"},
-                                                {"priority",
-                                                 "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
-                                                 " WHEN 'medium' THEN 2 ELSE 3 END"},
-                                                {"start_date", "t.start_date"},
-                                                {"end_date", "t.end_date"},
-                                                {"pinned", "pinned"},
-                                                {"created_at", "t.created_at"},
-                                                {"updated_at", "t.updated_at"},
-                                                {"position", "t.position"},
-                                                {"billable", "t.billable"},
-                                                {"user_id", "t.creator_id"},
-                                                {"relevance", "t.name COLLATE NOCASE"}};
+const sql::OrderColumns& task_order_columns() {
+  static const sql::OrderColumns kColumns = {{"name", "t.name COLLATE NOCASE"},
+                                             {"project_id", "t.project_id"},
+                                             {"parent_task_id", "t.parent_task_id"},
+                                             {"estimated_mins", "t.estimated_mins"},
+                                             {"priority",
+                                              "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
+                                              " WHEN 'medium' THEN 2 ELSE 3 END"},
+                                             {"start_date", "t.start_date"},
+                                             {"end_date", "t.end_date"},
+                                             {"pinned", "pinned"},
+                                             {"created_at", "t.created_at"},
+                                             {"updated_at", "t.updated_at"},
+                                             {"position", "t.position"},
+                                             {"billable", "t.billable"},
+                                             {"user_id", "t.creator_id"},
+                                             {"relevance", "t.name COLLATE NOCASE"}};
   return kColumns;
 }
 
@@ -184,7 +184,7 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
       if (count.step()) list.total = count.int64(0);
     }
     auto stmt = db.prepare(kTaskColumns + where +
-                           sqlite::order_clause(q.order, task_order_columns(), "t.name COLLATE NOCASE", "t.id") +
+                           sql::order_clause(q.order, task_order_columns(), "t.name COLLATE NOCASE", "t.id") +
                            " LIMIT ?11 OFFSET ?12");
     bind(stmt);
     stmt.bind(11, q.page.per_page).bind(12, q.page.offset());

@@ -3,8 +3,8 @@
 #include <unordered_map>
 
 #include "common/time.h"
+#include "store/sql_order.h"
 #include "store/sqlite/sql_common.h"
-#include "store/sqlite/sql_order.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -36,7 +36,7 @@ const std::string kEntryVisible =
     " (?2 OR e.user_id = ?1 OR (e.project_id IS NOT NULL AND (p.private = 0 OR " +
     my_rank("e.project_id") + " IS NOT NULL)))";
 
-const sqlite::OrderColumns kEntryOrder = {
+const sql::OrderColumns kEntryOrder = {
     {"start", "e.start"}, {"task_id", "e.task_id"}, {"created_at", "e.created_at"}, {"updated_at", "e.updated_at"}};
 
 TimeEntryRecord read_entry(const Statement& s) {
@@ -268,7 +268,7 @@ Result<std::vector<TimeEntryRecord>> SqliteStore::list_time_entries(const TimeEn
   // Ties go by id in the first key's direction: newest first means the last created first.
   const Ordering order = q.order.empty() ? Ordering{{"start", true}} : q.order;
   const std::string order_by =
-      sqlite::order_clause(order, kEntryOrder, "", order.front().descending ? "e.id DESC" : "e.id");
+      sql::order_clause(order, kEntryOrder, "", order.front().descending ? "e.id DESC" : "e.id");
   return read([&](Connection& db) -> Result<std::vector<TimeEntryRecord>> {
     auto stmt = db.prepare(kEntryColumns + "WHERE e.workspace_id = ?3 AND e.deleted_at IS NULL AND " + kEntryVisible +
                            " AND e.start >= ?4 AND e.start < ?5"

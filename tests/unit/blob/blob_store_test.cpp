@@ -26,7 +26,10 @@ class BlobStoreTest : public ::testing::Test {
     fs::remove_all(root_);
     store_ = make_disk_blob_store(root_.string());
   }
-  void TearDown() override { fs::remove_all(root_); }
+  void TearDown() override {
+    store_.reset();  // first: its thread may be making a spare temp file
+    fs::remove_all(root_);
+  }
 
   // Stages, finishes and publishes `bytes` written in pieces of `piece`.
   BlobInfo put(const std::string& bytes, std::size_t piece = 1000) {

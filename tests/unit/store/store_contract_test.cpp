@@ -87,6 +87,13 @@ constexpr std::string_view kPortedToPostgres[] = {
     "SettingsStartEmptyAndAFailedMutationWritesNothing",
     "SettingsMutationsSeeTheCurrentDocument",
     "ConcurrentSettingsMutationsAreEachAppliedOnce",
+    "CatalogItemsRoundTripAndAreFoundInTheirWorkspaceOnly",
+    "CatalogNamesAreUniqueAmongLiveItemsIgnoringCase",
+    "CatalogUpdateReplacesNameAndExtraAndConflictsOnATakenName",
+    "DeletedCatalogItemsAreFoundOnlyWithIncludeDeleted",
+    "RestoringACatalogItemIntoATakenNameConflicts",
+    "CatalogListsOrderByNameIgnoringCaseAndPage",
+    "CatalogListsFilterByNameAndIdsWithinTheWorkspace",
 };
 
 // Why this test does not run on this backend, or "" when it does.

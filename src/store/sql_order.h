@@ -1,6 +1,9 @@
 #pragma once
 // Builds an ORDER BY clause from validated order keys through a whitelist of
 // field -> SQL expression, always ending with the id so pages are stable.
+// Plain SQL, for both backends; the expressions are each backend's own. (An
+// expression that may be NULL sorts first on SQLite and last on PostgreSQL:
+// PostgreSQL's must say NULLS FIRST where the order matters.)
 
 #include <string>
 #include <string_view>
@@ -9,7 +12,7 @@
 
 #include "common/listing.h"
 
-namespace focusd::sqlite {
+namespace focusd::sql {
 
 using OrderColumns = std::vector<std::pair<std::string_view, std::string_view>>;
 
@@ -42,4 +45,4 @@ inline std::string order_clause(const Ordering& order, const OrderColumns& colum
   return clause;
 }
 
-}  // namespace focusd::sqlite
+}  // namespace focusd::sql
