@@ -44,14 +44,16 @@ inline std::string database_url(const std::string& database) {
 
 class TestDatabase {
  public:
-  TestDatabase() : name_("focusd_test_" + std::to_string(::getpid()) + "_" + std::to_string(next_number())) {
-    admin().exec_script("CREATE DATABASE " + name_);
+  TestDatabase()
+      : name_("focusd_test_" + std::to_string(::getpid()) + "_" + std::to_string(next_number())),
+        admin_(postgres::Connection::open(cluster_url())) {
+    admin_->exec_script("CREATE DATABASE " + name_);
   }
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
   ~TestDatabase() {
     try {
-      admin().exec_script("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+      admin_->exec_script("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     } catch (const postgres::PgError&) {
       // The cluster is gone: the fixture's cleanup removes it all.
     }
@@ -64,14 +66,8 @@ class TestDatabase {
     static std::atomic<int> number{0};
     return ++number;
   }
-  static std::unique_ptr<postgres::Connection> admin_connection() { return postgres::Connection::open(cluster_url()); }
-  postgres::Connection& admin() {
-    if (!admin_) admin_ = admin_connection();
-    return *admin_;
-  }
-
   std::string name_;
-  std::unique_ptr<postgres::Connection> admin_;
+  std::unique_ptr<postgres::Connection> admin_;  // the cluster's superuser, for CREATE and DROP
 };
 
 }  // namespace focusd::pgtest

@@ -67,28 +67,25 @@ Result<CatalogItem> PostgresStore::find_catalog_item(Catalog catalog, std::int64
 Result<CatalogList> PostgresStore::list_catalog_items(const CatalogQuery& q) {
   return read([&](Connection& db) -> Result<CatalogList> {
     const CatalogTable t = catalog_table(q.catalog);
-    // The count and the page in one statement: one snapshot.
-    const std::string sql = "SELECT " + catalog_columns(t) + ", count(*) OVER () FROM " + t.name +
-                            " WHERE workspace_id = $1 AND deleted_at IS NULL"
-                            " AND ($2::text IS NULL OR strpos(focusd_fold(name), focusd_fold($2)) > 0)"
-                            " AND (cardinality($3::bigint[]) = 0 OR id = ANY($3::bigint[]))";
+    const std::string matching = std::string(" FROM ") + t.name +
+                                 " WHERE workspace_id = $1 AND deleted_at IS NULL"
+                                 " AND ($2::text IS NULL OR strpos(focusd_fold(name), focusd_fold($2)) > 0)"
+                                 " AND (cardinality($3::bigint[]) = 0 OR id = ANY($3::bigint[]))";
+    const std::string ids = id_array(q.ids);
     static const sql::OrderColumns kColumns = {{"name", "focusd_fold(name)"},
                                                {"created_at", "created_at"},
                                                {"updated_at", "updated_at"},
                                                {"active", "(deleted_at IS NULL)"}};
-    Rows rows = db.exec(sql + sql::order_clause(q.order, kColumns, "focusd_fold(name)", "id") + " LIMIT $4 OFFSET $5",
-                        Params(q.workspace_id, q.name, id_array(q.ids), q.page.per_page, q.page.offset()));
+    // The count and the page in one statement: one snapshot.
+    Rows rows = db.exec("SELECT " + catalog_columns(t) + ", count(*) OVER ()" + matching +
+                            sql::order_clause(q.order, kColumns, "focusd_fold(name)", "id") + " LIMIT $4 OFFSET $5",
+                        Params(q.workspace_id, q.name, ids, q.page.per_page, q.page.offset()));
     CatalogList list;
     for (int i = 0; i < rows.size(); ++i) list.items.push_back(read_item(rows, i));
     if (!rows.empty()) {
       list.total = rows.int64(0, 8);
     } else if (q.page.offset() > 0) {  // past the last page: the total still counts
-      list.total = db.exec("SELECT count(*) FROM " + std::string(t.name) +
-                               " WHERE workspace_id = $1 AND deleted_at IS NULL"
-                               " AND ($2::text IS NULL OR strpos(focusd_fold(name), focusd_fold($2)) > 0)"
-                               " AND (cardinality($3::bigint[]) = 0 OR id = ANY($3::bigint[]))",
-                           Params(q.workspace_id, q.name, id_array(q.ids)))
-                       .int64(0, 0);
+      list.total = db.exec("SELECT count(*)" + matching, Params(q.workspace_id, q.name, ids)).int64(0, 0);
     }
     return list;
   });
