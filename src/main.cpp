@@ -66,7 +66,7 @@ int run_serve(const Config& config) {
   auto store = make_store(config);
   if (!store) {
     logging::event(spdlog::level::critical, "cannot open the database",
-                   {{"path", config.database_path()}, {"error", message_of(store.error())}});
+                   {{"database", config.database_label()}, {"error", message_of(store.error())}});
     return 1;
   }
   // No upload can be in flight yet: temp files are leftovers of a crash.
@@ -95,10 +95,13 @@ int run_serve(const Config& config) {
   logging::event(spdlog::level::info, "listening",
                  {{"address", endpoint.address().to_string() + ":" + std::to_string(endpoint.port())},
                   {"data", config.data_dir},
+                  {"database", config.database_label()},
                   {"version", kVersion}});
   if (auto has_users = (*store)->has_users(); has_users && !*has_users) {
-    logging::event(spdlog::level::info, "no users yet; create the first one with: focusd admin create-user --data " +
-                                            config.data_dir + " --email you@example.com --password 'a long password'");
+    const std::string where =
+        config.uses_postgres() ? "--database " + config.database_label() : "--data " + config.data_dir;
+    logging::event(spdlog::level::info, "no users yet; create the first one with: focusd admin create-user " + where +
+                                            " --email you@example.com --password 'a long password'");
   }
   server.run();
   blocking.join();
@@ -112,7 +115,7 @@ int run_serve(const Config& config) {
 int run_admin(const Config& config, const std::function<Result<boost::json::object>(Store&)>& command) {
   auto store = make_store(config);
   if (!store) {
-    std::cerr << "focusd: cannot open " << config.database_path() << ": " << message_of(store.error()) << "\n";
+    std::cerr << "focusd: cannot open " << config.database_label() << ": " << message_of(store.error()) << "\n";
     return 1;
   }
   auto out = command(**store);
@@ -141,7 +144,7 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Run the HTTP server");
   add_serve_options(*serve, config);
 
-  auto* admin_cmd = app.add_subcommand("admin", "Administer the data directory (prints JSON)");
+  auto* admin_cmd = app.add_subcommand("admin", "Administer the data directory or database (prints JSON)");
   admin_cmd->require_subcommand(1);
 
   admin::CreateUserArgs user_args;
@@ -185,6 +188,10 @@ int main(int argc, char** argv) {
   add_data_option(*add_to_group, config);
   add_to_group->add_option("--group", group_id, "Group id")->required();
   add_to_group->add_option("--email", group_email, "The user's email")->required();
+
+  auto* migrate_cmd = admin_cmd->add_subcommand(
+      "migrate", "Apply the schema migrations this focusd needs and exit (serve applies them too, at start)");
+  add_data_option(*migrate_cmd, config);
 
   auto* routes_cmd =
       app.add_subcommand("routes", "Print the route table as JSON (method, path, body, access) and exit");
@@ -233,6 +240,15 @@ int main(int argc, char** argv) {
       return report;
     });
     return code != 0 ? code : (consistent ? 0 : 1);
+  }
+  if (*migrate_cmd) {
+    // Opening the store migrates it (under an advisory lock on PostgreSQL:
+    // nodes starting together migrate once).
+    return focusd::run_admin(config, [&](Store& s) -> Result<boost::json::object> {
+      auto version = s.schema_version();
+      if (!version) return version.error();
+      return boost::json::object{{"database", config.database_label()}, {"schema_version", *version}};
+    });
   }
   if (*add_to_group) {
     return focusd::run_admin(config, [&](Store& s) { return admin::add_user_to_group(s, group_id, group_email); });

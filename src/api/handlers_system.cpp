@@ -31,17 +31,21 @@ awaitable<Result<Reply>> healthz(Call&) {
   co_return json_response(http::status::ok, boost::json::object{{"status", "ok"}});
 }
 
+// Ready when the database answers (a PostgreSQL that does not: 503 until
+// the pool reconnects), with the state of the disk beside it.
 awaitable<Result<Reply>> readyz(Call& call) {
+  const char* database = call.services.config.uses_postgres() ? "postgresql" : "sqlite";
   auto status = co_await offload(call.services.blocking, [&] { return call.services.store.ping(); });
   if (!status) {
     Error error = status.error();
     error.code = ErrorCode::Unavailable;
-    error.description = "database is not answering";
+    error.description = std::string(database) + " database is not answering";
     co_return error;
   }
-  co_return json_response(
-      http::status::ok,
-      boost::json::object{{"status", "ready"}, {"disk", blob::DiskSpace::name(call.services.disk.state())}});
+  co_return json_response(http::status::ok,
+                          boost::json::object{{"status", "ready"},
+                                              {"database", {{"kind", database}, {"state", "ok"}}},
+                                              {"disk", blob::DiskSpace::name(call.services.disk.state())}});
 }
 
 }  // namespace focusd::api::handlers

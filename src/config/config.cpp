@@ -24,6 +24,21 @@ void add_data_option(CLI::App& app, Config& config) {
   app.add_option("--data", config.data_dir, "Data directory (database and attachment files)")
       ->envname("FOCUSD_DATA")
       ->capture_default_str();
+  app.add_option("--database", config.database,
+                 "PostgreSQL connection URI (postgresql://USER[:PASS]@HOST[:PORT]/DB[?sslmode=…]); without it the "
+                 "database is SQLite under --data")
+      ->envname("FOCUSD_DATABASE");
+}
+
+std::string Config::database_label() const {
+  if (!uses_postgres()) return database_path();
+  // postgresql://user:secret@host/db -> postgresql://user:***@host/db
+  const auto scheme_end = database.find("://");
+  const auto at = database.find('@', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (scheme_end == std::string::npos || at == std::string::npos) return database;
+  const auto colon = database.find(':', scheme_end + 3);
+  if (colon == std::string::npos || colon > at) return database;
+  return database.substr(0, colon + 1) + "***" + database.substr(at);
 }
 
 void add_serve_options(CLI::App& app, Config& c) {
@@ -146,6 +161,13 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_SQLITE_SYNCHRONOUS")
       ->check(CLI::IsMember({"full", "normal"}))
       ->capture_default_str();
+  app.add_option("--database-connections", c.database_connections,
+                 "PostgreSQL: connections open at most (requests beyond wait for a free one)")
+      ->envname("FOCUSD_DATABASE_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+      ->capture_default_str();
+  add_duration(app, "--database-wait-ms", "FOCUSD_DATABASE_WAIT_MS", c.database_wait,
+               "PostgreSQL: milliseconds a request waits for a free connection, else 503", 1, 600000);
   add_duration(app, "--sqlite-busy-timeout", "FOCUSD_SQLITE_BUSY_TIMEOUT", c.sqlite_busy_timeout,
                "Milliseconds to wait for a locked database");
   app.add_option("--sqlite-mmap-bytes", c.sqlite_mmap_bytes,
@@ -157,6 +179,9 @@ void add_serve_options(CLI::App& app, Config& c) {
 
 std::string validate(const Config& c) {
   if (c.data_dir.empty()) return "--data must not be empty";
+  if (c.uses_postgres() && !c.database.starts_with("postgresql://") && !c.database.starts_with("postgres://")) {
+    return "--database must be a PostgreSQL URI: postgresql://USER[:PASS]@HOST[:PORT]/DB";
+  }
   if (c.listen.find(':') == std::string::npos) return "--listen must be HOST:PORT";
   return "";
 }

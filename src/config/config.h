@@ -16,6 +16,13 @@ namespace focusd {
 struct Config {
   // Where the SQLite database (focusd.db) and attachment files live.
   std::string data_dir = "./focusd-data";
+  // A PostgreSQL connection URI (postgresql://USER[:PASS]@HOST[:PORT]/DB[?…]):
+  // the database lives there instead of in --data. Empty = SQLite.
+  std::string database;
+  // PostgreSQL: connections open at most, and how long a request waits for a
+  // free one before it gets 503.
+  std::size_t database_connections = 8;
+  std::chrono::milliseconds database_wait{5000};
   // HOST:PORT to listen on. Port 0 picks a free port (printed at start).
   std::string listen = "127.0.0.1:8080";
   // Network threads running the io_context; 0 = number of cores.
@@ -81,9 +88,13 @@ struct Config {
   std::int64_t sqlite_mmap_bytes = 256 << 20;
 
   std::string database_path() const { return data_dir + "/focusd.db"; }
+  bool uses_postgres() const { return !database.empty(); }
+  // The database for messages and logs: the SQLite file, or the PostgreSQL
+  // URI without its password.
+  std::string database_label() const;
 };
 
-// Registers --data (FOCUSD_DATA) on an admin command.
+// Registers --data (FOCUSD_DATA) and --database (FOCUSD_DATABASE) on an admin command.
 void add_data_option(CLI::App& app, Config& config);
 // Registers every setting of `focusd serve`, each with its env variable and default.
 void add_serve_options(CLI::App& app, Config& config);

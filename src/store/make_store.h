@@ -11,8 +11,9 @@
 
 namespace focusd {
 
-// The store for `config`: today SQLite under --data (created when missing,
-// migrated to the current schema). Internal when it cannot be opened.
+// The store for `config`, migrated to the current schema: PostgreSQL when
+// --database names one, else SQLite under --data (created when missing).
+// Internal when it cannot be opened (Unavailable: PostgreSQL did not answer).
 Result<std::unique_ptr<Store>> make_store(const Config& config);
 
 }  // namespace focusd

@@ -1,9 +1,9 @@
 #pragma once
 // Builds an ORDER BY clause from validated order keys through a whitelist of
 // field -> SQL expression, always ending with the id so pages are stable.
-// Plain SQL, for both backends; the expressions are each backend's own. (An
-// expression that may be NULL sorts first on SQLite and last on PostgreSQL:
-// PostgreSQL's must say NULLS FIRST where the order matters.)
+// Plain SQL, for both backends; the expressions are each backend's own. (NULL
+// sorts first on SQLite and last on PostgreSQL: PostgreSQL's clauses say
+// where it goes, `nulls_first`, so that both backends order alike.)
 
 #include <string>
 #include <string_view>
@@ -31,14 +31,21 @@ inline std::vector<std::pair<std::string_view, bool>> order_keys(const Ordering&
   return keys;
 }
 
+// How one key sorts: " DESC" when it descends; with `nulls_first` (for
+// PostgreSQL) NULL also goes where SQLite puts it, below every value.
+inline std::string direction(bool descending, bool nulls_first) {
+  if (!nulls_first) return descending ? " DESC" : "";
+  return descending ? " DESC NULLS LAST" : " NULLS FIRST";
+}
+
 // " ORDER BY" the order's keys (see order_keys) and then `id_column`.
 inline std::string order_clause(const Ordering& order, const OrderColumns& columns, std::string_view fallback,
-                                std::string_view id_column) {
+                                std::string_view id_column, bool nulls_first = false) {
   std::string clause;
-  auto add = [&clause](std::string_view expression, bool descending) {
+  auto add = [&clause, nulls_first](std::string_view expression, bool descending) {
     clause += clause.empty() ? " ORDER BY " : ", ";
     clause += expression;
-    if (descending) clause += " DESC";
+    clause += direction(descending, nulls_first);
   };
   for (const auto& [expression, descending] : order_keys(order, columns, fallback)) add(expression, descending);
   add(id_column, false);

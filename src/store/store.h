@@ -87,6 +87,8 @@ class Store {
   // OK when the database answers a trivial query.
   virtual Status ping() = 0;
   virtual Result<bool> has_users() = 0;
+  // The version of the last schema migration applied.
+  virtual Result<int> schema_version() = 0;
 
   // Conflict when the email is taken (case-insensitively); NotFound when
   // new_user.organization_id names no organization.

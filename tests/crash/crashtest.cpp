@@ -5,9 +5,18 @@
 // stopped time entry stopped); whatever is visible must be whole (a bulk
 // create all or nothing); at most one entry runs; `admin fsck`
 // must be consistent after its repair pass; the server must be up within a
-// bound.
+// bound. No answer is a 5xx other than 503 (unavailable) or 507 (disk full).
 //
-//   focusd_crashtest KILLS [SEED]     exit 0 when every round passed
+// On PostgreSQL (--backend=postgres: the shared test cluster, each run on a
+// database of its own) the same loop kills focusd. With --kill-postgres it
+// kills PostgreSQL instead (SIGKILL to the postmaster and all its processes),
+// on a cluster of its own with fsync on: focusd must stay up, answer 503
+// quickly while the database is gone, come back by itself (/readyz) once it
+// is restarted, and have lost no acknowledged write.
+//
+//   focusd_crashtest KILLS [SEED] [--backend=postgres] [--kill-postgres]
+//                                    exit 0 when every round passed, 77 when
+//                                    PostgreSQL is asked for but not wanted
 
 #include <algorithm>
 #include <atomic>
@@ -18,9 +27,11 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "attachments_support.h"
+#include "test_database.h"
 
 using namespace focusd::test;
 using namespace std::chrono_literals;
@@ -35,24 +46,37 @@ struct Acknowledged {
   std::vector<std::int64_t> started_entries;
   std::vector<std::int64_t> stopped_entries;
   std::set<std::string> bulk_entries;  // the description shared by the 3 entries of one acknowledged bulk create
+  double slowest_unavailable_ms = 0;   // the slowest 503
 };
 
-int failures = 0;
+std::atomic<int> failures{0};
 void check(bool ok, const std::string& what) {
   if (ok) return;
   ++failures;
   std::fprintf(stderr, "FAIL: %s\n", what.c_str());
 }
 
-// One client: creates projects and uploads files until the server goes away,
-// recording each 201.
+// An answer's status: a 5xx other than 503 and 507 is a failure; a 503's time is kept.
+void judge(const HttpResponse& res, Clock::time_point sent, const std::string& what, Acknowledged& acked) {
+  if (res.status == 503) {
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+    std::lock_guard lock(acked.mutex);
+    acked.slowest_unavailable_ms = std::max(acked.slowest_unavailable_ms, ms);
+  }
+  check(res.status < 500 || res.status == 503 || res.status == 507,
+        what + " -> " + std::to_string(res.status) + " " + res.body);
+}
+
+// One client: creates projects and uploads files until the server goes away
+// or `stop` is set, recording each 201.
 void client_loop(unsigned short port, const SeededUser& user, const std::string& workspace, std::int64_t project_id,
-                 unsigned seed, Acknowledged& acked) {
+                 unsigned seed, Acknowledged& acked, const std::atomic<bool>& stop) {
   std::mt19937 rng(seed);
   const std::string attachments = workspace + "/projects/" + std::to_string(project_id) + "/attachments";
-  for (int i = 0;; ++i) {
+  for (int i = 0; !stop; ++i) {
     try {
       HttpClient client(port);
+      const auto sent = Clock::now();
       const int kind = static_cast<int>(rng() % 5);
       if (kind == 4) {
         // Three entries in one bulk create, all or none, marked by one description.
@@ -62,6 +86,7 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
         headers.emplace_back("Content-Type", "application/json");
         auto res = client.request("POST", workspace + "/time-entries/bulk", headers,
                                   "[" + entry + "," + entry + "," + entry + "]");
+        judge(res, sent, "bulk time entries", acked);
         if (res.status != 204) continue;
         std::lock_guard lock(acked.mutex);
         acked.bulk_entries.insert(marker);
@@ -70,6 +95,7 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
         Headers headers = user.basic();
         headers.emplace_back("Content-Type", "application/json");
         auto res = client.request("POST", workspace + "/tracking/start", headers, R"({"type":"activity"})");
+        judge(res, sent, "tracking/start", acked);
         if (res.status != 200) continue;
         {
           std::lock_guard lock(acked.mutex);
@@ -77,6 +103,7 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
         }
         if (rng() % 2 == 0) continue;
         auto stopped = client.request("POST", workspace + "/tracking/stop", user.basic());
+        judge(stopped, sent, "tracking/stop", acked);
         if (stopped.status != 200) continue;
         std::lock_guard lock(acked.mutex);
         acked.stopped_entries.push_back(stopped.json().at("id").as_int64());
@@ -85,6 +112,7 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
         Headers headers = user.basic();
         headers.emplace_back("Content-Type", "application/json");
         auto res = client.request("POST", workspace + "/projects", headers, R"({"name":")" + name + R"("})");
+        judge(res, sent, "create project", acked);
         if (res.status != 201) continue;
         std::lock_guard lock(acked.mutex);
         acked.projects.emplace_back(res.json().at("id").as_int64(), name);
@@ -99,6 +127,7 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
           parts.push_back(field(bulk ? "display_orders" : "display_order", std::to_string(f)));
         }
         auto res = upload(client, user, attachments + (bulk ? "/bulk" : ""), parts);
+        judge(res, sent, "upload", acked);
         if (res.status != 201) continue;
         const auto body = res.json();
         std::lock_guard lock(acked.mutex);
@@ -116,14 +145,76 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
   }
 }
 
+// A PostgreSQL cluster of the crash test's own (tests/pg/cluster), fsync on:
+// the one it kills.
+class OwnCluster {
+ public:
+  OwnCluster() { run("start"); }
+  ~OwnCluster() { run("stop"); }
+  OwnCluster(const OwnCluster&) = delete;
+  OwnCluster& operator=(const OwnCluster&) = delete;
+  const std::filesystem::path& dir() const { return dir_; }
+  void kill() { run("kill"); }
+  void restart() { run("restart"); }
+
+ private:
+  void run(const char* command) {
+    auto result = run_process({FOCUSD_PG_CLUSTER_SCRIPT, command, dir_.string()}, {{"FOCUSD_TEST_PG_FSYNC", "1"}});
+    if (result.exit_code != 0) {
+      throw std::runtime_error(std::string("tests/pg/cluster ") + command + ": " + result.err);
+    }
+  }
+  TempDir parent_;
+  std::filesystem::path dir_ = parent_.path() / "cluster";
+};
+
+// Waits up to `bound` for /readyz to answer `status`; whether it did.
+bool ready_within(const FocusdServer& server, int status, std::chrono::milliseconds bound) {
+  const auto deadline = Clock::now() + bound;
+  for (;;) {
+    try {
+      if (server.client().get("/readyz").status == status) return true;
+    } catch (const std::exception&) {
+      // not answering (yet)
+    }
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int kills = argc > 1 ? std::atoi(argv[1]) : 20;
-  const unsigned seed = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : std::random_device{}();
+  std::vector<int> numbers;
+  bool on_postgres = false;
+  bool kill_postgres = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--backend=postgres") {
+      on_postgres = true;
+    } else if (arg == "--kill-postgres") {
+      on_postgres = kill_postgres = true;
+    } else {
+      numbers.push_back(std::atoi(argv[i]));
+    }
+  }
+  const int kills = !numbers.empty() ? numbers[0] : 20;
+  const unsigned seed = numbers.size() > 1 ? static_cast<unsigned>(numbers[1]) : std::random_device{}();
+  if (on_postgres && !focusd::pgtest::postgres_wanted()) {
+    std::printf("crashtest: skipped without PostgreSQL (FOCUSD_TEST_PG=1 or ./scripts/test --pg)\n");
+    return 77;
+  }
   std::mt19937 rng(seed);
-  std::printf("crashtest: %d kills, seed %u\n", kills, seed);
+  std::printf("crashtest: %d kills of %s, seed %u\n", kills,
+              kill_postgres ? "PostgreSQL" : (on_postgres ? "focusd on PostgreSQL" : "focusd"), seed);
 
+  // FocusdServer runs on a database of its own in the cluster these name (support.h).
+  std::optional<OwnCluster> cluster;
+  if (on_postgres) ::setenv("FOCUSD_TEST_BACKEND", "postgres", 1);
+  if (kill_postgres) {
+    cluster.emplace();
+    ::setenv("FOCUSD_TEST_PG_CLUSTER", cluster->dir().c_str(), 1);
+  }
   FocusdServer server;
   const SeededUser user = server.seed_user();
   const std::string workspace =
@@ -142,25 +233,45 @@ int main(int argc, char** argv) {
   std::set<std::int64_t> seen_whole;
 
   for (int round = 1; round <= kills && failures == 0; ++round) {
+    std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
     for (unsigned c = 0; c < 4; ++c) {
       clients.emplace_back(client_loop, server.port(), std::cref(user), workspace, project_id,
-                           static_cast<unsigned>(rng()), std::ref(acked));
+                           static_cast<unsigned>(rng()), std::ref(acked), std::cref(stop));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
-    server.kill9();
-    for (auto& t : clients) t.join();
+    const std::string in_round = "round " + std::to_string(round) + ": ";
+    double start_ms = 0;
+    if (kill_postgres) {
+      cluster->kill();
+      std::this_thread::sleep_for(300ms);  // the clients go on meanwhile: 503s, quickly
+      check(ready_within(server, 503, 5000ms), in_round + "/readyz is not 503 without the database");
+      stop = true;
+      for (auto& t : clients) t.join();
+      check(server.client().get("/healthz").status == 200, in_round + "focusd is down after the database died");
+      const auto restarted = Clock::now();
+      cluster->restart();
+      check(ready_within(server, 200, 15000ms), in_round + "focusd did not come back with the database");
+      start_ms = std::chrono::duration<double, std::milli>(Clock::now() - restarted).count();
+      auto repaired = server.admin({"fsck", "--repair"});
+      auto checked = server.admin({"fsck"});
+      check(checked.exit_code == 0, in_round + "fsck after repair: " + checked.out);
+    } else {
+      server.kill9();
+      stop = true;
+      for (auto& t : clients) t.join();
 
-    // Whatever a crash left must be repairable: fsck --repair, then consistent.
-    auto repaired = server.admin({"fsck", "--repair"});
-    auto checked = server.admin({"fsck"});
-    check(checked.exit_code == 0, "round " + std::to_string(round) + ": fsck after repair: " + checked.out);
+      // Whatever a crash left must be repairable: fsck --repair, then consistent.
+      auto repaired = server.admin({"fsck", "--repair"});
+      auto checked = server.admin({"fsck"});
+      check(checked.exit_code == 0, in_round + "fsck after repair: " + checked.out);
 
-    const auto started = Clock::now();
-    server.start();
-    const double start_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      const auto started = Clock::now();
+      server.start();
+      start_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      check(start_ms < 10000, in_round + "start took " + std::to_string(start_ms) + " ms");
+    }
     slowest_start_ms = std::max(slowest_start_ms, start_ms);
-    check(start_ms < 10000, "round " + std::to_string(round) + ": start took " + std::to_string(start_ms) + " ms");
 
     // Every acknowledged write of this round is there, attachments byte for byte.
     HttpClient client = server.client();
@@ -231,8 +342,9 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "crashtest: %s; %zu acknowledged projects, %zu attachments, %zu timer entries (%zu stops) and %zu bulk creates "
-      "checked; slowest start %.0f ms\n",
+      "checked; slowest %s %.0f ms; slowest 503 %.0f ms\n",
       failures == 0 ? "passed" : "FAILED", acked.projects.size(), acked.attachments.size(),
-      acked.started_entries.size(), acked.stopped_entries.size(), acked.bulk_entries.size(), slowest_start_ms);
+      acked.started_entries.size(), acked.stopped_entries.size(), acked.bulk_entries.size(),
+      kill_postgres ? "recovery" : "start", slowest_start_ms, acked.slowest_unavailable_ms);
   return failures == 0 ? 0 : 1;
 }

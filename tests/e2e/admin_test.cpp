@@ -65,8 +65,8 @@ TEST(Admin, JoiningAnOrganizationUsesItsFirstWorkspace) {
 TEST(Admin, IdsAreNeverReused) {
   FocusdServer server({.start = false});
   auto first = server.seed_user();
-  exec_sql(server.database_path(), "DELETE FROM organization_users WHERE user_id = " + std::to_string(first.user_id) +
-                                       "; DELETE FROM users WHERE id = " + std::to_string(first.user_id));
+  server.exec_sql("DELETE FROM organization_users WHERE user_id = " + std::to_string(first.user_id) +
+                  "; DELETE FROM users WHERE id = " + std::to_string(first.user_id));
   auto second = server.seed_user();
   EXPECT_GT(second.user_id, first.user_id);
 }

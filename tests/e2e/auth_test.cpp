@@ -72,8 +72,8 @@ TEST(Auth, APasswordChangeInvalidatesTheCachedSuccess) {
   auto client = server.client();
   ASSERT_EQ(client.get("/api/users/me/settings", alice.basic()).status, 200);  // cached now
   // Give alice bob's password (hash), as a password change would.
-  exec_sql(server.database_path(), "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = " +
-                                       std::to_string(bob.user_id) + ") WHERE id = " + std::to_string(alice.user_id));
+  server.exec_sql("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = " +
+                  std::to_string(bob.user_id) + ") WHERE id = " + std::to_string(alice.user_id));
   expect_unauthorized(client.get("/api/users/me/settings", alice.basic()));
   SeededUser renewed = alice;
   renewed.password = bob.password;
@@ -127,7 +127,7 @@ TEST(Auth, AnExpiredKeyIsRejected) {
   auto client = server.client();
   EXPECT_EQ(client.get("/api/users/me/settings", bearer(key)).status, 200);
 
-  exec_sql(server.database_path(), "UPDATE api_keys SET expires_at = '2020-01-01T00:00:00Z'");
+  server.exec_sql("UPDATE api_keys SET expires_at = '2020-01-01T00:00:00Z'");
   expect_unauthorized(client.get("/api/users/me/settings", bearer(key)));
 }
 
@@ -151,7 +151,7 @@ TEST(Auth, AKeysUserIsRememberedWithinTheKeyCacheTtl) {
   const std::string key = server.create_api_key(alice.email);
   auto client = server.client();
   ASSERT_EQ(client.get("/api/users/me/settings", bearer(key)).status, 200);
-  exec_sql(server.database_path(), "DELETE FROM api_keys");
+  server.exec_sql("DELETE FROM api_keys");
   // Answered from memory: no database read says who is calling.
   EXPECT_EQ(client.get("/api/users/me/settings", bearer(key)).status, 200);
   // Only successes are remembered: another key is looked up, and refused.
@@ -163,7 +163,15 @@ TEST(Auth, KeysAreStoredOnlyAsDigests) {
   auto alice = server.seed_user();
   const std::string key = server.create_api_key(alice.email);
   server.stop();
-  const std::string db = read_file(server.database_path()) + read_file(server.database_path().string() + "-wal");
+  // Everything the database holds: SQLite's files, or PostgreSQL's rows as pg_dump writes them.
+  std::string db;
+  if (on_postgres()) {
+    auto dump = run_process({"/usr/lib/postgresql/15/bin/pg_dump", "--data-only", server.database()});
+    ASSERT_EQ(dump.exit_code, 0) << dump.err;
+    db = dump.out;
+  } else {
+    db = read_file(server.database_path()) + read_file(server.database_path().string() + "-wal");
+  }
   EXPECT_EQ(db.find(key.substr(9)), std::string::npos);
   EXPECT_EQ(db.find(alice.password), std::string::npos);
   EXPECT_NE(db.find("$argon2id$"), std::string::npos);

@@ -107,23 +107,27 @@ TEST(DiskFull, DeletesStillWorkOnAFullDiskAndFreeRoomForTheNextUpload) {
   std::printf("uploaded %llu MiB; %llu KiB left\n", static_cast<unsigned long long>(uploaded_bytes / kMiB),
               static_cast<unsigned long long>(small.free_bytes() / 1024));
 
-  // Then projects with 10 KB descriptions, until refused.
-  const std::string description(9000, 'd');
+  // Then, on SQLite (whose database shares the filesystem; PostgreSQL's
+  // lives elsewhere), projects with 10 KB descriptions, until refused.
   std::vector<std::int64_t> projects;
-  for (int i = 0; i < 5000; ++i) {
-    auto res = client->request("POST", workspace + "/projects", json,
-                               R"({"name":"P)" + std::to_string(i) + R"(","description":")" + description + "\"}");
-    if (res.status != 201) {
-      refused = res;
-      break;
+  if (!on_postgres()) {
+    const std::string description(9000, 'd');
+    refused = {};
+    for (int i = 0; i < 5000; ++i) {
+      auto res = client->request("POST", workspace + "/projects", json,
+                                 R"({"name":"P)" + std::to_string(i) + R"(","description":")" + description + "\"}");
+      if (res.status != 201) {
+        refused = res;
+        break;
+      }
+      projects.push_back(res.json().at("id").as_int64());
     }
-    projects.push_back(res.json().at("id").as_int64());
+    ASSERT_EQ(refused.status, 507) << refused.body;
+    ASSERT_FALSE(projects.empty());
+    client.emplace(server.port());  // the refused create closed its connection
+    EXPECT_EQ(disk_state(client->get(workspace + "/attachments/storage", owner.basic())), "full");
+    EXPECT_EQ(disk_state(client->get("/readyz")), "full");
   }
-  ASSERT_EQ(refused.status, 507) << refused.body;
-  ASSERT_FALSE(projects.empty());
-  client.emplace(server.port());  // the refused create closed its connection
-  EXPECT_EQ(disk_state(client->get(workspace + "/attachments/storage", owner.basic())), "full");
-  EXPECT_EQ(disk_state(client->get("/readyz")), "full");
   EXPECT_EQ(client->get(attachments, owner.basic()).status, 200) << "reads go on";
 
   // Deletes work, and free the space they held.

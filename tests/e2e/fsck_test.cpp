@@ -57,11 +57,11 @@ TEST(Fsck, FindsAndRepairsOrphansAndTempFiles) {
 TEST(Fsck, ReportsAttachmentsWhoseBytesAreMissing) {
   FocusdServer server({.start = false});
   auto user = server.seed_user();
-  exec_sql(server.database_path(),
-           "INSERT INTO attachments (parent_kind, parent_id, workspace_id, name, mime_type, size, sha256, "
-           "display_order, created_at, updated_at) VALUES ('project', 1, " +
-               std::to_string(user.workspace_id) + ", 'a.txt', 'text/plain', 3, '" + kDigest +
-               "', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+  server.exec_sql(
+      "INSERT INTO attachments (parent_kind, parent_id, workspace_id, name, mime_type, size, sha256, "
+      "display_order, created_at, updated_at) VALUES ('project', 1, " +
+      std::to_string(user.workspace_id) + ", 'a.txt', 'text/plain', 3, '" + kDigest +
+      "', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
   auto result = server.admin({"fsck", "--repair"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(report(result).at("missing_blobs"), (boost::json::array{kDigest}));

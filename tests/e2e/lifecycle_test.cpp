@@ -137,7 +137,7 @@ TEST(Lifecycle, ConcurrentWritesCommitTogetherAndEachAnswerHolds) {
 TEST(Lifecycle, ADatabaseFromTheFutureIsRefused) {
   FocusdServer server;
   server.stop();
-  exec_sql(server.database_path(), "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'x')");
+  server.exec_sql("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'x')");
   auto code = server.start_expecting_exit(std::chrono::seconds(10));
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 1);

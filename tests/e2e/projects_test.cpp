@@ -331,8 +331,8 @@ TEST_F(Projects, RestoreOfATooDeepSubtreeIsRefused) {
   const auto a = chain("A", 10);
   const auto b = chain("B", 5);
   ASSERT_EQ(call(owner, "DELETE", project(a[5])).status, 204);
-  exec_sql(server.database_path(), "UPDATE projects SET parent_project_id = " + std::to_string(b.back()) +
-                                       " WHERE id = " + std::to_string(a[0]));
+  server.exec_sql("UPDATE projects SET parent_project_id = " + std::to_string(b.back()) +
+                  " WHERE id = " + std::to_string(a[0]));
   auto restored = call(owner, "PATCH", project(a[5]) + "/restore");
   expect_validation(restored, "parent_project_id", "restore A6 at level 11");
   EXPECT_NE(restored.body.find("10 levels"), std::string::npos) << restored.body;
@@ -346,8 +346,8 @@ TEST_F(Projects, DeleteReachesEveryLevelOfATooDeepTree) {
   for (char prefix = 'A'; prefix <= 'G'; ++prefix) {
     const auto part = chain(std::string(1, prefix), 10);
     if (!all.empty()) {
-      exec_sql(server.database_path(), "UPDATE projects SET parent_project_id = " + std::to_string(all.back()) +
-                                           " WHERE id = " + std::to_string(part.front()));
+      server.exec_sql("UPDATE projects SET parent_project_id = " + std::to_string(all.back()) +
+                      " WHERE id = " + std::to_string(part.front()));
     }
     all.insert(all.end(), part.begin(), part.end());
   }

@@ -22,11 +22,18 @@
 #include <stdexcept>
 #include <thread>
 
+#include "test_database.h"
+
 #ifndef FOCUSD_BINARY
 #error "FOCUSD_BINARY must name the focusd executable"
 #endif
 
 namespace focusd::test {
+
+bool on_postgres() {
+  const char* backend = std::getenv("FOCUSD_TEST_BACKEND");
+  return backend && std::string(backend) == "postgres";
+}
 
 namespace {
 // The binary under test: the one built with the tests, or another named by
@@ -270,6 +277,11 @@ FocusdServer::FocusdServer(ServerOptions options)
     : options_(std::move(options)),
       data_dir_(options_.data_dir.empty() ? dir_.path() / "data" : options_.data_dir),
       log_path_(dir_.path() / "server.log") {
+  database_ = options_.database;
+  if (database_.empty() && on_postgres()) {
+    own_database_ = std::make_unique<pgtest::TestDatabase>();
+    database_ = own_database_->url();
+  }
   if (options_.start) start();
 }
 
@@ -277,8 +289,17 @@ FocusdServer::~FocusdServer() {
   if (pid_ > 0) kill9();
 }
 
+void FocusdServer::exec_sql(const std::string& sql) const {
+  if (database_.empty()) {
+    test::exec_sql(database_path(), sql);
+  } else {
+    postgres::Connection::open(database_)->exec_script(sql);
+  }
+}
+
 void FocusdServer::spawn_serve() {
   std::vector<std::string> argv = {focusd_binary(), "serve", "--data", data_dir_.string(), "--listen", "127.0.0.1:0"};
+  if (!database_.empty()) argv.insert(argv.end(), {"--database", database_});
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   pid_ = spawn(argv, options_.env, log_path_, log_path_);
 }
@@ -354,6 +375,7 @@ ProcessResult FocusdServer::admin(std::vector<std::string> args) const {
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--data");
   argv.push_back(data_dir_.string());
+  if (!database_.empty()) argv.insert(argv.end(), {"--database", database_});
   return run_process(argv);
 }
 

@@ -6,17 +6,29 @@
 //   FocusdServer server;                      // started, ready
 //   auto alice = server.seed_user();          // new user + organization + workspace
 //   auto res = server.client().get("/api/users/me/settings", alice.basic());
+//
+// The suite runs twice: on SQLite under the data directory, and, with
+// FOCUSD_TEST_BACKEND=postgres (ctest's e2e.pg.* pass), on PostgreSQL, each
+// FocusdServer on a database of its own in the test cluster (tests/pg/).
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+namespace focusd::pgtest {
+class TestDatabase;
+}
+
 namespace focusd::test {
+
+// True on the PostgreSQL pass of the suite (FOCUSD_TEST_BACKEND=postgres).
+bool on_postgres();
 
 // A directory removed with everything in it when the object goes away.
 class TempDir {
@@ -123,6 +135,9 @@ struct ServerOptions {
   std::vector<std::pair<std::string, std::string>> env;
   bool start = true;
   std::filesystem::path data_dir;  // empty: a new temporary directory
+  // --database of serve and admin (another server's database(), to share it);
+  // empty: on the PostgreSQL pass a new database, else SQLite under data_dir.
+  std::string database;
 };
 
 class FocusdServer {
@@ -149,12 +164,17 @@ class FocusdServer {
   unsigned short port() const { return port_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   std::filesystem::path database_path() const { return data_dir_ / "focusd.db"; }
+  // The PostgreSQL URI the server runs on; "" on SQLite.
+  const std::string& database() const { return database_; }
+  // Runs SQL statements on the server's database (for tests that must reach
+  // past the API, e.g. to expire a key): plain SQL both backends read alike.
+  void exec_sql(const std::string& sql) const;
   // Everything the server has written to stdout and stderr so far.
   std::string log() const;
 
   HttpClient client() const { return HttpClient(port_); }
 
-  // `focusd admin <args…> --data DIR`
+  // `focusd admin <args…> --data DIR [--database URI]`
   ProcessResult admin(std::vector<std::string> args) const;
   // Creates a user with the admin CLI (a new organization unless one is given).
   SeededUser seed_user(const std::string& email = "", std::optional<std::int64_t> organization = std::nullopt,
@@ -166,6 +186,8 @@ class FocusdServer {
 
   ServerOptions options_;
   TempDir dir_;
+  std::unique_ptr<pgtest::TestDatabase> own_database_;  // made for this server on the PostgreSQL pass
+  std::string database_;
   std::filesystem::path data_dir_;
   std::filesystem::path log_path_;
   int pid_ = -1;
@@ -173,8 +195,7 @@ class FocusdServer {
   int seeded_ = 0;
 };
 
-// Runs one SQL statement against a database file (for tests that must reach
-// past the API, e.g. to expire a key).
+// Runs SQL statements against a SQLite database file.
 void exec_sql(const std::filesystem::path& database, const std::string& sql);
 
 }  // namespace focusd::test

@@ -21,6 +21,7 @@ Error postgres_error(const PgError& e) {
       const char* description;
     };
     static constexpr Constraint kConstraints[] = {
+        {"projects_live_name", "name", "a project of this name already exists in the workspace"},
         {"users_email", "email", "a user with this email already exists"},
         {"organization_users_member", "user_id", "the user is already a member of the organization"},
         {"clients_live_name", "name", "a client of this name already exists in the workspace"},
@@ -78,6 +79,12 @@ Status PostgresStore::ping() {
 
 Result<bool> PostgresStore::has_users() {
   return read([](Connection& db) -> Result<bool> { return !db.exec("SELECT 1 FROM users LIMIT 1").empty(); });
+}
+
+Result<int> PostgresStore::schema_version() {
+  return read([](Connection& db) -> Result<int> {
+    return static_cast<int>(db.exec("SELECT coalesce(max(version), 0) FROM schema_migrations").int64(0, 0));
+  });
 }
 
 Result<CreatedUser> PostgresStore::create_user(const NewUser& u) {

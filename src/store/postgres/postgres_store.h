@@ -1,16 +1,14 @@
 #pragma once
-// The PostgreSQL implementation of Store, being built (issue 18): a pool of
-// connections (store/postgres/pool.h), each read and write on one of them.
-// Writes run in a READ COMMITTED transaction, with row locks where a write
-// reads what it replaces; a serialization failure or a deadlock is run again
+// The PostgreSQL implementation of Store: a pool of connections
+// (store/postgres/pool.h), each read and write on one of them. Reads of more
+// than one statement that must agree (a list and its total) share one
+// snapshot. Writes run in a READ COMMITTED transaction, with row locks where a
+// write reads what it replaces, or must run after another write of the same
+// thing (see each file); a serialization failure or a deadlock is run again
 // (a bounded number of times), and a unique index that refuses a row is a
 // Conflict naming the field, as on SQLite. A 2xx means committed
 // (synchronous_commit stays on). The database unreachable, or no connection
 // free in time: Unavailable (503).
-//
-// Not yet reachable from `focusd serve`: make_store() opens it once every
-// method is ported and the Store contract suite passes on it whole. The
-// methods not ported yet answer NotImplemented (postgres_not_ported.cpp).
 
 #include <chrono>
 #include <cstddef>
@@ -37,6 +35,7 @@ class PostgresStore final : public Store {
 
   Status ping() override;
   Result<bool> has_users() override;
+  Result<int> schema_version() override;
   Result<CreatedUser> create_user(const NewUser& new_user) override;
   Result<UserRecord> find_user_by_email(std::string_view email) override;
   Result<UserRecord> find_user(std::int64_t user_id) override;
@@ -62,7 +61,7 @@ class PostgresStore final : public Store {
                                           const std::string& name, const std::optional<std::string>& extra) override;
   Status set_catalog_item_deleted(Catalog catalog, std::int64_t workspace_id, std::int64_t id, bool deleted) override;
 
-  // not yet ported: projects
+  // postgres_projects.cpp
   Result<ProjectList> list_projects(const ProjectQuery& query) override;
   Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                                      bool include_deleted) override;
@@ -79,7 +78,7 @@ class PostgresStore final : public Store {
                                                       const Viewer& viewer, Relation relation, const Ordering& order,
                                                       const Page& page) override;
 
-  // members (organization_role); the rest not yet ported
+  // members (organization_role in postgres_store.cpp, the rest in postgres_members.cpp)
   Result<OrgRole> organization_role(std::int64_t user_id, std::int64_t organization_id) override;
   Result<GroupRecord> create_group(std::int64_t organization_id, const GroupInput& input) override;
   Result<GroupRecord> update_group(std::int64_t organization_id, std::int64_t group_id, const GroupInput& input,
@@ -96,13 +95,13 @@ class PostgresStore final : public Store {
   Status remove_project_member(std::int64_t project_id, const MemberRef& member,
                                const ManagerRule& manager_rule) override;
 
-  // not yet ported: rates
+  // postgres_rates.cpp
   Result<std::vector<RateRecord>> project_rates(std::int64_t project_id) override;
   Result<RateRecord> add_project_rate(std::int64_t project_id, const NewRate& rate) override;
   Status clear_project_rates(std::int64_t project_id, const std::string& from,
                              const std::optional<std::string>& to) override;
 
-  // not yet ported: time entries and tasks
+  // postgres_time_entries.cpp and postgres_tasks.cpp
   Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user,
                                            const TimeEntryFields& fields) override;
   Result<TimeEntryRecord> running_time_entry(std::int64_t workspace_id, const Viewer& user) override;
@@ -129,7 +128,7 @@ class PostgresStore final : public Store {
   Status set_task_archived(std::int64_t task_id, bool archived) override;
   Status set_task_deleted(std::int64_t task_id, bool deleted) override;
 
-  // not yet ported: attachments
+  // postgres_attachments.cpp
   Result<std::vector<AttachmentRecord>> list_attachments(ParentKind kind, std::int64_t parent_id,
                                                          const Ordering& order) override;
   Result<AttachmentRecord> find_attachment(ParentKind kind, std::int64_t parent_id,
@@ -153,6 +152,10 @@ class PostgresStore final : public Store {
   // statement sees what was committed when it started).
   template <class F>
   auto read(F&& fn) -> decltype(fn(std::declval<postgres::Connection&>()));
+  // Runs fn inside a REPEATABLE READ READ ONLY transaction: every statement
+  // sees the same snapshot (a list's total and its page agree).
+  template <class F>
+  auto snapshot(F&& fn) -> decltype(fn(std::declval<postgres::Connection&>()));
   // Runs fn inside a READ COMMITTED transaction and commits it when fn
   // succeeds (rolls back when it returns an error): again from the start,
   // up to kWriteAttempts times in all, after a serialization failure or a
@@ -176,6 +179,16 @@ auto PostgresStore::read(F&& fn) -> decltype(fn(std::declval<postgres::Connectio
   } catch (const postgres::PgError& e) {
     return postgres_error(e);
   }
+}
+
+template <class F>
+auto PostgresStore::snapshot(F&& fn) -> decltype(fn(std::declval<postgres::Connection&>())) {
+  return read([&](postgres::Connection& connection) {
+    postgres::Transaction transaction(connection, "REPEATABLE READ READ ONLY");
+    auto result = fn(connection);
+    transaction.commit();
+    return result;
+  });
 }
 
 template <class F>

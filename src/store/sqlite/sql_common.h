@@ -12,6 +12,7 @@
 
 #include "common/time.h"
 #include "store/records.h"
+#include "store/sql_shared.h"
 #include "store/sqlite/connection.h"
 
 namespace focusd::sqlite {
@@ -23,43 +24,22 @@ inline std::string json_ids(const std::vector<std::int64_t>& ids) {
   return boost::json::serialize(array);
 }
 
-// The viewer's role on one project, direct or through a group (manager wins):
-// 2 = manager, 1 = member, NULL = none. ?1 = the viewer; `project_id` is the SQL
-// expression of the project's id. A correlated lookup by primary key, so its
-// cost does not grow with the number of projects the viewer belongs to.
+// my_rank() with the viewer in ?1.
 inline std::string my_rank(std::string_view project_id) {
-  const std::string id(project_id);
-  return "(SELECT MAX(CASE role WHEN 'manager' THEN 2 ELSE 1 END) FROM ("
-         " SELECT role FROM project_users WHERE project_id = " +
-         id +
-         " AND user_id = ?1"
-         " UNION ALL"
-         " SELECT pg.role FROM project_groups pg JOIN group_users gu ON gu.group_id = pg.group_id"
-         " WHERE pg.project_id = " +
-         id + " AND gu.user_id = ?1))";
+  return sql::my_rank(project_id, "?1");
 }
 
-// The role that my_rank() reads as: 2 manager, 1 member, else none.
-inline ProjectRole role_of_rank(std::int64_t rank) {
-  return rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
-}
-
-// The tables that link projects and tasks to their tags and pins.
-struct LinkTables {
-  const char* owner_column;  // "project_id" | "task_id"
-  const char* tags_table;    // "project_tags" | "task_tags"
-  const char* pins_table;    // "project_pins" | "task_pins"
-};
-inline constexpr LinkTables kProjectLinks{"project_id", "project_tags", "project_pins"};
-inline constexpr LinkTables kTaskLinks{"task_id", "task_tags", "task_pins"};
+using sql::kProjectLinks;
+using sql::kTaskLinks;
+using sql::LinkTables;
+using sql::role_of_rank;
 
 // The live tags of the owners in json_each(?1), or of the one owner ?1
 // (`one`): (owner, tag columns), by tag id.
 inline const std::string& tags_query(const LinkTables& links, bool one) {
   auto build = [](const LinkTables& l, bool single) {
-    return std::string("SELECT l.") + l.owner_column +
-           ", t.id, t.workspace_id, t.name, t.color, t.creator_id, t.created_at, t.updated_at FROM " + l.tags_table +
-           " l JOIN tags t ON t.id = l.tag_id AND t.deleted_at IS NULL WHERE l." + l.owner_column +
+    return std::string("SELECT l.") + l.owner_column + ", " + std::string(sql::kLinkedTagColumns) + " FROM " +
+           l.tags_table + " l JOIN tags t ON t.id = l.tag_id AND t.deleted_at IS NULL WHERE l." + l.owner_column +
            (single ? " = ?1" : " IN (SELECT value FROM json_each(?1))") + " ORDER BY t.id";
   };
   static const std::string kQueries[2][2] = {{build(kProjectLinks, false), build(kProjectLinks, true)},

@@ -208,6 +208,13 @@ Result<bool> SqliteStore::has_users() {
   return read([](Connection& db) -> Result<bool> { return db.prepare("SELECT 1 FROM users LIMIT 1").step(); });
 }
 
+Result<int> SqliteStore::schema_version() {
+  return read([](Connection& db) -> Result<int> {
+    auto stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return stmt.step() ? static_cast<int>(stmt.int64(0)) : 0;
+  });
+}
+
 Result<CreatedUser> SqliteStore::create_user(const NewUser& u) {
   return write([&](Connection& db) -> Result<CreatedUser> {
     Transaction tx(db);

@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
   void write_async(const std::function<void()>& job, std::function<void(std::optional<Error>)> done) override;
   Status ping() override;
   Result<bool> has_users() override;
+  Result<int> schema_version() override;
   Result<CreatedUser> create_user(const NewUser& new_user) override;
   Result<UserRecord> find_user_by_email(std::string_view email) override;
   Result<UserRecord> find_user(std::int64_t user_id) override;

@@ -69,42 +69,12 @@ const Backend kBackends[] = {
     {"postgres", make_postgres},
 };
 
-// The tests that PostgreSQL passes so far (issue 18 ports the store a part at
-// a time); the others skip on it, saying so, until their methods are ported.
-constexpr std::string_view kPortedToPostgres[] = {
-    "PingAnswersAndAnEmptyStoreHasNoUsers",
-    "ANewUserWithoutOrganizationOwnsANewOneWithOneWorkspace",
-    "AJoiningUserGetsTheRoleAndTheOrganizationsFirstWorkspace",
-    "CreateUserConflictsOnAnEmailTakenInAnyCase",
-    "CreateUserInAMissingOrganizationIsNotFoundAndWritesNothing",
-    "UsersAreFoundByIdAndByEmailInAnyCase",
-    "AnApiKeyFindsItsUserUntilRevokedOrExpired",
-    "ANewApiKeyRevokesOnlyItsOwnUsersKeys",
-    "WorkspacesAreCreatedInExistingOrganizationsOnly",
-    "ListWorkspacesIsNotFoundForNonMembers",
-    "WorkspaceAccessGoesThroughOrganizationMembership",
-    "OrganizationRoleIsNotFoundForNonMembers",
-    "SettingsStartEmptyAndAFailedMutationWritesNothing",
-    "SettingsMutationsSeeTheCurrentDocument",
-    "ConcurrentSettingsMutationsAreEachAppliedOnce",
-    "CatalogItemsRoundTripAndAreFoundInTheirWorkspaceOnly",
-    "CatalogNamesAreUniqueAmongLiveItemsIgnoringCase",
-    "CatalogUpdateReplacesNameAndExtraAndConflictsOnATakenName",
-    "DeletedCatalogItemsAreFoundOnlyWithIncludeDeleted",
-    "RestoringACatalogItemIntoATakenNameConflicts",
-    "CatalogListsOrderByNameIgnoringCaseAndPage",
-    "CatalogListsFilterByNameAndIdsWithinTheWorkspace",
-};
-
 // Why this test does not run on this backend, or "" when it does.
-std::string skip_reason(const Backend& backend, std::string_view test) {
-  if (backend.name != "postgres") return "";
-  if (!pgtest::postgres_wanted()) return "without PostgreSQL (FOCUSD_TEST_PG=1 or ./scripts/test --pg)";
-  test = test.substr(0, test.find('/'));
-  for (auto ported : kPortedToPostgres) {
-    if (test == ported) return "";
+std::string skip_reason(const Backend& backend) {
+  if (backend.name == "postgres" && !pgtest::postgres_wanted()) {
+    return "without PostgreSQL (FOCUSD_TEST_PG=1 or ./scripts/test --pg)";
   }
-  return "not yet ported to PostgreSQL (issue 18)";
+  return "";
 }
 
 // The value of a result the test builds on; a failure is reported where the
@@ -268,7 +238,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    if (auto reason = skip_reason(GetParam(), name); !reason.empty()) GTEST_SKIP() << reason;
+    if (auto reason = skip_reason(GetParam()); !reason.empty()) GTEST_SKIP() << reason;
     std::replace(name.begin(), name.end(), '/', '-');
     scratch_ = fs::temp_directory_path() / ("focusd-contract-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(scratch_);

@@ -1,0 +1,411 @@
+// Projects on PostgreSQL: the tree, visibility, archive/delete cascades, pins
+// (the rules of sqlite/sqlite_projects.cpp). Tree changes and cascades lock
+// the workspace's row first, so that two of them in one workspace run one
+// after another: no cycle from two moves at once, no live child under a
+// parent deleted meanwhile.
+#include <algorithm>
+#include <unordered_map>
+
+#include "common/time.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/sql_common.h"
+#include "store/sql_order.h"
+
+namespace focusd {
+
+using postgres::Connection;
+using postgres::id_array;
+using postgres::my_rank;
+using postgres::Params;
+using postgres::Rows;
+
+namespace {
+
+// Whether the viewer ($1) pinned the project.
+const std::string kPinnedExpr = "EXISTS (SELECT 1 FROM project_pins pp WHERE pp.project_id = p.id AND pp.user_id = $1)";
+const std::string kJoinClient = " LEFT JOIN clients c ON c.id = p.client_id ";
+const std::string kFromProjects = " FROM projects p" + kJoinClient;
+// The order when none is asked for (and the expression of `name`).
+constexpr std::string_view kByName = "focusd_fold(p.name)";
+
+// Columns read by read_project(), over `projects p LEFT JOIN clients c`; $1 = the viewer.
+const std::string kProjectColumns =
+    "SELECT p.id, p.workspace_id, p.name, p.client_id, c.name, p.color, p.description, p.start_date, p.end_date,"
+    " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
+    " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at, " +
+    kPinnedExpr + ", COALESCE(" + my_rank("p.id") +
+    ", 0),"
+    " (SELECT COALESCE(SUM(t.estimated_mins), 0)::bigint FROM tasks t WHERE t.project_id = p.id"
+    "  AND t.deleted_at IS NULL),"
+    " (SELECT COALESCE(SUM(e.seconds), 0)::bigint FROM time_entries e WHERE e.project_id = p.id"
+    "  AND e.deleted_at IS NULL AND e.seconds IS NOT NULL AND (e.task_id IS NULL OR"
+    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))" +
+    kFromProjects;
+
+// $2 = the viewer sees everything (organization owner or admin).
+const std::string kVisible = "($2::boolean OR NOT p.private OR " + my_rank("p.id") + " IS NOT NULL)";
+
+ProjectRecord read_project(const Rows& r, int i) {
+  ProjectRecord p;
+  p.id = r.int64(i, 0);
+  p.workspace_id = r.int64(i, 1);
+  p.fields.name = r.text(i, 2);
+  p.fields.client_id = r.optional_int64(i, 3);
+  p.client_name = r.optional_text(i, 4);
+  p.fields.color = r.optional_text(i, 5);
+  p.fields.description = r.optional_text(i, 6);
+  p.fields.start_date = r.optional_text(i, 7);
+  p.fields.end_date = r.optional_text(i, 8);
+  p.fields.estimated_mins = r.optional_int64(i, 9);
+  if (!r.is_null(i, 10)) p.fields.fixed_fee = FixedFee{r.real(i, 10), std::string(r.text(i, 11))};
+  p.fields.parent_project_id = r.optional_int64(i, 12);
+  p.fields.is_private = r.boolean(i, 13);
+  p.fields.billable = r.boolean(i, 14);
+  p.fields.auto_compute_estimates = r.boolean(i, 15);
+  p.active = r.boolean(i, 16);
+  p.archived_at = r.optional_text(i, 17);
+  p.deleted_at = r.optional_text(i, 18);
+  p.creator_id = r.int64(i, 19);
+  p.created_at = r.text(i, 20);
+  p.updated_at = r.text(i, 21);
+  p.pinned = r.boolean(i, 22);
+  p.viewer_role = sql::role_of_rank(r.int64(i, 23));
+  p.task_estimated_mins = r.int64(i, 24);
+  p.tracked_seconds = r.int64(i, 25);
+  return p;
+}
+
+std::vector<ProjectRecord> read_projects(Connection& db, const Rows& rows) {
+  std::vector<ProjectRecord> projects;
+  projects.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) projects.push_back(read_project(rows, i));
+  postgres::attach_tags(db, sql::kProjectLinks, projects);
+  return projects;
+}
+
+Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
+                           bool include_deleted) {
+  static const std::string kSql = kProjectColumns + "WHERE p.id = $3 AND p.workspace_id = $4 AND " + kVisible +
+                                  " AND ($5::boolean OR p.deleted_at IS NULL)";
+  Rows rows = db.exec(kSql, Params(viewer.user_id, viewer.sees_all, project_id, workspace_id, include_deleted));
+  if (rows.empty()) return make_error(ErrorCode::NotFound, "project not found");
+  return std::move(read_projects(db, rows).front());
+}
+
+std::vector<std::int64_t> column_of_ids(const Rows& rows) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) ids.push_back(rows.int64(i, 0));
+  return ids;
+}
+
+// The ids of a project's live descendants, however deep (UNION, not UNION
+// ALL: a cycle in damaged data ends the walk instead of looping).
+std::vector<std::int64_t> descendants(Connection& db, std::int64_t project_id) {
+  return column_of_ids(db.exec(
+      "WITH RECURSIVE tree(id) AS (SELECT id FROM projects WHERE parent_project_id = $1 AND deleted_at IS NULL"
+      " UNION SELECT p.id FROM projects p JOIN tree ON p.parent_project_id = tree.id WHERE p.deleted_at IS NULL)"
+      " SELECT id FROM tree ORDER BY id",
+      Params(project_id)));
+}
+
+// The ids of a project's ancestors, parent first, up to the root (or until
+// one comes round again: only damaged data has a cycle).
+std::vector<std::int64_t> ancestors(Connection& db, std::int64_t project_id) {
+  std::vector<std::int64_t> ids;
+  for (std::int64_t current = project_id;;) {
+    Rows rows = db.exec("SELECT parent_project_id FROM projects WHERE id = $1", Params(current));
+    if (rows.empty() || rows.is_null(0, 0)) break;
+    current = rows.int64(0, 0);
+    if (std::find(ids.begin(), ids.end(), current) != ids.end()) break;
+    ids.push_back(current);
+  }
+  return ids;
+}
+
+// Levels below the project (0 for a leaf), deleted projects included: restore
+// brings them back. Counted up to kHeightLimit, far past any depth the tree
+// rule allows, which also ends the walk round a cycle in damaged data.
+constexpr int kHeightLimit = 64;
+int height(Connection& db, std::int64_t project_id) {
+  return static_cast<int>(
+      db.exec("WITH RECURSIVE tree(id, depth) AS (SELECT id, 1 FROM projects WHERE parent_project_id = $1"
+              " UNION ALL SELECT p.id, tree.depth + 1 FROM projects p JOIN tree ON p.parent_project_id = tree.id"
+              " WHERE tree.depth < $2) SELECT COALESCE(MAX(depth), 0) FROM tree",
+              Params(project_id, kHeightLimit))
+          .int64(0, 0));
+}
+
+// Checks what the fields point at; `self` is the project being updated (0 on create).
+Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const ProjectFields& f,
+                        std::int64_t self, const Store::TreeRule& tree_rule) {
+  if (f.client_id && db.exec("SELECT 1 FROM clients WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
+                             Params(*f.client_id, workspace_id))
+                         .empty()) {
+    return invalid("client_id", "no such client in this workspace");
+  }
+  if (auto missing = postgres::missing_tag(db, workspace_id, f.tag_ids)) {
+    return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(*missing));
+  }
+  if (f.parent_project_id) {
+    const std::int64_t parent = *f.parent_project_id;
+    if (!find(db, workspace_id, parent, viewer, false)) {
+      return invalid("parent_project_id", "no such project in this workspace");
+    }
+    TreePlacement placement{self, {parent}, self ? height(db, self) : 0};
+    const auto above = ancestors(db, parent);
+    placement.ancestors.insert(placement.ancestors.end(), above.begin(), above.end());
+    if (auto placed = tree_rule(placement); !placed) return placed;
+  }
+  return Ok{};
+}
+
+std::optional<double> fee_amount(const ProjectFields& f) {
+  return f.fixed_fee ? std::optional<double>(f.fixed_fee->amount) : std::nullopt;
+}
+std::optional<std::string> fee_currency(const ProjectFields& f) {
+  return f.fixed_fee ? std::optional<std::string>(f.fixed_fee->currency) : std::nullopt;
+}
+
+const sql::OrderColumns& project_order_columns() {
+  static const sql::OrderColumns kColumns = {{"name", kByName},
+                                             {"client_id", "p.client_id"},
+                                             {"client_name", "focusd_fold(c.name)"},
+                                             {"parent_project_id", "p.parent_project_id"},
+                                             {"private", "p.private"},
+                                             {"active", "p.active"},
+                                             {"billable", "p.billable"},
+                                             {"created_at", "p.created_at"},
+                                             {"updated_at", "p.updated_at"},
+                                             {"toggl_user_id", "p.creator_id"},
+                                             {"created_by_user", "p.creator_id"},
+                                             {"pinned", kPinnedExpr},
+                                             {"start_date", "p.start_date"},
+                                             {"end_date", "p.end_date"},
+                                             {"relevance", kByName}};
+  return kColumns;
+}
+
+// The `name` filter as a LIKE pattern over focusd_fold(name), which the
+// trigram index serves: the text anywhere in the name, its `%`, `_` and `\`
+// taken literally, ASCII letters folded (as SQLite's LIKE does).
+std::optional<std::string> like_pattern(const std::optional<std::string>& name) {
+  if (!name) return std::nullopt;
+  std::string pattern = "%";
+  for (char c : *name) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return pattern + "%";
+}
+
+}  // namespace
+
+Result<ProjectList> PostgresStore::list_projects(const ProjectQuery& q) {
+  // No name holds a NUL (names refuse control characters) or more than 255
+  // bytes, so such a filter matches nothing (and PostgreSQL refuses a NUL in text).
+  constexpr std::size_t kLongestName = 255;
+  if (q.name && (q.name->find('\0') != std::string::npos || q.name->size() > kLongestName)) return ProjectList{};
+  return snapshot([&](Connection& db) -> Result<ProjectList> {
+    // $1 viewer, $2 sees_all, $3 workspace, $4 pinned, $5 archived (0 active, 1 archived, 2 all), $6 private,
+    // $7 the name's LIKE pattern, $8 clients, $9 creators, $10 tags, $11 projects, $12 users, $13 start, $14 end.
+    const std::string where =
+        "WHERE p.workspace_id = $3 AND p.deleted_at IS NULL AND " + kVisible + " AND ($4::boolean IS NULL OR " +
+        kPinnedExpr +
+        " = $4::boolean)"
+        " AND ($5::int = 2 OR p.active = ($5::int = 0))"
+        " AND ($6::boolean IS NULL OR p.private = $6::boolean)"
+        " AND ($7::text IS NULL OR focusd_fold(p.name) LIKE $7::text)"
+        " AND (cardinality($8::bigint[]) = 0 OR p.client_id = ANY($8::bigint[]))"
+        " AND (cardinality($9::bigint[]) = 0 OR p.creator_id = ANY($9::bigint[]))"
+        " AND (cardinality($10::bigint[]) = 0 OR EXISTS (SELECT 1 FROM project_tags pt WHERE"
+        "  pt.project_id = p.id AND pt.tag_id = ANY($10::bigint[])))"
+        " AND (cardinality($11::bigint[]) = 0 OR p.id = ANY($11::bigint[]))"
+        " AND (cardinality($12::bigint[]) = 0 OR EXISTS (SELECT 1 FROM unnest($12::bigint[]) AS u(id)"
+        "  JOIN workspaces w ON w.id = p.workspace_id"
+        "  JOIN organization_users ou ON ou.organization_id = w.organization_id"
+        "   AND ou.user_id = u.id WHERE ou.role IN ('owner', 'admin') OR NOT p.private"
+        "   OR EXISTS (SELECT 1 FROM project_users x WHERE x.project_id = p.id AND x.user_id = u.id)"
+        "   OR EXISTS (SELECT 1 FROM project_groups g JOIN group_users gu ON"
+        "    gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.id)))"
+        " AND ($13::text IS NULL OR p.end_date >= $13::text)"
+        " AND ($14::text IS NULL OR p.start_date <= $14::text)";
+    Params params(q.viewer.user_id, q.viewer.sees_all, q.workspace_id, q.pinned, static_cast<int>(q.archived),
+                  q.is_private, like_pattern(q.name), id_array(q.client_ids), id_array(q.creator_ids),
+                  id_array(q.tag_ids), id_array(q.project_ids), id_array(q.user_ids), q.start_date, q.end_date);
+    Params page_params = params;
+    page_params.add(q.page.per_page).add(q.page.offset());
+    // The page's ids and the total in one pass over the matches; then the
+    // page's whole rows, aggregates and all, by id.
+    Rows page = db.exec("SELECT p.id, count(*) OVER ()" + kFromProjects + where +
+                            sql::order_clause(q.order, project_order_columns(), kByName, "p.id", true) +
+                            " LIMIT $15 OFFSET $16",
+                        page_params);
+    ProjectList list;
+    if (page.empty()) {  // a page past the end: nothing to show, but the total still counts
+      list.total = db.exec("SELECT count(*)" + kFromProjects + where, params).int64(0, 0);
+      return list;
+    }
+    list.total = page.int64(0, 1);
+    const std::vector<std::int64_t> ids = column_of_ids(page);
+    list.items = read_projects(
+        db, db.exec(kProjectColumns + "WHERE p.id = ANY($2::bigint[])", Params(q.viewer.user_id, id_array(ids))));
+    std::unordered_map<std::int64_t, std::size_t> rank;
+    for (std::size_t i = 0; i < ids.size(); ++i) rank[ids[i]] = i;
+    std::sort(list.items.begin(), list.items.end(),
+              [&](const ProjectRecord& a, const ProjectRecord& b) { return rank[a.id] < rank[b.id]; });
+    return list;
+  });
+}
+
+Result<ProjectRecord> PostgresStore::find_project(std::int64_t workspace_id, std::int64_t project_id,
+                                                  const Viewer& viewer, bool include_deleted) {
+  return read([&](Connection& db) { return find(db, workspace_id, project_id, viewer, include_deleted); });
+}
+
+Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, const Viewer& creator,
+                                                    const ProjectFields& f, bool pinned, const TreeRule& tree_rule) {
+  return write([&](Connection& db) -> Result<ProjectRecord> {
+    if (f.parent_project_id) postgres::lock_workspace(db, workspace_id);
+    if (auto status = check_references(db, workspace_id, creator, f, 0, tree_rule); !status) return status.error();
+    const std::string now = now_rfc3339();
+    const std::int64_t id =
+        db.exec(
+              "INSERT INTO projects (workspace_id, name, client_id, color, description, start_date, end_date,"
+              " estimated_mins, fixed_fee_amount, fixed_fee_currency, parent_project_id, private, billable,"
+              " auto_compute_estimates, creator_id, created_at, updated_at)"
+              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+              Params(workspace_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date,
+                     f.estimated_mins, fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private, f.billable,
+                     f.auto_compute_estimates, creator.user_id, now))
+            .int64(0, 0);
+    if (!f.tag_ids.empty()) postgres::write_tags(db, sql::kProjectLinks, id, f.tag_ids);  // a new row has none
+    db.exec("INSERT INTO project_users (project_id, user_id, role, created_at) VALUES ($1, $2, 'manager', $3)",
+            Params(id, creator.user_id, now));
+    if (pinned) postgres::write_pin(db, sql::kProjectLinks, id, creator.user_id, true);
+    // The new row as find() would read it back, without reading it: it holds
+    // what was given, has no tasks or time entries yet, and its creator manages it.
+    std::vector<ProjectRecord> created(1);
+    ProjectRecord& p = created.front();
+    p.id = id;
+    p.workspace_id = workspace_id;
+    p.fields = f;
+    p.creator_id = creator.user_id;
+    p.created_at = p.updated_at = now;
+    p.pinned = pinned;
+    p.viewer_role = ProjectRole::Manager;
+    if (f.client_id) {
+      Rows client = db.exec("SELECT name FROM clients WHERE id = $1", Params(*f.client_id));
+      if (!client.empty()) p.client_name = client.text(0, 0);
+    }
+    if (!f.tag_ids.empty()) postgres::attach_tags(db, sql::kProjectLinks, created);
+    return std::move(p);
+  });
+}
+
+Result<ProjectRecord> PostgresStore::update_project(std::int64_t workspace_id, std::int64_t project_id,
+                                                    const Viewer& viewer, const ProjectFields& f,
+                                                    std::optional<bool> pinned, const TreeRule& tree_rule) {
+  return write([&](Connection& db) -> Result<ProjectRecord> {
+    if (f.parent_project_id) postgres::lock_workspace(db, workspace_id);
+    db.exec("SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE", Params(project_id));
+    if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, project_id, tree_rule); !status) {
+      return status.error();
+    }
+    db.exec(
+        "UPDATE projects SET name = $2, client_id = $3, color = $4, description = $5, start_date = $6,"
+        " end_date = $7, estimated_mins = $8, fixed_fee_amount = $9, fixed_fee_currency = $10,"
+        " parent_project_id = $11, private = $12, billable = $13, auto_compute_estimates = $14, updated_at = $15"
+        " WHERE id = $1",
+        Params(project_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date, f.estimated_mins,
+               fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private, f.billable, f.auto_compute_estimates,
+               now_rfc3339()));
+    postgres::write_tags(db, sql::kProjectLinks, project_id, f.tag_ids);
+    if (pinned) postgres::write_pin(db, sql::kProjectLinks, project_id, viewer.user_id, *pinned);
+    return find(db, workspace_id, project_id, viewer, false);
+  });
+}
+
+Status PostgresStore::set_project_archived(std::int64_t workspace_id, std::int64_t project_id, bool archived) {
+  return write([&](Connection& db) -> Status {
+    postgres::lock_workspace(db, workspace_id);
+    Rows found = db.exec("SELECT active FROM projects WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
+                         Params(project_id, workspace_id));
+    if (found.empty()) return make_error(ErrorCode::NotFound, "project not found");
+    const bool active = found.boolean(0, 0);
+    const std::string now = now_rfc3339();
+    if (archived && active) {
+      auto ids = descendants(db, project_id);
+      ids.insert(ids.begin(), project_id);
+      db.exec(
+          "UPDATE projects SET active = false, archived_at = $2, archive_root_id = $3, updated_at = $2"
+          " WHERE id = ANY($1::bigint[]) AND active",
+          Params(id_array(ids), now, project_id));
+    } else if (!archived) {
+      db.exec(
+          "UPDATE projects SET active = true, archived_at = NULL, archive_root_id = NULL, updated_at = $2"
+          " WHERE (id = $1 OR archive_root_id = $1) AND NOT active AND deleted_at IS NULL",
+          Params(project_id, now));
+    }
+    return Ok{};
+  });
+}
+
+Status PostgresStore::set_project_deleted(std::int64_t workspace_id, std::int64_t project_id, bool deleted,
+                                          const TreeRule& tree_rule) {
+  return write([&](Connection& db) -> Status {
+    postgres::lock_workspace(db, workspace_id);
+    Rows found = db.exec(
+        "SELECT p.deleted_at IS NOT NULL, parent.deleted_at IS NOT NULL FROM projects p"
+        " LEFT JOIN projects parent ON parent.id = p.parent_project_id WHERE p.id = $1 AND p.workspace_id = $2",
+        Params(project_id, workspace_id));
+    if (found.empty()) return make_error(ErrorCode::NotFound, "project not found");
+    const bool is_deleted = found.boolean(0, 0);
+    const bool parent_deleted = found.boolean(0, 1);
+    const std::string now = now_rfc3339();
+    if (deleted) {
+      if (is_deleted) return make_error(ErrorCode::NotFound, "project not found");
+      auto ids = descendants(db, project_id);
+      ids.insert(ids.begin(), project_id);
+      db.exec(
+          "UPDATE projects SET deleted_at = $2, delete_root_id = $3, updated_at = $2"
+          " WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL",
+          Params(id_array(ids), now, project_id));
+    } else if (is_deleted) {
+      if (parent_deleted) return make_error(ErrorCode::Conflict, "restore the parent project first");
+      if (auto placed = tree_rule(TreePlacement{project_id, ancestors(db, project_id), height(db, project_id)});
+          !placed) {
+        return placed;
+      }
+      db.exec(
+          "UPDATE projects SET deleted_at = NULL, delete_root_id = NULL, updated_at = $2"
+          " WHERE (id = $1 OR delete_root_id = $1) AND deleted_at IS NOT NULL",
+          Params(project_id, now));
+    }
+    return Ok{};
+  });
+}
+
+Status PostgresStore::set_project_pinned(std::int64_t project_id, std::int64_t user_id, bool pinned) {
+  return write([&](Connection& db) -> Status {
+    postgres::write_pin(db, sql::kProjectLinks, project_id, user_id, pinned);
+    return Ok{};
+  });
+}
+
+Result<std::vector<ProjectRecord>> PostgresStore::related_projects(std::int64_t workspace_id, std::int64_t project_id,
+                                                                   const Viewer& viewer, Relation relation,
+                                                                   const Ordering& order, const Page& page) {
+  return snapshot([&](Connection& db) -> Result<std::vector<ProjectRecord>> {
+    if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
+    const auto ids = relation == Relation::Children ? descendants(db, project_id) : ancestors(db, project_id);
+    return read_projects(
+        db,
+        db.exec(kProjectColumns + "WHERE p.id = ANY($3::bigint[]) AND p.deleted_at IS NULL AND " + kVisible +
+                    sql::order_clause(order, project_order_columns(), kByName, "p.id", true) + " LIMIT $4 OFFSET $5",
+                Params(viewer.user_id, viewer.sees_all, id_array(ids), page.per_page, page.offset())));
+  });
+}
+
+}  // namespace focusd

@@ -1,0 +1,254 @@
+// Tasks on PostgreSQL: visibility through their project, references, archive
+// and delete (the rules of sqlite/sqlite_tasks.cpp). A write that names a
+// parent task locks the workspace's row first, so that two moves at once
+// cannot make a cycle.
+#include "common/time.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/sql_common.h"
+#include "store/sql_order.h"
+
+namespace focusd {
+
+using postgres::Connection;
+using postgres::id_array;
+using postgres::my_rank;
+using postgres::Params;
+using postgres::Rows;
+
+namespace {
+
+// Whether the viewer ($1) pinned the task.
+const std::string kTaskPinned = "EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = $1)";
+
+// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt`; $1 = viewer.
+const std::string kTaskColumns =
+    "SELECT t.id, t.workspace_id, t.name, t.project_id, p.name, t.parent_task_id, pt.name, t.description,"
+    " t.estimated_mins, t.start_date, t.end_date, t.priority, t.private, t.billable, t.position, t.creator_id,"
+    " t.created_at, t.updated_at, t.archived_at, t.deleted_at, " +
+    kTaskPinned +
+    ", (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
+    " COALESCE(" +
+    my_rank("t.project_id") +
+    ", 0), COALESCE(p.private, false),"
+    " (SELECT COALESCE(SUM(e.seconds), 0)::bigint FROM time_entries e"
+    "  WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL),"
+    " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL)"
+    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
+
+// $1 = viewer, $2 = viewer sees all.
+const std::string kTaskVisible =
+    "(t.project_id IS NULL OR p.deleted_at IS NULL) AND ($2::boolean OR ((NOT t.private OR t.creator_id = $1) AND"
+    " CASE WHEN t.project_id IS NULL THEN t.creator_id = $1 ELSE (NOT p.private OR " +
+    my_rank("t.project_id") + " IS NOT NULL) END))";
+
+TaskRecord read_task(const Rows& r, int i) {
+  TaskRecord t;
+  t.id = r.int64(i, 0);
+  t.workspace_id = r.int64(i, 1);
+  t.fields.name = r.text(i, 2);
+  t.fields.project_id = r.optional_int64(i, 3);
+  t.project_name = r.optional_text(i, 4);
+  t.fields.parent_task_id = r.optional_int64(i, 5);
+  t.parent_task_name = r.optional_text(i, 6);
+  t.fields.description = r.optional_text(i, 7);
+  t.fields.estimated_mins = r.optional_int64(i, 8);
+  t.fields.start_date = r.optional_text(i, 9);
+  t.fields.end_date = r.optional_text(i, 10);
+  t.fields.priority = r.text(i, 11);
+  t.fields.is_private = r.boolean(i, 12);
+  t.fields.billable = r.boolean(i, 13);
+  t.fields.position = r.int64(i, 14);
+  t.creator_id = r.int64(i, 15);
+  t.created_at = r.text(i, 16);
+  t.updated_at = r.text(i, 17);
+  t.archived_at = r.optional_text(i, 18);
+  t.deleted_at = r.optional_text(i, 19);
+  t.pinned = r.boolean(i, 20);
+  t.sub_task_count = r.int64(i, 21);
+  t.project_role = sql::role_of_rank(r.int64(i, 22));
+  t.project_private = r.boolean(i, 23);
+  t.tracked_seconds = r.int64(i, 24);
+  t.time_entry_count = r.int64(i, 25);
+  return t;
+}
+
+std::vector<TaskRecord> read_tasks(Connection& db, const Rows& rows) {
+  std::vector<TaskRecord> tasks;
+  tasks.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) tasks.push_back(read_task(rows, i));
+  postgres::attach_tags(db, sql::kTaskLinks, tasks);
+  return tasks;
+}
+
+Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                        bool include_deleted) {
+  static const std::string kSql = kTaskColumns + "WHERE t.id = $3 AND t.workspace_id = $4 AND " + kTaskVisible +
+                                  " AND ($5::boolean OR t.deleted_at IS NULL)";
+  Rows rows = db.exec(kSql, Params(viewer.user_id, viewer.sees_all, task_id, workspace_id, include_deleted));
+  if (rows.empty()) return make_error(ErrorCode::NotFound, "task not found");
+  return std::move(read_tasks(db, rows).front());
+}
+
+Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const TaskFields& f,
+                        std::int64_t self) {
+  if (f.project_id && !postgres::project_visible(db, workspace_id, *f.project_id, viewer)) {
+    return invalid("project_id", "no such project in this workspace");
+  }
+  if (auto missing = postgres::missing_tag(db, workspace_id, f.tag_ids)) {
+    return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(*missing));
+  }
+  if (f.parent_task_id) {
+    if (*f.parent_task_id == self) return invalid("parent_task_id", "a task cannot be its own parent");
+    if (!find(db, workspace_id, *f.parent_task_id, viewer, false)) {
+      return invalid("parent_task_id", "no such task in this workspace");
+    }
+    std::int64_t current = *f.parent_task_id;
+    for (int depth = 0; depth < 64; ++depth) {
+      Rows rows = db.exec("SELECT parent_task_id FROM tasks WHERE id = $1", Params(current));
+      if (rows.empty() || rows.is_null(0, 0)) break;
+      current = rows.int64(0, 0);
+      if (current == self) return invalid("parent_task_id", "would make a cycle");
+    }
+  }
+  return Ok{};
+}
+
+const sql::OrderColumns& task_order_columns() {
+  static const sql::OrderColumns kColumns = {{"name", "focusd_fold(t.name)"},
+                                             {"project_id", "t.project_id"},
+                                             {"parent_task_id", "t.parent_task_id"},
+                                             {"estimated_mins", "t.estimated_mins"},
+                                             {"priority",
+                                              "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
+                                              " WHEN 'medium' THEN 2 ELSE 3 END"},
+                                             {"start_date", "t.start_date"},
+                                             {"end_date", "t.end_date"},
+                                             {"pinned", kTaskPinned},
+                                             {"created_at", "t.created_at"},
+                                             {"updated_at", "t.updated_at"},
+                                             {"position", "t.position"},
+                                             {"billable", "t.billable"},
+                                             {"user_id", "t.creator_id"},
+                                             {"relevance", "focusd_fold(t.name)"}};
+  return kColumns;
+}
+
+}  // namespace
+
+namespace postgres {
+
+bool project_visible(Connection& db, std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer) {
+  return !db.exec(
+                "SELECT 1 FROM projects p WHERE p.id = $3 AND p.workspace_id = $4 AND p.deleted_at IS NULL AND"
+                " ($2::boolean OR NOT p.private OR " +
+                    my_rank("p.id") + " IS NOT NULL)",
+                Params(viewer.user_id, viewer.sees_all, project_id, workspace_id))
+              .empty();
+}
+
+std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id, std::int64_t task_id,
+                                       const Viewer& viewer) {
+  auto task = find(db, workspace_id, task_id, viewer, false);
+  if (!task) return std::nullopt;
+  return std::move(task).value();
+}
+
+}  // namespace postgres
+
+Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
+  return snapshot([&](Connection& db) -> Result<TaskList> {
+    // $1 viewer, $2 sees_all, $3 workspace, $4 archived (0 active, 1 archived, 2 all), $5 pinned, $6 name,
+    // $7 projects, $8 parents, $9 without project, $10 without parent, $11 tasks.
+    const std::string where =
+        "WHERE t.workspace_id = $3 AND t.deleted_at IS NULL AND " + kTaskVisible +
+        " AND ($4::int = 2 OR (t.archived_at IS NULL) = ($4::int = 0))"
+        " AND ($5::boolean IS NULL OR " +
+        kTaskPinned +
+        " = $5::boolean)"
+        " AND ($6::text IS NULL OR strpos(focusd_fold(t.name), focusd_fold($6::text)) > 0)"
+        " AND ((cardinality($7::bigint[]) = 0 AND NOT $9::boolean) OR t.project_id = ANY($7::bigint[])"
+        "  OR ($9::boolean AND t.project_id IS NULL))"
+        " AND ((cardinality($8::bigint[]) = 0 AND NOT $10::boolean) OR t.parent_task_id = ANY($8::bigint[])"
+        "  OR ($10::boolean AND t.parent_task_id IS NULL))"
+        " AND (cardinality($11::bigint[]) = 0 OR t.id = ANY($11::bigint[]))";
+    Params params(q.viewer.user_id, q.viewer.sees_all, q.workspace_id, static_cast<int>(q.archived), q.pinned, q.name,
+                  id_array(q.project_ids), id_array(q.parent_task_ids), q.without_project, q.without_parent,
+                  id_array(q.task_ids));
+    TaskList list;
+    if (q.count_total) {
+      list.total = db.exec("SELECT count(*) FROM tasks t LEFT JOIN projects p ON p.id = t.project_id " + where, params)
+                       .int64(0, 0);
+    }
+    params.add(q.page.per_page).add(q.page.offset());
+    list.items = read_tasks(
+        db, db.exec(kTaskColumns + where +
+                        sql::order_clause(q.order, task_order_columns(), "focusd_fold(t.name)", "t.id", true) +
+                        " LIMIT $12 OFFSET $13",
+                    params));
+    return list;
+  });
+}
+
+Result<TaskRecord> PostgresStore::find_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                                            bool include_deleted) {
+  return read([&](Connection& db) { return find(db, workspace_id, task_id, viewer, include_deleted); });
+}
+
+Result<TaskRecord> PostgresStore::create_task(std::int64_t workspace_id, const Viewer& creator, const TaskFields& f,
+                                              bool pinned) {
+  return write([&](Connection& db) -> Result<TaskRecord> {
+    if (f.parent_task_id) postgres::lock_workspace(db, workspace_id);
+    if (auto status = check_references(db, workspace_id, creator, f, 0); !status) return status.error();
+    const std::int64_t id =
+        db.exec(
+              "INSERT INTO tasks (workspace_id, project_id, parent_task_id, name, description, estimated_mins,"
+              " start_date, end_date, priority, private, billable, position, creator_id, created_at, updated_at)"
+              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+              Params(workspace_id, f.project_id, f.parent_task_id, f.name, f.description, f.estimated_mins,
+                     f.start_date, f.end_date, f.priority, f.is_private, f.billable, f.position, creator.user_id,
+                     now_rfc3339()))
+            .int64(0, 0);
+    if (!f.tag_ids.empty()) postgres::write_tags(db, sql::kTaskLinks, id, f.tag_ids);  // a new row has none
+    if (pinned) postgres::write_pin(db, sql::kTaskLinks, id, creator.user_id, true);
+    return find(db, workspace_id, id, creator, false);
+  });
+}
+
+Result<TaskRecord> PostgresStore::update_task(std::int64_t workspace_id, std::int64_t task_id, const Viewer& viewer,
+                                              const TaskFields& f, std::optional<bool> pinned) {
+  return write([&](Connection& db) -> Result<TaskRecord> {
+    if (f.parent_task_id) postgres::lock_workspace(db, workspace_id);
+    db.exec("SELECT 1 FROM tasks WHERE id = $1 FOR NO KEY UPDATE", Params(task_id));
+    if (auto found = find(db, workspace_id, task_id, viewer, false); !found) return found.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, task_id); !status) return status.error();
+    db.exec(
+        "UPDATE tasks SET project_id = $2, parent_task_id = $3, name = $4, description = $5, estimated_mins = $6,"
+        " start_date = $7, end_date = $8, priority = $9, private = $10, billable = $11, position = $12,"
+        " updated_at = $13 WHERE id = $1",
+        Params(task_id, f.project_id, f.parent_task_id, f.name, f.description, f.estimated_mins, f.start_date,
+               f.end_date, f.priority, f.is_private, f.billable, f.position, now_rfc3339()));
+    postgres::write_tags(db, sql::kTaskLinks, task_id, f.tag_ids);
+    if (pinned) postgres::write_pin(db, sql::kTaskLinks, task_id, viewer.user_id, *pinned);
+    return find(db, workspace_id, task_id, viewer, false);
+  });
+}
+
+Status PostgresStore::set_task_archived(std::int64_t task_id, bool archived) {
+  return write([&](Connection& db) -> Status {
+    db.exec(archived ? "UPDATE tasks SET archived_at = $2, updated_at = $2 WHERE id = $1 AND archived_at IS NULL"
+                     : "UPDATE tasks SET archived_at = NULL, updated_at = $2 WHERE id = $1",
+            Params(task_id, now_rfc3339()));
+    return Ok{};
+  });
+}
+
+Status PostgresStore::set_task_deleted(std::int64_t task_id, bool deleted) {
+  return write([&](Connection& db) -> Status {
+    db.exec(deleted ? "UPDATE tasks SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL"
+                    : "UPDATE tasks SET deleted_at = NULL, updated_at = $2 WHERE id = $1",
+            Params(task_id, now_rfc3339()));
+    return Ok{};
+  });
+}
+
+}  // namespace focusd

@@ -1,0 +1,49 @@
+#pragma once
+// SQL pieces the same on both backends but for how a parameter is written
+// (`?1` on SQLite, `$1` on PostgreSQL): the viewer's role on a project, and
+// the tables that link projects and tasks to their tags and pins.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "store/records.h"
+
+namespace focusd::sql {
+
+// The viewer's role on one project, direct or through a group (manager wins):
+// 2 = manager, 1 = member, NULL = none. `viewer` is the parameter holding the
+// viewer's id ("?1", "$1"); `project_id` the SQL expression of the project's
+// id. A correlated lookup by primary key, so its cost does not grow with the
+// number of projects the viewer belongs to.
+inline std::string my_rank(std::string_view project_id, std::string_view viewer) {
+  const std::string id(project_id);
+  const std::string user(viewer);
+  return "(SELECT MAX(CASE role WHEN 'manager' THEN 2 ELSE 1 END) FROM ("
+         " SELECT role FROM project_users WHERE project_id = " +
+         id + " AND user_id = " + user +
+         " UNION ALL"
+         " SELECT pg.role FROM project_groups pg JOIN group_users gu ON gu.group_id = pg.group_id"
+         " WHERE pg.project_id = " +
+         id + " AND gu.user_id = " + user + ") AS roles)";
+}
+
+// The role that my_rank() reads as: 2 manager, 1 member, else none.
+inline ProjectRole role_of_rank(std::int64_t rank) {
+  return rank == 2 ? ProjectRole::Manager : rank == 1 ? ProjectRole::Member : ProjectRole::None;
+}
+
+// The tables that link projects and tasks to their tags and pins.
+struct LinkTables {
+  const char* owner_column;  // "project_id" | "task_id"
+  const char* tags_table;    // "project_tags" | "task_tags"
+  const char* pins_table;    // "project_pins" | "task_pins"
+};
+inline constexpr LinkTables kProjectLinks{"project_id", "project_tags", "project_pins"};
+inline constexpr LinkTables kTaskLinks{"task_id", "task_tags", "task_pins"};
+
+// The columns of a tag read with its owner, over `LINKS l JOIN tags t`.
+inline constexpr std::string_view kLinkedTagColumns =
+    "t.id, t.workspace_id, t.name, t.color, t.creator_id, t.created_at, t.updated_at";
+
+}  // namespace focusd::sql
