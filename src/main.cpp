@@ -22,6 +22,7 @@
 #include "common/logging.h"
 #include "config/config.h"
 #include "http/server.h"
+#include "store/copy_database.h"
 #include "store/make_store.h"
 #include "version.h"
 
@@ -193,6 +194,14 @@ int main(int argc, char** argv) {
       "migrate", "Apply the schema migrations this focusd needs and exit (serve applies them too, at start)");
   add_data_option(*migrate_cmd, config);
 
+  auto* copy_cmd = admin_cmd->add_subcommand(
+      "migrate-database",
+      "Copy the SQLite database under --data into an empty PostgreSQL database (--to), in one transaction");
+  copy_cmd->add_option("--data", config.data_dir, "Data directory of the SQLite install")
+      ->envname("FOCUSD_DATA")
+      ->capture_default_str();
+  copy_cmd->add_option("--to", config.database, "PostgreSQL connection URI of an empty database")->required();
+
   auto* routes_cmd =
       app.add_subcommand("routes", "Print the route table as JSON (method, path, body, access) and exit");
 
@@ -240,6 +249,15 @@ int main(int argc, char** argv) {
       return report;
     });
     return code != 0 ? code : (consistent ? 0 : 1);
+  }
+  if (*copy_cmd) {
+    auto copied = copy_sqlite_to_postgres(config);
+    if (!copied) {
+      std::cerr << "focusd: " << message_of(copied.error()) << "\n";
+      return 1;
+    }
+    std::cout << boost::json::serialize(*copied) << "\n";
+    return 0;
   }
   if (*migrate_cmd) {
     // Opening the store migrates it (under an advisory lock on PostgreSQL:

@@ -278,7 +278,7 @@ FocusdServer::FocusdServer(ServerOptions options)
       data_dir_(options_.data_dir.empty() ? dir_.path() / "data" : options_.data_dir),
       log_path_(dir_.path() / "server.log") {
   database_ = options_.database;
-  if (database_.empty() && on_postgres()) {
+  if (database_.empty() && on_postgres() && !options_.sqlite) {
     own_database_ = std::make_unique<pgtest::TestDatabase>();
     database_ = own_database_->url();
   }

@@ -138,6 +138,7 @@ struct ServerOptions {
   // --database of serve and admin (another server's database(), to share it);
   // empty: on the PostgreSQL pass a new database, else SQLite under data_dir.
   std::string database;
+  bool sqlite = false;  // SQLite under data_dir even on the PostgreSQL pass
 };
 
 class FocusdServer {

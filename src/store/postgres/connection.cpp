@@ -48,14 +48,15 @@ std::vector<const char*> Params::pointers() const {
 }
 
 std::int64_t Rows::affected() const {
-  const char* count = PQcmdTuples(result_.get());
+  const char* count = libpq().cmd_tuples(result_.get());
   std::int64_t n = 0;
   std::from_chars(count, count + std::char_traits<char>::length(count), n);
   return n;
 }
 
 std::string_view Rows::text(int row, int column) const {
-  return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+  return {libpq().getvalue(result_.get(), row, column),
+          static_cast<std::size_t>(libpq().getlength(result_.get(), row, column))};
 }
 
 std::int64_t Rows::int64(int row, int column) const {
@@ -97,57 +98,59 @@ std::unique_ptr<Connection> Connection::open(const std::string& url) {
   const char* const keywords[] = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
                                   "tcp_user_timeout", "dbname",          nullptr};
   const char* const values[] = {"5", "30", "10", "10000", url.c_str(), nullptr};
-  PGconn* conn = PQconnectdbParams(keywords, values, 1);
+  PGconn* conn = libpq().connectdb_params(keywords, values, 1);
   std::unique_ptr<Connection> connection(new Connection(conn));  // finishes conn whatever happens next
   if (!conn) throw PgError("", true, "connecting: out of memory");
   // libpq's message names the host and port and why, never the password.
-  if (PQstatus(conn) != CONNECTION_OK) throw PgError("", true, "connecting: " + std::string(PQerrorMessage(conn)));
+  if (libpq().status(conn) != CONNECTION_OK)
+    throw PgError("", true, "connecting: " + std::string(libpq().error_message(conn)));
   // Every session in UTC with ISO dates, whatever the server's defaults.
   connection->exec_script("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET client_min_messages = 'warning'");
   return connection;
 }
 
 Connection::~Connection() {
-  if (conn_) PQfinish(conn_);
+  if (conn_) libpq().finish(conn_);
 }
 
 Rows Connection::exec(std::string_view sql, const Params& params) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size() + 1);
-    Rows prepared(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
+    Rows prepared(libpq().prepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
     check(prepared.result_.get(), sql);
     it = prepared_.emplace(std::string(sql), std::move(name)).first;
   }
   const std::vector<const char*> values = params.pointers();
-  PGresult* result = PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0);
+  PGresult* result =
+      libpq().exec_prepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0);
   Rows rows(result);
   check(result, sql);
   return rows;
 }
 
 void Connection::exec_script(const std::string& sql) {
-  PGresult* result = PQexec(conn_, sql.c_str());
+  PGresult* result = libpq().exec(conn_, sql.c_str());
   Rows rows(result);
   check(result, sql);
 }
 
 bool Connection::in_transaction() const {
-  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  const PGTransactionStatusType status = libpq().transaction_status(conn_);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
 void Connection::check(PGresult* result, std::string_view context) const {
-  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  const ExecStatusType status = result ? libpq().result_status(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
-  const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* sqlstate = result ? libpq().result_error_field(result, PG_DIAG_SQLSTATE) : nullptr;
   // The primary message only: its DETAIL may quote a row's values (a key digest, say).
-  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  const std::string message = primary ? primary : PQerrorMessage(conn_);
+  const char* primary = result ? libpq().result_error_field(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const std::string message = primary ? primary : libpq().error_message(conn_);
   // Class 08 is a connection exception; 57P01-57P03 the server shutting down or starting.
   const std::string state = sqlstate ? sqlstate : "";
   const bool lost = !healthy() || state.starts_with("08") || state.starts_with("57P");
-  const char* constraint = result ? PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+  const char* constraint = result ? libpq().result_error_field(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
   throw PgError(state, lost, message + " [" + std::string(context.substr(0, 200)) + "]", constraint ? constraint : "");
 }
 

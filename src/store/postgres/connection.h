@@ -5,8 +5,6 @@
 // its boundary and turns them into Result errors. Blocking, like libpq's
 // synchronous calls: run it on the blocking pool.
 
-#include <libpq-fe.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,6 +13,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "store/postgres/libpq.h"
 
 namespace focusd::postgres {
 
@@ -81,12 +81,12 @@ class Rows {
   Rows(Rows&&) noexcept = default;
   Rows& operator=(Rows&&) noexcept = default;
 
-  int size() const { return PQntuples(result_.get()); }
+  int size() const { return libpq().ntuples(result_.get()); }
   bool empty() const { return size() == 0; }
   // Rows a command touched (UPDATE, DELETE, INSERT).
   std::int64_t affected() const;
 
-  bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+  bool is_null(int row, int column) const { return libpq().getisnull(result_.get(), row, column) != 0; }
   std::string_view text(int row, int column) const;
   std::int64_t int64(int row, int column) const;
   double real(int row, int column) const;
@@ -97,7 +97,7 @@ class Rows {
  private:
   friend class Connection;
   struct Clear {
-    void operator()(PGresult* result) const { PQclear(result); }
+    void operator()(PGresult* result) const { libpq().clear(result); }
   };
   std::unique_ptr<PGresult, Clear> result_;
 };
@@ -121,11 +121,11 @@ class Connection {
   void exec_script(const std::string& sql);
 
   // False once the connection broke: it must be dropped, not reused.
-  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  bool healthy() const { return libpq().status(conn_) == CONNECTION_OK; }
   // True inside BEGIN … COMMIT, including a transaction that failed and awaits its rollback.
   bool in_transaction() const;
   // True inside a transaction a failed statement ended: COMMIT would roll it back.
-  bool transaction_failed() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
+  bool transaction_failed() const { return libpq().transaction_status(conn_) == PQTRANS_INERROR; }
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
