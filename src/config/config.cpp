@@ -32,13 +32,20 @@ void add_data_option(CLI::App& app, Config& config) {
 
 std::string Config::database_label() const {
   if (!uses_postgres()) return database_path();
+  std::string label = database;
   // postgresql://user:secret@host/db -> postgresql://user:***@host/db
-  const auto scheme_end = database.find("://");
-  const auto at = database.find('@', scheme_end == std::string::npos ? 0 : scheme_end + 3);
-  if (scheme_end == std::string::npos || at == std::string::npos) return database;
-  const auto colon = database.find(':', scheme_end + 3);
-  if (colon == std::string::npos || colon > at) return database;
-  return database.substr(0, colon + 1) + "***" + database.substr(at);
+  const auto scheme_end = label.find("://");
+  const auto authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const auto at = label.find('@', authority);
+  const auto colon = label.find(':', authority);
+  if (at != std::string::npos && colon < at) label.replace(colon + 1, at - colon - 1, "***");
+  // …?password=secret&… -> …?password=***&…
+  for (auto key = label.find("password=", label.find('?')); key != std::string::npos;
+       key = label.find("password=", key + 1)) {
+    const auto value = key + 9;
+    label.replace(value, std::min(label.find('&', value), label.size()) - value, "***");
+  }
+  return label;
 }
 
 void add_serve_options(CLI::App& app, Config& c) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "support.h"
+#include "test_database.h"
 
 namespace focusd::test {
 namespace {
@@ -26,6 +27,28 @@ TEST(System, HealthAndReadiness) {
   auto ready = client.get("/readyz");
   EXPECT_EQ(ready.status, 200);
   EXPECT_EQ(ready.json().at("status").as_string(), "ready");
+  EXPECT_EQ(ready.json().at("database").at("kind").as_string(), on_postgres() ? "postgresql" : "sqlite");
+  EXPECT_EQ(ready.json().at("database").at("state").as_string(), "ok");
+}
+
+// The test cluster trusts every local connection, so any password in the URI
+// connects: none may reach the log, nor an admin command's output.
+TEST(System, TheDatabasePasswordIsNeverLoggedNorPrinted) {
+  if (!on_postgres()) GTEST_SKIP() << "a password is part of a PostgreSQL URI";
+  pgtest::TestDatabase database;
+  std::string url = database.url();
+  url.replace(url.find("postgres@"), 9, "postgres:hunter2-secret@");
+  FocusdServer server({.database = url + "?application_name=focusd&password=other-secret"});
+  server.seed_user();
+  auto migrated = server.admin({"migrate"});
+  EXPECT_EQ(migrated.exit_code, 0) << migrated.err;
+  EXPECT_NE(migrated.out.find("postgres:***@"), std::string::npos) << migrated.out;
+  EXPECT_EQ(server.client().get("/readyz").status, 200);
+  server.stop();
+  const std::string everything = server.log() + migrated.out + migrated.err;
+  EXPECT_EQ(everything.find("hunter2-secret"), std::string::npos) << everything;
+  EXPECT_EQ(everything.find("other-secret"), std::string::npos) << everything;
+  EXPECT_NE(server.log().find("postgres:***@"), std::string::npos) << server.log();
 }
 
 TEST(System, EveryResponseHasDateRequestIdAndJsonContentType) {
