@@ -45,7 +45,10 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
   sniffing.wait();
   auto created = store_.create_attachments(kind, parent_id, workspace_id, rows,
                                            quota_bytes_ > 0 ? std::optional<std::int64_t>(quota_bytes_) : std::nullopt);
-  if (!created) undo();
+  // Unavailable may mean that the database went away during the COMMIT, which
+  // may then have happened: the blobs stay (an orphan for fsck at worst),
+  // never a row without its bytes.
+  if (!created && created.error().code != ErrorCode::Unavailable) undo();
   return created;
 }
 

@@ -9,7 +9,9 @@
 // `helpers` sniffs their types, then each is published into its
 // content-addressed place, and then all rows are inserted in one transaction.
 // A failure at any step creates nothing: blobs this call newly published are
-// removed again, and the stagings remove their temp files. A crash before the
+// removed again, and the stagings remove their temp files; except after
+// Unavailable from the database (PostgreSQL gone during the COMMIT, which may
+// have happened), where they stay, orphans for fsck if it did not. A crash before the
 // commit leaves at most a blob no row refers to (invisible; `admin fsck
 // --repair` removes it), never a row without its bytes.
 //

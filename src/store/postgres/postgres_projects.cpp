@@ -39,8 +39,8 @@ const std::string kProjectColumns =
     "  AND t.deleted_at IS NULL),"
     " (SELECT COALESCE(SUM(e.seconds), 0)::bigint FROM time_entries e WHERE e.project_id = p.id"
     "  AND e.deleted_at IS NULL AND e.seconds IS NOT NULL AND (e.task_id IS NULL OR"
-    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))" +
-    kFromProjects;
+    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL))), " +
+    postgres::tags_json(sql::kProjectLinks, "p.id") + kFromProjects;
 
 // $2 = the viewer sees everything (organization owner or admin).
 const std::string kVisible = "($2::boolean OR NOT p.private OR " + my_rank("p.id") + " IS NOT NULL)";
@@ -72,14 +72,14 @@ ProjectRecord read_project(const Rows& r, int i) {
   p.viewer_role = sql::role_of_rank(r.int64(i, 23));
   p.task_estimated_mins = r.int64(i, 24);
   p.tracked_seconds = r.int64(i, 25);
+  postgres::read_tags_json(r, i, 26, p);
   return p;
 }
 
-std::vector<ProjectRecord> read_projects(Connection& db, const Rows& rows) {
+std::vector<ProjectRecord> read_projects(const Rows& rows) {
   std::vector<ProjectRecord> projects;
   projects.reserve(static_cast<std::size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) projects.push_back(read_project(rows, i));
-  postgres::attach_tags(db, sql::kProjectLinks, projects);
   return projects;
 }
 
@@ -89,7 +89,7 @@ Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64
                                   " AND ($5::boolean OR p.deleted_at IS NULL)";
   Rows rows = db.exec(kSql, Params(viewer.user_id, viewer.sees_all, project_id, workspace_id, include_deleted));
   if (rows.empty()) return make_error(ErrorCode::NotFound, "project not found");
-  return std::move(read_projects(db, rows).front());
+  return std::move(read_projects(rows).front());
 }
 
 std::vector<std::int64_t> column_of_ids(const Rows& rows) {
@@ -189,10 +189,9 @@ const sql::OrderColumns& project_order_columns() {
 // The `name` filter as a LIKE pattern over focusd_fold(name), which the
 // trigram index serves: the text anywhere in the name, its `%`, `_` and `\`
 // taken literally, ASCII letters folded (as SQLite's LIKE does).
-std::optional<std::string> like_pattern(const std::optional<std::string>& name) {
-  if (!name) return std::nullopt;
+std::string like_pattern(const std::string& name) {
   std::string pattern = "%";
-  for (char c : *name) {
+  for (char c : name) {
     if (c == '%' || c == '_' || c == '\\') pattern += '\\';
     pattern += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
@@ -207,49 +206,60 @@ Result<ProjectList> PostgresStore::list_projects(const ProjectQuery& q) {
   constexpr std::size_t kLongestName = 255;
   if (q.name && (q.name->find('\0') != std::string::npos || q.name->size() > kLongestName)) return ProjectList{};
   return snapshot([&](Connection& db) -> Result<ProjectList> {
-    // $1 viewer, $2 sees_all, $3 workspace, $4 pinned, $5 archived (0 active, 1 archived, 2 all), $6 private,
-    // $7 the name's LIKE pattern, $8 clients, $9 creators, $10 tags, $11 projects, $12 users, $13 start, $14 end.
-    const std::string where =
-        "WHERE p.workspace_id = $3 AND p.deleted_at IS NULL AND " + kVisible + " AND ($4::boolean IS NULL OR " +
-        kPinnedExpr +
-        " = $4::boolean)"
-        " AND ($5::int = 2 OR p.active = ($5::int = 0))"
-        " AND ($6::boolean IS NULL OR p.private = $6::boolean)"
-        " AND ($7::text IS NULL OR focusd_fold(p.name) LIKE $7::text)"
-        " AND (cardinality($8::bigint[]) = 0 OR p.client_id = ANY($8::bigint[]))"
-        " AND (cardinality($9::bigint[]) = 0 OR p.creator_id = ANY($9::bigint[]))"
-        " AND (cardinality($10::bigint[]) = 0 OR EXISTS (SELECT 1 FROM project_tags pt WHERE"
-        "  pt.project_id = p.id AND pt.tag_id = ANY($10::bigint[])))"
-        " AND (cardinality($11::bigint[]) = 0 OR p.id = ANY($11::bigint[]))"
-        " AND (cardinality($12::bigint[]) = 0 OR EXISTS (SELECT 1 FROM unnest($12::bigint[]) AS u(id)"
-        "  JOIN workspaces w ON w.id = p.workspace_id"
-        "  JOIN organization_users ou ON ou.organization_id = w.organization_id"
-        "   AND ou.user_id = u.id WHERE ou.role IN ('owner', 'admin') OR NOT p.private"
-        "   OR EXISTS (SELECT 1 FROM project_users x WHERE x.project_id = p.id AND x.user_id = u.id)"
-        "   OR EXISTS (SELECT 1 FROM project_groups g JOIN group_users gu ON"
-        "    gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.id)))"
-        " AND ($13::text IS NULL OR p.end_date >= $13::text)"
-        " AND ($14::text IS NULL OR p.start_date <= $14::text)";
-    Params params(q.viewer.user_id, q.viewer.sees_all, q.workspace_id, q.pinned, static_cast<int>(q.archived),
-                  q.is_private, like_pattern(q.name), id_array(q.client_ids), id_array(q.creator_ids),
-                  id_array(q.tag_ids), id_array(q.project_ids), id_array(q.user_ids), q.start_date, q.end_date);
-    Params page_params = params;
-    page_params.add(q.page.per_page).add(q.page.offset());
+    // Only the filters asked for are written, each with its own parameter
+    // after $1 viewer, $2 sees_all, $3 workspace: a statement per combination,
+    // whose plan can use what the filter needs (the name's trigram index).
+    Params params(q.viewer.user_id, q.viewer.sees_all, q.workspace_id);
+    int count = 3;
+    auto param = [&](const auto& value, const char* type) {
+      params.add(value);
+      return "$" + std::to_string(++count) + "::" + type;
+    };
+    std::string where = "WHERE p.workspace_id = $3 AND p.deleted_at IS NULL AND " + kVisible;
+    if (q.pinned) where += " AND " + kPinnedExpr + " = " + param(*q.pinned, "boolean");
+    if (q.archived != ArchivedFilter::All) {
+      where += q.archived == ArchivedFilter::Active ? " AND p.active" : " AND NOT p.active";
+    }
+    if (q.is_private) where += " AND p.private = " + param(*q.is_private, "boolean");
+    if (q.name) where += " AND focusd_fold(p.name) LIKE " + param(like_pattern(*q.name), "text");
+    if (!q.client_ids.empty()) where += " AND p.client_id = ANY(" + param(id_array(q.client_ids), "bigint[]") + ")";
+    if (!q.creator_ids.empty()) {
+      where += " AND p.creator_id = ANY(" + param(id_array(q.creator_ids), "bigint[]") + ")";
+    }
+    if (!q.tag_ids.empty()) {
+      where += " AND EXISTS (SELECT 1 FROM project_tags pt WHERE pt.project_id = p.id AND pt.tag_id = ANY(" +
+               param(id_array(q.tag_ids), "bigint[]") + "))";
+    }
+    if (!q.project_ids.empty()) where += " AND p.id = ANY(" + param(id_array(q.project_ids), "bigint[]") + ")";
+    if (!q.user_ids.empty()) {
+      where += " AND EXISTS (SELECT 1 FROM unnest(" + param(id_array(q.user_ids), "bigint[]") +
+               ") AS u(id)"
+               " JOIN workspaces w ON w.id = p.workspace_id"
+               " JOIN organization_users ou ON ou.organization_id = w.organization_id"
+               "  AND ou.user_id = u.id WHERE ou.role IN ('owner', 'admin') OR NOT p.private"
+               "  OR EXISTS (SELECT 1 FROM project_users x WHERE x.project_id = p.id AND x.user_id = u.id)"
+               "  OR EXISTS (SELECT 1 FROM project_groups g JOIN group_users gu ON"
+               "   gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.id))";
+    }
+    if (q.start_date) where += " AND p.end_date >= " + param(*q.start_date, "text");
+    if (q.end_date) where += " AND p.start_date <= " + param(*q.end_date, "text");
+    const Params count_params = params;
+    const std::string page_limits =
+        " LIMIT " + param(q.page.per_page, "bigint") + " OFFSET " + param(q.page.offset(), "bigint");
     // The page's ids and the total in one pass over the matches; then the
     // page's whole rows, aggregates and all, by id.
     Rows page = db.exec("SELECT p.id, count(*) OVER ()" + kFromProjects + where +
-                            sql::order_clause(q.order, project_order_columns(), kByName, "p.id", true) +
-                            " LIMIT $15 OFFSET $16",
-                        page_params);
+                            sql::order_clause(q.order, project_order_columns(), kByName, "p.id", true) + page_limits,
+                        params);
     ProjectList list;
     if (page.empty()) {  // a page past the end: nothing to show, but the total still counts
-      list.total = db.exec("SELECT count(*)" + kFromProjects + where, params).int64(0, 0);
+      list.total = db.exec("SELECT count(*)" + kFromProjects + where, count_params).int64(0, 0);
       return list;
     }
     list.total = page.int64(0, 1);
     const std::vector<std::int64_t> ids = column_of_ids(page);
     list.items = read_projects(
-        db, db.exec(kProjectColumns + "WHERE p.id = ANY($2::bigint[])", Params(q.viewer.user_id, id_array(ids))));
+        db.exec(kProjectColumns + "WHERE p.id = ANY($2::bigint[])", Params(q.viewer.user_id, id_array(ids))));
     std::unordered_map<std::int64_t, std::size_t> rank;
     for (std::size_t i = 0; i < ids.size(); ++i) rank[ids[i]] = i;
     std::sort(list.items.begin(), list.items.end(),
@@ -269,19 +279,21 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
     if (f.parent_project_id) postgres::lock_workspace(db, workspace_id);
     if (auto status = check_references(db, workspace_id, creator, f, 0, tree_rule); !status) return status.error();
     const std::string now = now_rfc3339();
+    // The row and its creator's role in one statement: one round trip.
     const std::int64_t id =
         db.exec(
-              "INSERT INTO projects (workspace_id, name, client_id, color, description, start_date, end_date,"
-              " estimated_mins, fixed_fee_amount, fixed_fee_currency, parent_project_id, private, billable,"
+              "WITH created AS (INSERT INTO projects (workspace_id, name, client_id, color, description, start_date,"
+              " end_date, estimated_mins, fixed_fee_amount, fixed_fee_currency, parent_project_id, private, billable,"
               " auto_compute_estimates, creator_id, created_at, updated_at)"
-              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id),"
+              " manager AS (INSERT INTO project_users (project_id, user_id, role, created_at)"
+              " SELECT id, $15, 'manager', $16 FROM created)"
+              " SELECT id FROM created",
               Params(workspace_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date,
                      f.estimated_mins, fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private, f.billable,
                      f.auto_compute_estimates, creator.user_id, now))
             .int64(0, 0);
     if (!f.tag_ids.empty()) postgres::write_tags(db, sql::kProjectLinks, id, f.tag_ids);  // a new row has none
-    db.exec("INSERT INTO project_users (project_id, user_id, role, created_at) VALUES ($1, $2, 'manager', $3)",
-            Params(id, creator.user_id, now));
     if (pinned) postgres::write_pin(db, sql::kProjectLinks, id, creator.user_id, true);
     // The new row as find() would read it back, without reading it: it holds
     // what was given, has no tasks or time entries yet, and its creator manages it.
@@ -401,7 +413,6 @@ Result<std::vector<ProjectRecord>> PostgresStore::related_projects(std::int64_t 
     if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
     const auto ids = relation == Relation::Children ? descendants(db, project_id) : ancestors(db, project_id);
     return read_projects(
-        db,
         db.exec(kProjectColumns + "WHERE p.id = ANY($3::bigint[]) AND p.deleted_at IS NULL AND " + kVisible +
                     sql::order_clause(order, project_order_columns(), kByName, "p.id", true) + " LIMIT $4 OFFSET $5",
                 Params(viewer.user_id, viewer.sees_all, id_array(ids), page.per_page, page.offset())));

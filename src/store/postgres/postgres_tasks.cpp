@@ -32,7 +32,9 @@ const std::string kTaskColumns =
     ", 0), COALESCE(p.private, false),"
     " (SELECT COALESCE(SUM(e.seconds), 0)::bigint FROM time_entries e"
     "  WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL),"
-    " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL)"
+    " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT "
+    "NULL), " +
+    postgres::tags_json(sql::kTaskLinks, "t.id") +
     " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
 
 // $1 = viewer, $2 = viewer sees all.
@@ -69,14 +71,14 @@ TaskRecord read_task(const Rows& r, int i) {
   t.project_private = r.boolean(i, 23);
   t.tracked_seconds = r.int64(i, 24);
   t.time_entry_count = r.int64(i, 25);
+  postgres::read_tags_json(r, i, 26, t);
   return t;
 }
 
-std::vector<TaskRecord> read_tasks(Connection& db, const Rows& rows) {
+std::vector<TaskRecord> read_tasks(const Rows& rows) {
   std::vector<TaskRecord> tasks;
   tasks.reserve(static_cast<std::size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) tasks.push_back(read_task(rows, i));
-  postgres::attach_tags(db, sql::kTaskLinks, tasks);
   return tasks;
 }
 
@@ -86,7 +88,7 @@ Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t 
                                   " AND ($5::boolean OR t.deleted_at IS NULL)";
   Rows rows = db.exec(kSql, Params(viewer.user_id, viewer.sees_all, task_id, workspace_id, include_deleted));
   if (rows.empty()) return make_error(ErrorCode::NotFound, "task not found");
-  return std::move(read_tasks(db, rows).front());
+  return std::move(read_tasks(rows).front());
 }
 
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const TaskFields& f,
@@ -180,11 +182,10 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
                        .int64(0, 0);
     }
     params.add(q.page.per_page).add(q.page.offset());
-    list.items = read_tasks(
-        db, db.exec(kTaskColumns + where +
-                        sql::order_clause(q.order, task_order_columns(), "focusd_fold(t.name)", "t.id", true) +
-                        " LIMIT $12 OFFSET $13",
-                    params));
+    list.items = read_tasks(db.exec(
+        kTaskColumns + where + sql::order_clause(q.order, task_order_columns(), "focusd_fold(t.name)", "t.id", true) +
+            " LIMIT $12 OFFSET $13",
+        params));
     return list;
   });
 }
