@@ -48,6 +48,9 @@ auto in_store(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t
 template <class F>
 auto in_store_write(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&, Store&>> {
   Store& store = call.services.store;
+  // A store without a writer thread (PostgreSQL) writes on the blocking pool,
+  // as it reads: never on this I/O thread.
+  if (!store.has_own_writer()) co_return co_await in_store(call, std::forward<F>(fn));
   std::optional<std::invoke_result_t<F&, Store&>> result;
   std::exception_ptr thrown;
   auto run = [&] {

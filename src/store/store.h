@@ -76,7 +76,9 @@ class Store {
   // for, and then calls `done` once all it wrote is durable (nullopt), or with
   // the error that lost it: the caller waits without holding a thread. `job`
   // and `done` may run on another thread; `job` must catch its own exceptions.
-  // Without a writer of its own, a store runs both on the calling thread.
+  // Without a writer of its own (has_own_writer() false), a store runs both
+  // on the calling thread, which must then not be an I/O thread.
+  virtual bool has_own_writer() const { return false; }
   virtual void write_async(const std::function<void()>& job,
                            std::function<void(std::optional<Error>)>
                                done) {  // NOLINT(performance-unnecessary-value-param): a sink for a store that keeps it

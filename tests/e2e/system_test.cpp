@@ -1,6 +1,10 @@
 // Unauthenticated endpoints and the headers every response carries.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include "support.h"
 #include "test_database.h"
 
@@ -29,6 +33,49 @@ TEST(System, HealthAndReadiness) {
   EXPECT_EQ(ready.json().at("status").as_string(), "ready");
   EXPECT_EQ(ready.json().at("database").at("kind").as_string(), on_postgres() ? "postgresql" : "sqlite");
   EXPECT_EQ(ready.json().at("database").at("state").as_string(), "ok");
+}
+
+// A write waiting for the database (here, for a row lock another session
+// holds) waits on the blocking pool, not on a network thread: with a single
+// one, other requests are still answered meanwhile.
+TEST(System, AWriteWaitingOnTheDatabaseHoldsNoNetworkThread) {
+  if (!on_postgres()) GTEST_SKIP() << "SQLite's writes wait on its writer thread (other tests)";
+  FocusdServer server({.extra_args = {"--threads", "1"}});
+  auto owner = server.seed_user();
+  const std::string projects = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
+                               std::to_string(owner.workspace_id) + "/projects";
+  Headers json = owner.basic();
+  json.emplace_back("Content-Type", "application/json");
+  auto parent = server.client().request("POST", projects, json, R"({"name":"Parent"})");
+  ASSERT_EQ(parent.status, 201) << parent.body;
+  // A child's create locks the workspace's row (postgres_projects.cpp): hold it.
+  auto holder = postgres::Connection::open(server.database());
+  holder->exec_script("BEGIN; SELECT 1 FROM workspaces WHERE id = " + std::to_string(owner.workspace_id) +
+                      " FOR UPDATE");
+  HttpResponse child;
+  std::thread writer([&] {
+    try {
+      child = server.client().request(
+          "POST", projects, json,
+          R"({"name":"Child","parent_project_id":)" + std::to_string(parent.json().at("id").as_int64()) + "}");
+    } catch (const std::exception&) {
+      // no answer: child.status stays 0
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto probe = std::async(std::launch::async, [&] {
+    try {
+      return server.client().get("/healthz").status;
+    } catch (const std::exception&) {
+      return 0;
+    }
+  });
+  const bool in_time = probe.wait_for(std::chrono::seconds(1)) == std::future_status::ready;
+  holder->exec_script("COMMIT");  // whatever happened, the writer (and a held network thread) may go on
+  EXPECT_TRUE(in_time) << "/healthz waited for the write: a network thread was held";
+  EXPECT_EQ(probe.get(), 200);
+  writer.join();
+  EXPECT_EQ(child.status, 201) << child.body;
 }
 
 // The test cluster trusts every local connection, so any password in the URI

@@ -41,6 +41,7 @@ class SqliteStore final : public Store {
   Status ping() override;
   Result<bool> has_users() override;
   Result<int> schema_version() override;
+  bool has_own_writer() const override { return true; }
   Result<CreatedUser> create_user(const NewUser& new_user) override;
   Result<UserRecord> find_user_by_email(std::string_view email) override;
   Result<UserRecord> find_user(std::int64_t user_id) override;
