@@ -3,11 +3,13 @@
 #include "common/time.h"
 #include "store/catalog_table.h"
 #include "store/postgres/postgres_store.h"
+#include "store/postgres/sql_common.h"
 #include "store/sql_order.h"
 
 namespace focusd {
 
 using postgres::Connection;
+using postgres::id_array;
 using postgres::Params;
 using postgres::Rows;
 
@@ -34,13 +36,6 @@ Result<CatalogItem> find_item(Connection& db, Catalog catalog, std::int64_t work
               Params(id, workspace_id, include_deleted));
   if (rows.empty()) return make_error(ErrorCode::NotFound, std::string(t.noun) + " not found");
   return read_item(rows, 0);
-}
-
-// An array parameter: "{1,2,3}".
-std::string id_array(const std::vector<std::int64_t>& ids) {
-  std::string text = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) text += (i ? "," : "") + std::to_string(ids[i]);
-  return text + "}";
 }
 
 }  // namespace
