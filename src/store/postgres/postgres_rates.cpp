@@ -3,6 +3,7 @@
 // first: two cuts of one timeline run one after another.
 #include "common/time.h"
 #include "store/postgres/postgres_store.h"
+#include "store/rate_cut.h"
 
 namespace focusd {
 
@@ -26,11 +27,6 @@ std::vector<RateRecord> load_rates(Connection& db, std::int64_t project_id) {
   return rates;
 }
 
-// a < b where an absent end means +infinity.
-bool before(const std::string& a, const std::optional<std::string>& b) {
-  return !b || a < *b;
-}
-
 std::int64_t insert_rate(Connection& db, std::int64_t project_id, double hourly_rate, const std::string& currency,
                          const std::string& start_at, const std::optional<std::string>& end_at) {
   return db
@@ -41,22 +37,22 @@ std::int64_t insert_rate(Connection& db, std::int64_t project_id, double hourly_
       .int64(0, 0);
 }
 
-// Removes [from, to) from every rate of the project: rates inside it go,
-// rates across its edges are shortened, a rate around it is split in two.
+// Removes [from, to) from the project's timeline (sql::rate_cuts).
 void cut(Connection& db, std::int64_t project_id, const std::string& from, const std::optional<std::string>& to) {
   db.exec("SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE", Params(project_id));
-  for (const auto& r : load_rates(db, project_id)) {
-    const bool overlaps = before(r.start_at, to) && before(from, r.end_at);
-    if (!overlaps) continue;
-    const bool keeps_head = r.start_at < from;
-    const bool keeps_tail = to && before(*to, r.end_at);
-    if (keeps_head) {
-      db.exec("UPDATE project_rates SET end_at = $2 WHERE id = $1", Params(r.id, from));
-      if (keeps_tail) insert_rate(db, project_id, r.hourly_rate, r.currency, *to, r.end_at);
-    } else if (keeps_tail) {
-      db.exec("UPDATE project_rates SET start_at = $2 WHERE id = $1", Params(r.id, *to));
-    } else {
-      db.exec("DELETE FROM project_rates WHERE id = $1", Params(r.id));
+  const auto rates = load_rates(db, project_id);
+  for (const auto& c : sql::rate_cuts(rates, from, to)) {
+    switch (c.kind) {
+      case sql::RateCut::Kind::End:
+        db.exec("UPDATE project_rates SET end_at = $2 WHERE id = $1", Params(c.rate->id, c.at));
+        if (c.tail_from) {
+          insert_rate(db, project_id, c.rate->hourly_rate, c.rate->currency, *c.tail_from, c.rate->end_at);
+        }
+        break;
+      case sql::RateCut::Kind::Start:
+        db.exec("UPDATE project_rates SET start_at = $2 WHERE id = $1", Params(c.rate->id, c.at));
+        break;
+      case sql::RateCut::Kind::Remove: db.exec("DELETE FROM project_rates WHERE id = $1", Params(c.rate->id)); break;
     }
   }
 }

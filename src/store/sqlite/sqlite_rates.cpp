@@ -1,5 +1,6 @@
 // Project rates: a timeline of hourly rates without overlaps.
 #include "common/time.h"
+#include "store/rate_cut.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace focusd {
@@ -21,11 +22,6 @@ std::vector<RateRecord> load_rates(Connection& db, std::int64_t project_id) {
   return rates;
 }
 
-// a < b where an absent end means +infinity.
-bool before(const std::string& a, const std::optional<std::string>& b) {
-  return !b || a < *b;
-}
-
 void insert_rate(Connection& db, std::int64_t project_id, double hourly_rate, const std::string& currency,
                  const std::string& start_at, const std::optional<std::string>& end_at) {
   db.prepare(
@@ -35,21 +31,23 @@ void insert_rate(Connection& db, std::int64_t project_id, double hourly_rate, co
       .run();
 }
 
-// Removes [from, to) from every rate of the project: rates inside it go,
-// rates across its edges are shortened, a rate around it is split in two.
+// Removes [from, to) from the project's timeline (sql::rate_cuts).
 void cut(Connection& db, std::int64_t project_id, const std::string& from, const std::optional<std::string>& to) {
-  for (const auto& r : load_rates(db, project_id)) {
-    const bool overlaps = before(r.start_at, to) && before(from, r.end_at);
-    if (!overlaps) continue;
-    const bool keeps_head = r.start_at < from;
-    const bool keeps_tail = to && before(*to, r.end_at);
-    if (keeps_head) {
-      db.prepare("UPDATE project_rates SET end_at = ?2 WHERE id = ?1").bind_all(r.id, from).run();
-      if (keeps_tail) insert_rate(db, project_id, r.hourly_rate, r.currency, *to, r.end_at);
-    } else if (keeps_tail) {
-      db.prepare("UPDATE project_rates SET start_at = ?2 WHERE id = ?1").bind_all(r.id, *to).run();
-    } else {
-      db.prepare("DELETE FROM project_rates WHERE id = ?1").bind_all(r.id).run();
+  const auto rates = load_rates(db, project_id);
+  for (const auto& c : sql::rate_cuts(rates, from, to)) {
+    switch (c.kind) {
+      case sql::RateCut::Kind::End:
+        db.prepare("UPDATE project_rates SET end_at = ?2 WHERE id = ?1").bind_all(c.rate->id, c.at).run();
+        if (c.tail_from) {
+          insert_rate(db, project_id, c.rate->hourly_rate, c.rate->currency, *c.tail_from, c.rate->end_at);
+        }
+        break;
+      case sql::RateCut::Kind::Start:
+        db.prepare("UPDATE project_rates SET start_at = ?2 WHERE id = ?1").bind_all(c.rate->id, c.at).run();
+        break;
+      case sql::RateCut::Kind::Remove:
+        db.prepare("DELETE FROM project_rates WHERE id = ?1").bind_all(c.rate->id).run();
+        break;
     }
   }
 }
