@@ -21,15 +21,14 @@ Result<Query> query_of(const Call& call) {
 boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
   const std::int64_t project_id = call.params.get(PathId::Project);
   co_return co_await in_store(call, [&](Store& store) -> Result<LoadedProject> {
-    auto access = workspace_access_in(call, store);
-    if (!access) return access.error();
-    auto project = store.find_project(access->workspace_id, project_id, domain::viewer_of(*access), include_deleted);
-    if (!project) return project.error();
+    auto loaded = store.find_project_with_access(call.user->id, call.params.get(PathId::Workspace),
+                                                 call.params.find(PathId::Organization), project_id, include_deleted);
+    if (!loaded) return loaded.error();
     // The store filtered by the same rule; a store that did not must not reveal the project.
-    if (!domain::can_see(*access, project->viewer_role, project->fields.is_private)) {
+    if (!domain::can_see(loaded->access, loaded->project.viewer_role, loaded->project.fields.is_private)) {
       return make_error(ErrorCode::NotFound, "project not found");
     }
-    return LoadedProject{access.value(), std::move(project.value())};
+    return loaded;
   });
 }
 

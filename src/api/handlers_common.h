@@ -79,10 +79,7 @@ auto in_store_write(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_re
 Response no_content();
 
 // The path's project as the caller sees it, with the caller's access.
-struct LoadedProject {
-  WorkspaceAccess access;
-  ProjectRecord project;
-};
+using LoadedProject = ProjectWithAccess;
 // NotFound when the project does not exist, is deleted (unless
 // include_deleted) or may not be seen by the caller.
 boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted = false);

@@ -24,4 +24,14 @@ Error schema_too_new(int found, int known) {
                                                     "); upgrade focusd");
 }
 
+Result<ProjectWithAccess> Store::find_project_with_access(std::int64_t user_id, std::int64_t workspace_id,
+                                                          std::optional<std::int64_t> organization_id,
+                                                          std::int64_t project_id, bool include_deleted) {
+  auto access = workspace_access(user_id, workspace_id, organization_id);
+  if (!access) return access.error();
+  auto project = find_project(workspace_id, project_id, Viewer{user_id, access->is_admin()}, include_deleted);
+  if (!project) return project.error();
+  return ProjectWithAccess{*access, std::move(*project)};
+}
+
 }  // namespace focusd

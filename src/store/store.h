@@ -64,6 +64,12 @@ struct Membership {
   std::string joined_at;  // RFC 3339 UTC
 };
 
+// A project with the access of the user who asked for it.
+struct ProjectWithAccess {
+  WorkspaceAccess access;
+  ProjectRecord project;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -157,6 +163,11 @@ class Store {
   virtual Result<ProjectList> list_projects(const ProjectQuery& query) = 0;
   virtual Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                                              bool include_deleted) = 0;
+  // workspace_access and then find_project as that access's viewer, which a
+  // store may answer in one statement (NotFound for either). This one makes the two calls.
+  virtual Result<ProjectWithAccess> find_project_with_access(std::int64_t user_id, std::int64_t workspace_id,
+                                                             std::optional<std::int64_t> organization_id,
+                                                             std::int64_t project_id, bool include_deleted);
   // The creator becomes the project's manager; `pinned` pins it for them.
   virtual Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator,
                                                const ProjectFields& fields, bool pinned, const TreeRule& tree_rule) = 0;

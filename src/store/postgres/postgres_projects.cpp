@@ -42,9 +42,15 @@ const std::string kProjectColumns =
     "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL))), " +
     postgres::tags_json(sql::kProjectLinks, "p.id") + kFromProjects;
 
-// $2 = the viewer sees everything (organization owner or admin).
-const std::string kVisible = "($2::boolean OR NOT p.private OR " + my_rank("p.id") + " IS NOT NULL)";
+// Whether the viewer ($1) sees the project, given whether they see everything
+// (organization owner or admin): `sees_all`, an SQL boolean.
+std::string visible(std::string_view sees_all) {
+  return "(" + std::string(sees_all) + " OR NOT p.private OR " + my_rank("p.id") + " IS NOT NULL)";
+}
+// $2 = the viewer sees everything.
+const std::string kVisible = visible("$2::boolean");
 
+constexpr int kProjectColumnCount = 27;
 ProjectRecord read_project(const Rows& r, int i) {
   ProjectRecord p;
   p.id = r.int64(i, 0);
@@ -271,6 +277,31 @@ Result<ProjectList> PostgresStore::list_projects(const ProjectQuery& q) {
 Result<ProjectRecord> PostgresStore::find_project(std::int64_t workspace_id, std::int64_t project_id,
                                                   const Viewer& viewer, bool include_deleted) {
   return read([&](Connection& db) { return find(db, workspace_id, project_id, viewer, include_deleted); });
+}
+
+// One statement: the caller's access ($1 the user, $2 the workspace, $3 the
+// organization or NULL) and, beside it, the project ($4) as that access's
+// viewer sees it (an owner or admin sees all: WorkspaceAccess::is_admin).
+// The project's columns come first, as read_project() reads them (all NULL
+// when it is not there to see), then the access's.
+Result<ProjectWithAccess> PostgresStore::find_project_with_access(std::int64_t user_id, std::int64_t workspace_id,
+                                                                  std::optional<std::int64_t> organization_id,
+                                                                  std::int64_t project_id, bool include_deleted) {
+  static const std::string kSql =
+      "SELECT found.*, w.organization_id, ou.role FROM workspaces w"
+      " JOIN organization_users ou ON ou.organization_id = w.organization_id AND ou.user_id = $1"
+      " LEFT JOIN LATERAL (" +
+      kProjectColumns + "WHERE p.id = $4 AND p.workspace_id = w.id AND ($5::boolean OR p.deleted_at IS NULL) AND " +
+      visible("ou.role <> 'member'") +
+      ") found ON true WHERE w.id = $2 AND ($3::bigint IS NULL OR w.organization_id = $3)";
+  return read([&](Connection& db) -> Result<ProjectWithAccess> {
+    Rows rows = db.exec(kSql, Params(user_id, workspace_id, organization_id, project_id, include_deleted));
+    if (rows.empty()) return make_error(ErrorCode::NotFound, "workspace not found");
+    if (rows.is_null(0, 0)) return make_error(ErrorCode::NotFound, "project not found");
+    WorkspaceAccess access{rows.int64(0, kProjectColumnCount), workspace_id, user_id,
+                           parse_org_role(rows.text(0, kProjectColumnCount + 1)).value_or(OrgRole::Member)};
+    return ProjectWithAccess{access, read_project(rows, 0)};
+  });
 }
 
 Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, const Viewer& creator,

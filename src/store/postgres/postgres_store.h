@@ -63,6 +63,9 @@ class PostgresStore final : public Store {
 
   // postgres_projects.cpp
   Result<ProjectList> list_projects(const ProjectQuery& query) override;
+  Result<ProjectWithAccess> find_project_with_access(std::int64_t user_id, std::int64_t workspace_id,
+                                                     std::optional<std::int64_t> organization_id,
+                                                     std::int64_t project_id, bool include_deleted) override;
   Result<ProjectRecord> find_project(std::int64_t workspace_id, std::int64_t project_id, const Viewer& viewer,
                                      bool include_deleted) override;
   Result<ProjectRecord> create_project(std::int64_t workspace_id, const Viewer& creator, const ProjectFields& fields,

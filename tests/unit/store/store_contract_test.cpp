@@ -415,6 +415,37 @@ TEST_P(StoreContract, UsersAreFoundByIdAndByEmailInAnyCase) {
   EXPECT_TRUE(fails_with(store_->find_user_by_email("nobody@example.com"), ErrorCode::NotFound));
 }
 
+// The access check and the read in one: what workspace_access and then
+// find_project answer, NotFound where either would be.
+TEST_P(StoreContract, FindProjectWithAccessIsAccessThenFind) {
+  const Org a = make_org("a.test");
+  const Org b = make_org("b.test");
+  const ProjectRecord p = project(a, a.owner, {.name = "Shown"});
+  const ProjectRecord gone = project(a, a.owner, {.name = "Gone"});
+  EXPECT_TRUE(succeeded(store_->set_project_deleted(a.workspace, gone.id, true, kAnyPlace)));
+
+  const ProjectWithAccess found = must(store_->find_project_with_access(a.bob.user_id, a.workspace, a.id, p.id, false));
+  EXPECT_EQ(found.project, must(store_->find_project(a.workspace, p.id, a.bob, false)));
+  EXPECT_EQ(found.access.organization_id, a.id);
+  EXPECT_EQ(found.access.workspace_id, a.workspace);
+  EXPECT_EQ(found.access.user_id, a.bob.user_id);
+  EXPECT_EQ(found.access.role, OrgRole::Member);
+  EXPECT_EQ(must(store_->find_project_with_access(a.owner.user_id, a.workspace, std::nullopt, p.id, false)).access.role,
+            OrgRole::Owner);
+
+  EXPECT_TRUE(fails_with(store_->find_project_with_access(b.owner.user_id, a.workspace, std::nullopt, p.id, false),
+                         ErrorCode::NotFound));  // not their workspace
+  EXPECT_TRUE(fails_with(store_->find_project_with_access(a.owner.user_id, a.workspace, b.id, p.id, false),
+                         ErrorCode::NotFound));  // not in that organization
+  EXPECT_TRUE(fails_with(store_->find_project_with_access(b.owner.user_id, b.workspace, std::nullopt, p.id, false),
+                         ErrorCode::NotFound));  // not in their workspace
+  EXPECT_TRUE(fails_with(store_->find_project_with_access(a.owner.user_id, a.workspace, std::nullopt, gone.id, false),
+                         ErrorCode::NotFound));
+  EXPECT_EQ(
+      must(store_->find_project_with_access(a.owner.user_id, a.workspace, std::nullopt, gone.id, true)).project.id,
+      gone.id);
+}
+
 // A session's reads may share a snapshot, but one taken again after each
 // write: a handler reads what it wrote, and what others committed before.
 TEST_P(StoreContract, ASessionReadsWhatItWroteAndWhatWasCommittedBefore) {
@@ -922,8 +953,12 @@ TEST_P(StoreContract, VisibilityOfProjectsIsTheDomainsRule) {
       const bool visible = domain::can_see(seat.viewer, seat.role, is_private);
       hidden += visible ? 0 : 1;
       ASSERT_EQ(sees(a, seat.viewer, p.id), visible);
+      const auto with_access = store_->find_project_with_access(seat.viewer.user_id, a.workspace, a.id, p.id, false);
+      ASSERT_EQ(with_access.ok(), visible);
       if (visible) {
         EXPECT_EQ(must(store_->find_project(a.workspace, p.id, seat.viewer, false)).viewer_role, seat.role);
+        EXPECT_EQ(with_access->project.viewer_role, seat.role);
+        EXPECT_EQ(with_access->access.is_admin(), seat.viewer.sees_all);
       }
     }
   }
