@@ -17,19 +17,33 @@ Result<Query> query_of(const Call& call) {
   return Query::parse(call.request.target());
 }
 
-// The access check and the read share one trip to the blocking pool.
-boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
+namespace {
+
+// The access check and the read in one store call: one statement where the
+// store can, without the blocking pool where it reads asynchronously.
+boost::asio::awaitable<Result<LoadedProject>> find_project_with_access(Call& call, bool include_deleted) {
+  const std::int64_t user_id = call.user->id;
+  const std::int64_t workspace_id = call.params.get(PathId::Workspace);
+  const std::optional<std::int64_t> organization_id = call.params.find(PathId::Organization);
   const std::int64_t project_id = call.params.get(PathId::Project);
-  co_return co_await in_store(call, [&](Store& store) -> Result<LoadedProject> {
-    auto loaded = store.find_project_with_access(call.user->id, call.params.get(PathId::Workspace),
-                                                 call.params.find(PathId::Organization), project_id, include_deleted);
-    if (!loaded) return loaded.error();
-    // The store filtered by the same rule; a store that did not must not reveal the project.
-    if (!domain::can_see(loaded->access, loaded->project.viewer_role, loaded->project.fields.is_private)) {
-      return make_error(ErrorCode::NotFound, "project not found");
-    }
-    return loaded;
+  if (AsyncReads* async_reads = call.services.store.async_reads()) {
+    co_return co_await async_reads->find_project_with_access(user_id, workspace_id, organization_id, project_id,
+                                                             include_deleted);
+  }
+  co_return co_await in_store(call, [&](Store& store) {
+    return store.find_project_with_access(user_id, workspace_id, organization_id, project_id, include_deleted);
   });
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<LoadedProject>> load_project(Call& call, bool include_deleted) {
+  FOCUSD_CO_TRY(loaded, co_await find_project_with_access(call, include_deleted));
+  // The store filtered by the same rule; a store that did not must not reveal the project.
+  if (!domain::can_see(loaded.access, loaded.project.viewer_role, loaded.project.fields.is_private)) {
+    co_return make_error(ErrorCode::NotFound, "project not found");
+  }
+  co_return std::move(loaded);
 }
 
 Status require_project(const LoadedProject& loaded, domain::ProjectAction action) {

@@ -9,6 +9,7 @@
 // a uniqueness rule was broken; Internal means the database failed (its text is
 // in Error::detail, for the log only).
 
+#include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -70,6 +71,17 @@ struct ProjectWithAccess {
   ProjectRecord project;
 };
 
+// Reads that a store answers on the calling coroutine's I/O thread without
+// blocking it (PostgreSQL: over that thread's pipelined connection), each the
+// same as the Store method of its name.
+class AsyncReads {
+ public:
+  virtual ~AsyncReads() = default;
+  virtual boost::asio::awaitable<Result<ProjectWithAccess>> find_project_with_access(
+      std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
+      std::int64_t project_id, bool include_deleted) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -91,6 +103,10 @@ class Store {
     job();
     done(std::nullopt);
   }
+
+  // Null when the store has no AsyncReads: callers then run the blocking
+  // forms on the blocking pool.
+  virtual AsyncReads* async_reads() { return nullptr; }
 
   // OK when the database answers a trivial query.
   virtual Status ping() = 0;

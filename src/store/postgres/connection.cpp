@@ -92,20 +92,30 @@ std::optional<std::int64_t> Rows::optional_int64(int row, int column) const {
   return int64(row, column);
 }
 
+// With expand_dbname, the URL is read in dbname's place; its parameters
+// come after (and so win over) the defaults before it.
+const char* const* ConnectionParameters::keywords() {
+  static const char* const kKeywords[] = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
+                                          "tcp_user_timeout", "dbname",          nullptr};
+  return kKeywords;
+}
+
+ConnectionParameters::ConnectionParameters(const std::string& url)
+    : values_{"5", "30", "10", "10000", url.c_str(), nullptr} {}
+
+const std::array<const char*, 3> kSessionSettings = {"SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO'",
+                                                     "SET client_min_messages = 'warning'"};
+
 std::unique_ptr<Connection> Connection::open(const std::string& url) {
-  // With expand_dbname, the URL is read in dbname's place; its parameters
-  // come after (and so win over) the defaults before it.
-  const char* const keywords[] = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
-                                  "tcp_user_timeout", "dbname",          nullptr};
-  const char* const values[] = {"5", "30", "10", "10000", url.c_str(), nullptr};
-  PGconn* conn = libpq().connectdb_params(keywords, values, 1);
+  const ConnectionParameters parameters(url);
+  PGconn* conn = libpq().connectdb_params(ConnectionParameters::keywords(), parameters.values(), 1);
   std::unique_ptr<Connection> connection(new Connection(conn));  // finishes conn whatever happens next
   if (!conn) throw PgError("", true, "connecting: out of memory");
   // libpq's message names the host and port and why, never the password.
   if (libpq().status(conn) != CONNECTION_OK)
     throw PgError("", true, "connecting: " + std::string(libpq().error_message(conn)));
   // Every session in UTC with ISO dates, whatever the server's defaults.
-  connection->exec_script("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET client_min_messages = 'warning'");
+  for (const char* setting : kSessionSettings) connection->exec_script(setting);
   return connection;
 }
 
@@ -118,21 +128,21 @@ Rows Connection::exec(std::string_view sql, const Params& params) {
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size() + 1);
     Rows prepared(libpq().prepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
-    check(prepared.result_.get(), sql);
+    check_result(conn_, prepared.result_.get(), sql);
     it = prepared_.emplace(std::string(sql), std::move(name)).first;
   }
   const std::vector<const char*> values = params.pointers();
   PGresult* result =
       libpq().exec_prepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0);
   Rows rows(result);
-  check(result, sql);
+  check_result(conn_, result, sql);
   return rows;
 }
 
 void Connection::exec_script(const std::string& sql) {
   PGresult* result = libpq().exec(conn_, sql.c_str());
   Rows rows(result);
-  check(result, sql);
+  check_result(conn_, result, sql);
 }
 
 bool Connection::in_transaction() const {
@@ -140,16 +150,16 @@ bool Connection::in_transaction() const {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
-void Connection::check(PGresult* result, std::string_view context) const {
+void check_result(PGconn* conn, PGresult* result, std::string_view context) {
   const ExecStatusType status = result ? libpq().result_status(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
   const char* sqlstate = result ? libpq().result_error_field(result, PG_DIAG_SQLSTATE) : nullptr;
   // The primary message only: its DETAIL may quote a row's values (a key digest, say).
   const char* primary = result ? libpq().result_error_field(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  const std::string message = primary ? primary : libpq().error_message(conn_);
+  const std::string message = primary ? primary : libpq().error_message(conn);
   // Class 08 is a connection exception; 57P01-57P03 the server shutting down or starting.
   const std::string state = sqlstate ? sqlstate : "";
-  const bool lost = !healthy() || state.starts_with("08") || state.starts_with("57P");
+  const bool lost = libpq().status(conn) != CONNECTION_OK || state.starts_with("08") || state.starts_with("57P");
   const char* constraint = result ? libpq().result_error_field(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
   throw PgError(state, lost, message + " [" + std::string(context.substr(0, 200)) + "]", constraint ? constraint : "");
 }

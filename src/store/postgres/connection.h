@@ -5,6 +5,7 @@
 // its boundary and turns them into Result errors. Blocking, like libpq's
 // synchronous calls: run it on the blocking pool.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -102,6 +103,26 @@ class Rows {
   std::unique_ptr<PGresult, Clear> result_;
 };
 
+// What every connection is opened with, before the URL's own parameters
+// (which win): connect_timeout 5 s, TCP keepalives, a 10 s TCP user timeout, so
+// that a server gone silent fails statements instead of hanging them.
+// keywords() and values(url) for PQconnectdbParams with expand_dbname = 1.
+struct ConnectionParameters {
+  static const char* const* keywords();
+  explicit ConnectionParameters(const std::string& url);
+  const char* const* values() const { return values_.data(); }
+
+ private:
+  std::array<const char*, 6> values_;
+};
+// The session settings every connection makes first, one statement each:
+// UTC, ISO dates, only warnings and errors sent back.
+extern const std::array<const char*, 3> kSessionSettings;
+
+// Throws the PgError `result` carries (or the connection's, without one)
+// unless it succeeded; `context` (the statement) goes into the message.
+void check_result(PGconn* conn, PGresult* result, std::string_view context);
+
 class Connection {
  public:
   // Connects with a libpq connection string or URI (postgresql://…); its own
@@ -129,9 +150,6 @@ class Connection {
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
-  // Throws the error `result` carries (or the connection's, without one) unless it succeeded.
-  void check(PGresult* result, std::string_view context) const;
-
   PGconn* conn_;
   struct SqlHash {
     using is_transparent = void;

@@ -41,6 +41,19 @@ Libpq load() {
   bind(library, l.getisnull, "PQgetisnull");
   bind(library, l.cmd_tuples, "PQcmdTuples");
   bind(library, l.transaction_status, "PQtransactionStatus");
+  bind(library, l.connect_start_params, "PQconnectStartParams");
+  bind(library, l.connect_poll, "PQconnectPoll");
+  bind(library, l.socket, "PQsocket");
+  bind(library, l.set_nonblocking, "PQsetnonblocking");
+  bind(library, l.enter_pipeline_mode, "PQenterPipelineMode");
+  bind(library, l.send_prepare, "PQsendPrepare");
+  bind(library, l.send_query_prepared, "PQsendQueryPrepared");
+  bind(library, l.send_query_params, "PQsendQueryParams");
+  bind(library, l.pipeline_sync, "PQpipelineSync");
+  bind(library, l.flush, "PQflush");
+  bind(library, l.consume_input, "PQconsumeInput");
+  bind(library, l.is_busy, "PQisBusy");
+  bind(library, l.get_result, "PQgetResult");
   return l;
 }
 

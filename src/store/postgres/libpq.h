@@ -26,6 +26,20 @@ struct Libpq {
   decltype(&::PQgetisnull) getisnull;
   decltype(&::PQcmdTuples) cmd_tuples;
   decltype(&::PQtransactionStatus) transaction_status;
+  // Non-blocking connections in pipeline mode (store/postgres/pipeline.h).
+  decltype(&::PQconnectStartParams) connect_start_params;
+  decltype(&::PQconnectPoll) connect_poll;
+  decltype(&::PQsocket) socket;
+  decltype(&::PQsetnonblocking) set_nonblocking;
+  decltype(&::PQenterPipelineMode) enter_pipeline_mode;
+  decltype(&::PQsendPrepare) send_prepare;
+  decltype(&::PQsendQueryPrepared) send_query_prepared;
+  decltype(&::PQsendQueryParams) send_query_params;
+  decltype(&::PQpipelineSync) pipeline_sync;
+  decltype(&::PQflush) flush;
+  decltype(&::PQconsumeInput) consume_input;
+  decltype(&::PQisBusy) is_busy;
+  decltype(&::PQgetResult) get_result;
 };
 
 // The table, libpq loaded on the first call. Throws PgError when libpq.so.5

@@ -98,6 +98,27 @@ Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64
   return std::move(read_projects(rows).front());
 }
 
+// One statement: the caller's access ($1 the user, $2 the workspace, $3 the
+// organization or NULL) and, beside it, the project ($4) as that access's
+// viewer sees it (an owner or admin sees all: WorkspaceAccess::is_admin).
+// The project's columns come first, as read_project() reads them (all NULL
+// when it is not there to see), then the access's.
+const std::string kFindWithAccess =
+    "SELECT found.*, w.organization_id, ou.role FROM workspaces w"
+    " JOIN organization_users ou ON ou.organization_id = w.organization_id AND ou.user_id = $1"
+    " LEFT JOIN LATERAL (" +
+    kProjectColumns + "WHERE p.id = $4 AND p.workspace_id = w.id AND ($5::boolean OR p.deleted_at IS NULL) AND " +
+    visible("ou.role <> 'member'") +
+    ") found ON true WHERE w.id = $2 AND ($3::bigint IS NULL OR w.organization_id = $3)";
+
+Result<ProjectWithAccess> read_with_access(const Rows& rows, std::int64_t user_id, std::int64_t workspace_id) {
+  if (rows.empty()) return make_error(ErrorCode::NotFound, "workspace not found");
+  if (rows.is_null(0, 0)) return make_error(ErrorCode::NotFound, "project not found");
+  WorkspaceAccess access{rows.int64(0, kProjectColumnCount), workspace_id, user_id,
+                         parse_org_role(rows.text(0, kProjectColumnCount + 1)).value_or(OrgRole::Member)};
+  return ProjectWithAccess{access, read_project(rows, 0)};
+}
+
 std::vector<std::int64_t> column_of_ids(const Rows& rows) {
   std::vector<std::int64_t> ids;
   ids.reserve(static_cast<std::size_t>(rows.size()));
@@ -279,29 +300,26 @@ Result<ProjectRecord> PostgresStore::find_project(std::int64_t workspace_id, std
   return read([&](Connection& db) { return find(db, workspace_id, project_id, viewer, include_deleted); });
 }
 
-// One statement: the caller's access ($1 the user, $2 the workspace, $3 the
-// organization or NULL) and, beside it, the project ($4) as that access's
-// viewer sees it (an owner or admin sees all: WorkspaceAccess::is_admin).
-// The project's columns come first, as read_project() reads them (all NULL
-// when it is not there to see), then the access's.
 Result<ProjectWithAccess> PostgresStore::find_project_with_access(std::int64_t user_id, std::int64_t workspace_id,
                                                                   std::optional<std::int64_t> organization_id,
                                                                   std::int64_t project_id, bool include_deleted) {
-  static const std::string kSql =
-      "SELECT found.*, w.organization_id, ou.role FROM workspaces w"
-      " JOIN organization_users ou ON ou.organization_id = w.organization_id AND ou.user_id = $1"
-      " LEFT JOIN LATERAL (" +
-      kProjectColumns + "WHERE p.id = $4 AND p.workspace_id = w.id AND ($5::boolean OR p.deleted_at IS NULL) AND " +
-      visible("ou.role <> 'member'") +
-      ") found ON true WHERE w.id = $2 AND ($3::bigint IS NULL OR w.organization_id = $3)";
-  return read([&](Connection& db) -> Result<ProjectWithAccess> {
-    Rows rows = db.exec(kSql, Params(user_id, workspace_id, organization_id, project_id, include_deleted));
-    if (rows.empty()) return make_error(ErrorCode::NotFound, "workspace not found");
-    if (rows.is_null(0, 0)) return make_error(ErrorCode::NotFound, "project not found");
-    WorkspaceAccess access{rows.int64(0, kProjectColumnCount), workspace_id, user_id,
-                           parse_org_role(rows.text(0, kProjectColumnCount + 1)).value_or(OrgRole::Member)};
-    return ProjectWithAccess{access, read_project(rows, 0)};
+  return read([&](Connection& db) {
+    return read_with_access(
+        db.exec(kFindWithAccess, Params(user_id, workspace_id, organization_id, project_id, include_deleted)), user_id,
+        workspace_id);
   });
+}
+
+boost::asio::awaitable<Result<ProjectWithAccess>> PostgresStore::PipelinedReads::find_project_with_access(
+    std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
+    std::int64_t project_id, bool include_deleted) {
+  const Params params(user_id, workspace_id, organization_id, project_id, include_deleted);
+  try {
+    const Rows rows = co_await pipelines_.exec(kFindWithAccess, params);
+    co_return read_with_access(rows, user_id, workspace_id);
+  } catch (const postgres::PgError& e) {
+    co_return postgres_error(e);
+  }
 }
 
 Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, const Viewer& creator,

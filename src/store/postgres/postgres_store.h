@@ -13,9 +13,11 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/postgres/connection.h"
+#include "store/postgres/pipeline.h"
 #include "store/postgres/pool.h"
 #include "store/store.h"
 
@@ -25,6 +27,10 @@ struct PostgresStoreOptions {
   std::string url;  // a libpq connection URI or string
   std::size_t connections = 8;
   std::chrono::milliseconds connection_wait{5000};  // for a free connection, before Unavailable
+  // Single-statement reads (a GET by id) over connections of each I/O
+  // thread's own in pipeline mode (store/postgres/pipeline.h), this many per
+  // thread; 0 = over the pool.
+  std::size_t pipelines = 4;
 };
 
 class PostgresStore final : public Store {
@@ -33,6 +39,7 @@ class PostgresStore final : public Store {
   // be reached; InvalidArgument when its schema is newer than this binary.
   static Result<std::unique_ptr<PostgresStore>> open(const PostgresStoreOptions& options);
 
+  AsyncReads* async_reads() override { return pipelined_ ? &*pipelined_ : nullptr; }
   Status ping() override;
   Result<bool> has_users() override;
   Result<int> schema_version() override;
@@ -149,7 +156,22 @@ class PostgresStore final : public Store {
 
  private:
   explicit PostgresStore(const PostgresStoreOptions& options)
-      : pool_(options.url, options.connections, options.connection_wait) {}
+      : pool_(options.url, options.connections, options.connection_wait) {
+    if (options.pipelines > 0) pipelined_.emplace(options.url, options.pipelines, options.connection_wait);
+  }
+
+  // The AsyncReads, over pipelines (with the blocking forms they share).
+  class PipelinedReads final : public AsyncReads {
+   public:
+    PipelinedReads(const std::string& url, std::size_t per_thread, std::chrono::milliseconds connect_wait)
+        : pipelines_(url, per_thread, connect_wait) {}
+    boost::asio::awaitable<Result<ProjectWithAccess>> find_project_with_access(
+        std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
+        std::int64_t project_id, bool include_deleted) override;
+
+   private:
+    postgres::Pipelines pipelines_;
+  };
 
   // Runs fn with a connection, outside any transaction of ours (each
   // statement sees what was committed when it started).
@@ -168,6 +190,7 @@ class PostgresStore final : public Store {
 
   static constexpr int kWriteAttempts = 5;
   postgres::Pool pool_;
+  std::optional<PipelinedReads> pipelined_;
 };
 
 // What a PgError means to a client (Unavailable, Conflict, or Internal with

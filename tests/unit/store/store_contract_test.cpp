@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -305,6 +309,39 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     EXPECT_EQ(found, std::count(listed.begin(), listed.end(), task_id) == 1) << "find and list disagree";
     return found;
   }
+  // find_project_with_access, and the same through AsyncReads (on an event
+  // loop of the test's own) when the store has them: both must answer alike.
+  Result<ProjectWithAccess> find_with_access(std::int64_t user_id, std::int64_t workspace_id,
+                                             std::optional<std::int64_t> organization_id, std::int64_t project_id,
+                                             bool include_deleted) {
+    auto blocking =
+        store_->find_project_with_access(user_id, workspace_id, organization_id, project_id, include_deleted);
+    AsyncReads* reads = store_->async_reads();
+    if (!reads) return blocking;
+    boost::asio::io_context io;
+    std::optional<Result<ProjectWithAccess>> awaited;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          auto answer = co_await reads->find_project_with_access(user_id, workspace_id, organization_id, project_id,
+                                                                 include_deleted);
+          awaited.emplace(std::move(answer));
+          io.stop();
+        },
+        boost::asio::detached);
+    io.run_for(std::chrono::seconds(10));
+    EXPECT_TRUE(awaited.has_value()) << "AsyncReads answered";
+    if (!awaited) return blocking;
+    EXPECT_EQ(awaited->ok(), blocking.ok());
+    if (awaited->ok() && blocking.ok()) {
+      EXPECT_EQ((*awaited)->project, blocking->project);
+      EXPECT_EQ((*awaited)->access.organization_id, blocking->access.organization_id);
+      EXPECT_EQ((*awaited)->access.role, blocking->access.role);
+    } else if (!awaited->ok() && !blocking.ok()) {
+      EXPECT_EQ(awaited->error().code, blocking.error().code);
+    }
+    return blocking;
+  }
   std::vector<std::string> project_names(const ProjectQuery& query) {
     return names(must(store_->list_projects(query)).items);
   }
@@ -424,26 +461,24 @@ TEST_P(StoreContract, FindProjectWithAccessIsAccessThenFind) {
   const ProjectRecord gone = project(a, a.owner, {.name = "Gone"});
   EXPECT_TRUE(succeeded(store_->set_project_deleted(a.workspace, gone.id, true, kAnyPlace)));
 
-  const ProjectWithAccess found = must(store_->find_project_with_access(a.bob.user_id, a.workspace, a.id, p.id, false));
+  const ProjectWithAccess found = must(find_with_access(a.bob.user_id, a.workspace, a.id, p.id, false));
   EXPECT_EQ(found.project, must(store_->find_project(a.workspace, p.id, a.bob, false)));
   EXPECT_EQ(found.access.organization_id, a.id);
   EXPECT_EQ(found.access.workspace_id, a.workspace);
   EXPECT_EQ(found.access.user_id, a.bob.user_id);
   EXPECT_EQ(found.access.role, OrgRole::Member);
-  EXPECT_EQ(must(store_->find_project_with_access(a.owner.user_id, a.workspace, std::nullopt, p.id, false)).access.role,
+  EXPECT_EQ(must(find_with_access(a.owner.user_id, a.workspace, std::nullopt, p.id, false)).access.role,
             OrgRole::Owner);
 
-  EXPECT_TRUE(fails_with(store_->find_project_with_access(b.owner.user_id, a.workspace, std::nullopt, p.id, false),
+  EXPECT_TRUE(fails_with(find_with_access(b.owner.user_id, a.workspace, std::nullopt, p.id, false),
                          ErrorCode::NotFound));  // not their workspace
-  EXPECT_TRUE(fails_with(store_->find_project_with_access(a.owner.user_id, a.workspace, b.id, p.id, false),
+  EXPECT_TRUE(fails_with(find_with_access(a.owner.user_id, a.workspace, b.id, p.id, false),
                          ErrorCode::NotFound));  // not in that organization
-  EXPECT_TRUE(fails_with(store_->find_project_with_access(b.owner.user_id, b.workspace, std::nullopt, p.id, false),
+  EXPECT_TRUE(fails_with(find_with_access(b.owner.user_id, b.workspace, std::nullopt, p.id, false),
                          ErrorCode::NotFound));  // not in their workspace
-  EXPECT_TRUE(fails_with(store_->find_project_with_access(a.owner.user_id, a.workspace, std::nullopt, gone.id, false),
-                         ErrorCode::NotFound));
-  EXPECT_EQ(
-      must(store_->find_project_with_access(a.owner.user_id, a.workspace, std::nullopt, gone.id, true)).project.id,
-      gone.id);
+  EXPECT_TRUE(
+      fails_with(find_with_access(a.owner.user_id, a.workspace, std::nullopt, gone.id, false), ErrorCode::NotFound));
+  EXPECT_EQ(must(find_with_access(a.owner.user_id, a.workspace, std::nullopt, gone.id, true)).project.id, gone.id);
 }
 
 // A session's reads may share a snapshot, but one taken again after each
@@ -953,7 +988,7 @@ TEST_P(StoreContract, VisibilityOfProjectsIsTheDomainsRule) {
       const bool visible = domain::can_see(seat.viewer, seat.role, is_private);
       hidden += visible ? 0 : 1;
       ASSERT_EQ(sees(a, seat.viewer, p.id), visible);
-      const auto with_access = store_->find_project_with_access(seat.viewer.user_id, a.workspace, a.id, p.id, false);
+      const auto with_access = find_with_access(seat.viewer.user_id, a.workspace, a.id, p.id, false);
       ASSERT_EQ(with_access.ok(), visible);
       if (visible) {
         EXPECT_EQ(must(store_->find_project(a.workspace, p.id, seat.viewer, false)).viewer_role, seat.role);
