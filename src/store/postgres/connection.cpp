@@ -124,6 +124,7 @@ Connection::~Connection() {
 }
 
 Rows Connection::exec(std::string_view sql, const Params& params) {
+  if (!pending_begin_.empty()) return exec_after_begin(sql, params);
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size() + 1);
@@ -139,7 +140,55 @@ Rows Connection::exec(std::string_view sql, const Params& params) {
   return rows;
 }
 
+Rows Connection::exec_after_begin(std::string_view sql, const Params& params) {
+  const Libpq& pq = libpq();
+  const std::string begin = std::exchange(pending_begin_, std::string());
+  if (pq.enter_pipeline_mode(conn_) != 1) check_result(conn_, nullptr, begin);
+  struct ExitPipeline {
+    PGconn* conn;
+    ~ExitPipeline() { libpq().exit_pipeline_mode(conn); }
+  } exit_pipeline{conn_};
+  // BEGIN, the statement's Prepare when it is new, the statement, a Sync.
+  const auto known = prepared_.find(sql);
+  const bool is_new = known == prepared_.end();
+  const std::string name = is_new ? "s" + std::to_string(prepared_.size() + 1) : known->second;
+  bool sent = pq.send_query_params(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  if (is_new) sent = sent && pq.send_prepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr) == 1;
+  const std::vector<const char*> values = params.pointers();
+  sent = sent && pq.send_query_prepared(conn_, name.c_str(), params.size(), values.data(), nullptr, nullptr, 0) == 1;
+  sent = sent && pq.pipeline_sync(conn_) == 1;
+  if (!sent) check_result(conn_, nullptr, sql);  // throws the connection's error
+  // Their answers in order, each followed by a null, up to the Sync's.
+  std::vector<Rows> answers;
+  for (;;) {
+    PGresult* result = pq.get_result(conn_);
+    if (!result) {
+      if (pq.status(conn_) != CONNECTION_OK) break;
+      continue;
+    }
+    if (pq.result_status(result) == PGRES_PIPELINE_SYNC) {
+      pq.clear(result);
+      break;
+    }
+    answers.emplace_back(result);
+  }
+  // A statement prepared stays prepared, whatever became of the transaction.
+  if (is_new && answers.size() >= 2 && pq.result_status(answers[1].result_.get()) == PGRES_COMMAND_OK) {
+    prepared_.emplace(std::string(sql), name);
+  }
+  const std::size_t expected = is_new ? 3 : 2;
+  if (answers.size() != expected) check_result(conn_, nullptr, sql);  // the connection broke
+  // The first that failed says why (those after it were aborted by it).
+  for (const Rows& answer : answers) check_result(conn_, answer.result_.get(), sql);
+  return std::move(answers.back());
+}
+
 void Connection::exec_script(const std::string& sql) {
+  if (!pending_begin_.empty()) {
+    const std::string begin = std::exchange(pending_begin_, std::string());
+    exec_script(begin + "; " + sql);
+    return;
+  }
   PGresult* result = libpq().exec(conn_, sql.c_str());
   Rows rows(result);
   check_result(conn_, result, sql);
@@ -165,11 +214,11 @@ void check_result(PGconn* conn, PGresult* result, std::string_view context) {
 }
 
 Transaction::Transaction(Connection& connection, std::string_view isolation) : connection_(connection) {
-  connection_.exec_script("BEGIN ISOLATION LEVEL " + std::string(isolation));
+  connection_.begin_with_next_statement("BEGIN ISOLATION LEVEL " + std::string(isolation));
 }
 
 Transaction::~Transaction() {
-  if (done_ || !connection_.healthy()) return;
+  if (done_ || connection_.forget_pending_begin() || !connection_.healthy()) return;
   try {
     connection_.exec_script("ROLLBACK");
   } catch (const PgError&) {
@@ -178,6 +227,10 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+  if (connection_.forget_pending_begin()) {  // no statement ran: nothing to commit
+    done_ = true;
+    return;
+  }
   // COMMIT of a failed transaction "succeeds" as a ROLLBACK: never report that as a commit.
   if (connection_.transaction_failed()) throw PgError("25P02", false, "commit of a failed transaction");
   connection_.exec_script("COMMIT");

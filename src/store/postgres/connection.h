@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/postgres/libpq.h"
@@ -141,6 +142,13 @@ class Connection {
   // Runs one or more statements without parameters (schema, BEGIN, SET).
   void exec_script(const std::string& sql);
 
+  // `begin` (a BEGIN statement) goes out with the next statement, in the same
+  // round trip (in pipeline mode for exec), not on its own.
+  void begin_with_next_statement(std::string begin) { pending_begin_ = std::move(begin); }
+  // Forgets a BEGIN that no statement has taken out yet: true when there was
+  // one (the transaction never started, so there is nothing to end).
+  bool forget_pending_begin() { return !std::exchange(pending_begin_, std::string()).empty(); }
+
   // False once the connection broke: it must be dropped, not reused.
   bool healthy() const { return libpq().status(conn_) == CONNECTION_OK; }
   // True inside BEGIN … COMMIT, including a transaction that failed and awaits its rollback.
@@ -150,16 +158,20 @@ class Connection {
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
+  // exec() with the pending BEGIN before the statement, in one round trip.
+  Rows exec_after_begin(std::string_view sql, const Params& params);
   PGconn* conn_;
   struct SqlHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
   };
   std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;  // SQL -> statement name
+  std::string pending_begin_;                                                        // sent with the next statement
 };
 
-// BEGIN on construction (with the isolation level given, e.g. "SERIALIZABLE");
-// rolled back on destruction unless commit() ran.
+// BEGIN on construction (with the isolation level given, e.g. "SERIALIZABLE"),
+// sent with the transaction's first statement; rolled back on destruction
+// unless commit() ran. A transaction that ran no statement ends with nothing sent.
 class Transaction {
  public:
   explicit Transaction(Connection& connection, std::string_view isolation = "READ COMMITTED");

@@ -46,6 +46,7 @@ Libpq load() {
   bind(library, l.socket, "PQsocket");
   bind(library, l.set_nonblocking, "PQsetnonblocking");
   bind(library, l.enter_pipeline_mode, "PQenterPipelineMode");
+  bind(library, l.exit_pipeline_mode, "PQexitPipelineMode");
   bind(library, l.send_prepare, "PQsendPrepare");
   bind(library, l.send_query_prepared, "PQsendQueryPrepared");
   bind(library, l.send_query_params, "PQsendQueryParams");

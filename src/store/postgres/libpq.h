@@ -32,6 +32,7 @@ struct Libpq {
   decltype(&::PQsocket) socket;
   decltype(&::PQsetnonblocking) set_nonblocking;
   decltype(&::PQenterPipelineMode) enter_pipeline_mode;
+  decltype(&::PQexitPipelineMode) exit_pipeline_mode;
   decltype(&::PQsendPrepare) send_prepare;
   decltype(&::PQsendQueryPrepared) send_query_prepared;
   decltype(&::PQsendQueryParams) send_query_params;

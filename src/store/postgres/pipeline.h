@@ -2,8 +2,9 @@
 // One connection of one I/O thread, in libpq's non-blocking pipeline mode:
 // the statements that the thread's coroutines run go out together, one write
 // per turn of the event loop, and their results come back in order, without a
-// thread waiting on any of them. A statement is one implicit transaction of
-// READ COMMITTED: for reads that are a single statement (a GET by id), not for
+// thread waiting on any of them. The statements of one write share one
+// implicit transaction, each seeing what was committed when it started (READ
+// COMMITTED): for reads that are a single statement (a GET by id), not for
 // writes or reads that must share a snapshot (those use the pool).
 //
 // Everything here runs on the thread of the executor the pipeline was opened

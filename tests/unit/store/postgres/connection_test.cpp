@@ -101,6 +101,56 @@ TEST_F(PgLayer, ATransactionCommitsOnlyWhenToldAndNeverAfterAFailure) {
   EXPECT_EQ(connection_->exec("SELECT count(*) FROM t").int64(0, 0), 1) << "nothing of the failed transaction";
 }
 
+// BEGIN goes out with the transaction's first statement (one round trip, in
+// pipeline mode), whatever that statement is; a transaction that ran none
+// sends nothing.
+TEST_F(PgLayer, BeginGoesWithTheFirstStatementOfATransaction) {
+  connection_->exec_script("CREATE TABLE t (n int PRIMARY KEY)");
+  {
+    Transaction transaction(*connection_, "REPEATABLE READ");
+    EXPECT_EQ(connection_->exec("SELECT current_setting($1)", Params("transaction_isolation")).text(0, 0),
+              "repeatable read");  // new: prepared in the same round trip
+    EXPECT_TRUE(connection_->in_transaction());
+    transaction.commit();
+  }
+  {
+    Transaction transaction(*connection_, "SERIALIZABLE");
+    EXPECT_EQ(connection_->exec("SELECT current_setting($1)", Params("transaction_isolation")).text(0, 0),
+              "serializable");  // known: no Prepare
+    transaction.commit();
+  }
+  {
+    Transaction transaction(*connection_);
+    connection_->exec_script("INSERT INTO t VALUES (1)");  // a script takes the BEGIN too
+    EXPECT_TRUE(connection_->in_transaction());
+  }
+  EXPECT_EQ(connection_->exec("SELECT count(*) FROM t").int64(0, 0), 0) << "rolled back";
+  {
+    Transaction transaction(*connection_);
+    transaction.commit();  // nothing ran: nothing to commit, nothing sent
+  }
+  EXPECT_FALSE(connection_->in_transaction());
+  struct Bad {
+    const char* sql;
+    Params params;
+    const char* sqlstate;
+  };
+  for (const Bad& bad : {Bad{"SELEC 1", Params(), "42601"}, Bad{"SELECT 1 / $1::int", Params(0), "22012"}}) {
+    SCOPED_TRACE(bad.sql);
+    Transaction transaction(*connection_);
+    try {
+      connection_->exec(bad.sql, bad.params);
+      ADD_FAILURE() << "no error";
+    } catch (const PgError& e) {
+      EXPECT_EQ(e.sqlstate(), bad.sqlstate);  // a failed Prepare, a failed statement
+      EXPECT_FALSE(e.unavailable());
+    }
+    EXPECT_THROW(transaction.commit(), PgError);
+  }
+  EXPECT_FALSE(connection_->in_transaction());
+  EXPECT_EQ(connection_->exec("SELECT $1::int + 1", Params(1)).int64(0, 0), 2) << "the connection is fine after";
+}
+
 TEST_F(PgLayer, NoServerIsUnavailableAtOnceAndThePasswordIsNotInTheMessage) {
   const auto start = std::chrono::steady_clock::now();
   try {
