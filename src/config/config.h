@@ -25,8 +25,8 @@ struct Config {
   std::chrono::milliseconds database_wait{5000};
   // PostgreSQL: connections each network thread keeps in pipeline mode for
   // reads of one statement (a GET by id), beside the pool; 0 = those reads
-  // go through the pool too.
-  std::size_t database_pipelines = 4;
+  // go through the pool too (the default: faster in bench/run, see README).
+  std::size_t database_pipelines = 0;
   // HOST:PORT to listen on. Port 0 picks a free port (printed at start).
   std::string listen = "127.0.0.1:8080";
   // Network threads running the io_context; 0 = number of cores.

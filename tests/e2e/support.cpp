@@ -299,7 +299,9 @@ void FocusdServer::exec_sql(const std::string& sql) const {
 
 void FocusdServer::spawn_serve() {
   std::vector<std::string> argv = {focusd_binary(), "serve", "--data", data_dir_.string(), "--listen", "127.0.0.1:0"};
-  if (!database_.empty()) argv.insert(argv.end(), {"--database", database_});
+  // On PostgreSQL, reads of one statement go over pipelines (not the default):
+  // the pool's path for them is the one the SQLite pass runs.
+  if (!database_.empty()) argv.insert(argv.end(), {"--database", database_, "--database-pipelines", "2"});
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   pid_ = spawn(argv, options_.env, log_path_, log_path_);
 }

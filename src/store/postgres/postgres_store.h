@@ -30,7 +30,7 @@ struct PostgresStoreOptions {
   // Single-statement reads (a GET by id) over connections of each I/O
   // thread's own in pipeline mode (store/postgres/pipeline.h), this many per
   // thread; 0 = over the pool.
-  std::size_t pipelines = 4;
+  std::size_t pipelines = 0;
 };
 
 class PostgresStore final : public Store {

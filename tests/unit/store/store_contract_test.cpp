@@ -60,7 +60,8 @@ std::unique_ptr<Store> make_sqlite(const fs::path& scratch) {
 std::unique_ptr<Store> make_postgres(const fs::path&) {
   static std::vector<std::unique_ptr<pgtest::TestDatabase>> databases;
   databases.push_back(std::make_unique<pgtest::TestDatabase>());
-  auto store = PostgresStore::open({databases.back()->url(), 4});
+  // With pipelines, so that AsyncReads are checked against the blocking reads.
+  auto store = PostgresStore::open({databases.back()->url(), 4, std::chrono::milliseconds(5000), 2});
   if (!store) {
     ADD_FAILURE() << "opening the PostgreSQL store: " << store.error().description << " " << store.error().detail;
     return nullptr;
