@@ -91,13 +91,23 @@ awaitable<std::shared_ptr<Pipeline>> Pipeline::open(const std::string& url, std:
   for (PostgresPollingStatusType poll = PGRES_POLLING_WRITING; poll != PGRES_POLLING_OK;) {
     if (poll == PGRES_POLLING_FAILED || libpq().status(conn) == CONNECTION_BAD)
       throw lost("connecting: " + std::string(libpq().error_message(conn)));
-    // A fresh wait each time: libpq may have opened another socket meanwhile.
+    // A fresh wait each time: libpq may have opened another socket meanwhile
+    // (and owns it: released, never closed here).
     asio::posix::stream_descriptor socket(executor, libpq().socket(conn));
+    struct Release {
+      asio::posix::stream_descriptor& socket;
+      ~Release() { socket.release(); }
+    } release{socket};
     const auto wait = poll == PGRES_POLLING_READING ? asio::posix::descriptor_base::wait_read
                                                     : asio::posix::descriptor_base::wait_write;
-    const auto which = co_await (socket.async_wait(wait, use_awaitable) || deadline.async_wait(use_awaitable));
-    socket.release();
-    if (which.index() == 1) throw lost("connecting: no answer within " + std::to_string(connect_wait.count()) + " ms");
+    bool timed_out = false;
+    try {
+      timed_out =
+          (co_await (socket.async_wait(wait, use_awaitable) || deadline.async_wait(use_awaitable))).index() == 1;
+    } catch (const boost::system::system_error& e) {
+      throw lost(std::string("connecting: ") + e.what());
+    }
+    if (timed_out) throw lost("connecting: no answer within " + std::to_string(connect_wait.count()) + " ms");
     poll = libpq().connect_poll(conn);
   }
   if (libpq().set_nonblocking(conn, 1) != 0 || libpq().enter_pipeline_mode(conn) != 1)
