@@ -300,6 +300,10 @@ Result<ProjectRecord> PostgresStore::find_project(std::int64_t workspace_id, std
   return read([&](Connection& db) { return find(db, workspace_id, project_id, viewer, include_deleted); });
 }
 
+const std::string& PostgresStore::find_project_with_access_sql() {
+  return kFindWithAccess;
+}
+
 Result<ProjectWithAccess> PostgresStore::find_project_with_access(std::int64_t user_id, std::int64_t workspace_id,
                                                                   std::optional<std::int64_t> organization_id,
                                                                   std::int64_t project_id, bool include_deleted) {

@@ -38,6 +38,10 @@ class PostgresStore final : public Store {
   // Connects and applies the migrations. Unavailable when the database cannot
   // be reached; InvalidArgument when its schema is newer than this binary.
   static Result<std::unique_ptr<PostgresStore>> open(const PostgresStoreOptions& options);
+  // The one statement of find_project_with_access ($1 the user, $2 the
+  // workspace, $3 the organization or NULL, $4 the project, $5 include
+  // deleted), for bench/ref/pg_get.cpp.
+  static const std::string& find_project_with_access_sql();
 
   AsyncReads* async_reads() override { return pipelined_ ? &*pipelined_ : nullptr; }
   Status ping() override;
