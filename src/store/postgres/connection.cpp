@@ -127,7 +127,7 @@ Rows Connection::exec(std::string_view sql, const Params& params) {
   if (!pending_begin_.empty()) return exec_after_begin(sql, params);
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
-    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    std::string name = next_statement_name();
     Rows prepared(libpq().prepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
     check_result(conn_, prepared.result_.get(), sql);
     it = prepared_.emplace(std::string(sql), std::move(name)).first;
@@ -151,7 +151,7 @@ Rows Connection::exec_after_begin(std::string_view sql, const Params& params) {
   // BEGIN, the statement's Prepare when it is new, the statement, a Sync.
   const auto known = prepared_.find(sql);
   const bool is_new = known == prepared_.end();
-  const std::string name = is_new ? "s" + std::to_string(prepared_.size() + 1) : known->second;
+  const std::string name = is_new ? next_statement_name() : known->second;
   bool sent = pq.send_query_params(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
   if (is_new) sent = sent && pq.send_prepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr) == 1;
   const std::vector<const char*> values = params.pointers();

@@ -160,6 +160,8 @@ class Connection {
   explicit Connection(PGconn* conn) : conn_(conn) {}
   // exec() with the pending BEGIN before the statement, in one round trip.
   Rows exec_after_begin(std::string_view sql, const Params& params);
+  // The name the next statement prepared on this connection gets (never one given before).
+  std::string next_statement_name() const { return "s" + std::to_string(prepared_.size() + 1); }
   PGconn* conn_;
   struct SqlHash {
     using is_transparent = void;
