@@ -124,7 +124,7 @@ Connection::~Connection() {
 }
 
 Rows Connection::exec(std::string_view sql, const Params& params) {
-  if (!pending_begin_.empty()) return exec_after_begin(sql, params);
+  if (!pending_begin_.empty()) return exec_between(std::exchange(pending_begin_, std::string()), sql, params, "");
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = next_statement_name();
@@ -140,22 +140,32 @@ Rows Connection::exec(std::string_view sql, const Params& params) {
   return rows;
 }
 
-Rows Connection::exec_after_begin(std::string_view sql, const Params& params) {
+Rows Connection::exec_and_commit(std::string_view sql, const Params& params) {
+  Rows rows = exec_between(std::exchange(pending_begin_, std::string()), sql, params, "COMMIT");
+  committed_ = true;
+  return rows;
+}
+
+Rows Connection::exec_between(std::string_view before, std::string_view sql, const Params& params,
+                              std::string_view after) {
   const Libpq& pq = libpq();
-  const std::string begin = std::exchange(pending_begin_, std::string());
-  if (pq.enter_pipeline_mode(conn_) != 1) check_result(conn_, nullptr, begin);
+  if (pq.enter_pipeline_mode(conn_) != 1) check_result(conn_, nullptr, sql);
   struct ExitPipeline {
     PGconn* conn;
     ~ExitPipeline() { libpq().exit_pipeline_mode(conn); }
   } exit_pipeline{conn_};
-  // BEGIN, the statement's Prepare when it is new, the statement, a Sync.
+  // `before`, the statement's Prepare when it is new, the statement, `after`, a Sync.
   const auto known = prepared_.find(sql);
   const bool is_new = known == prepared_.end();
   const std::string name = is_new ? next_statement_name() : known->second;
-  bool sent = pq.send_query_params(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  const auto send_plain = [&](std::string_view plain) {
+    return pq.send_query_params(conn_, std::string(plain).c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  };
+  bool sent = before.empty() || send_plain(before);
   if (is_new) sent = sent && pq.send_prepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr) == 1;
   const std::vector<const char*> values = params.pointers();
   sent = sent && pq.send_query_prepared(conn_, name.c_str(), params.size(), values.data(), nullptr, nullptr, 0) == 1;
+  sent = sent && (after.empty() || send_plain(after));
   sent = sent && pq.pipeline_sync(conn_) == 1;
   if (!sent) check_result(conn_, nullptr, sql);  // throws the connection's error
   // Their answers in order, each followed by a null, up to the Sync's.
@@ -172,15 +182,21 @@ Rows Connection::exec_after_begin(std::string_view sql, const Params& params) {
     }
     answers.emplace_back(result);
   }
+  const std::size_t prepare_at = before.empty() ? 0 : 1;
+  const std::size_t statement_at = prepare_at + (is_new ? 1 : 0);
   // A statement prepared stays prepared, whatever became of the transaction.
-  if (is_new && answers.size() >= 2 && pq.result_status(answers[1].result_.get()) == PGRES_COMMAND_OK) {
+  if (is_new && answers.size() > prepare_at &&
+      pq.result_status(answers[prepare_at].result_.get()) == PGRES_COMMAND_OK) {
     prepared_.emplace(std::string(sql), name);
   }
-  const std::size_t expected = is_new ? 3 : 2;
-  if (answers.size() != expected) check_result(conn_, nullptr, sql);  // the connection broke
+  if (answers.size() != statement_at + 1 + (after.empty() ? 0 : 1)) {
+    check_result(conn_, nullptr, sql);  // the connection broke
+  }
   // The first that failed says why (those after it were aborted by it).
-  for (const Rows& answer : answers) check_result(conn_, answer.result_.get(), sql);
-  return std::move(answers.back());
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    check_result(conn_, answers[i].result_.get(), i < prepare_at ? before : i <= statement_at ? sql : after);
+  }
+  return std::move(answers[statement_at]);
 }
 
 void Connection::exec_script(const std::string& sql) {
@@ -218,7 +234,8 @@ Transaction::Transaction(Connection& connection, std::string_view isolation) : c
 }
 
 Transaction::~Transaction() {
-  if (done_ || connection_.forget_pending_begin() || !connection_.healthy()) return;
+  if (done_ || connection_.forget_pending_begin() || connection_.forget_commit() || !connection_.healthy()) return;
+  if (!connection_.in_transaction()) return;  // a COMMIT that failed ended it
   try {
     connection_.exec_script("ROLLBACK");
   } catch (const PgError&) {
@@ -227,12 +244,16 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  if (connection_.forget_pending_begin()) {  // no statement ran: nothing to commit
+  // No statement ran, or the last one committed: nothing to send.
+  if (connection_.forget_pending_begin() || connection_.forget_commit()) {
     done_ = true;
     return;
   }
-  // COMMIT of a failed transaction "succeeds" as a ROLLBACK: never report that as a commit.
-  if (connection_.transaction_failed()) throw PgError("25P02", false, "commit of a failed transaction");
+  // COMMIT of a failed transaction "succeeds" as a ROLLBACK, and one outside
+  // a transaction (a failed COMMIT ended it) as nothing: never report either as a commit.
+  if (connection_.healthy() && (connection_.transaction_failed() || !connection_.in_transaction())) {
+    throw PgError("25P02", false, "commit of a failed transaction");
+  }
   connection_.exec_script("COMMIT");
   done_ = true;
 }

@@ -141,13 +141,23 @@ class Connection {
   Rows exec(std::string_view sql, const Params& params = Params());
   // Runs one or more statements without parameters (schema, BEGIN, SET).
   void exec_script(const std::string& sql);
+  // exec() of a Transaction's last statement, with its COMMIT in the same
+  // round trip: the Transaction's commit() then sends nothing. When the
+  // statement fails, nothing commits (the Transaction rolls back); when the
+  // COMMIT fails, the transaction is over, rolled back by the server.
+  Rows exec_and_commit(std::string_view sql, const Params& params = Params());
 
   // `begin` (a BEGIN statement) goes out with the next statement, in the same
   // round trip (in pipeline mode for exec), not on its own.
-  void begin_with_next_statement(std::string begin) { pending_begin_ = std::move(begin); }
+  void begin_with_next_statement(std::string begin) {
+    pending_begin_ = std::move(begin);
+    committed_ = false;
+  }
   // Forgets a BEGIN that no statement has taken out yet: true when there was
   // one (the transaction never started, so there is nothing to end).
   bool forget_pending_begin() { return !std::exchange(pending_begin_, std::string()).empty(); }
+  // True once after exec_and_commit committed: the transaction is over.
+  bool forget_commit() { return std::exchange(committed_, false); }
 
   // False once the connection broke: it must be dropped, not reused.
   bool healthy() const { return libpq().status(conn_) == CONNECTION_OK; }
@@ -158,8 +168,9 @@ class Connection {
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
-  // exec() with the pending BEGIN before the statement, in one round trip.
-  Rows exec_after_begin(std::string_view sql, const Params& params);
+  // exec() with `before` and `after` (statements without parameters, each
+  // left out when empty) around it, in one round trip, in pipeline mode.
+  Rows exec_between(std::string_view before, std::string_view sql, const Params& params, std::string_view after);
   // The name the next statement prepared on this connection gets (never one given before).
   std::string next_statement_name() const { return "s" + std::to_string(prepared_.size() + 1); }
   PGconn* conn_;
@@ -169,6 +180,7 @@ class Connection {
   };
   std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;  // SQL -> statement name
   std::string pending_begin_;                                                        // sent with the next statement
+  bool committed_ = false;                                                           // by exec_and_commit
 };
 
 // BEGIN on construction (with the isolation level given, e.g. "SERIALIZABLE"),

@@ -332,20 +332,22 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
     if (f.parent_project_id) postgres::lock_workspace(db, workspace_id);
     if (auto status = check_references(db, workspace_id, creator, f, 0, tree_rule); !status) return status.error();
     const std::string now = now_rfc3339();
-    // The row and its creator's role in one statement: one round trip.
-    const std::int64_t id =
-        db.exec(
-              "WITH created AS (INSERT INTO projects (workspace_id, name, client_id, color, description, start_date,"
-              " end_date, estimated_mins, fixed_fee_amount, fixed_fee_currency, parent_project_id, private, billable,"
-              " auto_compute_estimates, creator_id, created_at, updated_at)"
-              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id),"
-              " manager AS (INSERT INTO project_users (project_id, user_id, role, created_at)"
-              " SELECT id, $15, 'manager', $16 FROM created)"
-              " SELECT id FROM created",
-              Params(workspace_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date,
-                     f.estimated_mins, fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private, f.billable,
-                     f.auto_compute_estimates, creator.user_id, now))
-            .int64(0, 0);
+    // The row, its creator's role and its client's name in one statement, with
+    // the COMMIT when nothing else is to be written: one round trip in all.
+    const std::string_view insert =
+        "WITH created AS (INSERT INTO projects (workspace_id, name, client_id, color, description, start_date,"
+        " end_date, estimated_mins, fixed_fee_amount, fixed_fee_currency, parent_project_id, private, billable,"
+        " auto_compute_estimates, creator_id, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id),"
+        " manager AS (INSERT INTO project_users (project_id, user_id, role, created_at)"
+        " SELECT id, $15, 'manager', $16 FROM created)"
+        " SELECT id, (SELECT name FROM clients WHERE id = $3) FROM created";
+    const Params params(workspace_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date,
+                        f.estimated_mins, fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private, f.billable,
+                        f.auto_compute_estimates, creator.user_id, now);
+    const bool last = f.tag_ids.empty() && !pinned;
+    const Rows inserted = last ? db.exec_and_commit(insert, params) : db.exec(insert, params);
+    const std::int64_t id = inserted.int64(0, 0);
     if (!f.tag_ids.empty()) postgres::write_tags(db, sql::kProjectLinks, id, f.tag_ids);  // a new row has none
     if (pinned) postgres::write_pin(db, sql::kProjectLinks, id, creator.user_id, true);
     // The new row as find() would read it back, without reading it: it holds
@@ -359,10 +361,7 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
     p.created_at = p.updated_at = now;
     p.pinned = pinned;
     p.viewer_role = ProjectRole::Manager;
-    if (f.client_id) {
-      Rows client = db.exec("SELECT name FROM clients WHERE id = $1", Params(*f.client_id));
-      if (!client.empty()) p.client_name = client.text(0, 0);
-    }
+    p.client_name = inserted.optional_text(0, 1);
     if (!f.tag_ids.empty()) postgres::attach_tags(db, sql::kProjectLinks, created);
     return std::move(p);
   });

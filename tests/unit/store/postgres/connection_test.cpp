@@ -151,6 +151,58 @@ TEST_F(PgLayer, BeginGoesWithTheFirstStatementOfATransaction) {
   EXPECT_EQ(connection_->exec("SELECT $1::int + 1", Params(1)).int64(0, 0), 2) << "the connection is fine after";
 }
 
+// A transaction's last statement can carry its COMMIT (and, when it is the
+// first too, its BEGIN): one round trip; commit() then sends nothing.
+TEST_F(PgLayer, TheLastStatementCanCarryTheCommit) {
+  connection_->exec_script(
+      "CREATE TABLE t (n int PRIMARY KEY);"
+      " CREATE TABLE d (n int, UNIQUE (n) DEFERRABLE INITIALLY DEFERRED)");
+  auto other = Connection::open(database_->url());
+  const std::string pid = std::string(connection_->exec("SELECT pg_backend_pid()").text(0, 0));
+  {
+    Transaction transaction(*connection_);
+    connection_->exec("INSERT INTO t VALUES (1)");
+    EXPECT_EQ(connection_->exec_and_commit("INSERT INTO t VALUES ($1) RETURNING n", Params(2)).int64(0, 0), 2);
+    EXPECT_FALSE(connection_->in_transaction());
+    // commit() sends nothing: it succeeds with the connection gone.
+    other->exec("SELECT pg_terminate_backend($1::int)", Params(pid));
+    EXPECT_NO_THROW(transaction.commit());
+  }
+  EXPECT_EQ(other->exec("SELECT count(*) FROM t").int64(0, 0), 2) << "both committed";
+  connection_ = Connection::open(database_->url());
+  {
+    Transaction transaction(*connection_);
+    EXPECT_EQ(connection_->exec_and_commit("INSERT INTO t VALUES ($1) RETURNING n", Params(3)).int64(0, 0), 3)
+        << "BEGIN, a new statement's Prepare, the statement and COMMIT in one round trip";
+    transaction.commit();
+  }
+  {
+    Transaction transaction(*connection_);
+    connection_->exec("INSERT INTO t VALUES (4)");
+    try {
+      connection_->exec_and_commit("INSERT INTO t VALUES ($1) RETURNING n", Params(1));
+      ADD_FAILURE() << "a duplicate key was inserted";
+    } catch (const PgError& e) {
+      EXPECT_TRUE(e.unique_violation()) << e.sqlstate();
+    }
+    EXPECT_TRUE(connection_->in_transaction()) << "a failed statement: its COMMIT never ran";
+  }
+  EXPECT_FALSE(connection_->in_transaction()) << "rolled back";
+  {
+    Transaction transaction(*connection_);
+    try {
+      connection_->exec_and_commit("INSERT INTO d VALUES (1), (1)");
+      ADD_FAILURE() << "a deferred duplicate was committed";
+    } catch (const PgError& e) {
+      EXPECT_TRUE(e.unique_violation()) << "the COMMIT's own failure: " << e.sqlstate();
+    }
+    EXPECT_FALSE(connection_->in_transaction());
+    EXPECT_THROW(transaction.commit(), PgError) << "a failed COMMIT is no commit";
+  }
+  EXPECT_EQ(connection_->exec("SELECT count(*) FROM t").int64(0, 0), 3) << "nothing of the failed transaction";
+  EXPECT_EQ(connection_->exec("SELECT count(*) FROM d").int64(0, 0), 0);
+}
+
 TEST_F(PgLayer, NoServerIsUnavailableAtOnceAndThePasswordIsNotInTheMessage) {
   const auto start = std::chrono::steady_clock::now();
   try {
