@@ -179,6 +179,12 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_DATABASE_PIPELINES")
       ->check(CLI::Range(std::size_t{0}, std::size_t{64}))
       ->capture_default_str();
+  app.add_option("--database-write-pipelines", c.database_write_pipelines,
+                 "PostgreSQL: connections per network thread in pipeline mode that commit together the writes of one "
+                 "statement (such as a project's create) that arrive meanwhile (0 = those go through the pool)")
+      ->envname("FOCUSD_DATABASE_WRITE_PIPELINES")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{64}))
+      ->capture_default_str();
   add_duration(app, "--database-wait-ms", "FOCUSD_DATABASE_WAIT_MS", c.database_wait,
                "PostgreSQL: milliseconds a request waits for a free connection, else 503", 1, 600000);
   add_duration(app, "--sqlite-busy-timeout", "FOCUSD_SQLITE_BUSY_TIMEOUT", c.sqlite_busy_timeout,

@@ -27,6 +27,10 @@ struct Config {
   // reads of one statement (a GET by id), beside the pool; 0 = those reads
   // go through the pool too (the default: faster in bench/run, see README).
   std::size_t database_pipelines = 0;
+  // PostgreSQL: connections each network thread keeps in pipeline mode for
+  // writes of one statement (a project's create), committing together those
+  // that arrive while the last batch commits; 0 = through the pool.
+  std::size_t database_write_pipelines = 1;
   // HOST:PORT to listen on. Port 0 picks a free port (printed at start).
   std::string listen = "127.0.0.1:8080";
   // Network threads running the io_context; 0 = number of cores.

@@ -181,7 +181,7 @@ Result<boost::json::object> copy_sqlite_to_postgres(const Config& config) {
   {
     auto lite = SqliteStore::open(SqliteStoreOptions{config.database_path()});
     if (!lite) return lite.error();
-    auto pg = PostgresStore::open(PostgresStoreOptions{config.database, 1, config.database_wait});
+    auto pg = PostgresStore::open(PostgresStoreOptions{config.database, 1, config.database_wait, 0, 0});
     if (!pg) return pg.error();
   }
   try {

@@ -82,6 +82,22 @@ class AsyncReads {
       std::int64_t project_id, bool include_deleted) = 0;
 };
 
+// Writes that a store makes on the calling coroutine's I/O thread without
+// blocking it (PostgreSQL: one statement each, over that thread's connection
+// that commits what its coroutines ask together), each the same as its
+// blocking form and answered once durable.
+class AsyncWrites {
+ public:
+  virtual ~AsyncWrites() = default;
+  // Store::workspace_access and then Store::create_project (neither pinned
+  // nor with a tree rule) as one write, for a project that names no parent,
+  // client or tags (InvalidArgument otherwise, nothing written).
+  virtual boost::asio::awaitable<Result<ProjectWithAccess>> create_project(std::int64_t user_id,
+                                                                           std::int64_t workspace_id,
+                                                                           std::optional<std::int64_t> organization_id,
+                                                                           const ProjectFields& fields) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -107,6 +123,8 @@ class Store {
   // Null when the store has no AsyncReads: callers then run the blocking
   // forms on the blocking pool.
   virtual AsyncReads* async_reads() { return nullptr; }
+  // The same for AsyncWrites.
+  virtual AsyncWrites* async_writes() { return nullptr; }
 
   // OK when the database answers a trivial query.
   virtual Status ping() = 0;

@@ -26,6 +26,11 @@ PgError lost(const std::string& why) {
   return PgError("", true, "the database connection: " + why);
 }
 
+bool succeeded(PGresult* result) {
+  const ExecStatusType status = result ? libpq().result_status(result) : PGRES_FATAL_ERROR;
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
 void clear(PGresult*& result) {
   if (result) libpq().clear(result);
   result = nullptr;
@@ -38,6 +43,7 @@ struct Pipeline::Answer {
   PGresult* result = nullptr;         // the statement's
   PGresult* prepare_error = nullptr;  // its Prepare's, when that failed
   std::optional<std::string> lost;    // why the connection broke before it came
+  bool rolled_back = false;           // Commits mode: its batch failed
   bool done = false;
   std::function<void()> resume;  // set while the coroutine waits
   Answer() = default;
@@ -67,6 +73,7 @@ struct Pipeline::Socket {
     std::deque<Expected> abandoned = std::move(owner.expected_);
     owner.expected_.clear();
     for (auto& expected : abandoned) clear(expected.result);
+    owner.batch_answers_.clear();
   }
   std::shared_ptr<Pipeline> owner_alive;  // for as long as read_loop() waits
   Pipeline& owner;
@@ -78,11 +85,12 @@ Pipeline::~Pipeline() {
   if (conn_) libpq().finish(conn_);
 }
 
-awaitable<std::shared_ptr<Pipeline>> Pipeline::open(const std::string& url, std::chrono::milliseconds connect_wait) {
+awaitable<std::shared_ptr<Pipeline>> Pipeline::open(const std::string& url, std::chrono::milliseconds connect_wait,
+                                                    Mode mode) {
   using namespace asio::experimental::awaitable_operators;
   const ConnectionParameters parameters(url);
   auto pipeline = std::make_shared<Pipeline>(
-      libpq().connect_start_params(ConnectionParameters::keywords(), parameters.values(), 1));
+      libpq().connect_start_params(ConnectionParameters::keywords(), parameters.values(), 1), mode);
   PGconn* conn = pipeline->conn_;
   if (!conn) throw lost("connecting: out of memory");
   const auto executor = co_await asio::this_coro::executor;
@@ -126,8 +134,6 @@ awaitable<std::shared_ptr<Pipeline>> Pipeline::open(const std::string& url, std:
 }
 
 awaitable<Rows> Pipeline::exec(std::string_view sql, const Params& params) {
-  // An answer aborted by another statement's failure in its batch is asked
-  // again, alone; a second abort cannot happen then, but is an error anyway.
   for (int attempt = 0;; ++attempt) {
     if (broken_) throw lost("broken");
     auto answer = std::make_shared<Answer>();
@@ -145,7 +151,7 @@ awaitable<Rows> Pipeline::exec(std::string_view sql, const Params& params) {
     }
     if (answer->lost) throw lost(*answer->lost);
     PGresult*& result = answer->prepare_error ? answer->prepare_error : answer->result;
-    if (attempt == 0 && result && libpq().result_status(result) == PGRES_PIPELINE_ABORTED) continue;
+    if (ask_again(*answer, result, attempt)) continue;
     try {
       check_result(conn_, result, sql);
     } catch (const PgError& e) {
@@ -156,6 +162,17 @@ awaitable<Rows> Pipeline::exec(std::string_view sql, const Params& params) {
     result = nullptr;
     co_return rows;
   }
+}
+
+bool Pipeline::ask_again(const Answer& answer, PGresult* result, int attempt) const {
+  if (!result) return false;
+  // Aborted (or, committing, rolled back) by another's failure: asked again
+  // alone, where that cannot happen (but is an error anyway).
+  const bool aborted = libpq().result_status(result) == PGRES_PIPELINE_ABORTED || answer.rolled_back;
+  if (attempt == 0 && aborted) return true;
+  if (mode_ == Mode::Reads || attempt + 1 >= kAttempts) return false;
+  const char* sqlstate = libpq().result_error_field(result, PG_DIAG_SQLSTATE);
+  return sqlstate && (std::string_view(sqlstate) == "40001" || std::string_view(sqlstate) == "40P01");
 }
 
 void Pipeline::send(std::string_view sql, const Params& params, const std::shared_ptr<Answer>& answer, bool alone) {
@@ -189,6 +206,7 @@ void Pipeline::sync() {
   }
   expected_.push_back({Expected::Kind::Sync, nullptr, {}, nullptr});
   unsynced_ = 0;
+  ++syncs_in_flight_;
 }
 
 // Once per turn of the event loop: what the coroutines sent during the turn
@@ -202,7 +220,8 @@ void Pipeline::schedule_flush() {
 void Pipeline::flush() {
   flush_scheduled_ = false;
   if (broken_) return;
-  if (unsynced_ > 0) sync();
+  // Commits mode: what comes while a batch is in flight waits for its Sync.
+  if (unsynced_ > 0 && !(mode_ == Mode::Commits && syncs_in_flight_ > 0)) sync();
   const int flushed = libpq().flush(conn_);
   if (flushed < 0) return fail_all(libpq().error_message(conn_));
   // The socket's buffer is full: the rest when it has room (read_loop reads meanwhile).
@@ -239,6 +258,8 @@ void Pipeline::take_results() {
     if (expected.kind == Expected::Kind::Sync) {
       clear(result);  // PGRES_PIPELINE_SYNC, with no end after it
       expected_.pop_front();
+      --syncs_in_flight_;
+      if (mode_ == Mode::Commits) end_batch();
       continue;
     }
     if (result) {
@@ -255,16 +276,22 @@ void Pipeline::finish(Expected& expected) {
   switch (expected.kind) {
     case Expected::Kind::Setting: clear(expected.result); break;
     case Expected::Kind::Prepare:
-      if (expected.result && libpq().result_status(expected.result) == PGRES_COMMAND_OK) {
+      if (succeeded(expected.result)) {
         clear(expected.result);
       } else {
         prepared_.erase(expected.sql);  // prepared again next time
         expected.answer->prepare_error = std::exchange(expected.result, nullptr);
+        batch_failed_ = true;
       }
       break;
     case Expected::Kind::Statement: {
       Answer& answer = *expected.answer;
       answer.result = std::exchange(expected.result, nullptr);
+      if (mode_ == Mode::Commits) {  // handed out at the Sync
+        batch_failed_ = batch_failed_ || !succeeded(answer.result);
+        batch_answers_.push_back(expected.answer);
+        break;
+      }
       answer.done = true;
       if (answer.resume) std::exchange(answer.resume, nullptr)();
       break;
@@ -273,17 +300,29 @@ void Pipeline::finish(Expected& expected) {
   }
 }
 
+void Pipeline::end_batch() {
+  for (const auto& answer : std::exchange(batch_answers_, {})) {
+    answer->rolled_back = batch_failed_ && succeeded(answer->result);  // by another's failure
+    answer->done = true;
+    if (answer->resume) std::exchange(answer->resume, nullptr)();
+  }
+  batch_failed_ = false;
+  if (unsynced_ > 0) schedule_flush();
+}
+
 void Pipeline::fail_all(const std::string& why) {
   broken_ = true;
   std::deque<Expected> failed = std::move(expected_);
   expected_.clear();
+  std::vector<std::shared_ptr<Answer>> answers = std::exchange(batch_answers_, {});  // never synced
   for (auto& expected : failed) {
     clear(expected.result);
-    if (expected.kind != Expected::Kind::Statement) continue;
-    Answer& answer = *expected.answer;
-    answer.lost = why;
-    answer.done = true;
-    if (answer.resume) std::exchange(answer.resume, nullptr)();
+    if (expected.kind == Expected::Kind::Statement) answers.push_back(expected.answer);
+  }
+  for (const auto& answer : answers) {
+    answer->lost = why;
+    answer->done = true;
+    if (answer->resume) std::exchange(answer->resume, nullptr)();
   }
   if (socket_) socket_->descriptor.cancel();  // read_loop ends
 }
@@ -310,7 +349,7 @@ awaitable<Rows> Pipelines::exec(std::string_view sql, const Params& params) {
     std::shared_ptr<Pipeline> opened;
     std::exception_ptr failed;
     try {
-      opened = co_await Pipeline::open(url_, connect_wait_);
+      opened = co_await Pipeline::open(url_, connect_wait_, mode_);
     } catch (...) {
       failed = std::current_exception();
     }

@@ -326,6 +326,57 @@ boost::asio::awaitable<Result<ProjectWithAccess>> PostgresStore::PipelinedReads:
   }
 }
 
+namespace {
+
+// A new project's row: the columns, and the parameters $1 to $16 of their
+// values (each time once, but $16, created and updated at once).
+constexpr std::string_view kNewProjectColumns =
+    "workspace_id, name, client_id, color, description, start_date, end_date, estimated_mins, fixed_fee_amount,"
+    " fixed_fee_currency, parent_project_id, private, billable, auto_compute_estimates, creator_id, created_at,"
+    " updated_at";
+Params new_project_params(std::int64_t workspace_id, const ProjectFields& f, std::int64_t creator_id,
+                          const std::string& now) {
+  return Params(workspace_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date, f.estimated_mins,
+                fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private, f.billable, f.auto_compute_estimates,
+                creator_id, now);
+}
+
+// The new row as find() would read it back, without reading it: it holds
+// what was given, has no tasks or time entries yet, and its creator manages it.
+ProjectRecord new_project(std::int64_t id, std::int64_t workspace_id, const ProjectFields& f, std::int64_t creator_id,
+                          const std::string& now) {
+  ProjectRecord p;
+  p.id = id;
+  p.workspace_id = workspace_id;
+  p.fields = f;
+  p.creator_id = creator_id;
+  p.created_at = p.updated_at = now;
+  p.viewer_role = ProjectRole::Manager;
+  return p;
+}
+
+// AsyncWrites::create_project's one statement: the access of the user ($15)
+// to the workspace ($1) of the organization $17 (or NULL), and, only where it
+// has one, the new row (as new_project_params) with its creator as manager.
+// A name already taken inserts nothing instead of failing (which would fail
+// the other statements of its batch too). One row (the organization, the
+// role, the new id or NULL) where the user has access; none where not.
+const std::string kCreateWithAccess =
+    std::string(
+        "WITH access AS (SELECT w.organization_id, ou.role FROM workspaces w"
+        " JOIN organization_users ou ON ou.organization_id = w.organization_id AND ou.user_id = $15::bigint"
+        " WHERE w.id = $1::bigint AND ($17::bigint IS NULL OR w.organization_id = $17)),"
+        " created AS (INSERT INTO projects (") +
+    std::string(kNewProjectColumns) +
+    ") SELECT $1, $2::text, $3::bigint, $4::text, $5::text, $6::text, $7::text, $8::bigint, $9::float8, $10::text,"
+    " $11::bigint, $12::boolean, $13::boolean, $14::boolean, $15, $16::text, $16 FROM access"
+    " ON CONFLICT DO NOTHING RETURNING id),"
+    " manager AS (INSERT INTO project_users (project_id, user_id, role, created_at)"
+    " SELECT id, $15, 'manager', $16 FROM created)"
+    " SELECT a.organization_id, a.role, c.id FROM access a LEFT JOIN created c ON true";
+
+}  // namespace
+
 Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, const Viewer& creator,
                                                     const ProjectFields& f, bool pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
@@ -334,37 +385,45 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
     const std::string now = now_rfc3339();
     // The row, its creator's role and its client's name in one statement, with
     // the COMMIT when nothing else is to be written: one round trip in all.
-    const std::string_view insert =
-        "WITH created AS (INSERT INTO projects (workspace_id, name, client_id, color, description, start_date,"
-        " end_date, estimated_mins, fixed_fee_amount, fixed_fee_currency, parent_project_id, private, billable,"
-        " auto_compute_estimates, creator_id, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id),"
-        " manager AS (INSERT INTO project_users (project_id, user_id, role, created_at)"
-        " SELECT id, $15, 'manager', $16 FROM created)"
-        " SELECT id, (SELECT name FROM clients WHERE id = $3) FROM created";
-    const Params params(workspace_id, f.name, f.client_id, f.color, f.description, f.start_date, f.end_date,
-                        f.estimated_mins, fee_amount(f), fee_currency(f), f.parent_project_id, f.is_private, f.billable,
-                        f.auto_compute_estimates, creator.user_id, now);
+    const std::string insert = "WITH created AS (INSERT INTO projects (" + std::string(kNewProjectColumns) +
+                               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)"
+                               " RETURNING id),"
+                               " manager AS (INSERT INTO project_users (project_id, user_id, role, created_at)"
+                               " SELECT id, $15, 'manager', $16 FROM created)"
+                               " SELECT id, (SELECT name FROM clients WHERE id = $3) FROM created";
+    const Params params = new_project_params(workspace_id, f, creator.user_id, now);
     const bool last = f.tag_ids.empty() && !pinned;
     const Rows inserted = last ? db.exec_and_commit(insert, params) : db.exec(insert, params);
-    const std::int64_t id = inserted.int64(0, 0);
-    if (!f.tag_ids.empty()) postgres::write_tags(db, sql::kProjectLinks, id, f.tag_ids);  // a new row has none
-    if (pinned) postgres::write_pin(db, sql::kProjectLinks, id, creator.user_id, true);
-    // The new row as find() would read it back, without reading it: it holds
-    // what was given, has no tasks or time entries yet, and its creator manages it.
-    std::vector<ProjectRecord> created(1);
+    std::vector<ProjectRecord> created{new_project(inserted.int64(0, 0), workspace_id, f, creator.user_id, now)};
     ProjectRecord& p = created.front();
-    p.id = id;
-    p.workspace_id = workspace_id;
-    p.fields = f;
-    p.creator_id = creator.user_id;
-    p.created_at = p.updated_at = now;
-    p.pinned = pinned;
-    p.viewer_role = ProjectRole::Manager;
     p.client_name = inserted.optional_text(0, 1);
+    p.pinned = pinned;
+    if (!f.tag_ids.empty()) postgres::write_tags(db, sql::kProjectLinks, p.id, f.tag_ids);  // a new row has none
+    if (pinned) postgres::write_pin(db, sql::kProjectLinks, p.id, creator.user_id, true);
     if (!f.tag_ids.empty()) postgres::attach_tags(db, sql::kProjectLinks, created);
     return std::move(p);
   });
+}
+
+boost::asio::awaitable<Result<ProjectWithAccess>> PostgresStore::PipelinedWrites::create_project(
+    std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
+    const ProjectFields& f) {
+  if (f.parent_project_id || f.client_id || !f.tag_ids.empty()) {
+    co_return make_error(ErrorCode::InvalidArgument, "a project with a parent, a client or tags: not in one statement");
+  }
+  const std::string now = now_rfc3339();
+  Params params = new_project_params(workspace_id, f, user_id, now);
+  params.add(organization_id);
+  try {
+    const Rows rows = co_await pipelines_.exec(kCreateWithAccess, params);
+    if (rows.empty()) co_return make_error(ErrorCode::NotFound, "workspace not found");
+    if (rows.is_null(0, 2)) co_return unique_conflict("projects_live_name", "the name is taken (ON CONFLICT)");
+    const WorkspaceAccess access{rows.int64(0, 0), workspace_id, user_id,
+                                 parse_org_role(rows.text(0, 1)).value_or(OrgRole::Member)};
+    co_return ProjectWithAccess{access, new_project(rows.int64(0, 2), workspace_id, f, user_id, now)};
+  } catch (const postgres::PgError& e) {
+    co_return postgres_error(e);
+  }
 }
 
 Result<ProjectRecord> PostgresStore::update_project(std::int64_t workspace_id, std::int64_t project_id,

@@ -13,29 +13,31 @@ using postgres::Rows;
 Error postgres_error(const PgError& e) {
   if (e.unavailable()) return Error{ErrorCode::Unavailable, "the database is unavailable; try again", {}, e.what()};
   if (e.retryable()) return Error{ErrorCode::Unavailable, "the database is busy; try again", {}, e.what()};
-  if (e.unique_violation()) {
-    // One row per unique index of the schema (migrations.cpp), as on SQLite (sqlite/guard.h).
-    struct Constraint {
-      const char* name;
-      const char* field;
-      const char* description;
-    };
-    static constexpr Constraint kConstraints[] = {
-        {"projects_live_name", "name", "a project of this name already exists in the workspace"},
-        {"users_email", "email", "a user with this email already exists"},
-        {"organization_users_member", "user_id", "the user is already a member of the organization"},
-        {"clients_live_name", "name", "a client of this name already exists in the workspace"},
-        {"tags_live_name", "name", "a tag of this name already exists in the workspace"},
-    };
-    for (const auto& c : kConstraints) {
-      if (e.constraint() != c.name) continue;
-      Error error{ErrorCode::Conflict, c.description, {}, e.what()};
-      error.values.emplace(c.field, c.description);
-      return error;
-    }
-    return Error{ErrorCode::Conflict, "this conflicts with an existing record", {}, e.what()};
-  }
+  if (e.unique_violation()) return unique_conflict(e.constraint(), e.what());
   return internal_error(std::string("postgres: ") + e.what());
+}
+
+Error unique_conflict(std::string_view constraint, std::string detail) {
+  // One row per unique index of the schema (migrations.cpp), as on SQLite (sqlite/guard.h).
+  struct Constraint {
+    const char* name;
+    const char* field;
+    const char* description;
+  };
+  static constexpr Constraint kConstraints[] = {
+      {"projects_live_name", "name", "a project of this name already exists in the workspace"},
+      {"users_email", "email", "a user with this email already exists"},
+      {"organization_users_member", "user_id", "the user is already a member of the organization"},
+      {"clients_live_name", "name", "a client of this name already exists in the workspace"},
+      {"tags_live_name", "name", "a tag of this name already exists in the workspace"},
+  };
+  for (const auto& c : kConstraints) {
+    if (constraint != c.name) continue;
+    Error error{ErrorCode::Conflict, c.description, {}, std::move(detail)};
+    error.values.emplace(c.field, c.description);
+    return error;
+  }
+  return Error{ErrorCode::Conflict, "this conflicts with an existing record", {}, std::move(detail)};
 }
 
 namespace {

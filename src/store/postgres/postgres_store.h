@@ -31,6 +31,10 @@ struct PostgresStoreOptions {
   // thread's own in pipeline mode (store/postgres/pipeline.h), this many per
   // thread; 0 = over the pool.
   std::size_t pipelines = 0;
+  // Single-statement writes (a project's create) over connections of each
+  // I/O thread's own that commit what its coroutines ask together, this many
+  // per thread; 0 = over the pool.
+  std::size_t write_pipelines = 1;
 };
 
 class PostgresStore final : public Store {
@@ -44,6 +48,7 @@ class PostgresStore final : public Store {
   static const std::string& find_project_with_access_sql();
 
   AsyncReads* async_reads() override { return pipelined_ ? &*pipelined_ : nullptr; }
+  AsyncWrites* async_writes() override { return pipelined_writes_ ? &*pipelined_writes_ : nullptr; }
   Status ping() override;
   Result<bool> has_users() override;
   Result<int> schema_version() override;
@@ -162,6 +167,9 @@ class PostgresStore final : public Store {
   explicit PostgresStore(const PostgresStoreOptions& options)
       : pool_(options.url, options.connections, options.connection_wait) {
     if (options.pipelines > 0) pipelined_.emplace(options.url, options.pipelines, options.connection_wait);
+    if (options.write_pipelines > 0) {
+      pipelined_writes_.emplace(options.url, options.write_pipelines, options.connection_wait);
+    }
   }
 
   // The AsyncReads, over pipelines (with the blocking forms they share).
@@ -172,6 +180,19 @@ class PostgresStore final : public Store {
     boost::asio::awaitable<Result<ProjectWithAccess>> find_project_with_access(
         std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
         std::int64_t project_id, bool include_deleted) override;
+
+   private:
+    postgres::Pipelines pipelines_;
+  };
+
+  // The AsyncWrites, over pipelines that commit together.
+  class PipelinedWrites final : public AsyncWrites {
+   public:
+    PipelinedWrites(const std::string& url, std::size_t per_thread, std::chrono::milliseconds connect_wait)
+        : pipelines_(url, per_thread, connect_wait, postgres::Pipeline::Mode::Commits) {}
+    boost::asio::awaitable<Result<ProjectWithAccess>> create_project(std::int64_t user_id, std::int64_t workspace_id,
+                                                                     std::optional<std::int64_t> organization_id,
+                                                                     const ProjectFields& fields) override;
 
    private:
     postgres::Pipelines pipelines_;
@@ -195,11 +216,14 @@ class PostgresStore final : public Store {
   static constexpr int kWriteAttempts = 5;
   postgres::Pool pool_;
   std::optional<PipelinedReads> pipelined_;
+  std::optional<PipelinedWrites> pipelined_writes_;
 };
 
 // What a PgError means to a client (Unavailable, Conflict, or Internal with
 // the database's text for the log only).
 Error postgres_error(const postgres::PgError& e);
+// The Conflict of a row that the unique index `constraint` refused (`detail` for the log only).
+Error unique_conflict(std::string_view constraint, std::string detail);
 
 template <class F>
 auto PostgresStore::read(F&& fn) -> decltype(fn(std::declval<postgres::Connection&>())) {

@@ -482,6 +482,82 @@ TEST_P(StoreContract, FindProjectWithAccessIsAccessThenFind) {
   EXPECT_EQ(must(find_with_access(a.owner.user_id, a.workspace, std::nullopt, gone.id, true)).project.id, gone.id);
 }
 
+// AsyncWrites::create_project (where the store has them) is workspace_access
+// and then create_project: the record that find reads back, the errors the
+// blocking forms give, and nothing written when it fails.
+TEST_P(StoreContract, AsyncCreateIsAccessThenCreate) {
+  AsyncWrites* writes = store_->async_writes();
+  if (!writes) GTEST_SKIP() << "no AsyncWrites on " << GetParam().name;
+  const Org a = make_org("create.test");
+  const Org b = make_org("other.test");
+  const auto create = [&](std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
+                          const ProjectFields& fields) {
+    boost::asio::io_context io;
+    std::optional<Result<ProjectWithAccess>> awaited;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          auto answer = co_await writes->create_project(user_id, workspace_id, organization_id, fields);
+          awaited.emplace(std::move(answer));
+          io.stop();
+        },
+        boost::asio::detached);
+    io.run_for(std::chrono::seconds(10));
+    EXPECT_TRUE(awaited.has_value()) << "AsyncWrites answered";
+    return awaited.value_or(make_error(ErrorCode::Internal, "no answer"));
+  };
+  const ProjectFields fields{.name = "Alpha",
+                             .color = "#0b83d9",
+                             .description = "it's ünïcødé",
+                             .start_date = "2026-01-01",
+                             .end_date = "2026-12-31",
+                             .estimated_mins = 90,
+                             .fixed_fee = FixedFee{12.5, "EUR"},
+                             .is_private = true,
+                             .billable = true,
+                             .auto_compute_estimates = true};
+  const ProjectWithAccess made = must(create(a.bob.user_id, a.workspace, a.id, fields));
+  EXPECT_EQ(made.project, must(store_->find_project(a.workspace, made.project.id, a.bob, false)))
+      << "what find reads back";
+  EXPECT_EQ(made.project.fields, fields);
+  EXPECT_EQ(made.project.viewer_role, ProjectRole::Manager);
+  EXPECT_EQ(made.access.organization_id, a.id);
+  EXPECT_EQ(made.access.workspace_id, a.workspace);
+  EXPECT_EQ(made.access.user_id, a.bob.user_id);
+  EXPECT_EQ(made.access.role, OrgRole::Member);
+  EXPECT_EQ(must(create(a.owner.user_id, a.workspace, std::nullopt, {.name = "Beta"})).access.role, OrgRole::Owner);
+
+  // A name taken (case-insensitively): the Conflict of the blocking create.
+  const Result<ProjectRecord> blocking_taken =
+      store_->create_project(a.workspace, a.bob, {.name = "ALPHA"}, false, kAnyPlace);
+  const Result<ProjectWithAccess> taken = create(a.bob.user_id, a.workspace, a.id, {.name = "ALPHA"});
+  ASSERT_TRUE(fails_with(blocking_taken, ErrorCode::Conflict));
+  ASSERT_TRUE(fails_with(taken, ErrorCode::Conflict));
+  EXPECT_EQ(taken.error().description, blocking_taken.error().description);
+  EXPECT_EQ(taken.error().values, blocking_taken.error().values);
+  // No access: as workspace_access says.
+  EXPECT_TRUE(fails_with(create(b.owner.user_id, a.workspace, std::nullopt, {.name = "Theirs"}), ErrorCode::NotFound));
+  EXPECT_TRUE(fails_with(create(a.owner.user_id, a.workspace, b.id, {.name = "Elsewhere"}), ErrorCode::NotFound));
+  // What takes more than one statement is refused, not half done.
+  const CatalogItem client = item(Catalog::Clients, a, "Client");
+  const CatalogItem tag = item(Catalog::Tags, a, "Tag");
+  EXPECT_TRUE(
+      fails_with(create(a.owner.user_id, a.workspace, a.id, {.name = "Child", .parent_project_id = made.project.id}),
+                 ErrorCode::InvalidArgument));
+  EXPECT_TRUE(fails_with(create(a.owner.user_id, a.workspace, a.id, {.name = "Billed", .client_id = client.id}),
+                         ErrorCode::InvalidArgument));
+  EXPECT_TRUE(fails_with(create(a.owner.user_id, a.workspace, a.id, {.name = "Tagged", .tag_ids = {tag.id}}),
+                         ErrorCode::InvalidArgument));
+  EXPECT_EQ(project_names({.workspace_id = a.workspace, .viewer = a.owner}),
+            (std::vector<std::string>{"Alpha", "Beta"}))
+      << "nothing written by the failures";
+  EXPECT_TRUE(project_names({.workspace_id = b.workspace, .viewer = b.owner}).empty());
+
+  // A deleted project's name is free again.
+  EXPECT_TRUE(succeeded(store_->set_project_deleted(a.workspace, made.project.id, true, kAnyPlace)));
+  EXPECT_EQ(must(create(a.bob.user_id, a.workspace, a.id, {.name = "alpha"})).project.fields.name, "alpha");
+}
+
 // A session's reads may share a snapshot, but one taken again after each
 // write: a handler reads what it wrote, and what others committed before.
 TEST_P(StoreContract, ASessionReadsWhatItWroteAndWhatWasCommittedBefore) {

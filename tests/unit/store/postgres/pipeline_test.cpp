@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,9 @@ class PgPipeline : public ::testing::Test {
 
   // Runs the statements at once, each from its own coroutine on one thread,
   // and returns what each gave, in the order given.
-  std::vector<Outcome> run(Pipelines& pipelines, const std::vector<std::pair<std::string, Params>>& statements) {
+  // `answered(i, rows)` runs as statement i's coroutine gets its answer.
+  std::vector<Outcome> run(Pipelines& pipelines, const std::vector<std::pair<std::string, Params>>& statements,
+                           const std::function<void(std::size_t, const Rows&)>& answered = nullptr) {
     asio::io_context io;
     std::vector<Outcome> outcomes(statements.size());
     std::size_t done = 0;
@@ -49,6 +52,7 @@ class PgPipeline : public ::testing::Test {
           [&, i]() -> asio::awaitable<void> {
             try {
               Rows rows = co_await pipelines.exec(statements[i].first, statements[i].second);
+              if (answered) answered(i, rows);
               outcomes[i].value = rows.int64(0, 0);
             } catch (const PgError& e) {
               outcomes[i].sqlstate = e.sqlstate();
@@ -103,6 +107,62 @@ TEST_F(PgPipeline, AFailingStatementFailsAloneAmongTheOthersOfItsBatch) {
       EXPECT_EQ(outcomes[i].value, i) << i << " was aborted by another's failure and not asked again";
     }
   }
+}
+
+// Commits mode: each answer comes once its batch has committed (another
+// connection sees the row at once), and the coroutines' statements that
+// arrive together share one commit.
+TEST_F(PgPipeline, CommitsAnswerOnceCommittedAndCommitTogether) {
+  auto check = Connection::open(database_->url());
+  check->exec_script("CREATE TABLE t (n bigint PRIMARY KEY, slow boolean)");
+  Pipelines pipelines(database_->url(), 1, 5s, Pipeline::Mode::Commits);
+  std::vector<std::pair<std::string, Params>> statements;
+  for (int i = 0; i < 40; ++i) {
+    // The last takes a while: the others' answers (long enough for the server
+    // to send them as they come) arrive long before the end of their batch.
+    statements.emplace_back(
+        "INSERT INTO t VALUES ($1, $2) RETURNING CASE WHEN $2 THEN pg_sleep(0.3)::text END,"
+        " pg_current_xact_id()::text::bigint, repeat('x', 4000)",
+        Params(i, i == 39));
+  }
+  std::vector<bool> visible_when_answered(statements.size(), false);
+  std::set<std::int64_t> transactions;
+  run(pipelines, statements, [&](std::size_t i, const Rows& rows) {
+    visible_when_answered[i] =
+        check->exec("SELECT count(*) FROM t WHERE n = $1", Params(static_cast<std::int64_t>(i))).int64(0, 0) == 1;
+    transactions.insert(rows.int64(0, 1));
+  });
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    EXPECT_TRUE(visible_when_answered[i]) << i << " was answered before its commit";
+  }
+  EXPECT_LT(transactions.size(), statements.size() / 2) << "statements that arrived together committed together";
+}
+
+// Commits mode: a statement that fails takes nothing else with it: the others
+// of its batch, rolled back with it, are committed again, each exactly once
+// (a second insert of a key would fail), and the statements behind the
+// failure fail only of their own.
+TEST_F(PgPipeline, CommitsOfAFailedBatchAreAskedAgainAndHappenOnce) {
+  auto check = Connection::open(database_->url());
+  check->exec_script("CREATE TABLE t (n bigint PRIMARY KEY); INSERT INTO t VALUES (5), (15)");
+  Pipelines pipelines(database_->url(), 1, 5s, Pipeline::Mode::Commits);
+  std::vector<std::pair<std::string, Params>> statements;
+  for (int i = 0; i < 40; ++i) {
+    // 5 and 15 are taken; 25 divides by zero after its insert.
+    statements.emplace_back("INSERT INTO t VALUES ($1) RETURNING 100 / ($1 - 25)", Params(i));
+  }
+  const auto outcomes = run(pipelines, statements);
+  for (int i = 0; i < 40; ++i) {
+    if (i == 5 || i == 15) {
+      EXPECT_EQ(outcomes[i].sqlstate, "23505") << i;
+    } else if (i == 25) {
+      EXPECT_EQ(outcomes[i].sqlstate, "22012") << i;
+    } else {
+      EXPECT_TRUE(outcomes[i].value) << i << ": " << outcomes[i].sqlstate;
+    }
+  }
+  EXPECT_EQ(check->exec("SELECT count(*) FROM t").int64(0, 0), 2 + 40 - 3) << "each insert that succeeded, once";
+  EXPECT_EQ(check->exec("SELECT count(*) FROM t WHERE n = 25").int64(0, 0), 0) << "the failed one rolled back";
 }
 
 TEST_F(PgPipeline, ALostConnectionFailsAsUnavailableAndIsOpenedAgain) {
