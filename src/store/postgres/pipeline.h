@@ -8,9 +8,11 @@
 //  - Reads: each answer is handed out as it comes; for reads that are a single
 //    statement (a GET by id), not for those that must share a snapshot (those
 //    use the pool).
-//  - Commits: for writes that are a single statement. One batch in flight at a
-//    time (what comes meanwhile waits for the next: group commit, one COMMIT
-//    for all), and every answer is handed out once its batch has committed.
+//  - Commits: for writes that are a single statement. One Sync in flight at a
+//    time: what comes meanwhile is sent (and run) at once, but its Sync waits
+//    for the one before to be answered, so that it all commits together (group
+//    commit: one COMMIT, one WAL flush), and every answer is handed out once
+//    its batch has committed.
 //    A batch that failed committed nothing: its statements that did not fail
 //    are asked again, each alone (so that no statement can fail another
 //    twice), and so is one that failed by a deadlock or a serialization
