@@ -7,8 +7,11 @@
 // JSON object of its columns. No routing, authentication (user 1 in
 // workspace 1 of organization 1), access rules or error handling beyond a 404.
 //
-//   pg-get URL THREADS PIPELINES   prints the port it listens on, then serves
-//                                  until killed
+//   pg-get URL THREADS PIPELINES [--primary-key]
+//       prints the port it listens on, then serves until killed. With
+//       --primary-key, the statement reads only the project's own row by its
+//       primary key (the other columns constants): the floor of any statement
+//       for this GET, whatever it reads besides.
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -55,7 +58,17 @@ std::string row_json(const Rows& rows, const std::vector<std::string>& names) {
   return boost::json::serialize(object);
 }
 
-awaitable<void> serve(tcp::socket socket, Pipelines& pipelines, const std::vector<std::string>& names) {
+// The row of find_project_with_access_sql() (its parameters, its columns)
+// from the project's row alone.
+const std::string kPrimaryKeyOnly =
+    "SELECT p.id, p.workspace_id, p.name, p.client_id, NULL::text, p.color, p.description, p.start_date, p.end_date,"
+    " p.estimated_mins, p.fixed_fee_amount, p.fixed_fee_currency, p.parent_project_id, p.private, p.billable,"
+    " p.auto_compute_estimates, p.active, p.archived_at, p.deleted_at, p.creator_id, p.created_at, p.updated_at,"
+    " false, 0, 0::bigint, 0::bigint, '[]', $3::bigint, 'owner' FROM projects p"
+    " WHERE p.id = $4 AND p.workspace_id = $2 AND $1::bigint IS NOT NULL AND ($5::boolean OR p.deleted_at IS NULL)";
+
+awaitable<void> serve(tcp::socket socket, Pipelines& pipelines, const std::vector<std::string>& names,
+                      const std::string& statement) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -68,7 +81,7 @@ awaitable<void> serve(tcp::socket socket, Pipelines& pipelines, const std::vecto
     const Params params(std::int64_t{1}, std::int64_t{1}, std::int64_t{1}, id, false);
     http::response<http::string_body> response;
     try {
-      const Rows rows = co_await pipelines.exec(focusd::PostgresStore::find_project_with_access_sql(), params);
+      const Rows rows = co_await pipelines.exec(statement, params);
       const bool found = !rows.empty() && !rows.is_null(0, 0);
       response.result(found ? http::status::ok : http::status::not_found);
       if (found) response.body() = row_json(rows, names);
@@ -84,21 +97,24 @@ awaitable<void> serve(tcp::socket socket, Pipelines& pipelines, const std::vecto
   }
 }
 
-awaitable<void> accept(tcp::acceptor& acceptor, Pipelines& pipelines, const std::vector<std::string>& names) {
+awaitable<void> accept(tcp::acceptor& acceptor, Pipelines& pipelines, const std::vector<std::string>& names,
+                       const std::string& statement) {
   for (;;) {
     tcp::socket socket = co_await acceptor.async_accept(asio::use_awaitable);
     socket.set_option(tcp::no_delay(true));
-    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), pipelines, names), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), pipelines, names, statement), asio::detached);
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: pg-get URL THREADS PIPELINES\n");
+  const bool primary_key = argc == 5 && std::string(argv[4]) == "--primary-key";
+  if (argc != 4 && !primary_key) {
+    std::fprintf(stderr, "usage: pg-get URL THREADS PIPELINES [--primary-key]\n");
     return 2;
   }
+  const std::string statement = primary_key ? kPrimaryKeyOnly : focusd::PostgresStore::find_project_with_access_sql();
   const int threads = std::max(1, std::atoi(argv[2]));
   Pipelines pipelines(argv[1], static_cast<std::size_t>(std::max(1, std::atoi(argv[3]))), std::chrono::seconds(5));
   // The columns' names, as read_project() reads them and the access after.
@@ -145,7 +161,7 @@ int main(int argc, char** argv) {
     acceptor->bind(endpoint);
     acceptor->listen();
     port = acceptor->local_endpoint().port();
-    asio::co_spawn(*contexts.back(), accept(*acceptor, pipelines, names), asio::detached);
+    asio::co_spawn(*contexts.back(), accept(*acceptor, pipelines, names, statement), asio::detached);
     acceptors.push_back(std::move(acceptor));
   }
   std::printf("%u\n", port);
