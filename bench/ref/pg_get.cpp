@@ -50,10 +50,11 @@ using focusd::postgres::Rows;
 std::string row_json(const Rows& rows, const std::vector<std::string>& names) {
   boost::json::object object;
   for (int column = 0; column < static_cast<int>(names.size()); ++column) {
-    if (rows.is_null(0, column))
+    if (rows.is_null(0, column)) {
       object[names[column]] = nullptr;
-    else
+    } else {
       object[names[column]] = rows.text(0, column);
+    }
   }
   return boost::json::serialize(object);
 }
