@@ -80,9 +80,11 @@ class HttpServer {
   // connection stays on the context that accepted it, so its coroutine needs
   // no strand and no context's queue is shared between threads. The first
   // also runs the acceptor, which deals connections out in turn, the signals
-  // and the shutdown.
-  boost::asio::io_context ioc_{1};
+  // and the shutdown. `others_` comes first so that it outlives `ioc_`: an
+  // accept still pending at the end holds a socket of one of them, destroyed
+  // with `ioc_`'s queue (ASan found a use after free at exit the other way).
   std::vector<std::unique_ptr<boost::asio::io_context>> others_;
+  boost::asio::io_context ioc_{1};
   std::size_t next_context_ = 0;  // the accept loop's turn (it runs on ioc_ only)
   boost::asio::ip::tcp::acceptor acceptor_;
 
