@@ -248,8 +248,7 @@ awaitable<Result<Reply>> create_project(Call& call) {
   // A project with no parent, client, tags or pin: access check and create in
   // one write, without the blocking pool, where the store can.
   AsyncWrites* async_writes = call.services.store.async_writes();
-  if (async_writes && in && !in->pinned.value_or(false) && !in->fields.parent_project_id && !in->fields.client_id &&
-      in->fields.tag_ids.empty()) {
+  if (async_writes && in && !in->pinned.value_or(false) && AsyncWrites::creates(in->fields)) {
     FOCUSD_CO_TRY(created, co_await async_writes->create_project(call.user->id, call.params.get(PathId::Workspace),
                                                                  call.params.find(PathId::Organization), in->fields));
     co_return project_response(http::status::created, created.project, created.access);

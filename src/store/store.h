@@ -89,9 +89,11 @@ class AsyncReads {
 class AsyncWrites {
  public:
   virtual ~AsyncWrites() = default;
+  // Whether create_project takes these fields: no parent, client or tags.
+  static bool creates(const ProjectFields& f) { return !f.parent_project_id && !f.client_id && f.tag_ids.empty(); }
   // Store::workspace_access and then Store::create_project (neither pinned
-  // nor with a tree rule) as one write, for a project that names no parent,
-  // client or tags (InvalidArgument otherwise, nothing written).
+  // nor with a tree rule) as one write, for fields it creates()
+  // (InvalidArgument otherwise, nothing written).
   virtual boost::asio::awaitable<Result<ProjectWithAccess>> create_project(std::int64_t user_id,
                                                                            std::int64_t workspace_id,
                                                                            std::optional<std::int64_t> organization_id,

@@ -408,7 +408,7 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
 boost::asio::awaitable<Result<ProjectWithAccess>> PostgresStore::PipelinedWrites::create_project(
     std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
     const ProjectFields& f) {
-  if (f.parent_project_id || f.client_id || !f.tag_ids.empty()) {
+  if (!creates(f)) {
     co_return make_error(ErrorCode::InvalidArgument, "a project with a parent, a client or tags: not in one statement");
   }
   const std::string now = now_rfc3339();
