@@ -72,14 +72,18 @@ int run_serve(const Config& config) {
   }
   // No upload can be in flight yet: temp files are leftovers of a crash.
   const blob::DiskSpace disk(config.data_dir, config.min_free_bytes, config.min_free_write_bytes);
-  auto blobs = blob::make_blob_store(config, &disk);
+  auto made_blobs = blob::make_blob_store(config, &disk);
+  if (!made_blobs) {
+    logging::event(spdlog::level::critical, "cannot open the blob store", {{"error", message_of(made_blobs.error())}});
+    return 1;
+  }
+  auto& blobs = *made_blobs;
   if (auto swept = blobs->sweep_temps(); swept && *swept > 0) {
     logging::event(spdlog::level::warn, "removed unfinished uploads", {{"temp_files", std::to_string(*swept)}});
   }
   // Uploads try again while it fails (a full disk, say); reads need none of it.
   if (auto prepared = blobs->prepare(); !prepared) {
-    logging::event(spdlog::level::warn, "cannot prepare the blob directories",
-                   {{"error", message_of(prepared.error())}});
+    logging::event(spdlog::level::warn, "cannot prepare the blob store", {{"error", message_of(prepared.error())}});
   }
   BlockingPool blocking(config.blocking_threads, config.idle_spin);
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
@@ -180,6 +184,7 @@ int main(int argc, char** argv) {
   auto* fsck_cmd =
       admin_cmd->add_subcommand("fsck", "Check that attachment files and the database agree (exit 1 when they do not)");
   add_data_option(*fsck_cmd, config);
+  add_blob_options(*fsck_cmd, config);
   fsck_cmd->add_flag("--repair", repair, "Remove orphan blobs and temp files (run with the server stopped)");
 
   std::int64_t group_id = 0;
@@ -242,9 +247,13 @@ int main(int argc, char** argv) {
   }
   if (*fsck_cmd) {
     auto blobs = blob::make_blob_store(config);
+    if (!blobs) {
+      std::cerr << "focusd: " << message_of(blobs.error()) << "\n";
+      return 1;
+    }
     bool consistent = true;
     const int code = focusd::run_admin(config, [&](Store& s) -> Result<boost::json::object> {
-      auto report = admin::fsck(s, *blobs, repair);
+      auto report = admin::fsck(s, **blobs, repair);
       if (report) consistent = report->at("consistent").as_bool();
       return report;
     });

@@ -56,7 +56,8 @@ Status Service::remove(ParentKind kind, std::int64_t parent_id, std::int64_t att
   std::lock_guard lock(lifecycle_);
   auto unused = store_.delete_attachment(kind, parent_id, attachment_id);
   if (!unused) return unused.error();
-  if (*unused) (void)blobs_.remove(**unused);
+  // A shared store's bytes may be another node's upload's by now: the sweep's.
+  if (*unused && !blobs_.shared()) (void)blobs_.remove(**unused);
   return Ok{};
 }
 

@@ -21,7 +21,11 @@
 //
 // One lifecycle lock is held across publish + insert and across delete +
 // reclaim, so a reclaim never removes bytes that a new row is about to refer
-// to. Both calls block (disk and database): run them on the blocking pool.
+// to. A shared store (S3: other nodes write it too, BlobStore::shared) is
+// never reclaimed from here: its publish() claims nothing to undo, and a
+// delete leaves the bytes to the sweep, which spares what is younger than its
+// grace period. Both calls block (disk and database): run them on the
+// blocking pool.
 
 #include <boost/asio/io_context.hpp>
 #include <cstdint>

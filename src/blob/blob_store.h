@@ -57,7 +57,8 @@ class Staging {
   // content-addressed place and makes the move durable. When the same content
   // is already stored the staged bytes are simply dropped, never flushed.
   // True when this call stored new content (so that a failed upload knows
-  // what to undo); Internal before finish().
+  // what to undo); a shared store (BlobStore::shared) always says false, as
+  // another process may count on the same content. Internal before finish().
   virtual Result<bool> publish() = 0;
 };
 
@@ -68,6 +69,12 @@ class BlobStore {
   // first one, which would otherwise pay for it; stage() makes it too where
   // it is missing. Called when the server starts.
   virtual Status prepare() = 0;
+  // True when other processes (other focusd nodes) may store and read blobs
+  // here at the same moment: then a blob that no row refers to now may be
+  // referred to by another node's upload in a moment, and only the sweep
+  // (admin fsck --repair, with its grace period) may remove blobs; a delete
+  // or a failed upload leaves its bytes to it.
+  virtual bool shared() const = 0;
   virtual Result<std::unique_ptr<Staging>> stage() = 0;
   // The bytes of a stored blob in `range`, to be read once: an open file
   // with an offset (the disk store; the transport sends it without copying)
@@ -81,7 +88,9 @@ class BlobStore {
   // Every stored blob's digest (for fsck).
   virtual Result<std::vector<std::string>> list() = 0;
   // Removes temp files left by a crash; returns how many there were. Only
-  // safe while no upload is being staged.
+  // safe while no upload is being staged, except in a shared store, which
+  // removes only what is older than its grace period. count_temps() counts
+  // what sweep_temps() would remove.
   virtual Result<std::size_t> sweep_temps() = 0;
   virtual Result<std::size_t> count_temps() = 0;
 };

@@ -318,6 +318,8 @@ class DiskBlobStore final : public BlobStore {
     return Ok{};
   }
 
+  bool shared() const override { return false; }
+
   Result<std::unique_ptr<Staging>> stage() override {
     if (auto made = make_tree(); !made) return made.error();
     std::optional<TempFile> file;

@@ -30,6 +30,44 @@ void add_data_option(CLI::App& app, Config& config) {
       ->envname("FOCUSD_DATABASE");
 }
 
+void add_blob_options(CLI::App& app, Config& c) {
+  app.add_option("--blobs", c.blobs,
+                 "Where attachment bytes live: s3://BUCKET[/PREFIX] for an S3 bucket (credentials from "
+                 "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); without it, files under --data")
+      ->envname("FOCUSD_BLOBS");
+  app.add_option("--s3-endpoint", c.s3_endpoint, "S3 endpoint, scheme://host[:port] (empty = AWS)")
+      ->envname("AWS_ENDPOINT_URL");
+  app.add_option("--s3-region", c.s3_region, "S3 region requests are signed for")
+      ->envname("AWS_REGION")
+      ->capture_default_str();
+  app.add_option("--s3-path-style", c.s3_path_style,
+                 "S3 path-style addressing (endpoint/bucket/key): auto = on when --s3-endpoint is given")
+      ->envname("FOCUSD_S3_PATH_STYLE")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
+  app.add_option("--s3-part-size", c.s3_part_size,
+                 "Bytes of each part of a multipart upload; smaller uploads are one PUT (at most two parts are held "
+                 "in memory per upload)")
+      ->envname("FOCUSD_S3_PART_SIZE")
+      ->check(CLI::Range(std::uint64_t{5} << 20, std::uint64_t{1} << 30))
+      ->capture_default_str();
+  add_duration(app, "--s3-connect-timeout-ms", "FOCUSD_S3_CONNECT_TIMEOUT_MS", c.s3_connect_timeout,
+               "Milliseconds to connect to S3", 1, 600000);
+  add_duration(app, "--s3-request-timeout-ms", "FOCUSD_S3_REQUEST_TIMEOUT_MS", c.s3_request_timeout,
+               "Milliseconds one S3 request may take, other than reading an object", 1, 3600000);
+  add_duration(app, "--s3-stall-timeout-ms", "FOCUSD_S3_STALL_TIMEOUT_MS", c.s3_stall_timeout,
+               "Milliseconds a view waits for S3's next bytes before it fails", 1, 3600000);
+  app.add_option("--s3-attempts", c.s3_attempts,
+                 "Tries of an idempotent S3 request after a network error or a 5xx (with backoff), then 503")
+      ->envname("FOCUSD_S3_ATTEMPTS")
+      ->check(CLI::Range(1u, 20u))
+      ->capture_default_str();
+  add_duration(app, "--blob-orphan-grace", "FOCUSD_BLOB_ORPHAN_GRACE", c.blob_orphan_grace,
+               "S3: seconds a blob or an unfinished upload is spared by the sweep however it looks (it may be another "
+               "node's upload in flight)",
+               0, std::int64_t{30} * 86400);
+}
+
 std::string Config::database_label() const {
   if (!uses_postgres()) return database_path();
   std::string label = database;
@@ -50,6 +88,7 @@ std::string Config::database_label() const {
 
 void add_serve_options(CLI::App& app, Config& c) {
   add_data_option(app, c);
+  add_blob_options(app, c);
   app.add_option("--listen", c.listen, "HOST:PORT to listen on (port 0 = any free port)")
       ->envname("FOCUSD_LISTEN")
       ->capture_default_str();
@@ -202,6 +241,11 @@ std::string validate(const Config& c) {
     return "--database must be a PostgreSQL URI: postgresql://USER[:PASS]@HOST[:PORT]/DB";
   }
   if (c.listen.find(':') == std::string::npos) return "--listen must be HOST:PORT";
+  if (c.uses_s3() && !c.blobs.starts_with("s3://")) return "--blobs must be s3://BUCKET[/PREFIX]";
+  // S3 copies an upload to its content-addressed key with one CopyObject, which takes at most 5 GiB.
+  if (c.uses_s3() && c.max_upload_file_bytes > (std::uint64_t{5} << 30)) {
+    return "--max-upload-file-bytes may be at most 5 GiB (5368709120) with --blobs s3://…";
+  }
   return "";
 }
 

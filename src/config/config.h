@@ -63,6 +63,22 @@ struct Config {
   // 0 = automatic (1/32 of the filesystem, 1 MiB to 1 GiB; half of that).
   std::uint64_t min_free_bytes = 0;
   std::uint64_t min_free_write_bytes = 0;
+  // Where attachment bytes live: empty = files under --data; s3://BUCKET[/PREFIX]
+  // = an S3 bucket (blob/s3_blob_store.h), with the credentials of the
+  // environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN),
+  // never of the command line.
+  std::string blobs;
+  std::string s3_endpoint;                              // scheme://host[:port]; empty = AWS
+  std::string s3_region = "us-east-1";                  // the region requests are signed for
+  std::string s3_path_style = "auto";                   // auto (on when an endpoint is given) | on | off
+  std::uint64_t s3_part_size = std::uint64_t{8} << 20;  // uploads larger than this go in parts of this size
+  std::chrono::milliseconds s3_connect_timeout{3000};
+  std::chrono::milliseconds s3_request_timeout{60000};  // one S3 request, other than reading an object
+  std::chrono::milliseconds s3_stall_timeout{30000};    // reading an object: the longest wait for more bytes
+  unsigned s3_attempts = 4;  // tries of an idempotent S3 request after network errors and 5xx
+  // S3: a blob or temp object younger than this is never swept, whether a row
+  // refers to it or not (it may be another node's upload in flight).
+  std::chrono::seconds blob_orphan_grace{3600};
   // Testing only: a file naming storage faults to inject (blob/faulty_blob_store.h).
   std::string fault_file;
   std::uint64_t max_upload_file_bytes = 100ull << 20;  // one uploaded file; larger -> 413
@@ -97,6 +113,7 @@ struct Config {
 
   std::string database_path() const { return data_dir + "/focusd.db"; }
   bool uses_postgres() const { return !database.empty(); }
+  bool uses_s3() const { return !blobs.empty(); }
   // The database for messages and logs: the SQLite file, or the PostgreSQL
   // URI without its password.
   std::string database_label() const;
@@ -104,6 +121,8 @@ struct Config {
 
 // Registers --data (FOCUSD_DATA) and --database (FOCUSD_DATABASE) on an admin command.
 void add_data_option(CLI::App& app, Config& config);
+// Registers --blobs and the S3 settings (where attachment bytes live) on a command.
+void add_blob_options(CLI::App& app, Config& config);
 // Registers every setting of `focusd serve`, each with its env variable and default.
 void add_serve_options(CLI::App& app, Config& config);
 // Checks values the option parser cannot (enumerations); returns an error message or "".

@@ -1,0 +1,464 @@
+#include "blob/s3_blob_store.h"
+
+// SHA256_Init/Update/Final: see disk_blob_store.cpp for why not EVP.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "common/random.h"
+#include "common/strings.h"
+#include "common/time.h"
+
+namespace focusd::blob {
+
+namespace {
+
+constexpr std::size_t kHeadBytes = 4096;
+
+bool is_digest(std::string_view s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// A 2xx whose body is an <Error> (S3 may answer a completion or a copy so).
+bool succeeded(const S3Reply& reply) {
+  return reply.ok() && reply.body.find("<Error>") == std::string::npos;
+}
+
+// The multipart upload of one staging, shared with the threads that send its
+// parts (and abort it when the staging is dropped): one part in flight at most.
+struct PartUploads {
+  std::shared_ptr<S3Client> client;
+  std::string key;
+  std::string upload_id;
+  std::mutex mutex;
+  std::condition_variable idle;  // a part's send ended
+  bool busy = false;             // a part is being sent
+  bool abandoned = false;        // the staging was dropped: abort once idle
+  bool closed = false;           // completed or aborted: nothing more to do
+  std::vector<std::string> etags;
+  std::optional<Error> failure;
+
+  // Aborts the upload (a staging dropped before its end), best effort: what
+  // fails here is swept later.
+  void abort() { (void)client->send(S3Request("DELETE", key, "uploadId=" + s3_encode(upload_id, false))); }
+};
+
+class EmptyStream final : public ByteStream {
+ public:
+  Result<std::size_t> read(std::span<char> /*buffer*/) override { return std::size_t{0}; }
+};
+
+class S3Staging final : public Staging {
+ public:
+  S3Staging(std::shared_ptr<S3Client> client, std::string blob_key_prefix, std::string temp_key,
+            std::uint64_t part_size)
+      : client_(std::move(client)),
+        blob_key_prefix_(std::move(blob_key_prefix)),
+        temp_key_(std::move(temp_key)),
+        part_size_(part_size) {
+    SHA256_Init(&hash_);
+  }
+
+  S3Staging(const S3Staging&) = delete;
+  S3Staging& operator=(const S3Staging&) = delete;
+
+  // Never waits: a part still being sent is aborted by its own thread.
+  ~S3Staging() override {
+    if (!parts_) return;
+    std::unique_lock lock(parts_->mutex);
+    if (parts_->closed) return;
+    parts_->abandoned = true;
+    if (parts_->busy) return;  // the thread sending it aborts when done
+    parts_->closed = true;
+    lock.unlock();
+    std::thread([parts = parts_] { parts->abort(); }).detach();
+  }
+
+  Status write(std::string_view bytes) override {
+    if (finished_) return internal_error("write after finish");
+    SHA256_Update(&hash_, bytes.data(), bytes.size());
+    if (head_.size() < kHeadBytes) head_.append(bytes.substr(0, kHeadBytes - head_.size()));
+    size_ += bytes.size();
+    while (!bytes.empty()) {
+      const std::size_t room = part_size_ - buffer_.size();
+      buffer_.append(bytes.substr(0, room));
+      bytes.remove_prefix(std::min(room, bytes.size()));
+      if (buffer_.size() == part_size_) {
+        if (auto sent = send_part(); !sent) return sent;
+      }
+    }
+    return Ok{};
+  }
+
+  Result<BlobInfo> finish() override {
+    if (finished_) return info_;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256_Final(digest, &hash_);
+    info_.sha256 = to_hex(digest, sizeof digest);
+    info_.size = size_;
+    finished_ = true;
+    return info_;
+  }
+
+  std::string_view head() const override { return head_; }
+
+  Status flush() override {
+    if (!finished_) return internal_error("flush before finish");
+    if (flushed_) return Ok{};
+    const std::string key = blob_key_prefix_ + info_.sha256;
+    if (!parts_) {
+      // One part's worth or less: one PUT to its place (again when stored: that refreshes its date).
+      auto put = client_->send(S3Request("PUT", key, "", buffer_));
+      if (!put) return put.error();
+      if (!succeeded(*put)) return s3_error(*put, "PUT " + key);
+    } else {
+      if (auto completed = complete(); !completed) return completed;
+      auto copied = client_->send(
+          S3Request("PUT", key, "", {},
+                    {"x-amz-copy-source: /" + client_->settings().bucket + "/" + s3_encode(temp_key_, true)}));
+      if (!copied) return copied.error();
+      if (!succeeded(*copied)) return s3_error(*copied, "copy to " + key);
+      (void)client_->send(S3Request("DELETE", temp_key_));  // else the sweep's
+    }
+    buffer_ = std::string();
+    flushed_ = true;
+    return Ok{};
+  }
+
+  Result<bool> publish() override {
+    if (!finished_) return internal_error("publish before finish");
+    if (auto flushed = flush(); !flushed) return flushed.error();
+    return false;  // a shared store's content is never this upload's alone
+  }
+
+ private:
+  // Sends the full buffer as the next part by a thread of its own, once the
+  // part before it has been sent.
+  Status send_part() {
+    if (!parts_) {
+      auto started = client_->send(S3Request("POST", temp_key_, "uploads="));
+      if (!started) return started.error();
+      auto id = xml_text(started->body, "UploadId");
+      if (!succeeded(*started) || !id) return s3_error(*started, "starting the multipart upload " + temp_key_);
+      parts_ = std::make_shared<PartUploads>();
+      parts_->client = client_;
+      parts_->key = temp_key_;
+      parts_->upload_id = *id;
+    }
+    std::unique_lock lock(parts_->mutex);
+    parts_->idle.wait(lock, [&] { return !parts_->busy; });
+    if (parts_->failure) return *parts_->failure;
+    parts_->busy = true;
+    const std::size_t number = parts_->etags.size() + 1;
+    lock.unlock();
+    std::thread([parts = parts_, number, part = std::move(buffer_)] {
+      const std::string query =
+          "partNumber=" + std::to_string(number) + "&uploadId=" + s3_encode(parts->upload_id, false);
+      auto sent = parts->client->send(S3Request("PUT", parts->key, query, part));
+      std::unique_lock lock(parts->mutex);
+      if (!sent) {
+        parts->failure = sent.error();
+      } else if (!succeeded(*sent) || sent->etag.empty()) {
+        parts->failure = s3_error(*sent, "PUT part " + std::to_string(number) + " of " + parts->key);
+      } else {
+        parts->etags.push_back(sent->etag);
+      }
+      parts->busy = false;
+      const bool abort = parts->abandoned && !parts->closed;
+      if (abort) parts->closed = true;
+      lock.unlock();
+      parts->idle.notify_all();
+      if (abort) parts->abort();
+    }).detach();
+    buffer_ = std::string();
+    return Ok{};
+  }
+
+  // Sends what is left as the last part and completes the multipart upload.
+  Status complete() {
+    if (!buffer_.empty()) {
+      if (auto sent = send_part(); !sent) return sent;
+    }
+    std::unique_lock lock(parts_->mutex);
+    parts_->idle.wait(lock, [&] { return !parts_->busy; });
+    if (parts_->failure) return *parts_->failure;
+    std::string body = "<CompleteMultipartUpload>";
+    for (std::size_t i = 0; i < parts_->etags.size(); ++i) {
+      body +=
+          "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + parts_->etags[i] + "</ETag></Part>";
+    }
+    body += "</CompleteMultipartUpload>";
+    lock.unlock();
+    const std::string query = "uploadId=" + s3_encode(parts_->upload_id, false);
+    auto completed = client_->send(S3Request("POST", temp_key_, query, body));
+    if (!completed) return completed.error();
+    if (!succeeded(*completed)) {
+      // An answer lost before a retry: the upload may have completed.
+      auto head = client_->send(S3Request("HEAD", temp_key_));
+      if (!head || !head->ok() || head->content_length != size_) return s3_error(*completed, "completing " + temp_key_);
+    }
+    lock.lock();
+    parts_->closed = true;
+    return Ok{};
+  }
+
+  std::shared_ptr<S3Client> client_;
+  std::string blob_key_prefix_;
+  std::string temp_key_;
+  std::uint64_t part_size_;
+  SHA256_CTX hash_{};
+  std::string head_;
+  std::string buffer_;  // the part being filled
+  std::uint64_t size_ = 0;
+  std::shared_ptr<PartUploads> parts_;  // once the upload outgrows one part
+  BlobInfo info_;
+  bool finished_ = false;
+  bool flushed_ = false;
+};
+
+// Creates the bucket when it is missing.
+Status make_bucket(S3Client& client) {
+  const S3Settings& s = client.settings();
+  auto head = client.send(S3Request("HEAD"));
+  if (!head) return head.error();
+  if (head->ok()) return Ok{};
+  if (head->status != 404) return s3_error(*head, "HEAD bucket " + s.bucket);
+  std::string body;
+  if (s.region != "us-east-1") {
+    body = "<CreateBucketConfiguration><LocationConstraint>" + s.region +
+           "</LocationConstraint></CreateBucketConfiguration>";
+  }
+  auto made = client.send(S3Request("PUT", {}, "", body));
+  if (!made) return made.error();
+  if (made->ok() || xml_text(made->body, "Code") == "BucketAlreadyOwnedByYou") return Ok{};
+  return s3_error(*made, "creating the bucket " + s.bucket);
+}
+
+class S3BlobStore final : public BlobStore {
+ public:
+  explicit S3BlobStore(const S3BlobSettings& settings)
+      : client_(std::make_shared<S3Client>(settings.s3)),
+        blobs_(settings.prefix + "blobs/"),
+        temps_(settings.prefix + "tmp/"),
+        part_size_(settings.part_size),
+        grace_(settings.orphan_grace) {}
+
+  Status prepare() override {
+    if (bucket_ready_) return Ok{};
+    auto made = make_bucket(*client_);
+    if (made) bucket_ready_ = true;
+    return made;
+  }
+
+  bool shared() const override { return true; }
+
+  // Makes the bucket first when prepare() could not (S3 was away at the start).
+  Result<std::unique_ptr<Staging>> stage() override {
+    if (auto prepared = prepare(); !prepared) return prepared.error();
+    return std::unique_ptr<Staging>(std::make_unique<S3Staging>(client_, blobs_, temps_ + random_hex(16), part_size_));
+  }
+
+  Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
+    if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
+    const std::string key = blobs_ + std::string(sha256);
+    if (range.offset == 0 && !range.length) return read(key, "", range);
+    if (range.length != 0) {
+      // One GET: S3 answers 206 with the object's size, or 416 when the range
+      // starts past the end (then the HEAD below tells an empty range at the
+      // very end apart).
+      std::string bytes = "bytes=" + std::to_string(range.offset) + "-";
+      if (range.length) bytes += std::to_string(range.offset + *range.length - 1);
+      if (range.length.value_or(0) <= std::numeric_limits<std::uint64_t>::max() - range.offset) {
+        auto read_range = read(key, bytes, range);
+        if (read_range || read_range.error().code != ErrorCode::RangeNotSatisfiable) return read_range;
+      }
+    }
+    auto head = client_->send(S3Request("HEAD", key));
+    if (!head) return head.error();
+    if (head->status == 404) return make_error(ErrorCode::NotFound, "no such blob");
+    if (!head->ok() || !head->content_length) return s3_error(*head, "HEAD " + key);
+    auto length = range_length(range, *head->content_length);
+    if (!length) return length.error();
+    if (*length == 0) return ByteSource{0, std::make_unique<EmptyStream>()};
+    return internal_error("S3 refused a range that fits the object " + key);
+  }
+
+  Status remove(std::string_view sha256) override {
+    if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
+    const std::string key = blobs_ + std::string(sha256);
+    auto head = client_->send(S3Request("HEAD", key));
+    if (!head) return head.error();
+    if (head->status == 404) return make_error(ErrorCode::NotFound, "no such blob");
+    auto removed = client_->send(S3Request("DELETE", key));
+    if (!removed) return removed.error();
+    if (!removed->ok()) return s3_error(*removed, "DELETE " + key);
+    return Ok{};
+  }
+
+  Result<std::vector<std::string>> list() override {
+    std::vector<std::string> digests;
+    auto listed = for_each_object(blobs_, [&](std::string_view key, std::string_view /*modified*/) {
+      const std::string_view name = key.substr(blobs_.size());
+      if (is_digest(name)) digests.emplace_back(name);
+      return Status(Ok{});
+    });
+    if (!listed) return listed.error();
+    return digests;
+  }
+
+  Result<std::size_t> sweep_temps() override { return for_each_temp(true); }
+  Result<std::size_t> count_temps() override { return for_each_temp(false); }
+
+ private:
+  // GET `key` with the Range header `bytes` (empty: the whole) for `range`:
+  // S3 clamps a range that ends past the object, which must not be.
+  Result<ByteSource> read(const std::string& key, const std::string& bytes, ReadRange range) {
+    auto read = client_->read(key, bytes);
+    if (!read) return read.error();
+    const S3Reply& reply = read->reply;
+    if (reply.status == 404) return make_error(ErrorCode::NotFound, "no such blob");
+    if (reply.status == 416) return make_error(ErrorCode::RangeNotSatisfiable, "the range reaches past the end");
+    if (!read->stream || !reply.content_length) return s3_error(reply, "GET " + key);
+    if (!bytes.empty()) {
+      auto length = range_length(range, reply.object_size.value_or(0));
+      if (!length) return length.error();
+      if (*length != *reply.content_length) return internal_error("S3 answered another range of " + key);
+    }
+    return ByteSource{*reply.content_length, std::move(read->stream)};
+  }
+
+  // True when S3's timestamp (ISO 8601) is older than the grace period.
+  bool past_grace(std::string_view timestamp) const {
+    const auto seconds = unix_seconds(timestamp);
+    if (!seconds) return false;  // unreadable: never swept
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    return now.count() - *seconds >= grace_.count();
+  }
+
+  // Calls `visit(key, last_modified)` for every object under `prefix`, a page at a time.
+  template <class Visit>
+  Status for_each_object(const std::string& prefix, Visit visit) {
+    std::string token;
+    for (;;) {
+      std::string query;
+      if (!token.empty()) query = "continuation-token=" + s3_encode(token, false) + "&";
+      query += "list-type=2&prefix=" + s3_encode(prefix, false);
+      auto page = client_->send(S3Request("GET", {}, query));
+      if (!page) return page.error();
+      if (!page->ok()) return s3_error(*page, "listing " + prefix);
+      for (const auto contents : xml_elements(page->body, "Contents")) {
+        const auto key = xml_text(contents, "Key");
+        const auto modified = xml_text(contents, "LastModified");
+        if (!key || !key->starts_with(prefix)) continue;
+        if (auto visited = visit(*key, modified.value_or("")); !visited) return visited;
+      }
+      const auto next = xml_text(page->body, "NextContinuationToken");
+      if (xml_text(page->body, "IsTruncated") != "true" || !next) return Ok{};
+      token = *next;
+    }
+  }
+
+  // Calls `visit(key, upload_id, initiated)` for every multipart upload under `prefix`.
+  template <class Visit>
+  Status for_each_upload(const std::string& prefix, Visit visit) {
+    std::string key_marker, id_marker;
+    for (;;) {
+      std::string query;
+      if (!key_marker.empty()) query = "key-marker=" + s3_encode(key_marker, false) + "&";
+      query += "prefix=" + s3_encode(prefix, false);
+      if (!id_marker.empty()) query += "&upload-id-marker=" + s3_encode(id_marker, false);
+      query += "&uploads=";
+      auto page = client_->send(S3Request("GET", {}, query));
+      if (!page) return page.error();
+      if (!page->ok()) return s3_error(*page, "listing the uploads under " + prefix);
+      for (const auto upload : xml_elements(page->body, "Upload")) {
+        const auto key = xml_text(upload, "Key");
+        const auto id = xml_text(upload, "UploadId");
+        if (!key || !id) continue;
+        if (auto visited = visit(*key, *id, xml_text(upload, "Initiated").value_or("")); !visited) return visited;
+      }
+      if (xml_text(page->body, "IsTruncated") != "true") return Ok{};
+      key_marker = xml_text(page->body, "NextKeyMarker").value_or("");
+      id_marker = xml_text(page->body, "NextUploadIdMarker").value_or("");
+      if (key_marker.empty()) return Ok{};
+    }
+  }
+
+  // The multipart uploads and temp objects older than the grace period:
+  // counted, and removed when `remove`.
+  Result<std::size_t> for_each_temp(bool remove) {
+    std::size_t count = 0;
+    auto uploads = for_each_upload(temps_, [&](const std::string& key, const std::string& id, std::string_view when) {
+      if (!past_grace(when)) return Status(Ok{});
+      ++count;
+      if (!remove) return Status(Ok{});
+      auto aborted = client_->send(S3Request("DELETE", key, "uploadId=" + s3_encode(id, false)));
+      if (!aborted) return Status(aborted.error());
+      if (!aborted->ok() && aborted->status != 404) return Status(s3_error(*aborted, "aborting " + key));
+      return Status(Ok{});
+    });
+    if (!uploads) return uploads.error();
+    auto objects = for_each_object(temps_, [&](std::string_view key, std::string_view when) {
+      if (!past_grace(when)) return Status(Ok{});
+      ++count;
+      if (!remove) return Status(Ok{});
+      auto removed = client_->send(S3Request("DELETE", std::string(key)));
+      if (!removed) return Status(removed.error());
+      if (!removed->ok()) return Status(s3_error(*removed, "DELETE " + std::string(key)));
+      return Status(Ok{});
+    });
+    if (!objects) return objects.error();
+    return count;
+  }
+
+  std::shared_ptr<S3Client> client_;
+  std::string blobs_;  // key prefix of the blobs
+  std::string temps_;  // key prefix of uploads in flight
+  std::uint64_t part_size_;
+  std::chrono::seconds grace_;
+  std::atomic<bool> bucket_ready_ = false;  // by prepare()
+};
+
+bool is_bucket_name(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string_view::npos) return false;
+  return name.front() != '.' && name.front() != '-' && name.back() != '.' && name.back() != '-';
+}
+
+}  // namespace
+
+Result<S3Location> parse_s3_url(std::string_view url) {
+  constexpr std::string_view kScheme = "s3://";
+  if (!url.starts_with(kScheme)) return invalid("--blobs", "must be s3://BUCKET[/PREFIX]");
+  url.remove_prefix(kScheme.size());
+  const auto slash = url.find('/');
+  S3Location location{std::string(url.substr(0, slash)), ""};
+  if (!is_bucket_name(location.bucket)) {
+    return invalid("--blobs", "the bucket name must be 3-63 characters of a-z, 0-9, '.' and '-'");
+  }
+  if (slash != std::string_view::npos) {
+    std::string prefix(url.substr(slash + 1));
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    const bool plain = prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
+                       std::string::npos;
+    if (!plain || prefix.starts_with('/') || prefix.find("//") != std::string::npos) {
+      return invalid("--blobs", "the prefix may hold only A-Z, a-z, 0-9, '/', '.', '_' and '-'");
+    }
+    if (!prefix.empty()) location.prefix = prefix + "/";
+  }
+  return location;
+}
+
+std::unique_ptr<BlobStore> make_s3_blob_store(const S3BlobSettings& settings) {
+  return std::make_unique<S3BlobStore>(settings);
+}
+
+}  // namespace focusd::blob
