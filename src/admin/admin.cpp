@@ -77,14 +77,25 @@ Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_i
 }
 
 Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repair) {
-  auto stored = blobs.list();
-  if (!stored) return stored.error();
+  // The rows first: every blob a row read here refers to was stored before
+  // its row was committed, so a listing made after finds it (on a shared
+  // store that nodes keep writing meanwhile too).
   auto live = store.live_blob_digests();
   if (!live) return live.error();
+  auto stored = blobs.list();
+  if (!stored) return stored.error();
+  auto recent = blobs.recent();
+  if (!recent) return recent.error();
   std::sort(stored->begin(), stored->end());
   std::sort(live->begin(), live->end());
+  std::sort(recent->begin(), recent->end());
+  std::vector<std::string> unreferenced;
+  std::set_difference(stored->begin(), stored->end(), live->begin(), live->end(), std::back_inserter(unreferenced));
+  // A recent blob may be another node's upload whose row is not committed yet.
   std::vector<std::string> orphans;
-  std::set_difference(stored->begin(), stored->end(), live->begin(), live->end(), std::back_inserter(orphans));
+  std::set_difference(unreferenced.begin(), unreferenced.end(), recent->begin(), recent->end(),
+                      std::back_inserter(orphans));
+  const std::size_t young = unreferenced.size() - orphans.size();
   std::vector<std::string> missing;
   std::set_difference(live->begin(), live->end(), stored->begin(), stored->end(), std::back_inserter(missing));
 
@@ -104,8 +115,9 @@ Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repa
   boost::json::array orphan_list(orphans.begin(), orphans.end());
   boost::json::array missing_list(missing.begin(), missing.end());
   const bool consistent = missing.empty() && (repair || (orphans.empty() && temps == 0));
-  return boost::json::object{{"consistent", consistent}, {"blobs", stored->size()},       {"orphan_blobs", orphan_list},
-                             {"temp_files", temps},      {"missing_blobs", missing_list}, {"repaired", repair}};
+  return boost::json::object{{"consistent", consistent}, {"blobs", stored->size()}, {"orphan_blobs", orphan_list},
+                             {"young_blobs", young},     {"temp_files", temps},     {"missing_blobs", missing_list},
+                             {"repaired", repair}};
 }
 
 }  // namespace focusd::admin

@@ -35,9 +35,12 @@ Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_i
 // Checks that the database and the blob files agree: blobs no live
 // attachment uses (orphans), temp files left by a crash, and live attachments
 // whose blob is missing. With repair, orphans and temp files are removed (run
-// it with the server stopped: a running upload's temp file would go too).
-// {"consistent", "blobs", "orphan_blobs", "temp_files", "missing_blobs", "repaired"};
-// `consistent` describes the state after the repair.
+// it with the server stopped: a running upload's temp file would go too). On
+// a shared store (S3) it may run beside the servers: what was written within
+// the grace period is spared (its unreferenced blobs are `young_blobs`, no
+// orphans), so no upload in flight loses its bytes.
+// {"consistent", "blobs", "orphan_blobs", "young_blobs", "temp_files",
+// "missing_blobs", "repaired"}; `consistent` describes the state after the repair.
 Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repair);
 
 }  // namespace focusd::admin

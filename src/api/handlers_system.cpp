@@ -32,9 +32,12 @@ awaitable<Result<Reply>> healthz(Call&) {
 }
 
 // Ready when the database answers (a PostgreSQL that does not: 503 until
-// the pool reconnects), with the state of the disk beside it.
+// the pool reconnects), with the state of the disk and of the blob store
+// beside it. A blob store that does not answer leaves the node ready: every
+// request that needs no attachment bytes is still served.
 awaitable<Result<Reply>> readyz(Call& call) {
   const char* database = call.services.config.uses_postgres() ? "postgresql" : "sqlite";
+  auto blobs = co_await offload(call.services.blocking, [&] { return call.services.blobs.ping(); });
   auto status = co_await offload(call.services.blocking, [&] { return call.services.store.ping(); });
   if (!status) {
     Error error = status.error();
@@ -45,6 +48,9 @@ awaitable<Result<Reply>> readyz(Call& call) {
   co_return json_response(http::status::ok,
                           boost::json::object{{"status", "ready"},
                                               {"database", {{"kind", database}, {"state", "ok"}}},
+                                              {"blobs",
+                                               {{"kind", call.services.config.uses_s3() ? "s3" : "disk"},
+                                                {"state", blobs ? "ok" : "unavailable"}}},
                                               {"disk", blob::DiskSpace::name(call.services.disk.state())}});
 }
 

@@ -75,6 +75,9 @@ class BlobStore {
   // (admin fsck --repair, with its grace period) may remove blobs; a delete
   // or a failed upload leaves its bytes to it.
   virtual bool shared() const = 0;
+  // Whether the store answers now (for /readyz): S3 is asked once, without
+  // retries; the disk store always answers. Unavailable otherwise.
+  virtual Status ping() = 0;
   virtual Result<std::unique_ptr<Staging>> stage() = 0;
   // The bytes of a stored blob in `range`, to be read once: an open file
   // with an offset (the disk store; the transport sends it without copying)
@@ -87,6 +90,10 @@ class BlobStore {
   virtual Status remove(std::string_view sha256) = 0;
   // Every stored blob's digest (for fsck).
   virtual Result<std::vector<std::string>> list() = 0;
+  // The stored blobs written within a shared store's grace period: another
+  // node's upload may be about to refer to them, so fsck leaves them be
+  // whatever it finds. A store that is not shared has none.
+  virtual Result<std::vector<std::string>> recent() = 0;
   // Removes temp files left by a crash; returns how many there were. Only
   // safe while no upload is being staged, except in a shared store, which
   // removes only what is older than its grace period. count_temps() counts

@@ -319,6 +319,7 @@ class DiskBlobStore final : public BlobStore {
   }
 
   bool shared() const override { return false; }
+  Status ping() override { return Ok{}; }
 
   Result<std::unique_ptr<Staging>> stage() override {
     if (auto made = make_tree(); !made) return made.error();
@@ -377,6 +378,8 @@ class DiskBlobStore final : public BlobStore {
     if (ec) return internal_error("listing blobs: " + ec.message());
     return digests;
   }
+
+  Result<std::vector<std::string>> recent() override { return std::vector<std::string>(); }
 
   Result<std::size_t> sweep_temps() override { return for_each_temp(true); }
   Result<std::size_t> count_temps() override { return for_each_temp(false); }

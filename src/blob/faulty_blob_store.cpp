@@ -106,8 +106,10 @@ class FaultyBlobStore final : public BlobStore {
   }
   Status remove(std::string_view sha256) override { return inner_->remove(sha256); }
   Result<std::vector<std::string>> list() override { return inner_->list(); }
+  Result<std::vector<std::string>> recent() override { return inner_->recent(); }
   Status prepare() override { return inner_->prepare(); }
   bool shared() const override { return inner_->shared(); }
+  Status ping() override { return inner_->ping(); }
   Result<std::size_t> sweep_temps() override { return inner_->sweep_temps(); }
   Result<std::size_t> count_temps() override { return inner_->count_temps(); }
 

@@ -87,6 +87,9 @@ class S3Staging final : public Staging {
     if (head_.size() < kHeadBytes) head_.append(bytes.substr(0, kHeadBytes - head_.size()));
     size_ += bytes.size();
     while (!bytes.empty()) {
+      // The whole part at once: growing by doubling would hold 1.5 parts while
+      // it copies. Only the pages written count (a large block is mmapped).
+      if (buffer_.capacity() < part_size_) buffer_.reserve(part_size_);
       const std::size_t room = part_size_ - buffer_.size();
       buffer_.append(bytes.substr(0, room));
       bytes.remove_prefix(std::min(room, bytes.size()));
@@ -259,6 +262,15 @@ class S3BlobStore final : public BlobStore {
 
   bool shared() const override { return true; }
 
+  Status ping() override {
+    S3Request head("HEAD");
+    head.idempotent = false;  // once: a probe, not a request to see through
+    auto answer = client_->send(head);
+    if (!answer) return answer.error();
+    if (!answer->ok()) return s3_error(*answer, "HEAD bucket " + client_->settings().bucket);
+    return Ok{};
+  }
+
   // Makes the bucket first when prepare() could not (S3 was away at the start).
   Result<std::unique_ptr<Staging>> stage() override {
     if (auto prepared = prepare(); !prepared) return prepared.error();
@@ -307,6 +319,17 @@ class S3BlobStore final : public BlobStore {
     auto listed = for_each_object(blobs_, [&](std::string_view key, std::string_view /*modified*/) {
       const std::string_view name = key.substr(blobs_.size());
       if (is_digest(name)) digests.emplace_back(name);
+      return Status(Ok{});
+    });
+    if (!listed) return listed.error();
+    return digests;
+  }
+
+  Result<std::vector<std::string>> recent() override {
+    std::vector<std::string> digests;
+    auto listed = for_each_object(blobs_, [&](std::string_view key, std::string_view modified) {
+      const std::string_view name = key.substr(blobs_.size());
+      if (is_digest(name) && !past_grace(modified)) digests.emplace_back(name);
       return Status(Ok{});
     });
     if (!listed) return listed.error();

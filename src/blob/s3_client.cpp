@@ -14,7 +14,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kIdleSessions = 32;   // connections kept open between calls at most
+constexpr std::size_t kIdleSessions = 32;    // connections kept open between calls at most
 constexpr long kStreamBuffer = 256L * 1024;  // what a stream's connection reads at once (and holds ahead)
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "attachments_support.h"
+#include "test_store.h"
 
 namespace focusd::test {
 namespace {
@@ -57,8 +58,9 @@ class GeneratedFile {
 
 class StreamedUploads : public ::testing::Test {
  protected:
-  explicit StreamedUploads(std::vector<std::string> extra = {"--max-upload-file-bytes", "2147483648"})
-      : server({.extra_args = std::move(extra)}), owner(server.seed_user()) {
+  explicit StreamedUploads(std::vector<std::string> extra = {"--max-upload-file-bytes", "2147483648"},
+                           std::string s3_gateway = "")
+      : server({.extra_args = std::move(extra), .s3_gateway = std::move(s3_gateway)}), owner(server.seed_user()) {
     HttpClient client = server.client();
     Headers headers = owner.basic();
     headers.emplace_back("Content-Type", "application/json");
@@ -105,7 +107,7 @@ class StreamedUploads : public ::testing::Test {
   // Waits (bounded) until the server has removed every temp file.
   bool temps_gone(std::chrono::milliseconds wait = 5000ms) {
     for (auto deadline = std::chrono::steady_clock::now() + wait; std::chrono::steady_clock::now() < deadline;) {
-      if (upload_temps(server.data_dir()) == 0) return true;
+      if (upload_temps(server) == 0) return true;
       std::this_thread::sleep_for(20ms);
     }
     return false;
@@ -129,7 +131,7 @@ TEST_F(StreamedUploads, A200MiBFileRoundTripsExactly) {
   EXPECT_EQ(back.status, 200);
   EXPECT_EQ(back.header("etag"), "\"" + file.sha256() + "\"");
   EXPECT_TRUE(back.body == file.all());  // not EXPECT_EQ: a failure would print 200 MiB
-  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
+  EXPECT_EQ(upload_temps(server), 0u);
 }
 
 TEST_F(StreamedUploads, MemoryDoesNotGrowWithA1GiBUpload) {
@@ -157,7 +159,9 @@ TEST_F(StreamedUploads, MemoryDoesNotGrowWithA1GiBUpload) {
   const std::int64_t growth_kib = peak - before;
   std::printf("RSS before %lld KiB, peak %lld KiB, growth %lld KiB during a 1 GiB upload\n",
               static_cast<long long>(before), static_cast<long long>(peak), static_cast<long long>(growth_kib));
-  EXPECT_LT(growth_kib, 8 * 1024);  // a few MiB at most, whatever the size of the upload
+  // A few MiB at most, whatever the size of the upload; on S3 (issue 19's
+  // bound) 32 MiB: up to two parts of 8 MiB are held, one filling, one sent.
+  EXPECT_LT(growth_kib, (server.blobs().empty() ? 8 : 32) * 1024);
   HttpClient head = server.client();
   auto stored = head.request("HEAD", attachments() + "/" + std::to_string(res->json().at("id").as_int64()) + "/view",
                              owner.basic());
@@ -183,7 +187,7 @@ TEST_F(StreamedUploads, AClientThatGoesAwayMidBulkLeavesNothing) {
   }  // the connection closes here
   EXPECT_TRUE(temps_gone());
   EXPECT_EQ(listed(), 0u);
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+  EXPECT_EQ(settled_blobs(server), 0u);
   auto fsck = server.admin({"fsck"});
   EXPECT_EQ(fsck.exit_code, 0) << fsck.out;
 }
@@ -200,7 +204,7 @@ TEST_F(StalledUploads, AStalledUploadIsCutOffAndLeavesNothing) {
   EXPECT_TRUE(client.closed_by_peer(5000ms));
   EXPECT_TRUE(temps_gone());
   EXPECT_EQ(listed(), 0u);
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+  EXPECT_EQ(settled_blobs(server), 0u);
 }
 
 TEST_F(StreamedUploads, AKillMidUploadLeavesNoPartialAttachment) {
@@ -208,8 +212,8 @@ TEST_F(StreamedUploads, AKillMidUploadLeavesNoPartialAttachment) {
   {
     HttpClient client = server.client();
     EXPECT_FALSE(send(client, file, {}, 20));
-    for (int i = 0; i < 250 && upload_temps(server.data_dir()) == 0; ++i) std::this_thread::sleep_for(20ms);
-    ASSERT_EQ(upload_temps(server.data_dir()), 1u);  // the upload was under way
+    for (int i = 0; i < 250 && upload_temps(server) == 0; ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_EQ(upload_temps(server), 1u);  // the upload was under way
     server.kill9();
   }
   auto found = server.admin({"fsck"});
@@ -221,7 +225,7 @@ TEST_F(StreamedUploads, AKillMidUploadLeavesNoPartialAttachment) {
   EXPECT_EQ(listed(), 0u);
   auto clean = server.admin({"fsck"});
   EXPECT_EQ(clean.exit_code, 0) << clean.out;
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+  EXPECT_EQ(settled_blobs(server), 0u);
 }
 
 TEST_F(StreamedUploads, AnAcknowledgedUploadSurvivesAKill) {
@@ -236,6 +240,103 @@ TEST_F(StreamedUploads, AnAcknowledgedUploadSurvivesAKill) {
   EXPECT_EQ(back.status, 200);
   EXPECT_TRUE(back.body == file.all());
   EXPECT_EQ(server.admin({"fsck"}).exit_code, 0);
+}
+
+// A gateway of the test's own (tests/s3/ceph), which it may stop and start
+// again without disturbing the other tests' shared one.
+class OwnGateway {
+ public:
+  OwnGateway() {
+    if (!on_s3()) return;  // the test skips
+    auto started = run(FOCUSD_S3_GATEWAY_SCRIPT, "start");
+    if (started.exit_code != 0) throw std::runtime_error("the test's own gateway did not start:\n" + started.err);
+  }
+  ~OwnGateway() {
+    if (on_s3()) run(FOCUSD_S3_GATEWAY_SCRIPT, "stop");
+  }
+  OwnGateway(const OwnGateway&) = delete;
+  OwnGateway& operator=(const OwnGateway&) = delete;
+
+  std::string dir() const { return on_s3() ? (dir_.path() / "gateway").string() : ""; }
+  ProcessResult stop_rgw() const { return run(FOCUSD_S3_GATEWAY_SCRIPT, "stop-rgw"); }
+  ProcessResult start_rgw() const { return run(FOCUSD_S3_GATEWAY_SCRIPT, "start-rgw"); }
+
+ private:
+  ProcessResult run(const char* script, const char* command) const {
+    return run_process({script, command, dir()}, {{"FOCUSD_TEST_S3", "1"}});
+  }
+
+  TempDir dir_;
+};
+
+// The S3 pass only: the gateway goes away in the middle of an upload.
+class GatewayOutage : private OwnGateway, public StreamedUploads {
+ protected:
+  GatewayOutage()
+      : StreamedUploads({"--max-upload-file-bytes", "2147483648", "--s3-attempts", "2"}, OwnGateway::dir()) {}
+
+  void SetUp() override {
+    if (!on_s3()) GTEST_SKIP() << "the S3 pass's";
+  }
+
+  using OwnGateway::start_rgw;
+  using OwnGateway::stop_rgw;
+  std::string gateway() const { return OwnGateway::dir(); }
+};
+
+TEST_F(GatewayOutage, AnUploadCutOffIsNeverAcknowledgedAndTheStoreComesBack) {
+  HttpClient json = server.client();
+  Headers headers = owner.basic();
+  headers.emplace_back("Content-Type", "application/json");
+  const GeneratedFile big(24 * kMiB);  // parts of 8 MiB: two are sent before the end
+  HttpClient uploading = server.client();
+  ASSERT_FALSE(send(uploading, big, {}, 12));  // half of it, then the gateway goes
+  for (int i = 0; i < 250 && upload_temps(server) == 0; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(upload_temps(server), 1u);  // the multipart upload was under way
+  ASSERT_EQ(stop_rgw().exit_code, 0);
+
+  int status = 0;  // 0: the server answered nothing (it may close the connection)
+  try {
+    for (std::uint64_t i = 12; i < big.pieces(); ++i) uploading.send_raw(big.piece(i));
+    uploading.send_raw("\r\n" + part_head(field("display_order", "")) + "1\r\n--" + kBoundary + "--\r\n");
+    status = uploading.read_response().status;
+  } catch (const std::exception&) {
+  }
+  EXPECT_TRUE(status == 0 || status == 503) << status;  // never a 2xx
+
+  // New uploads get 503 with a Focus error body; the rest is served as ever.
+  HttpClient client = server.client();
+  auto refused =
+      upload(client, owner, attachments(), {file_part("file", "a.txt", "hello"), field("display_order", "1")});
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.json().at("error").as_string(), "unavailable");
+  auto project = json.request("POST", workspace_path() + "/projects", headers, R"({"name":"Still served"})");
+  EXPECT_EQ(project.status, 201) << project.body;
+  auto ready = client.get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json().at("blobs").at("state").as_string(), "unavailable");
+  EXPECT_EQ(listed(), 0u);
+
+  ASSERT_EQ(start_rgw().exit_code, 0);
+  EXPECT_EQ(client.get("/readyz").json().at("blobs").at("state").as_string(), "ok");
+  const GeneratedFile again(10 * kMiB);
+  HttpClient after = server.client();
+  auto res = send(after, again);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto back = view(res->json().at("id").as_int64());
+  EXPECT_EQ(back.status, 200);
+  EXPECT_TRUE(back.body == again.all());
+  EXPECT_EQ(listed(), 1u);
+  auto fsck = server.admin({"fsck", "--repair"});
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.out;  // the cut-off upload's parts are swept
+  EXPECT_EQ(boost::json::parse(fsck.out).at("missing_blobs").as_array().size(), 0u);
+  // Nothing it logged, errors included, holds the credentials.
+  const auto credentials = s3test::gateway_env(gateway());
+  for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) {
+    EXPECT_EQ(server.log().find(credentials.at(name)), std::string::npos) << name;
+    EXPECT_EQ(fsck.err.find(credentials.at(name)), std::string::npos) << name;
+  }
 }
 
 }  // namespace

@@ -74,6 +74,25 @@ inline std::size_t upload_temps(const std::filesystem::path& data_dir) {
   return n;
 }
 
+// The blobs `server`'s store holds once orphans are swept: the files under
+// data_dir/blobs (a delete takes its bytes at once); on S3, where a delete
+// leaves the bytes to the sweep, what is left after `admin fsck --repair`
+// (the tests' servers spare nothing: --blob-orphan-grace 0).
+inline std::size_t settled_blobs(const FocusdServer& server) {
+  if (server.blobs().empty()) return files_under(server.data_dir() / "blobs");
+  const auto report = boost::json::parse(server.admin({"fsck", "--repair"}).out).as_object();
+  return static_cast<std::size_t>(report.at("blobs").as_int64()) - report.at("orphan_blobs").as_array().size();
+}
+
+// Uploads under way or left by a crash: temp files, or on S3 the uploads and
+// temp objects under tmp/ (fsck's temp_files; an upload of less than a part
+// is in the server's memory, no temp anywhere).
+inline std::size_t upload_temps(const FocusdServer& server) {
+  if (server.blobs().empty()) return upload_temps(server.data_dir());
+  const auto report = boost::json::parse(server.admin({"fsck"}).out).as_object();
+  return static_cast<std::size_t>(report.at("temp_files").as_int64());
+}
+
 // Creates a project in `owner`'s workspace and uploads `bytes` to it as one
 // attachment; returns the attachment's view path ("" when a step failed).
 inline std::string upload_for_view(HttpClient& client, const SeededUser& owner, const std::string& bytes) {

@@ -70,8 +70,8 @@ class Attachments : public WorkspaceTest, public ::testing::WithParamInterface<s
       EXPECT_TRUE(res.json().at("error_values").as_object().contains(named)) << res.body;
     }
     EXPECT_TRUE(listed().empty());
-    EXPECT_EQ(upload_temps(server.data_dir()), 0u);
-    EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+    EXPECT_EQ(upload_temps(server), 0u);
+    EXPECT_EQ(settled_blobs(server), 0u);
   }
 
   HttpClient client = server.client();
@@ -112,7 +112,7 @@ TEST_P(Attachments, CreateListUpdateViewDelete) {
   EXPECT_EQ(view(id).status, 404);
   EXPECT_EQ(call(owner, "DELETE", attachment(id)).status, 404);
   EXPECT_EQ(call_json(owner, "PUT", attachment(id), object{{"name", "x"}, {"display_order", 1}}).status, 404);
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);  // the bytes went with the last reference
+  EXPECT_EQ(settled_blobs(server), 0u);  // the bytes went with the last reference
 }
 
 TEST_P(Attachments, UpdateValidatesBothFields) {
@@ -263,7 +263,7 @@ TEST_P(Attachments, BrokenUploadsAreRefused) {
                               multipart_body({file_part("file", "f", "abc"), field("display_order", "1")}));
   EXPECT_EQ(other_boundary.status, 400) << other_boundary.body;
   EXPECT_TRUE(listed().empty());
-  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
+  EXPECT_EQ(upload_temps(server), 0u);
 }
 
 TEST_P(Attachments, AChunkedBodyIsAccepted) {
@@ -448,22 +448,23 @@ TEST_P(Attachments, TypesComeFromTheBytes) {
 TEST_P(Attachments, IdenticalContentIsStoredOnce) {
   const std::int64_t first = post_one("a.bin", "same bytes").at("id").as_int64();
   const std::int64_t second = post_one("b.bin", "same bytes").at("id").as_int64();
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 1u);
+  EXPECT_EQ(settled_blobs(server), 1u);
   auto usage = call(owner, "GET",
                     "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
                         std::to_string(owner.workspace_id) + "/attachments/storage");
   EXPECT_EQ(usage.json().at("used_bytes").as_int64(), 20);  // what was uploaded, not what is stored
   EXPECT_EQ(call(owner, "DELETE", attachment(first)).status, 204);
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 1u);
+  EXPECT_EQ(settled_blobs(server), 1u);
   EXPECT_EQ(view(second).body, "same bytes");
   EXPECT_EQ(call(owner, "DELETE", attachment(second)).status, 204);
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+  EXPECT_EQ(settled_blobs(server), 0u);
 }
 
 // Earlier builds kept blobs under blobs/aa/bb/<sha256> (now blobs/aa/<sha256>):
 // in a data dir they left, such a blob is viewed, found again by an upload of
 // the same bytes, and removed from where it is.
 TEST_P(Attachments, BlobsOfTheOlderTwoLevelLayoutStayUsable) {
+  if (!server.blobs().empty()) GTEST_SKIP() << "a layout of files on disk";
   const std::int64_t first = post_one("a.bin", "older layout").at("id").as_int64();
   const fs::path blobs = server.data_dir() / "blobs";
   fs::path stored;
@@ -593,8 +594,8 @@ TEST_F(AttachmentLimits, AnOversizeFileFailsTheWholeBulk) {
   HttpClient again = server.client();
   auto list = again.request("GET", attachments(), owner.basic());
   EXPECT_EQ(list.body, "[]");
-  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 0u);
+  EXPECT_EQ(upload_temps(server), 0u);
+  EXPECT_EQ(settled_blobs(server), 0u);
 
   parts.resize(8);  // the first four files (within the quota)
   HttpClient third = server.client();
@@ -616,8 +617,8 @@ TEST_F(AttachmentLimits, TheQuotaIsEnforced) {
   auto usage = client.request("GET", workspace_path() + "/attachments/storage", owner.basic()).json();
   EXPECT_EQ(usage,
             (boost::json::value{{"enforced", true}, {"limit_bytes", 5000}, {"used_bytes", 4000}, {"disk", "ok"}}));
-  EXPECT_EQ(files_under(server.data_dir() / "blobs"), 4u);
-  EXPECT_EQ(upload_temps(server.data_dir()), 0u);
+  EXPECT_EQ(settled_blobs(server), 4u);
+  EXPECT_EQ(upload_temps(server), 0u);
   EXPECT_EQ(upload(client, owner, attachments(),
                    {file_part("file", "z", std::string(1000, 'z')), field("display_order", "1")})
                 .status,

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "test_database.h"
+#include "test_store.h"
 
 #ifndef FOCUSD_BINARY
 #error "FOCUSD_BINARY must name the focusd executable"
@@ -35,7 +36,29 @@ bool on_postgres() {
   return backend && std::string(backend) == "postgres";
 }
 
+bool on_s3() {
+  const char* blobs = std::getenv("FOCUSD_TEST_BLOBS");
+  return blobs && std::string(blobs) == "s3";
+}
+
 namespace {
+// The S3 options of serve and admin fsck for `blobs` (none when it is empty)
+// in the gateway of directory `gateway` ("": the run's), and its credentials
+// for the environment.
+std::vector<std::string> blob_args(const std::string& blobs, const std::string& gateway) {
+  if (blobs.empty()) return {};
+  // Grace 0: a test's server shares its prefix with no one, and its sweeps
+  // and fsck then see what a store on disk shows at once.
+  return {"--blobs", blobs, "--s3-endpoint", s3test::gateway_env(gateway).at("AWS_ENDPOINT_URL"), "--blob-orphan-grace",
+          "0"};
+}
+std::vector<std::pair<std::string, std::string>> blob_env(const std::string& blobs, const std::string& dir) {
+  if (blobs.empty()) return {};
+  auto gateway = s3test::gateway_env(dir);
+  return {{"AWS_ACCESS_KEY_ID", gateway.at("AWS_ACCESS_KEY_ID")},
+          {"AWS_SECRET_ACCESS_KEY", gateway.at("AWS_SECRET_ACCESS_KEY")}};
+}
+
 // The binary under test: the one built with the tests, or another named by
 // FOCUSD_TEST_BINARY (to show that a regression test fails on an older build).
 std::string focusd_binary() {
@@ -278,6 +301,8 @@ FocusdServer::FocusdServer(ServerOptions options)
       data_dir_(options_.data_dir.empty() ? dir_.path() / "data" : options_.data_dir),
       log_path_(dir_.path() / "server.log") {
   database_ = options_.database;
+  blobs_ = options_.blobs;
+  if (blobs_.empty() && on_s3()) blobs_ = "s3://focusd-e2e/" + s3test::fresh_prefix();
   if (database_.empty() && on_postgres() && !options_.sqlite) {
     own_database_ = std::make_unique<pgtest::TestDatabase>();
     database_ = own_database_->url();
@@ -302,8 +327,12 @@ void FocusdServer::spawn_serve() {
   // On PostgreSQL, reads of one statement go over pipelines (not the default):
   // the pool's path for them is the one the SQLite pass runs.
   if (!database_.empty()) argv.insert(argv.end(), {"--database", database_, "--database-pipelines", "2"});
+  const auto s3 = blob_args(blobs_, options_.s3_gateway);
+  argv.insert(argv.end(), s3.begin(), s3.end());
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
-  pid_ = spawn(argv, options_.env, log_path_, log_path_);
+  auto env = blob_env(blobs_, options_.s3_gateway);
+  env.insert(env.end(), options_.env.begin(), options_.env.end());
+  pid_ = spawn(argv, env, log_path_, log_path_);
 }
 
 void FocusdServer::start() {
@@ -378,7 +407,10 @@ ProcessResult FocusdServer::admin(std::vector<std::string> args) const {
   argv.push_back("--data");
   argv.push_back(data_dir_.string());
   if (!database_.empty()) argv.insert(argv.end(), {"--database", database_});
-  return run_process(argv);
+  if (args.empty() || args.front() != "fsck") return run_process(argv);
+  const auto s3 = blob_args(blobs_, options_.s3_gateway);
+  argv.insert(argv.end(), s3.begin(), s3.end());
+  return run_process(argv, blob_env(blobs_, options_.s3_gateway));
 }
 
 SeededUser FocusdServer::seed_user(const std::string& email, std::optional<std::int64_t> organization,

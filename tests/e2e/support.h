@@ -29,6 +29,9 @@ namespace focusd::test {
 
 // True on the PostgreSQL pass of the suite (FOCUSD_TEST_BACKEND=postgres).
 bool on_postgres();
+// True on the S3 pass of the suite (FOCUSD_TEST_BLOBS=s3): each server keeps
+// its attachments under a prefix of its own in the test gateway's bucket.
+bool on_s3();
 
 // A directory removed with everything in it when the object goes away.
 class TempDir {
@@ -139,6 +142,11 @@ struct ServerOptions {
   // empty: on the PostgreSQL pass a new database, else SQLite under data_dir.
   std::string database;
   bool sqlite = false;  // SQLite under data_dir even on the PostgreSQL pass
+  // --blobs of serve and admin fsck (another server's blobs(), to share them);
+  // empty: on the S3 pass a new prefix in the test bucket, else files under data_dir.
+  std::string blobs;
+  // The gateway (tests/s3/ceph's DIR) that --blobs is in; empty: the run's.
+  std::string s3_gateway;
 };
 
 class FocusdServer {
@@ -167,6 +175,8 @@ class FocusdServer {
   std::filesystem::path database_path() const { return data_dir_ / "focusd.db"; }
   // The PostgreSQL URI the server runs on; "" on SQLite.
   const std::string& database() const { return database_; }
+  // Its --blobs (s3://…); "" when its blobs are files under data_dir.
+  const std::string& blobs() const { return blobs_; }
   // Runs SQL statements on the server's database (for tests that must reach
   // past the API, e.g. to expire a key): plain SQL both backends read alike.
   void exec_sql(const std::string& sql) const;
@@ -175,7 +185,8 @@ class FocusdServer {
 
   HttpClient client() const { return HttpClient(port_); }
 
-  // `focusd admin <args…> --data DIR [--database URI]`
+  // `focusd admin <args…> --data DIR [--database URI]`, and for fsck the blob
+  // store's options (and S3 credentials in the environment).
   ProcessResult admin(std::vector<std::string> args) const;
   // Creates a user with the admin CLI (a new organization unless one is given).
   SeededUser seed_user(const std::string& email = "", std::optional<std::int64_t> organization = std::nullopt,
@@ -189,6 +200,7 @@ class FocusdServer {
   TempDir dir_;
   std::unique_ptr<pgtest::TestDatabase> own_database_;  // made for this server on the PostgreSQL pass
   std::string database_;
+  std::string blobs_;
   std::filesystem::path data_dir_;
   std::filesystem::path log_path_;
   int pid_ = -1;

@@ -24,12 +24,15 @@ inline bool s3_wanted() {
 
 // The gateway's endpoint and the test user's keys: AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL. Throws when there is no gateway.
-inline std::map<std::string, std::string> gateway_env() {
-  const char* dir = std::getenv("FOCUSD_TEST_S3_DIR");
-  if (!dir) dir = FOCUSD_S3_GATEWAY_DIR;
+// `dir`: another gateway's directory (tests/s3/ceph start DIR) than the run's.
+inline std::map<std::string, std::string> gateway_env(std::string dir = "") {
+  if (dir.empty()) {
+    const char* run = std::getenv("FOCUSD_TEST_S3_DIR");
+    dir = run ? run : FOCUSD_S3_GATEWAY_DIR;
+  }
   std::map<std::string, std::string> env;
-  if (dir) {
-    std::ifstream in(std::string(dir) + "/env");
+  {
+    std::ifstream in(dir + "/env");
     for (std::string line; std::getline(in, line);) {
       const auto equals = line.find('=');
       if (equals != std::string::npos) env[line.substr(0, equals)] = line.substr(equals + 1);
