@@ -207,6 +207,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   copy_cmd->add_option("--to", config.database, "PostgreSQL connection URI of an empty database")->required();
 
+  auto* blobs_cmd = admin_cmd->add_subcommand(
+      "migrate-blobs",
+      "Copy every live attachment's bytes from the files under --data to an S3 bucket (--to), each read back and "
+      "checked; run it again to resume one cut short");
+  add_data_option(*blobs_cmd, config);
+  blobs_cmd
+      ->add_option("--to", config.blobs,
+                   "s3://BUCKET[/PREFIX] (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+      ->required();
+  add_s3_options(*blobs_cmd, config);
+
   auto* routes_cmd =
       app.add_subcommand("routes", "Print the route table as JSON (method, path, body, access) and exit");
 
@@ -258,6 +269,21 @@ int main(int argc, char** argv) {
       return report;
     });
     return code != 0 ? code : (consistent ? 0 : 1);
+  }
+  if (*blobs_cmd) {
+    auto to = blob::make_blob_store(config);
+    if (!to) {
+      std::cerr << "focusd: " << message_of(to.error()) << "\n";
+      return 1;
+    }
+    auto from = blob::make_disk_blob_store(config.data_dir);
+    bool complete = true;
+    const int code = focusd::run_admin(config, [&](Store& s) -> Result<boost::json::object> {
+      auto report = admin::migrate_blobs(s, *from, **to);
+      if (report) complete = report->at("complete").as_bool();
+      return report;
+    });
+    return code != 0 ? code : (complete ? 0 : 1);
   }
   if (*copy_cmd) {
     auto copied = copy_sqlite_to_postgres(config);

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <chrono>
+#include <functional>
 #include <iterator>
+#include <span>
 
 #include "auth/credentials.h"
 #include "auth/crypto.h"
+#include "blob/sha256.h"
 #include "common/time.h"
 
 namespace focusd::admin {
@@ -118,6 +121,92 @@ Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repa
   return boost::json::object{{"consistent", consistent}, {"blobs", stored->size()}, {"orphan_blobs", orphan_list},
                              {"young_blobs", young},     {"temp_files", temps},     {"missing_blobs", missing_list},
                              {"repaired", repair}};
+}
+
+namespace {
+
+constexpr std::size_t kCopyPiece = std::size_t{1} << 20;
+
+// Reads `source` to its end in pieces, handing each to `take`.
+Status read_all(ByteSource source, const std::function<Status(std::string_view)>& take) {
+  ByteSource stream = as_stream(std::move(source));
+  ByteStream& bytes = *std::get<std::unique_ptr<ByteStream>>(stream.bytes);
+  std::string buffer(kCopyPiece, '\0');
+  std::uint64_t left = stream.length.value_or(0);
+  while (left > 0) {
+    auto n = bytes.read(std::span<char>(buffer.data(), std::min<std::uint64_t>(left, buffer.size())));
+    if (!n) return n.error();
+    if (*n == 0) return internal_error("a blob ended " + std::to_string(left) + " bytes early");
+    if (auto taken = take(std::string_view(buffer.data(), *n)); !taken) return taken;
+    left -= *n;
+  }
+  return Ok{};
+}
+
+// Whether `store` holds `digest` with exactly those bytes (read back whole).
+Result<bool> holds(blob::BlobStore& store, const std::string& digest) {
+  auto source = store.open(digest, {});
+  if (!source) {
+    if (source.error().code == ErrorCode::NotFound) return false;
+    return source.error();
+  }
+  blob::Sha256 hash;
+  auto read = read_all(std::move(*source), [&](std::string_view piece) {
+    hash.update(piece);
+    return Status(Ok{});
+  });
+  if (!read) return read.error();
+  return hash.hex() == digest;
+}
+
+}  // namespace
+
+Result<boost::json::object> migrate_blobs(Store& store, blob::BlobStore& from, blob::BlobStore& to) {
+  auto live = store.live_blob_digests();
+  if (!live) return live.error();
+  std::sort(live->begin(), live->end());
+  live->erase(std::unique(live->begin(), live->end()), live->end());
+  if (auto prepared = to.prepare(); !prepared) return prepared.error();
+  std::size_t copied = 0, already_there = 0;
+  std::uint64_t bytes_copied = 0;
+  boost::json::array missing, mismatched;
+  for (const auto& digest : *live) {
+    auto there = holds(to, digest);
+    if (!there) return there.error();
+    if (*there) {
+      ++already_there;
+      continue;
+    }
+    auto source = from.open(digest, {});
+    if (!source) {
+      if (source.error().code != ErrorCode::NotFound) return source.error();
+      missing.emplace_back(digest);
+      continue;
+    }
+    auto staging = to.stage();
+    if (!staging) return staging.error();
+    auto written = read_all(std::move(*source), [&](std::string_view piece) { return (*staging)->write(piece); });
+    if (!written) return written.error();
+    auto info = (*staging)->finish();
+    if (!info) return info.error();
+    if (info->sha256 != digest) {  // the file under --data is not what its name says: never copied
+      mismatched.emplace_back(digest);
+      continue;
+    }
+    if (auto published = (*staging)->publish(); !published) return published.error();
+    auto checked = holds(to, digest);
+    if (!checked) return checked.error();
+    if (!*checked) {
+      mismatched.emplace_back(digest);
+      continue;
+    }
+    ++copied;
+    bytes_copied += info->size;
+  }
+  const bool complete = missing.empty() && mismatched.empty();
+  return boost::json::object{{"blobs", live->size()},        {"copied", copied},   {"already_there", already_there},
+                             {"bytes_copied", bytes_copied}, {"missing", missing}, {"mismatched", mismatched},
+                             {"complete", complete}};
 }
 
 }  // namespace focusd::admin

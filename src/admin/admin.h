@@ -43,4 +43,14 @@ Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_i
 // "missing_blobs", "repaired"}; `consistent` describes the state after the repair.
 Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repair);
 
+// Copies every blob a live attachment refers to from `from` (the files under
+// --data) to `to` (an S3 bucket), streaming, and reads each back to check its
+// size and SHA-256. A blob `to` holds already and reads back right is left as
+// it is, so a run cut short goes on where it stopped when run again. Blobs
+// missing from `from`, or whose bytes do not match their digest on either
+// side, are listed, never copied as they are.
+// {"blobs", "copied", "already_there", "bytes_copied", "missing", "mismatched", "complete"};
+// `complete` is true when every blob is in `to`, checked.
+Result<boost::json::object> migrate_blobs(Store& store, blob::BlobStore& from, blob::BlobStore& to);
+
 }  // namespace focusd::admin

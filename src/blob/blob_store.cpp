@@ -1,6 +1,15 @@
 #include "blob/blob_store.h"
 
+#include "blob/sha256.h"
+#include "common/strings.h"
+
 namespace focusd::blob {
+
+std::string Sha256::hex() {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_Final(digest, &context_);
+  return to_hex(digest, sizeof digest);
+}
 
 Result<std::uint64_t> range_length(ReadRange range, std::uint64_t size) {
   if (range.offset <= size && range.length.value_or(0) <= size - range.offset) {

@@ -1,9 +1,5 @@
 #include "blob/s3_blob_store.h"
 
-// SHA256_Init/Update/Final: see disk_blob_store.cpp for why not EVP.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <limits>
@@ -12,8 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "blob/sha256.h"
 #include "common/random.h"
-#include "common/strings.h"
 #include "common/time.h"
 
 namespace focusd::blob {
@@ -62,9 +58,7 @@ class S3Staging final : public Staging {
       : client_(std::move(client)),
         blob_key_prefix_(std::move(blob_key_prefix)),
         temp_key_(std::move(temp_key)),
-        part_size_(part_size) {
-    SHA256_Init(&hash_);
-  }
+        part_size_(part_size) {}
 
   S3Staging(const S3Staging&) = delete;
   S3Staging& operator=(const S3Staging&) = delete;
@@ -83,7 +77,7 @@ class S3Staging final : public Staging {
 
   Status write(std::string_view bytes) override {
     if (finished_) return internal_error("write after finish");
-    SHA256_Update(&hash_, bytes.data(), bytes.size());
+    hash_.update(bytes);
     if (head_.size() < kHeadBytes) head_.append(bytes.substr(0, kHeadBytes - head_.size()));
     size_ += bytes.size();
     while (!bytes.empty()) {
@@ -102,9 +96,7 @@ class S3Staging final : public Staging {
 
   Result<BlobInfo> finish() override {
     if (finished_) return info_;
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256_Final(digest, &hash_);
-    info_.sha256 = to_hex(digest, sizeof digest);
+    info_.sha256 = hash_.hex();
     info_.size = size_;
     finished_ = true;
     return info_;
@@ -216,7 +208,7 @@ class S3Staging final : public Staging {
   std::string blob_key_prefix_;
   std::string temp_key_;
   std::uint64_t part_size_;
-  SHA256_CTX hash_{};
+  Sha256 hash_;
   std::string head_;
   std::string buffer_;  // the part being filled
   std::uint64_t size_ = 0;

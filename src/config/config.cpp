@@ -35,6 +35,10 @@ void add_blob_options(CLI::App& app, Config& c) {
                  "Where attachment bytes live: s3://BUCKET[/PREFIX] for an S3 bucket (credentials from "
                  "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); without it, files under --data")
       ->envname("FOCUSD_BLOBS");
+  add_s3_options(app, c);
+}
+
+void add_s3_options(CLI::App& app, Config& c) {
   app.add_option("--s3-endpoint", c.s3_endpoint, "S3 endpoint, scheme://host[:port] (empty = AWS)")
       ->envname("AWS_ENDPOINT_URL");
   app.add_option("--s3-region", c.s3_region, "S3 region requests are signed for")

@@ -123,6 +123,8 @@ struct Config {
 void add_data_option(CLI::App& app, Config& config);
 // Registers --blobs and the S3 settings (where attachment bytes live) on a command.
 void add_blob_options(CLI::App& app, Config& config);
+// Registers the S3 settings alone (--s3-endpoint, …), for a command that names the bucket otherwise.
+void add_s3_options(CLI::App& app, Config& config);
 // Registers every setting of `focusd serve`, each with its env variable and default.
 void add_serve_options(CLI::App& app, Config& config);
 // Checks values the option parser cannot (enumerations); returns an error message or "".

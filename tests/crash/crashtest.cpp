@@ -14,9 +14,13 @@
 // quickly while the database is gone, come back by itself (/readyz) once it
 // is restarted, and have lost no acknowledged write.
 //
-//   focusd_crashtest KILLS [SEED] [--backend=postgres] [--kill-postgres]
+//
+// With --blobs=s3 the attachments go to the S3 test gateway (tests/s3/ceph,
+// each run under a prefix of its own), and the same checks hold there.
+//
+//   focusd_crashtest KILLS [SEED] [--backend=postgres] [--kill-postgres] [--blobs=s3]
 //                                    exit 0 when every round passed, 77 when
-//                                    PostgreSQL is asked for but not wanted
+//                                    PostgreSQL or S3 is asked for but not wanted
 
 #include <algorithm>
 #include <atomic>
@@ -32,6 +36,7 @@
 
 #include "attachments_support.h"
 #include "test_database.h"
+#include "test_store.h"
 
 using namespace focusd::test;
 using namespace std::chrono_literals;
@@ -188,10 +193,13 @@ int main(int argc, char** argv) {
   std::vector<int> numbers;
   bool on_postgres = false;
   bool kill_postgres = false;
+  bool on_s3 = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--backend=postgres") {
       on_postgres = true;
+    } else if (arg == "--blobs=s3") {
+      on_s3 = true;
     } else if (arg == "--kill-postgres") {
       on_postgres = kill_postgres = true;
     } else {
@@ -204,9 +212,15 @@ int main(int argc, char** argv) {
     std::printf("crashtest: skipped without PostgreSQL (FOCUSD_TEST_PG=1 or ./scripts/test --pg)\n");
     return 77;
   }
+  if (on_s3 && !focusd::s3test::s3_wanted()) {
+    std::printf("crashtest: skipped without S3 (FOCUSD_TEST_S3=1 or ./scripts/test --s3)\n");
+    return 77;
+  }
+  if (on_s3) ::setenv("FOCUSD_TEST_BLOBS", "s3", 1);  // FocusdServer's blobs: support.h
   std::mt19937 rng(seed);
-  std::printf("crashtest: %d kills of %s, seed %u\n", kills,
-              kill_postgres ? "PostgreSQL" : (on_postgres ? "focusd on PostgreSQL" : "focusd"), seed);
+  std::printf("crashtest: %d kills of %s%s, seed %u\n", kills,
+              kill_postgres ? "PostgreSQL" : (on_postgres ? "focusd on PostgreSQL" : "focusd"),
+              on_s3 ? " (attachments in S3)" : "", seed);
 
   // FocusdServer runs on a database of its own in the cluster these name (support.h).
   std::optional<OwnCluster> cluster;

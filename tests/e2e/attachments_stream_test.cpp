@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -240,6 +241,41 @@ TEST_F(StreamedUploads, AnAcknowledgedUploadSurvivesAKill) {
   EXPECT_EQ(back.status, 200);
   EXPECT_TRUE(back.body == file.all());
   EXPECT_EQ(server.admin({"fsck"}).exit_code, 0);
+}
+
+// The S3 pass only: an S3 client that is not focusd's (the AWS SDK for
+// JavaScript, tools/s3-check.mjs) finds in the bucket exactly the blobs of
+// what was uploaded, under their digests, and reads their bytes.
+TEST_F(StreamedUploads, AnotherS3ClientReadsWhatWasStored) {
+  if (server.blobs().empty()) GTEST_SKIP() << "the S3 pass's";
+  const GeneratedFile big(20 * kMiB + 7);  // three parts, completed and copied
+  const std::string small = "a small file, one PUT";
+  HttpClient client = server.client();
+  auto stored = send(client, big);
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->status, 201) << stored->body;
+  ASSERT_EQ(
+      upload(client, owner, attachments(), {file_part("file", "s.txt", small), field("display_order", "2")}).status,
+      201);
+
+  const std::string url = server.blobs();  // s3://BUCKET/PREFIX/
+  const std::string bucket = url.substr(5, url.find('/', 5) - 5);
+  const std::string prefix = url.substr(url.find('/', 5) + 1);
+  const std::string big_key = prefix + "blobs/" + big.sha256();
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const auto& [name, value] : s3test::gateway_env()) env.emplace_back(name, value);
+  env.emplace_back("NODE_NO_WARNINGS", "1");
+  auto checked = run_process({"node", FOCUSD_S3_CHECK, bucket, prefix, big_key}, env);
+  ASSERT_EQ(checked.exit_code, 0) << checked.err;
+  const auto report = boost::json::parse(checked.out).as_object();
+  std::vector<std::string> keys;
+  for (const auto& key : report.at("keys").as_array()) keys.emplace_back(key.as_string());
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::string> expected = {big_key, prefix + "blobs/" + sha256_hex(small)};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(keys, expected);  // no temp object left behind
+  EXPECT_EQ(report.at("object").at("size").as_int64(), static_cast<std::int64_t>(big.size()));
+  EXPECT_EQ(report.at("object").at("sha256").as_string(), big.sha256());  // the bytes, read by the SDK
 }
 
 // A gateway of the test's own (tests/s3/ceph), which it may stop and start

@@ -302,7 +302,7 @@ FocusdServer::FocusdServer(ServerOptions options)
       log_path_(dir_.path() / "server.log") {
   database_ = options_.database;
   blobs_ = options_.blobs;
-  if (blobs_.empty() && on_s3()) blobs_ = "s3://focusd-e2e/" + s3test::fresh_prefix();
+  if (blobs_.empty() && on_s3() && !options_.disk_blobs) blobs_ = "s3://focusd-e2e/" + s3test::fresh_prefix();
   if (database_.empty() && on_postgres() && !options_.sqlite) {
     own_database_ = std::make_unique<pgtest::TestDatabase>();
     database_ = own_database_->url();
@@ -407,10 +407,12 @@ ProcessResult FocusdServer::admin(std::vector<std::string> args) const {
   argv.push_back("--data");
   argv.push_back(data_dir_.string());
   if (!database_.empty()) argv.insert(argv.end(), {"--database", database_});
-  if (args.empty() || args.front() != "fsck") return run_process(argv);
-  const auto s3 = blob_args(blobs_, options_.s3_gateway);
-  argv.insert(argv.end(), s3.begin(), s3.end());
-  return run_process(argv, blob_env(blobs_, options_.s3_gateway));
+  if (!args.empty() && args.front() == "fsck") {
+    const auto s3 = blob_args(blobs_, options_.s3_gateway);
+    argv.insert(argv.end(), s3.begin(), s3.end());
+  }
+  // The gateway's credentials on the S3 pass, whatever the command (migrate-blobs names its bucket itself).
+  return run_process(argv, blob_env(on_s3() ? "s3" : "", options_.s3_gateway));
 }
 
 SeededUser FocusdServer::seed_user(const std::string& email, std::optional<std::int64_t> organization,

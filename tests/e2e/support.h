@@ -147,6 +147,7 @@ struct ServerOptions {
   std::string blobs;
   // The gateway (tests/s3/ceph's DIR) that --blobs is in; empty: the run's.
   std::string s3_gateway;
+  bool disk_blobs = false;  // files under data_dir even on the S3 pass
 };
 
 class FocusdServer {
