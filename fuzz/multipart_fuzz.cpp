@@ -31,6 +31,8 @@ class MemoryStaging final : public blob::Staging {
 class MemoryBlobStore final : public blob::BlobStore {
  public:
   Status prepare() override { return Ok{}; }
+  bool shared() const override { return false; }
+  Status ping() override { return Ok{}; }
   Result<std::unique_ptr<blob::Staging>> stage() override {
     return std::unique_ptr<blob::Staging>(std::make_unique<MemoryStaging>());
   }
@@ -39,6 +41,7 @@ class MemoryBlobStore final : public blob::BlobStore {
   }
   Status remove(std::string_view) override { return Ok{}; }
   Result<std::vector<std::string>> list() override { return std::vector<std::string>{}; }
+  Result<std::vector<std::string>> recent() override { return std::vector<std::string>{}; }
   Result<std::size_t> sweep_temps() override { return std::size_t{0}; }
   Result<std::size_t> count_temps() override { return std::size_t{0}; }
 };
