@@ -37,6 +37,7 @@ Result<std::unique_ptr<BlobStore>> make_s3(const Config& config) {
   settings.s3.attempts = config.s3_attempts;
   settings.prefix = location->prefix;
   settings.part_size = config.s3_part_size;
+  settings.parts_in_flight = config.s3_parts_in_flight;
   settings.orphan_grace = config.blob_orphan_grace;
   return make_s3_blob_store(settings);
 }

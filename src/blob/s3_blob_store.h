@@ -6,7 +6,8 @@
 // stays within one part is sent with one PUT to its content-addressed key once
 // its digest is known (flush()). A larger one becomes a multipart upload under
 // a temp key as it arrives: each full part is sent by a thread of its own
-// while the next one fills (so at most two parts are held), and flush() sends
+// while the next one fills, parts_in_flight at most at once (so at most
+// parts_in_flight + 1 parts are held), and flush() sends
 // the last part, completes the upload and copies it to its content-addressed
 // key (a copy inside the store: S3 has no rename), then deletes the temp
 // object. The bytes are durable once flush() returns: S3 answered success.
@@ -49,7 +50,8 @@ Result<S3Location> parse_s3_url(std::string_view url);
 struct S3BlobSettings {
   S3Settings s3;  // its bucket: the location's
   std::string prefix;
-  std::uint64_t part_size = std::uint64_t{8} << 20;
+  std::uint64_t part_size = std::uint64_t{6} << 20;
+  std::size_t parts_in_flight = 2;
   std::chrono::seconds orphan_grace{3600};
 };
 

@@ -167,6 +167,17 @@ struct S3Client::Session {
     added = false;
   }
 
+  // Does what can be done now without waiting; the transfer's result once it has ended.
+  std::optional<CURLcode> perform() {
+    int running = 0;
+    curl->multi_perform(multi, &running);
+    int left = 0;
+    while (CURLMsg* message = curl->multi_info_read(multi, &left)) {
+      if (message->msg == CURLMSG_DONE) return message->data.result;
+    }
+    return std::nullopt;
+  }
+
   // Runs the transfer until `enough` holds or it ends; returns its result
   // once it has ended, else nullopt. Fails with a timeout when nothing moves
   // for `stall` (zero: curl's own timeouts alone).
@@ -175,12 +186,7 @@ struct S3Client::Session {
     auto last_progress = Clock::now();
     for (;;) {
       const std::uint64_t before = transfer.received;
-      int running = 0;
-      curl->multi_perform(multi, &running);
-      int left = 0;
-      while (CURLMsg* message = curl->multi_info_read(multi, &left)) {
-        if (message->msg == CURLMSG_DONE) return message->data.result;
-      }
+      if (auto result = perform()) return result;
       if (enough()) return std::nullopt;
       if (transfer.received != before) last_progress = Clock::now();
       if (stall.count() > 0 && Clock::now() - last_progress > stall) {
@@ -226,13 +232,33 @@ class ObjectStream final : public ByteStream {
         return error;
       }
     }
+    std::size_t n = take(buffer);
+    // Then what has arrived meanwhile, without waiting: larger pieces, fewer
+    // trips through the blocking pool for the transport.
+    while (n < buffer.size() && !done_) {
+      if (t.paused) {
+        t.paused = false;
+        session_->curl->easy_pause(session_->easy, CURLPAUSE_CONT);
+      }
+      const std::uint64_t before = t.received;
+      done_ = session_->perform();
+      const std::size_t more = take(buffer.subspan(n));
+      if (more == 0 && t.received == before) break;
+      n += more;
+    }
+    return n;
+  }
+
+ private:
+  // Moves what is pending into the front of `buffer`; how many bytes.
+  std::size_t take(std::span<char> buffer) {
+    Transfer& t = session_->transfer;
     const std::size_t n = std::min(buffer.size(), t.pending.size() - t.pending_at);
     std::copy_n(t.pending.data() + t.pending_at, n, buffer.data());
     t.pending_at += n;
     return n;
   }
 
- private:
   std::unique_ptr<S3Client::Session> session_;
   std::chrono::milliseconds stall_;
   std::optional<CURLcode> done_;

@@ -55,6 +55,11 @@ void add_s3_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_S3_PART_SIZE")
       ->check(CLI::Range(std::uint64_t{5} << 20, std::uint64_t{1} << 30))
       ->capture_default_str();
+  app.add_option("--s3-parts-in-flight", c.s3_parts_in_flight,
+                 "Parts of one multipart upload sent at once (each upload holds one more in memory, filling)")
+      ->envname("FOCUSD_S3_PARTS_IN_FLIGHT")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{16}))
+      ->capture_default_str();
   add_duration(app, "--s3-connect-timeout-ms", "FOCUSD_S3_CONNECT_TIMEOUT_MS", c.s3_connect_timeout,
                "Milliseconds to connect to S3", 1, 600000);
   add_duration(app, "--s3-request-timeout-ms", "FOCUSD_S3_REQUEST_TIMEOUT_MS", c.s3_request_timeout,

@@ -71,7 +71,8 @@ struct Config {
   std::string s3_endpoint;                              // scheme://host[:port]; empty = AWS
   std::string s3_region = "us-east-1";                  // the region requests are signed for
   std::string s3_path_style = "auto";                   // auto (on when an endpoint is given) | on | off
-  std::uint64_t s3_part_size = std::uint64_t{8} << 20;  // uploads larger than this go in parts of this size
+  std::uint64_t s3_part_size = std::uint64_t{6} << 20;  // uploads larger than this go in parts of this size
+  std::size_t s3_parts_in_flight = 2;                   // parts of one upload sent at once
   std::chrono::milliseconds s3_connect_timeout{3000};
   std::chrono::milliseconds s3_request_timeout{60000};  // one S3 request, other than reading an object
   std::chrono::milliseconds s3_stall_timeout{30000};    // reading an object: the longest wait for more bytes
