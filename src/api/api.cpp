@@ -37,9 +37,11 @@ std::uint64_t body_limit(BodyKind kind, const Config& config) {
 }
 
 // Uploads must leave the upload reserve free, other writes the write reserve;
-// deletes and reads always go on (what a delete frees is usable again).
-Status room_for(const Route& route, std::optional<std::uint64_t> content_length, const blob::DiskSpace& disk) {
-  if (route.body == BodyKind::Upload) return disk.admit_upload(content_length.value_or(0));
+// deletes and reads always go on (what a delete frees is usable again). An
+// upload whose bytes go to S3 (`blobs_on_disk` false) writes only its rows here.
+Status room_for(const Route& route, std::optional<std::uint64_t> content_length, const blob::DiskSpace& disk,
+                bool blobs_on_disk) {
+  if (route.body == BodyKind::Upload && blobs_on_disk) return disk.admit_upload(content_length.value_or(0));
   switch (route.method) {
     case http::verb::post:
     case http::verb::put:
@@ -88,7 +90,7 @@ boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
       co_return make_error(ErrorCode::UnsupportedMediaType, "request body must be application/json");
     }
   }
-  if (auto room = room_for(route, content_length, services_.disk); !room) {
+  if (auto room = room_for(route, content_length, services_.disk, !services_.config.uses_s3()); !room) {
     logging::event(spdlog::level::warn, "disk nearly full; write refused",
                    {{"request_id", ctx.request_id}, {"detail", room.error().detail}});
     co_return room.error();

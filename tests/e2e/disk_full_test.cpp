@@ -145,5 +145,25 @@ TEST(DiskFull, DeletesStillWorkOnAFullDiskAndFreeRoomForTheNextUpload) {
   EXPECT_EQ(server.admin({"fsck"}).exit_code, 0);
 }
 
+// The S3 pass only: with the attachments in S3, an upload needs no room on the
+// data filesystem for its bytes, only for its row: a file larger than the
+// whole filesystem is stored and read back.
+TEST(DiskFull, WithBlobsInS3AnUploadNeedsNoRoomOnTheDataDisk) {
+  if (!on_s3()) GTEST_SKIP() << "the S3 pass's";
+  SmallFilesystem small(16 * kMiB);
+  if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << small.error() << "); needs root";
+  FocusdServer server({.data_dir = small.path() / "data"});
+  ASSERT_FALSE(server.blobs().empty());
+  auto owner = server.seed_user();
+  HttpClient client = server.client();
+  const std::string bytes = binary_bytes(24 * kMiB, 7);
+  const std::string view = upload_for_view(client, owner, bytes);
+  ASSERT_FALSE(view.empty());
+  auto back = client.request("GET", view, owner.basic());
+  EXPECT_EQ(back.status, 200);
+  EXPECT_TRUE(back.body == bytes);
+  EXPECT_EQ(disk_state(client.get("/readyz")), "ok");
+}
+
 }  // namespace
 }  // namespace focusd::test
