@@ -50,8 +50,8 @@ void add_s3_options(CLI::App& app, Config& c) {
       ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   app.add_option("--s3-part-size", c.s3_part_size,
-                 "Bytes of each part of a multipart upload; smaller uploads are one PUT (at most two parts are held "
-                 "in memory per upload)")
+                 "Bytes of each part of a multipart upload; smaller uploads are one PUT (an upload holds "
+                 "--s3-parts-in-flight + 1 parts in memory at most)")
       ->envname("FOCUSD_S3_PART_SIZE")
       ->check(CLI::Range(std::uint64_t{5} << 20, std::uint64_t{1} << 30))
       ->capture_default_str();
