@@ -5,6 +5,10 @@
 
 namespace focusd::blob {
 
+bool is_digest(std::string_view s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 std::string Sha256::hex() {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256_Final(digest, &context_);

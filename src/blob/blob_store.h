@@ -24,6 +24,13 @@ struct BlobInfo {
   std::uint64_t size = 0;
 };
 
+// How many of an upload's first bytes a staging keeps for content sniffing (Staging::head).
+constexpr std::size_t kHeadBytes = 4096;
+
+// True for a blob's name: 64 lower-case hex digits (anything else is no blob
+// and, on disk, could be a path out of the store).
+bool is_digest(std::string_view s);
+
 // Which bytes of a blob to read: `length` bytes from `offset`, or all from
 // `offset` to the end when `length` is absent. The default is the whole blob.
 struct ReadRange {

@@ -25,7 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kHeadBytes = 4096;
 constexpr std::uint64_t kWritebackWindow = 1 << 20;
 constexpr std::uint64_t kFirstWritebackWindow = 1 << 18;
 constexpr std::size_t kSpareFiles = 10;  // a bulk's worth
@@ -69,10 +68,6 @@ Status fsync_dirs(const std::vector<fs::path>& dirs) {
     if (auto synced = fsync_dir(dir); !synced) return synced;
   }
   return Ok{};
-}
-
-bool is_digest(std::string_view s) {
-  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 // Where the blob with this digest lives under `blobs`: one level of 256

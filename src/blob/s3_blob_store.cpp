@@ -17,12 +17,6 @@ namespace focusd::blob {
 
 namespace {
 
-constexpr std::size_t kHeadBytes = 4096;
-
-bool is_digest(std::string_view s) {
-  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
 // A 2xx whose body is an <Error> (S3 may answer a completion or a copy so).
 bool succeeded(const S3Reply& reply) {
   return reply.ok() && reply.body.find("<Error>") == std::string::npos;
