@@ -210,6 +210,7 @@ awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
   auto opened = co_await offload(call.services.blocking, [&]() -> Result<ByteSource> {
     auto source = call.services.blobs.open(a.sha256, blob::ReadRange{range.first, range.length});
     if (source) return source;
+    if (source.error().code == ErrorCode::Unavailable) return source.error();  // the store is away: 503, try again
     // Deleted (and its bytes reclaimed) since it was found: gone, not broken.
     auto still = call.services.store.find_attachment(kind, parent.id, id);
     if (!still) return still.error();

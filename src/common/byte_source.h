@@ -28,6 +28,11 @@ class ByteStream {
   // least one while bytes remain (given a non-empty buffer), 0 at the end. An
   // error ends the stream.
   virtual Result<std::size_t> read(std::span<char> buffer) = 0;
+  // Reads, as read() does, what can be had without waiting (on any thread):
+  // nullopt when that is nothing yet (then read() on the blocking pool). A
+  // stream whose bytes may keep a reader waiting (a disk, a remote store)
+  // says so by keeping this default.
+  virtual std::optional<Result<std::size_t>> read_now(std::span<char> /*buffer*/) { return std::nullopt; }
 };
 
 // The bytes of an open file from `offset` on (how many: ByteSource::length).

@@ -458,9 +458,9 @@ enum class Framing {
   ToClose,  // HTTP/1.0: raw to the end, then the connection closes
 };
 
-// Writes `source` a piece of at most kStreamPiece at a time: each read runs on
-// the blocking pool (a remote store's read, or a page of a list, may wait),
-// each write on this strand. One piece is all a reply holds, so a client that
+// Writes `source` a piece of at most kStreamPiece at a time: a read runs on
+// the blocking pool (a remote store's read, or a page of a list, may wait)
+// unless the stream has bytes ready, each write on this strand. One piece is all a reply holds, so a client that
 // stops reading pins kStreamPiece bytes at most, and a socket that takes
 // nothing for `timeout` ends the reply, as for files. Sized, it writes
 // `length` bytes, and a stream that fails or ends early cuts the reply short
@@ -481,7 +481,12 @@ asio::awaitable<beast::error_code> write_stream(beast::tcp_stream& stream, ByteS
     const std::size_t want =
         framing == Framing::Sized ? static_cast<std::size_t>(std::min<std::uint64_t>(left, capacity)) : capacity;
     const std::span<char> into(piece.data() + kSizeLine, want);
-    auto read = co_await offload(blocking, [&] { return source.read(into); });
+    std::optional<Result<std::size_t>> ready = source.read_now(into);
+    if (!ready) {
+      auto waited = co_await offload(blocking, [&] { return source.read(into); });
+      ready = std::move(waited);
+    }
+    const Result<std::size_t>& read = *ready;
     std::string problem;
     if (!read) {
       problem = read.error().detail.empty() ? read.error().description : read.error().detail;

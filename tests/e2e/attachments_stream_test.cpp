@@ -375,5 +375,39 @@ TEST_F(GatewayOutage, AnUploadCutOffIsNeverAcknowledgedAndTheStoreComesBack) {
   }
 }
 
+// A view streams from S3 as the client reads: when the gateway goes away
+// mid-reply, the reply ends short of its Content-Length (never a whole-looking
+// one), everything else is served on, and the view is whole again once the
+// gateway is back.
+TEST_F(GatewayOutage, AViewCutOffMidReplyEndsShortAndTheStoreComesBack) {
+  const GeneratedFile big(64 * kMiB);  // far more than the sockets on the way hold
+  HttpClient client = server.client();
+  auto res = send(client, big);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::int64_t id = res->json().at("id").as_int64();
+
+  HttpClient viewing = server.client();
+  viewing.send_raw("GET " + attachments() + "/" + std::to_string(id) + "/view HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                   "Authorization: " + owner.basic()[0].second + "\r\n\r\n");
+  std::this_thread::sleep_for(300ms);  // the reply is under way; the client has read none of it
+  ASSERT_EQ(stop_rgw().exit_code, 0);
+  EXPECT_THROW(viewing.read_response(), std::exception);  // the body ends before its Content-Length
+
+  auto ready = client.get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json().at("blobs").at("state").as_string(), "unavailable");
+  auto refused = view(id);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.json().at("error").as_string(), "unavailable");
+  EXPECT_EQ(listed(), 1u);
+
+  ASSERT_EQ(start_rgw().exit_code, 0);
+  auto back = view(id);
+  EXPECT_EQ(back.status, 200);
+  EXPECT_TRUE(back.body == big.all());
+  EXPECT_NE(server.log().find("stream reply cut short"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace focusd::test
