@@ -231,7 +231,7 @@ class ObjectStream final : public ByteStream {
 
   // What has arrived, and what curl can receive without waiting: larger
   // pieces, and most of them read on the transport's own thread, with no trip
-  // through the blocking pool (a view: 0.69-0.78 of curl's GET before, 0.82-0.88 after).
+  // through the blocking pool (bench/run's 100 MiB view: 0.72-0.78 of curl's GET before, 0.80 after).
   std::optional<Result<std::size_t>> read_now(std::span<char> buffer) override {
     Transfer& t = session_->transfer;
     std::size_t n = take(buffer);

@@ -460,8 +460,8 @@ enum class Framing {
 
 // Writes `source` a piece of at most kStreamPiece at a time: a read runs on
 // the blocking pool (a remote store's read, or a page of a list, may wait)
-// unless the stream has bytes ready, each write on this strand. One piece is all a reply holds, so a client that
-// stops reading pins kStreamPiece bytes at most, and a socket that takes
+// unless the stream has bytes ready, each write on this strand. One piece is
+// all a reply holds, so a client that stops reading pins kStreamPiece bytes at most, and a socket that takes
 // nothing for `timeout` ends the reply, as for files. Sized, it writes
 // `length` bytes, and a stream that fails or ends early cuts the reply short
 // (the head promised `length` bytes, so the connection must close); else it
