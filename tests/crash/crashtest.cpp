@@ -73,9 +73,10 @@ void judge(const HttpResponse& res, Clock::time_point sent, const std::string& w
 }
 
 // One client: creates projects and uploads files until the server goes away
-// or `stop` is set, recording each 201.
+// or `stop` is set, recording each 201. When the server stays (only the
+// database is killed), a request it never answers is a failure.
 void client_loop(unsigned short port, const SeededUser& user, const std::string& workspace, std::int64_t project_id,
-                 unsigned seed, Acknowledged& acked, const std::atomic<bool>& stop) {
+                 unsigned seed, bool server_stays, Acknowledged& acked, const std::atomic<bool>& stop) {
   std::mt19937 rng(seed);
   const std::string attachments = workspace + "/projects/" + std::to_string(project_id) + "/attachments";
   for (int i = 0; !stop; ++i) {
@@ -144,7 +145,8 @@ void client_loop(unsigned short port, const SeededUser& user, const std::string&
           acked.attachments.emplace_back(body.at("id").as_int64(), shas[0]);
         }
       }
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      check(!server_stays, std::string("a request got no answer: ") + e.what());
       return;  // the server is gone
     }
   }
@@ -172,6 +174,43 @@ class OwnCluster {
   TempDir parent_;
   std::filesystem::path dir_ = parent_.path() / "cluster";
 };
+
+// What the test is doing, for the watchdog: a step that takes longer than
+// kStuck is reported (with the server's log and, on PostgreSQL, its sessions)
+// and fails the test, well before ctest's limit would kill it silently.
+constexpr auto kStuck = 90s;
+std::mutex step_mutex;
+std::string step_name = "starting";
+Clock::time_point step_since = Clock::now();
+
+void step(const std::string& name) {
+  std::lock_guard lock(step_mutex);
+  step_name = name;
+  step_since = Clock::now();
+}
+
+void watch(const FocusdServer& server, const std::atomic<bool>& done) {
+  while (!done) {
+    std::this_thread::sleep_for(1s);
+    std::lock_guard lock(step_mutex);
+    if (Clock::now() - step_since < kStuck) continue;
+    std::fprintf(stderr, "FAIL: stuck for %lld s at: %s\n",
+                 static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(kStuck).count()),
+                 step_name.c_str());
+    const std::string log = server.log();
+    std::fprintf(stderr, "--- the server's log, its end:\n%s\n",
+                 log.substr(log.size() - std::min<std::size_t>(log.size(), 6000)).c_str());
+    if (!server.database().empty()) {
+      const std::string query =
+          "SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_xact, left(query, 120) AS query"
+          " FROM pg_stat_activity WHERE datname = current_database()";
+      auto sessions = run_process({"psql", server.database(), "-X", "-c", query});
+      std::fprintf(stderr, "--- its database's sessions:\n%s%s\n", sessions.out.c_str(), sessions.err.c_str());
+    }
+    std::fflush(stderr);
+    std::_Exit(1);
+  }
+}
 
 // Waits up to `bound` for /readyz to answer `status`; whether it did.
 bool ready_within(const FocusdServer& server, int status, std::chrono::milliseconds bound) {
@@ -206,6 +245,7 @@ int main(int argc, char** argv) {
       numbers.push_back(std::atoi(argv[i]));
     }
   }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each round's line shows even if the test is killed at its limit
   const int kills = !numbers.empty() ? numbers[0] : 20;
   const unsigned seed = numbers.size() > 1 ? static_cast<unsigned>(numbers[1]) : std::random_device{}();
   if (on_postgres && !focusd::pgtest::postgres_wanted()) {
@@ -230,6 +270,8 @@ int main(int argc, char** argv) {
     ::setenv("FOCUSD_TEST_PG_CLUSTER", cluster->dir().c_str(), 1);
   }
   FocusdServer server;
+  std::atomic<bool> done{false};
+  std::thread watchdog(watch, std::cref(server), std::cref(done));
   const SeededUser user = server.seed_user();
   const std::string workspace =
       "/api/organizations/" + std::to_string(user.organization_id) + "/workspaces/" + std::to_string(user.workspace_id);
@@ -251,35 +293,44 @@ int main(int argc, char** argv) {
     std::vector<std::thread> clients;
     for (unsigned c = 0; c < 4; ++c) {
       clients.emplace_back(client_loop, server.port(), std::cref(user), workspace, project_id,
-                           static_cast<unsigned>(rng()), std::ref(acked), std::cref(stop));
+                           static_cast<unsigned>(rng()), kill_postgres, std::ref(acked), std::cref(stop));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
     const std::string in_round = "round " + std::to_string(round) + ": ";
+    step(in_round + "the load");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
     double start_ms = 0;
     if (kill_postgres) {
+      step(in_round + "killing PostgreSQL");
       cluster->kill();
+      step(in_round + "the load without PostgreSQL");
       std::this_thread::sleep_for(300ms);  // the clients go on meanwhile: 503s, quickly
       check(ready_within(server, 503, 5000ms), in_round + "/readyz is not 503 without the database");
       stop = true;
+      step(in_round + "the clients' last requests");
       for (auto& t : clients) t.join();
       check(server.client().get("/healthz").status == 200, in_round + "focusd is down after the database died");
+      step(in_round + "restarting PostgreSQL");
       const auto restarted = Clock::now();
       cluster->restart();
       check(ready_within(server, 200, 15000ms), in_round + "focusd did not come back with the database");
       start_ms = std::chrono::duration<double, std::milli>(Clock::now() - restarted).count();
+      step(in_round + "fsck");
       auto repaired = server.admin({"fsck", "--repair"});
       auto checked = server.admin({"fsck"});
       check(checked.exit_code == 0, in_round + "fsck after repair: " + checked.out);
     } else {
+      step(in_round + "killing focusd");
       server.kill9();
       stop = true;
       for (auto& t : clients) t.join();
 
       // Whatever a crash left must be repairable: fsck --repair, then consistent.
+      step(in_round + "fsck");
       auto repaired = server.admin({"fsck", "--repair"});
       auto checked = server.admin({"fsck"});
       check(checked.exit_code == 0, in_round + "fsck after repair: " + checked.out);
 
+      step(in_round + "starting focusd");
       const auto started = Clock::now();
       server.start();
       start_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
@@ -288,6 +339,7 @@ int main(int argc, char** argv) {
     slowest_start_ms = std::max(slowest_start_ms, start_ms);
 
     // Every acknowledged write of this round is there, attachments byte for byte.
+    step(in_round + "checking what was acknowledged");
     HttpClient client = server.client();
     for (; verified_projects < acked.projects.size(); ++verified_projects) {
       const auto& [id, name] = acked.projects[verified_projects];
@@ -354,6 +406,8 @@ int main(int argc, char** argv) {
         round, acked.projects.size(), acked.attachments.size(), acked.started_entries.size(), acked.bulk_entries.size(),
         items.size(), start_ms);
   }
+  done = true;
+  watchdog.join();
   std::printf(
       "crashtest: %s; %zu acknowledged projects, %zu attachments, %zu timer entries (%zu stops) and %zu bulk creates "
       "checked; slowest %s %.0f ms; slowest 503 %.0f ms\n",

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
@@ -228,10 +229,64 @@ boost::json::value HttpResponse::json() const {
   return boost::json::parse(body);
 }
 
+namespace {
+
+// How long the client waits for the server to send or take a byte before it
+// gives up with an error: a test never hangs on a silent server.
+constexpr std::chrono::milliseconds kSilence{10000};
+
+// The client's socket as Beast reads and writes it, each step waiting at most
+// `silence` for the socket to be ready. (SO_RCVTIMEO would not do: Asio's
+// blocking read waits again, without a bound, after the timeout.)
+struct BoundedStream {
+  tcp::socket& socket;
+  std::chrono::milliseconds silence;
+
+  template <class Buffers>
+  std::size_t read_some(const Buffers& buffers, beast::error_code& ec) {
+    if (!ready(POLLIN, ec)) return 0;
+    return socket.read_some(buffers, ec);  // ready: returns at once
+  }
+  template <class Buffers>
+  std::size_t write_some(const Buffers& buffers, beast::error_code& ec) {
+    if (!ready(POLLOUT, ec)) return 0;
+    return socket.send(buffers, MSG_DONTWAIT, ec);  // what fits now, never waits
+  }
+  template <class Buffers>
+  std::size_t read_some(const Buffers& buffers) {
+    beast::error_code ec;
+    auto n = read_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+  template <class Buffers>
+  std::size_t write_some(const Buffers& buffers) {
+    beast::error_code ec;
+    auto n = write_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+
+ private:
+  bool ready(short events, beast::error_code& ec) {
+    pollfd fd{socket.native_handle(), events, 0};
+    int n = 0;
+    do {
+      n = ::poll(&fd, 1, static_cast<int>(silence.count()));
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) return true;
+    ec = n == 0 ? beast::error_code(asio::error::timed_out) : beast::error_code(errno, beast::system_category());
+    return false;
+  }
+};
+
+}  // namespace
+
 struct HttpClient::Impl {
   asio::io_context ioc;
   tcp::socket socket{ioc};
   beast::flat_buffer buffer;
+  BoundedStream stream{socket, kSilence};
 };
 
 HttpClient::HttpClient(unsigned short port) {
@@ -239,9 +294,6 @@ HttpClient::HttpClient(unsigned short port) {
   // constructor, and then no destructor would free it.
   auto impl = std::make_unique<Impl>();
   impl->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  // Never let a test hang on a silent server.
-  timeval tv{10, 0};
-  setsockopt(impl->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   impl_ = impl.release();
 }
 
@@ -250,14 +302,14 @@ HttpClient::~HttpClient() {
 }
 
 void HttpClient::send_raw(const std::string& bytes) {
-  asio::write(impl_->socket, asio::buffer(bytes));
+  asio::write(impl_->stream, asio::buffer(bytes));
 }
 
 HttpResponse HttpClient::read_response(bool head_request) {
   http::response_parser<http::string_body> parser;
   parser.body_limit(1 << 30);
   parser.skip(head_request);
-  http::read(impl_->socket, impl_->buffer, parser);
+  http::read(impl_->stream, impl_->buffer, parser);
   auto& msg = parser.get();
   HttpResponse res;
   res.status = static_cast<int>(msg.result_int());
@@ -283,12 +335,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
 }
 
 bool HttpClient::closed_by_peer(std::chrono::milliseconds timeout) {
-  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-  setsockopt(impl_->socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   if (impl_->buffer.size() > 0) return false;
   char c;
   beast::error_code ec;
-  std::size_t n = impl_->socket.read_some(asio::buffer(&c, 1), ec);
+  std::size_t n = BoundedStream{impl_->socket, timeout}.read_some(asio::buffer(&c, 1), ec);
   return n == 0 && (ec == asio::error::eof || ec == asio::error::connection_reset);
 }
 

@@ -1,5 +1,7 @@
 #include "store/postgres/pipeline.h"
 
+#include <fcntl.h>
+
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +12,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <utility>
 #include <variant>
@@ -36,6 +40,18 @@ void clear(PGresult*& result) {
   result = nullptr;
 }
 
+// What Asio waits on: a duplicate of the connection's socket, never libpq's
+// own descriptor. libpq closes its descriptor by itself when the connection
+// breaks, and another thread may get the same number at once for a socket of
+// its own (a new connection, a client's); Asio, letting go of a descriptor it
+// still knew by that number, would take that socket out of epoll, and
+// whatever waited on it would wait forever. The duplicate is Asio's to close.
+asio::posix::stream_descriptor watch(const asio::any_io_executor& executor, PGconn* conn) {
+  const int fd = ::fcntl(libpq().socket(conn), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) throw lost(std::string("its socket: ") + std::strerror(errno));
+  return asio::posix::stream_descriptor(executor, fd);
+}
+
 }  // namespace
 
 // A statement's answer, as the coroutine that sent it waits for it.
@@ -55,17 +71,16 @@ struct Pipeline::Answer {
   }
 };
 
-// The connection's socket as Asio waits on it: libpq owns the descriptor, so
-// it is released (never closed) here; its end, with the event loop's, ends the pipeline.
+// The connection's socket as Asio waits on it (watch()); its end, with the
+// event loop's, ends the pipeline.
 struct Pipeline::Socket {
-  Socket(std::shared_ptr<Pipeline> pipeline, const asio::any_io_executor& executor, int fd)
-      : owner_alive(std::move(pipeline)), owner(*owner_alive), descriptor(executor, fd) {
+  Socket(std::shared_ptr<Pipeline> pipeline, asio::posix::stream_descriptor watched)
+      : owner_alive(std::move(pipeline)), owner(*owner_alive), descriptor(std::move(watched)) {
     owner.socket_ = this;
   }
   Socket(const Socket&) = delete;
   Socket& operator=(const Socket&) = delete;
   ~Socket() {
-    descriptor.release();
     owner.socket_ = nullptr;
     owner.broken_ = true;
     // The coroutines still waiting end with the event loop (their frames are
@@ -99,13 +114,8 @@ awaitable<std::shared_ptr<Pipeline>> Pipeline::open(const std::string& url, std:
   for (PostgresPollingStatusType poll = PGRES_POLLING_WRITING; poll != PGRES_POLLING_OK;) {
     if (poll == PGRES_POLLING_FAILED || libpq().status(conn) == CONNECTION_BAD)
       throw lost("connecting: " + std::string(libpq().error_message(conn)));
-    // A fresh wait each time: libpq may have opened another socket meanwhile
-    // (and owns it: released, never closed here).
-    asio::posix::stream_descriptor socket(executor, libpq().socket(conn));
-    struct Release {
-      asio::posix::stream_descriptor& socket;
-      ~Release() { socket.release(); }
-    } release{socket};
+    // A fresh wait each time: libpq may have opened another socket meanwhile.
+    asio::posix::stream_descriptor socket = watch(executor, conn);
     const auto wait = poll == PGRES_POLLING_READING ? asio::posix::descriptor_base::wait_read
                                                     : asio::posix::descriptor_base::wait_write;
     bool timed_out = false;
@@ -127,8 +137,7 @@ awaitable<std::shared_ptr<Pipeline>> Pipeline::open(const std::string& url, std:
     pipeline->expected_.push_back({Expected::Kind::Setting, nullptr, {}, nullptr});
   }
   ++pipeline->unsynced_;
-  asio::co_spawn(executor, read_loop(std::make_unique<Socket>(pipeline, executor, libpq().socket(conn))),
-                 asio::detached);
+  asio::co_spawn(executor, read_loop(std::make_unique<Socket>(pipeline, watch(executor, conn))), asio::detached);
   pipeline->schedule_flush();
   co_return pipeline;
 }
