@@ -20,6 +20,7 @@
 #include "blob/make_blob_store.h"
 #include "common/blocking_pool.h"
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "config/config.h"
 #include "http/server.h"
 #include "store/copy_database.h"
@@ -87,6 +88,8 @@ int run_serve(const Config& config) {
   }
   BlockingPool blocking(config.blocking_threads, config.idle_spin);
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
+  metrics::name_pool(&blocking.context(), "blocking");
+  metrics::name_pool(&hashing.executor(), "password_hash");
   auth::Authenticator authenticator(**store, {config.auth_cache_ttl, config.api_key_cache_ttl,
                                               config.login_failure_limit, config.login_failure_window});
   attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes, blocking.context());

@@ -127,7 +127,8 @@ boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::stri
 }
 
 boost::asio::awaitable<Reply> Api::handle(const Request& request, RequestContext& ctx) {
-  Call call{services_, request, ctx.lookup.params, ctx.user ? &*ctx.user : nullptr, ctx.request_id, ctx.body};
+  Call call{services_,      request,  ctx.lookup.params, ctx.user ? &*ctx.user : nullptr,
+            ctx.request_id, ctx.body, ctx.client_address};
   std::optional<Result<Reply>> result;
   try {
     result = co_await ctx.lookup.route->handler(call);

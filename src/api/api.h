@@ -62,7 +62,8 @@ struct Call {
   const PathParams& params;
   const auth::AuthUser* user;  // never null on Access::Authenticated routes
   std::string_view request_id;
-  BodyReader* body;  // upload routes: the body, not yet read
+  BodyReader* body;                                // upload routes: the body, not yet read
+  const boost::asio::ip::address& client_address;  // the peer of the connection
 };
 
 class Api {

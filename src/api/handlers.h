@@ -13,6 +13,7 @@ using boost::asio::awaitable;
 
 // handlers_system.cpp
 awaitable<Result<Reply>> version(Call& call);
+awaitable<Result<Reply>> prometheus_metrics(Call& call);
 awaitable<Result<Reply>> healthz(Call& call);
 awaitable<Result<Reply>> readyz(Call& call);
 awaitable<Result<Reply>> openapi(Call& call);

@@ -27,8 +27,11 @@ boost::asio::awaitable<Result<LoadedProject>> find_project_with_access(Call& cal
   const std::optional<std::int64_t> organization_id = call.params.find(PathId::Organization);
   const std::int64_t project_id = call.params.get(PathId::Project);
   if (AsyncReads* async_reads = call.services.store.async_reads()) {
-    co_return co_await async_reads->find_project_with_access(user_id, workspace_id, organization_id, project_id,
-                                                             include_deleted);
+    const auto start = metrics::Clock::now();
+    auto found = co_await async_reads->find_project_with_access(user_id, workspace_id, organization_id, project_id,
+                                                                include_deleted);
+    metrics::database_call(metrics::DatabaseCall::Read, metrics::seconds_since(start), metrics::database_failed(found));
+    co_return found;
   }
   co_return co_await in_store(call, [&](Store& store) {
     return store.find_project_with_access(user_id, workspace_id, organization_id, project_id, include_deleted);

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/query.h"
+#include "common/metrics.h"
 #include "common/offload.h"
 #include "domain/project_access.h"
 
@@ -30,15 +31,27 @@ Result<WorkspaceAccess> workspace_access_in(const Call& call, Store& store);
 // The request's query string, parsed.
 Result<Query> query_of(const Call& call);
 
+namespace detail {
+
+template <class F>
+auto run_in_store(Call& call, metrics::DatabaseCall kind, F&& fn)
+    -> boost::asio::awaitable<std::invoke_result_t<F&, Store&>> {
+  co_return co_await offload(call.services.blocking, [&]() {
+    const auto start = metrics::Clock::now();
+    std::optional<std::invoke_result_t<F&, Store&>> result;
+    call.services.store.in_session([&] { result.emplace(fn(call.services.store)); });
+    metrics::database_call(kind, metrics::seconds_since(start), metrics::database_failed(*result));
+    return std::move(*result);
+  });
+}
+
+}  // namespace detail
+
 // Runs `fn(store)` on the blocking pool, its reads in one session (see
 // Store::in_session); await it at once.
 template <class F>
 auto in_store(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&, Store&>> {
-  co_return co_await offload(call.services.blocking, [&]() {
-    std::optional<std::invoke_result_t<F&, Store&>> result;
-    call.services.store.in_session([&] { result.emplace(fn(call.services.store)); });
-    return std::move(*result);
-  });
+  co_return co_await detail::run_in_store(call, metrics::DatabaseCall::Read, std::forward<F>(fn));
 }
 
 // Runs `fn(store)`, which writes, as Store::write_async does: on SQLite, on
@@ -50,7 +63,10 @@ auto in_store_write(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_re
   Store& store = call.services.store;
   // A store without a writer thread (PostgreSQL) writes on the blocking pool,
   // as it reads: never on this I/O thread.
-  if (!store.has_own_writer()) co_return co_await in_store(call, std::forward<F>(fn));
+  if (!store.has_own_writer()) {
+    co_return co_await detail::run_in_store(call, metrics::DatabaseCall::Write, std::forward<F>(fn));
+  }
+  const auto began = metrics::Clock::now();
   std::optional<std::invoke_result_t<F&, Store&>> result;
   std::exception_ptr thrown;
   auto run = [&] {
@@ -71,6 +87,9 @@ auto in_store_write(Call& call, F&& fn) -> boost::asio::awaitable<std::invoke_re
   std::optional<Error> failure =
       co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(std::optional<Error>)>(
           start, boost::asio::use_awaitable);
+  const bool failed =
+      thrown || (failure && metrics::database_failed(*failure)) || (result && metrics::database_failed(*result));
+  metrics::database_call(metrics::DatabaseCall::Write, metrics::seconds_since(began), failed);
   if (thrown) std::rethrow_exception(thrown);
   if (failure) co_return *failure;
   co_return std::move(*result);

@@ -249,8 +249,11 @@ awaitable<Result<Reply>> create_project(Call& call) {
   // one write, without the blocking pool, where the store can.
   AsyncWrites* async_writes = call.services.store.async_writes();
   if (async_writes && in && !in->pinned.value_or(false) && AsyncWrites::creates(in->fields)) {
-    FOCUSD_CO_TRY(created, co_await async_writes->create_project(call.user->id, call.params.get(PathId::Workspace),
-                                                                 call.params.find(PathId::Organization), in->fields));
+    const auto start = metrics::Clock::now();
+    auto made = co_await async_writes->create_project(call.user->id, call.params.get(PathId::Workspace),
+                                                      call.params.find(PathId::Organization), in->fields);
+    metrics::database_call(metrics::DatabaseCall::Write, metrics::seconds_since(start), metrics::database_failed(made));
+    FOCUSD_CO_TRY(created, std::move(made));
     co_return project_response(http::status::created, created.project, created.access);
   }
   std::optional<WorkspaceAccess> access;

@@ -1,8 +1,12 @@
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/handlers.h"
 #include "api/json_util.h"
 #include "api/routes.h"
+#include "auth/crypto.h"
+#include "common/metrics.h"
 #include "common/offload.h"
 #include "version.h"
 
@@ -24,6 +28,39 @@ awaitable<Result<Reply>> openapi(Call&) {
   Response res{http::status::ok, 11};
   res.set(http::field::content_type, kJsonContentType);
   res.body() = openapi_document();
+  co_return res;
+}
+
+namespace {
+
+bool is_loopback(const boost::asio::ip::address& peer) {
+  if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, peer.to_v6()).is_loopback();
+  }
+  return peer.is_loopback();
+}
+
+bool metrics_allowed(const Call& call) {
+  const Config& config = call.services.config;
+  if (config.metrics == "open") return true;
+  if (config.metrics == "loopback") return is_loopback(call.client_address);
+  if (config.metrics != "token") return false;
+  const std::string_view authorization = call.request[http::field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  return authorization.size() > kBearer.size() &&
+         boost::beast::iequals(authorization.substr(0, kBearer.size()), kBearer) &&
+         auth::constant_time_equal(authorization.substr(kBearer.size()), config.metrics_token);
+}
+
+}  // namespace
+
+// The Prometheus metrics (common/metrics.h), to whom --metrics lets read
+// them; anyone else gets the 404 of a path that does not exist.
+awaitable<Result<Reply>> prometheus_metrics(Call& call) {
+  if (!metrics_allowed(call)) co_return make_error(ErrorCode::NotFound, "no such resource");
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.body() = metrics::exposition();
   co_return res;
 }
 

@@ -76,6 +76,7 @@ std::vector<Route> route_table() {
   return {
       {verb::get, "/healthz", h::healthz, None, Public},
       {verb::get, "/readyz", h::readyz, None, Public},
+      {verb::get, "/metrics", h::prometheus_metrics, None, Public},
       {verb::get, "/api/version", h::version, None, Public},
       {verb::get, "/api/openapi.json", h::openapi, None, Public},
       {verb::get, "/api/users/me/settings", h::get_user_settings, None, Authenticated},

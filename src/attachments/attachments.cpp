@@ -1,6 +1,7 @@
 #include "attachments/attachments.h"
 
 #include "blob/mime.h"
+#include "common/metrics.h"
 #include "common/side_task.h"
 
 namespace focusd::attachments {
@@ -43,8 +44,11 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
     if (*published) fresh.push_back(rows[i].sha256);
   }
   sniffing.wait();
+  const auto start = metrics::Clock::now();
   auto created = store_.create_attachments(kind, parent_id, workspace_id, rows,
                                            quota_bytes_ > 0 ? std::optional<std::int64_t>(quota_bytes_) : std::nullopt);
+  metrics::database_call(metrics::DatabaseCall::Write, metrics::seconds_since(start),
+                         metrics::database_failed(created));
   // Unavailable may mean that the database went away during the COMMIT, which
   // may then have happened: the blobs stay (an orphan for fsck at worst),
   // never a row without its bytes.
@@ -54,7 +58,9 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
 
 Status Service::remove(ParentKind kind, std::int64_t parent_id, std::int64_t attachment_id) {
   std::lock_guard lock(lifecycle_);
+  const auto start = metrics::Clock::now();
   auto unused = store_.delete_attachment(kind, parent_id, attachment_id);
+  metrics::database_call(metrics::DatabaseCall::Write, metrics::seconds_since(start), metrics::database_failed(unused));
   if (!unused) return unused.error();
   // A shared store's bytes may be another node's upload's by now: the sweep's.
   if (*unused && !blobs_.shared()) (void)blobs_.remove(**unused);

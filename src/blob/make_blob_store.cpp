@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "blob/faulty_blob_store.h"
+#include "blob/measured_blob_store.h"
 #include "blob/s3_blob_store.h"
 #include "common/logging.h"
 
@@ -53,9 +54,11 @@ Result<std::unique_ptr<BlobStore>> make_blob_store(const Config& config, const D
   } else {
     blobs = make_disk_blob_store(config.data_dir, space);
   }
-  if (config.fault_file.empty()) return blobs;
-  logging::event(spdlog::level::warn, "injecting storage faults named by a file", {{"file", config.fault_file}});
-  return make_faulty_blob_store(std::move(blobs), config.fault_file);
+  if (!config.fault_file.empty()) {
+    logging::event(spdlog::level::warn, "injecting storage faults named by a file", {{"file", config.fault_file}});
+    blobs = make_faulty_blob_store(std::move(blobs), config.fault_file);
+  }
+  return make_measured_blob_store(std::move(blobs));
 }
 
 }  // namespace focusd::blob

@@ -1,7 +1,8 @@
 #pragma once
 // The one place that knows which BlobStore implementations exist: the store
 // the configuration names (files under --data, or an S3 bucket with --blobs),
-// wrapped in the faulty one when --fault-file is given (testing).
+// wrapped in the faulty one when --fault-file is given (testing), and in the
+// measured one (blob/measured_blob_store.h) always.
 
 #include <memory>
 

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 
 namespace focusd {
 
@@ -148,6 +149,13 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->capture_default_str();
   add_duration(app, "--shutdown-grace", "FOCUSD_SHUTDOWN_GRACE", c.shutdown_grace,
                "Seconds in-flight requests get to finish on SIGTERM/SIGINT", 0);
+  app.add_option("--metrics", c.metrics,
+                 "Who may read GET /metrics: loopback (clients on 127.0.0.0/8 or ::1), token (a Bearer token equal "
+                 "to FOCUSD_METRICS_TOKEN), open, or off; others get 404")
+      ->envname("FOCUSD_METRICS")
+      ->check(CLI::IsMember({"loopback", "token", "open", "off"}))
+      ->capture_default_str();
+  if (const char* token = std::getenv("FOCUSD_METRICS_TOKEN")) c.metrics_token = token;
   app.add_option("--attachment-quota-bytes", c.attachment_quota_bytes,
                  "Attachment storage per workspace in bytes (0 = unlimited)")
       ->envname("FOCUSD_ATTACHMENT_QUOTA_BYTES")
@@ -250,6 +258,9 @@ std::string validate(const Config& c) {
     return "--database must be a PostgreSQL URI: postgresql://USER[:PASS]@HOST[:PORT]/DB";
   }
   if (c.listen.find(':') == std::string::npos) return "--listen must be HOST:PORT";
+  if (c.metrics == "token" && c.metrics_token.size() < 16) {
+    return "--metrics token needs FOCUSD_METRICS_TOKEN in the environment, 16 characters or more";
+  }
   if (c.uses_s3() && !c.blobs.starts_with("s3://")) return "--blobs must be s3://BUCKET[/PREFIX]";
   // S3 copies an upload to its content-addressed key with one CopyObject, which takes at most 5 GiB.
   if (c.uses_s3() && c.max_upload_file_bytes > (std::uint64_t{5} << 30)) {

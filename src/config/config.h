@@ -56,6 +56,15 @@ struct Config {
   std::size_t max_connections = 10000;                         // beyond -> 503 and close
   std::chrono::seconds shutdown_grace{10};                     // in-flight requests get this long on SIGTERM
 
+  // Who may read GET /metrics (Prometheus): loopback = clients connecting
+  // from 127.0.0.0/8 or ::1; token = clients sending "Authorization: Bearer"
+  // with metrics_token; open = anyone; off = no one. Others get 404, as for a
+  // path that does not exist.
+  std::string metrics = "loopback";
+  // From FOCUSD_METRICS_TOKEN only (never a flag: command lines are visible
+  // to every user of the machine), 16 characters or more.
+  std::string metrics_token;
+
   // Attachments: storage per workspace (sum of live attachments' sizes); 0 = unlimited.
   std::int64_t attachment_quota_bytes = 0;
   // Free space kept on the data filesystem (blob/disk_space.h): uploads are

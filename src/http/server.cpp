@@ -21,6 +21,7 @@
 
 #include "api/errors.h"
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "common/offload.h"
 #include "common/random.h"
 #include "common/spin.h"
@@ -48,6 +49,11 @@ constexpr std::size_t kLargeBody = std::size_t{8} * 1024 * 1024;        // … o
 constexpr std::size_t kSendfileMax = 8 << 20;                  // bytes of a file reply one sendfile(2) may send
 constexpr std::size_t kStreamPiece = std::size_t{256} * 1024;  // bytes of a stream reply read and held at a time
 constexpr std::uint64_t kDrainBytes = 1 << 20;  // an unread upload rest up to this is read to keep the connection
+
+// The pattern of the route a request matched, for metrics ("" for none).
+std::string_view route_of(const api::RouteLookup& lookup) {
+  return lookup.route ? lookup.route->pattern : std::string_view();
+}
 
 // An incoming X-Request-Id is echoed when it is 1..128 characters of
 // [A-Za-z0-9._:-]; otherwise a new random id is made.
@@ -138,6 +144,7 @@ class SocketBodyReader final : public api::BodyReader {
     }
     if (!filled) co_return filled.error();
     delivered_ += *filled;
+    metrics::upload_bytes(*filled);
     co_return std::string_view(chunk.data(), *filled);
   }
 
@@ -344,6 +351,7 @@ asio::awaitable<void> HttpServer::accept_loop() {
       continue;
     }
     ++active_;
+    metrics::connection_opened();
     auto connection = std::make_shared<Connection>(std::move(socket));
     {
       std::lock_guard lock(mutex_);
@@ -589,6 +597,7 @@ asio::awaitable<void> HttpServer::session(std::shared_ptr<Connection> connection
     std::lock_guard lock(mutex_);
     connections_.erase(connection);
   }
+  metrics::connection_closed();
   --active_;
 }
 
@@ -604,6 +613,7 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
 
   Exchange exchange;
   api::Reply reply{Response{}};
+  const metrics::InFlight in_flight;
   if (head_ec) {
     exchange.ctx.request_id = request_id_hex();
     reply = api::error_response(read_error(head_ec), exchange.ctx.request_id);
@@ -622,7 +632,10 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
       reply = api::error_response(*misframed, exchange.ctx.request_id);
     } else {
       auto answer = co_await respond(stream, buffer, head_parser, exchange);
-      if (!answer) co_return false;
+      if (!answer) {
+        metrics::request_finished(exchange.method, route_of(exchange.ctx.lookup), 0, metrics::seconds_since(started));
+        co_return false;
+      }
       reply = std::move(*answer);
     }
   }
@@ -648,9 +661,12 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   auto write_ec =
       co_await write_response(stream, reply, exchange.head_only, config_.idle_timeout, api_.blocking(), bytes);
 
+  const auto elapsed = Clock::now() - started;
   logging::access({exchange.method, exchange.path, status, bytes,
-                   std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count(),
-                   exchange.ctx.request_id, exchange.ctx.user ? exchange.ctx.user->id : 0});
+                   std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), exchange.ctx.request_id,
+                   exchange.ctx.user ? exchange.ctx.user->id : 0});
+  metrics::request_finished(exchange.method, route_of(exchange.ctx.lookup), status,
+                            std::chrono::duration<double>(elapsed).count());
   co_return keep_alive && !write_ec;
 }
 

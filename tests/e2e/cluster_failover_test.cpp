@@ -182,6 +182,11 @@ class ClusterFailover : public ::testing::Test {
 };
 
 TEST_F(ClusterFailover, AKilledNodeLosesNoAcknowledgedWriteAndErrorsStopWithinSeconds) {
+  // The nodes' metrics are theirs to give loopback clients; through haproxy,
+  // where every client is one, there are none.
+  EXPECT_EQ(HttpClient(cluster_->port()).get("/metrics").status, 404);
+  EXPECT_EQ(HttpClient(cluster_->node_port(0)).get("/metrics").status, 200);
+
   std::optional<HttpClient> setup;
   Ledger scratch;
   auto made = attempt(setup, "POST", projects(), json_headers(), R"({"name":"Files"})", scratch);
