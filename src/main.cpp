@@ -93,7 +93,9 @@ int run_serve(const Config& config) {
   auth::Authenticator authenticator(**store, {config.auth_cache_ttl, config.api_key_cache_ttl,
                                               config.login_failure_limit, config.login_failure_window});
   attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes, blocking.context());
-  api::Api api(api::Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments});
+  std::atomic<bool> draining{false};
+  api::Api api(
+      api::Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments, draining});
   HttpServer server(config, api);
   if (auto bound = server.bind(); !bound) {
     logging::event(spdlog::level::critical, "cannot listen", {{"error", bound.error().description}});

@@ -3,6 +3,7 @@
 // body admission and dispatch to handlers. http/server.cpp calls admit() once
 // the request head is read, reads the body only if admitted, then handle().
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -32,6 +33,7 @@ struct Services {
   blob::BlobStore& blobs;
   const blob::DiskSpace& disk;        // writes other than deletes are refused when it is low
   attachments::Service& attachments;  // creates and deletes attachments with their bytes
+  std::atomic<bool>& draining;        // set by drain(): /readyz answers 503 from then on
 };
 
 // The body of an upload route (BodyKind::Upload), read as it arrives.
@@ -89,6 +91,10 @@ class Api {
 
   const Router& router() const { return router_; }
   boost::asio::io_context& blocking() const { return services_.blocking; }
+  // The node is about to stop: /readyz answers 503 ("draining") from now on,
+  // so that a load balancer sends its new requests elsewhere; every other
+  // request is served as before.
+  void drain() { services_.draining = true; }
 
  private:
   // The caller that `authorization` names (see auth::Authenticator): database

@@ -73,6 +73,9 @@ awaitable<Result<Reply>> healthz(Call&) {
 // beside it. A blob store that does not answer leaves the node ready: every
 // request that needs no attachment bytes is still served.
 awaitable<Result<Reply>> readyz(Call& call) {
+  if (call.services.draining) {
+    co_return make_error(ErrorCode::Unavailable, "draining: this node is shutting down");
+  }
   const char* database = call.services.config.uses_postgres() ? "postgresql" : "sqlite";
   auto blobs = co_await offload(call.services.blocking, [&] { return call.services.blobs.ping(); });
   auto status = co_await offload(call.services.blocking, [&] { return call.services.store.ping(); });

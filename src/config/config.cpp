@@ -149,6 +149,10 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->capture_default_str();
   add_duration(app, "--shutdown-grace", "FOCUSD_SHUTDOWN_GRACE", c.shutdown_grace,
                "Seconds in-flight requests get to finish on SIGTERM/SIGINT", 0);
+  add_duration(app, "--drain-period", "FOCUSD_DRAIN_PERIOD", c.drain_period,
+               "Seconds from SIGTERM/SIGINT to the listener's closing, during which /readyz answers 503 and the rest "
+               "is served as before, for a load balancer to stop sending requests first (0 = close at once)",
+               0, 3600);
   app.add_option("--metrics", c.metrics,
                  "Who may read GET /metrics: loopback (clients on 127.0.0.0/8 or ::1), token (a Bearer token equal "
                  "to FOCUSD_METRICS_TOKEN), open, or off; others get 404")

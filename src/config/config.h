@@ -55,6 +55,10 @@ struct Config {
   std::chrono::seconds idle_timeout{60};                       // keep-alive connection idle time
   std::size_t max_connections = 10000;                         // beyond -> 503 and close
   std::chrono::seconds shutdown_grace{10};                     // in-flight requests get this long on SIGTERM
+  // Between SIGTERM and the listener's closing: /readyz answers 503 while
+  // everything else is served as before, so that a load balancer checking it
+  // sends new requests elsewhere first (0 = close at once).
+  std::chrono::seconds drain_period{0};
 
   // Who may read GET /metrics (Prometheus): loopback = clients connecting
   // from 127.0.0.0/8 or ::1; token = clients sending "Authorization: Bearer"

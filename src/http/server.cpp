@@ -264,10 +264,19 @@ tcp::endpoint HttpServer::local_endpoint() const {
 
 void HttpServer::run() {
   asio::signal_set signals(ioc_, SIGINT, SIGTERM);
-  signals.async_wait([this](const beast::error_code& ec, int signal) {
+  asio::steady_timer draining(ioc_);
+  signals.async_wait([&](const beast::error_code& ec, int signal) {
     if (ec) return;
     logging::event(spdlog::level::info, "shutting down", {{"signal", std::to_string(signal)}});
-    begin_shutdown();
+    if (config_.drain_period.count() == 0) return begin_shutdown();
+    // Served as before meanwhile, but for /readyz; a second signal ends it early.
+    api_.drain();
+    logging::event(spdlog::level::info, "draining", {{"seconds", std::to_string(config_.drain_period.count())}});
+    draining.expires_after(config_.drain_period);
+    draining.async_wait([this](const beast::error_code&) { begin_shutdown(); });
+    signals.async_wait([&](const beast::error_code& again, int) {
+      if (!again) draining.cancel();
+    });
   });
   asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
 

@@ -40,6 +40,48 @@ TEST(Lifecycle, SigintAlsoStopsCleanly) {
   EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), 0);
 }
 
+// With a drain period, SIGTERM first turns /readyz to 503 for it (what a
+// load balancer checks), while everything else, new connections included, is
+// served as before; then the server stops as without one.
+TEST(Lifecycle, ADrainPeriodAnswersReadyz503AndServesTheRestUntilItEnds) {
+  FocusdServer server({.extra_args = {"--drain-period", "2"}});
+  auto alice = server.seed_user();
+  auto kept = server.client();
+  ASSERT_EQ(kept.get("/readyz").status, 200);
+  const auto signalled = std::chrono::steady_clock::now();
+  server.send_signal(SIGTERM);
+  auto ready = server.client().get("/readyz");  // may come before the signal is handled: then try again
+  for (int i = 0; ready.status == 200 && i < 100; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ready = server.client().get("/readyz");
+  }
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_EQ(ready.json().at("error").as_string(), "unavailable");
+  EXPECT_NE(std::string(ready.json().at("error_description").as_string()).find("draining"), std::string::npos);
+  // Still served, on a new connection (the listener is open) and on one kept
+  // alive, which stays so (the shutdown has not begun).
+  EXPECT_EQ(server.client().get("/api/users/me/settings", alice.basic()).status, 200);
+  auto again = kept.get("/api/version");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.header("Connection"), "close");
+
+  EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), 0);
+  EXPECT_GE(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(2));
+  const std::string log = server.log();
+  EXPECT_NE(log.find("draining"), std::string::npos) << log;
+  EXPECT_NE(log.find("stopped"), std::string::npos) << log;
+}
+
+// A second signal cuts the drain period short.
+TEST(Lifecycle, ASecondSignalEndsTheDrainPeriod) {
+  FocusdServer server({.extra_args = {"--drain-period", "60"}});
+  server.send_signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(server.client().get("/readyz").status, 503);
+  server.send_signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), 0);
+}
+
 // Threads that run out of work poll for more a while before they sleep
 // (--idle-spin-us, on by default and so in every other test); without it they
 // sleep at once. Both ways a write and a read are answered and SIGTERM stops

@@ -37,7 +37,8 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   auto blobs = blob::make_disk_blob_store(dir.string());
   const blob::DiskSpace disk(dir.string());
   attachments::Service attachments(**store, *blobs, 0, blocking.context());
-  Api api(Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments},
+  std::atomic<bool> draining{false};
+  Api api(Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments, draining},
           {{http::verb::get, "/boom", throwing, BodyKind::None, Access::Public}});
 
   boost::asio::io_context ioc;
