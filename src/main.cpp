@@ -212,6 +212,21 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   copy_cmd->add_option("--to", config.database, "PostgreSQL connection URI of an empty database")->required();
 
+  std::string backup_to;
+  auto* backup_cmd = admin_cmd->add_subcommand(
+      "backup",
+      "Copy the embedded install under --data (SQLite and attachment files) into a new or empty directory (--to), "
+      "consistent as of one moment, while servers run on it");
+  add_data_option(*backup_cmd, config);
+  add_blob_options(*backup_cmd, config);
+  backup_cmd->add_option("--to", backup_to, "A new or empty directory")->required();
+
+  std::string restore_from;
+  auto* restore_cmd = admin_cmd->add_subcommand(
+      "restore", "Bring a backup (--from) back as a new data directory (--data, new or empty), checked as fsck does");
+  restore_cmd->add_option("--from", restore_from, "A directory admin backup made")->required();
+  restore_cmd->add_option("--data", config.data_dir, "The new data directory (new or empty)")->required();
+
   auto* blobs_cmd = admin_cmd->add_subcommand(
       "migrate-blobs",
       "Copy every live attachment's bytes from the files under --data to an S3 bucket (--to), each read back and "
@@ -274,6 +289,32 @@ int main(int argc, char** argv) {
       return report;
     });
     return code != 0 ? code : (consistent ? 0 : 1);
+  }
+  const admin::OpenDataDir open_data_dir = [&](const std::string& data_dir) {
+    Config embedded;
+    embedded.data_dir = data_dir;
+    return make_store(embedded);
+  };
+  if (*backup_cmd) {
+    // The database and attachments of several nodes have their own tools.
+    if (config.uses_postgres() || config.uses_s3()) {
+      std::cerr << "focusd: admin backup copies the embedded install (SQLite and files under --data). With "
+                   "PostgreSQL, back the database up with pg_dump (or a base backup with WAL archiving); with "
+                   "attachments in S3, keep the bucket with versioning or replication (its objects are never "
+                   "changed, only added and removed). Back the database up first, then the bucket.\n";
+      return 2;
+    }
+    return focusd::run_admin(config,
+                             [&](Store& s) { return admin::backup(s, config.data_dir, backup_to, open_data_dir); });
+  }
+  if (*restore_cmd) {
+    auto restored = admin::restore(restore_from, config.data_dir, open_data_dir);
+    if (!restored) {
+      std::cerr << "focusd: " << message_of(restored.error()) << "\n";
+      return 1;
+    }
+    std::cout << boost::json::serialize(*restored) << "\n";
+    return restored->at("fsck").at("consistent").as_bool() ? 0 : 1;
   }
   if (*blobs_cmd) {
     auto to = blob::make_blob_store(config);

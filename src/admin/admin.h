@@ -5,6 +5,8 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -52,5 +54,26 @@ Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repa
 // {"blobs", "copied", "already_there", "bytes_copied", "missing", "mismatched", "complete"};
 // `complete` is true when every blob is in `to`, checked.
 Result<boost::json::object> migrate_blobs(Store& store, blob::BlobStore& from, blob::BlobStore& to);
+
+// Opens the store of the embedded install under a data directory (SQLite,
+// migrated): main's make_store, given to backup and restore.
+using OpenDataDir = std::function<Result<std::unique_ptr<Store>>(const std::string& data_dir)>;
+
+// A consistent copy of the embedded install under `data_dir` (SQLite and
+// files) into `to`, a new or empty directory, while servers run on it: the
+// database as of one moment (Store::snapshot_to) and exactly the blobs that
+// snapshot's attachments use, hard-linked where the file system allows. `to`
+// is itself a data directory (focusd.db, blobs/): restore copies it, and
+// `focusd serve --data` could run on it. A blob whose attachment is deleted
+// between the snapshot and its link is gone: then it starts again (up to 5
+// times). InvalidArgument when `to` is not empty.
+// {"backup", "database_bytes", "blobs", "linked", "copied", "attempts"}
+Result<boost::json::object> backup(Store& live, const std::string& data_dir, const std::string& to,
+                                   const OpenDataDir& open);
+// Brings a backup (`from`) back as a new data directory `data`, new or empty:
+// its database copied, its blobs linked or copied, then checked as fsck
+// does. Fails (leaving `data` as far as it got) when a blob is missing.
+// {"restored", "blobs", "linked", "copied", "fsck"}
+Result<boost::json::object> restore(const std::string& from, const std::string& data, const OpenDataDir& open);
 
 }  // namespace focusd::admin

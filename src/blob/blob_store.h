@@ -119,4 +119,21 @@ class DiskSpace;
 // and its stagings.
 std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root, const DiskSpace* space = nullptr);
 
+// What copy_disk_blobs did: blobs hard-linked (or there already), blobs
+// copied byte for byte, and digests it found no blob for.
+struct DiskBlobCopy {
+  std::size_t linked = 0;
+  std::size_t copied = 0;
+  std::vector<std::string> missing;
+};
+
+// Puts the blobs named by `digests` of the disk store under `from_root` into
+// the one under `to_root` (its directories made as needed; the rest of its
+// tree is made by its first prepare()): a hard link where both are on one file
+// system (blobs are never changed in place, only added and removed, so a
+// link is a copy), else a copy of the bytes; durable when it returns (files
+// and directories fsynced). For admin backup and restore.
+Result<DiskBlobCopy> copy_disk_blobs(const std::string& from_root, const std::string& to_root,
+                                     const std::vector<std::string>& digests);
+
 }  // namespace focusd::blob

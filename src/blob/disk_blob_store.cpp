@@ -426,4 +426,44 @@ std::unique_ptr<BlobStore> make_disk_blob_store(const std::string& root, const D
   return std::make_unique<DiskBlobStore>(fs::path(root), space);
 }
 
+Result<DiskBlobCopy> copy_disk_blobs(const std::string& from_root, const std::string& to_root,
+                                     const std::vector<std::string>& digests) {
+  const fs::path from = fs::path(from_root) / "blobs";
+  const fs::path to = fs::path(to_root) / "blobs";
+  DiskBlobCopy copy;
+  std::vector<fs::path> changed;
+  for (const auto& sha256 : digests) {
+    fs::path source = is_digest(sha256) ? path_for(from, sha256) : fs::path();
+    std::error_code ec;
+    if (!source.empty() && !fs::exists(source, ec)) source = old_path_for(from, sha256);
+    if (source.empty() || !fs::exists(source, ec)) {
+      copy.missing.push_back(sha256);
+      continue;
+    }
+    const fs::path target = path_for(to, sha256);
+    if (auto made = create_dirs(target.parent_path(), changed); !made) return made.error();
+    if (::link(source.c_str(), target.c_str()) == 0 || errno == EEXIST) {
+      ++copy.linked;
+    } else if (errno == EXDEV || errno == EPERM || errno == EMLINK) {
+      // Another file system (or one without hard links): the bytes themselves.
+      if (!fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec)) {
+        return io_error("copy " + source.string(), ec.value());
+      }
+      UniqueFd fd(::open(target.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!fd || ::fsync(fd.get()) != 0) return io_error("fsync " + target.string(), errno);
+      ++copy.copied;
+    } else if (errno == ENOENT) {
+      copy.missing.push_back(sha256);  // removed since it was found
+      continue;
+    } else {
+      return io_error("link " + source.string(), errno);
+    }
+    if (changed.empty() || changed.back() != target.parent_path()) changed.push_back(target.parent_path());
+  }
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  if (auto synced = fsync_dirs(changed); !synced) return synced.error();
+  return copy;
+}
+
 }  // namespace focusd::blob

@@ -357,6 +357,11 @@ class Store {
   virtual Result<std::int64_t> storage_used(std::int64_t workspace_id) = 0;
   // Digests used by live attachments (for fsck).
   virtual Result<std::vector<std::string>> live_blob_digests() = 0;
+  // Writes the whole database as it is at one moment into a new SQLite
+  // database file at `path`, durable when this returns OK, while other
+  // connections go on reading and writing (admin backup). InvalidArgument on
+  // a backend whose own tools do this better (PostgreSQL: pg_dump), naming them.
+  virtual Status snapshot_to(const std::string& path) = 0;
 
   virtual Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                               const Viewer& viewer, Relation relation,

@@ -457,7 +457,7 @@ ProcessResult FocusdServer::admin(std::vector<std::string> args) const {
   argv.push_back("--data");
   argv.push_back(data_dir_.string());
   if (!database_.empty()) argv.insert(argv.end(), {"--database", database_});
-  if (!args.empty() && args.front() == "fsck") {
+  if (!args.empty() && (args.front() == "fsck" || args.front() == "backup")) {
     const auto s3 = blob_args(blobs_, options_.s3_gateway);
     argv.insert(argv.end(), s3.begin(), s3.end());
   }

@@ -139,6 +139,12 @@ Result<std::int64_t> PostgresStore::storage_used(std::int64_t workspace_id) {
   return read([&](Connection& db) -> Result<std::int64_t> { return used(db, workspace_id); });
 }
 
+Status PostgresStore::snapshot_to(const std::string&) {
+  return make_error(ErrorCode::InvalidArgument,
+                    "on PostgreSQL, back the database up with PostgreSQL's own tools (pg_dump, or a base backup with "
+                    "WAL archiving); focusd admin backup is for the embedded SQLite install");
+}
+
 Result<std::vector<std::string>> PostgresStore::live_blob_digests() {
   return read([&](Connection& db) -> Result<std::vector<std::string>> {
     Rows rows = db.exec("SELECT DISTINCT sha256 FROM attachments WHERE deleted_at IS NULL ORDER BY sha256");

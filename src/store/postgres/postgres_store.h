@@ -162,6 +162,7 @@ class PostgresStore final : public Store {
                                                        std::int64_t attachment_id) override;
   Result<std::int64_t> storage_used(std::int64_t workspace_id) override;
   Result<std::vector<std::string>> live_blob_digests() override;
+  Status snapshot_to(const std::string& path) override;
 
  private:
   explicit PostgresStore(const PostgresStoreOptions& options)

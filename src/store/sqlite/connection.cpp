@@ -1,5 +1,6 @@
 #include "store/sqlite/connection.h"
 
+#include <memory>
 #include <mutex>
 
 namespace focusd::sqlite {
@@ -99,6 +100,22 @@ std::unique_ptr<Connection> Connection::open(const std::string& path, const Open
   connection->exec("PRAGMA foreign_keys=ON");
   if (options.mmap_bytes > 0) connection->exec("PRAGMA mmap_size=" + std::to_string(options.mmap_bytes));
   return connection;
+}
+
+void Connection::backup_to(const std::string& path) {
+  sqlite3* copy = nullptr;
+  const int opened =
+      sqlite3_open_v2(path.c_str(), &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const std::unique_ptr<sqlite3, int (*)(sqlite3*)> closing(copy, sqlite3_close_v2);
+  if (opened != SQLITE_OK) fail(opened, "open " + path);
+  // The copy's commit syncs it (synchronous=FULL, a rollback journal).
+  sqlite3_exec(copy, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+  sqlite3_backup* backup = sqlite3_backup_init(copy, "main", db_, "main");
+  if (!backup) fail(sqlite3_extended_errcode(copy), "backup to " + path + ": " + sqlite3_errmsg(copy));
+  const int stepped = sqlite3_backup_step(backup, -1);
+  const int finished = sqlite3_backup_finish(backup);
+  if (stepped != SQLITE_DONE) fail(stepped, "backup to " + path);
+  if (finished != SQLITE_OK) fail(finished, "backup to " + path);
 }
 
 Connection::~Connection() {

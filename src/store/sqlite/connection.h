@@ -94,6 +94,11 @@ class Connection {
   Statement prepare(std::string_view sql);
   // Runs one or more statements without results (schema, pragmas).
   void exec(const std::string& sql);
+  // Copies the whole database, as this connection sees it (its read
+  // transaction's snapshot, if one is open), into a new database file at
+  // `path` with SQLite's online backup API, in one step: writers go on
+  // meanwhile (WAL). The copy is synced to disk when this returns.
+  void backup_to(const std::string& path);
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   // True inside BEGIN … COMMIT (false again when SQLite rolled a transaction back itself).
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }

@@ -142,4 +142,11 @@ Result<std::vector<std::string>> SqliteStore::live_blob_digests() {
   });
 }
 
+Status SqliteStore::snapshot_to(const std::string& path) {
+  return read([&](Connection& db) -> Status {
+    db.backup_to(path);
+    return Ok{};
+  });
+}
+
 }  // namespace focusd
