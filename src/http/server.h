@@ -34,8 +34,10 @@ class HttpServer {
   Status bind();
   // The bound address (with the real port when port 0 was asked for).
   boost::asio::ip::tcp::endpoint local_endpoint() const;
-  // Serves on config.threads threads until SIGTERM or SIGINT, then stops
-  // accepting, lets in-flight requests finish (up to shutdown_grace) and returns.
+  // Serves on config.threads threads until SIGTERM or SIGINT, then (after
+  // config.drain_period, during which /readyz answers 503 and the rest is
+  // served as before; a second signal ends it) stops accepting, lets
+  // in-flight requests finish (up to shutdown_grace) and returns.
   void run();
 
  private:
