@@ -80,6 +80,14 @@ Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_i
 }
 
 Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repair) {
+  // One sweep at a time on a shared database: two at once would list the
+  // whole store twice and race to remove the same orphans.
+  std::unique_ptr<Held> sweeping;
+  if (repair) {
+    auto held = store.hold_sweep();
+    if (!held) return held.error();
+    sweeping = std::move(*held);
+  }
   // The rows first: every blob a row read here refers to was stored before
   // its row was committed, so a listing made after finds it (on a shared
   // store that nodes keep writing meanwhile too).

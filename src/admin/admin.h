@@ -40,7 +40,8 @@ Result<boost::json::object> add_user_to_group(Store& store, std::int64_t group_i
 // it with the server stopped: a running upload's temp file would go too). On
 // a shared store (S3) it may run beside the servers: what was written within
 // the grace period is spared (its unreferenced blobs are `young_blobs`, no
-// orphans), so no upload in flight loses its bytes.
+// orphans), so no upload in flight loses its bytes; one repair at a time
+// (Store::hold_sweep: Conflict while another node's runs).
 // {"consistent", "blobs", "orphan_blobs", "young_blobs", "temp_files",
 // "missing_blobs", "repaired"}; `consistent` describes the state after the repair.
 Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repair);

@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,12 @@ namespace focusd {
 
 const char* to_string(OrgRole role);
 std::optional<OrgRole> parse_org_role(std::string_view text);
+
+// Something held (a lock) until it is destroyed.
+class Held {
+ public:
+  virtual ~Held() = default;
+};
 
 // What a store answers when its database's schema (version `found`) is newer
 // than the newest migration this binary knows (`known`): InvalidArgument.
@@ -362,6 +369,11 @@ class Store {
   // connections go on reading and writing (admin backup). InvalidArgument on
   // a backend whose own tools do this better (PostgreSQL: pg_dump), naming them.
   virtual Status snapshot_to(const std::string& path) = 0;
+  // The right to sweep blobs (admin fsck --repair), held for as long as the
+  // returned handle lives, so that one sweep at a time runs on a database
+  // that several nodes share: Conflict while another holds it. The embedded
+  // store (one machine, repaired with its server stopped) always grants it.
+  virtual Result<std::unique_ptr<Held>> hold_sweep() = 0;
 
   virtual Result<std::vector<ProjectRecord>> related_projects(std::int64_t workspace_id, std::int64_t project_id,
                                                               const Viewer& viewer, Relation relation,

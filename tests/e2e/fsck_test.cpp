@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "support.h"
+#include "test_database.h"
 
 namespace focusd::test {
 namespace {
@@ -74,6 +75,26 @@ TEST(Fsck, TheServerSweepsUnfinishedUploadsAtStart) {
   server.start();
   EXPECT_FALSE(fs::exists(server.data_dir() / "tmp" / "upload-crashed"));
   EXPECT_NE(server.log().find("removed unfinished uploads"), std::string::npos);
+}
+
+// Nodes share a database: one repair at a time (a PostgreSQL advisory lock,
+// held here by another session as a second node's fsck would), the other
+// refused until it is let go. A check without repair needs no lock.
+TEST(Fsck, OneRepairAtATimeOnASharedDatabase) {
+  if (!on_postgres()) GTEST_SKIP() << "one machine's SQLite has no other node to wait for";
+  constexpr std::int64_t kSweepLock = 0x666f637573640002;  // postgres_attachments.cpp
+  FocusdServer server;
+  auto other = postgres::Connection::open(server.database());
+  auto take = [&] { return other->exec("SELECT pg_try_advisory_lock($1::bigint)", postgres::Params(kSweepLock)); };
+  ASSERT_TRUE(take().boolean(0, 0));
+  auto refused = server.admin({"fsck", "--repair"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.err.find("another focusd admin fsck --repair"), std::string::npos) << refused.err;
+  EXPECT_EQ(server.admin({"fsck"}).exit_code, 0);
+  other->exec("SELECT pg_advisory_unlock($1::bigint)", postgres::Params(kSweepLock));
+  auto repaired = server.admin({"fsck", "--repair"});
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.err;
+  EXPECT_TRUE(take().boolean(0, 0)) << "the repair kept the lock after it ended";
 }
 
 }  // namespace

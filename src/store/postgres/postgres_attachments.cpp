@@ -145,6 +145,44 @@ Status PostgresStore::snapshot_to(const std::string&) {
                     "WAL archiving); focusd admin backup is for the embedded SQLite install");
 }
 
+namespace {
+
+// The key of the sweep's advisory lock: any fixed number, the same for every focusd.
+constexpr std::int64_t kSweepLock = 0x666f637573640002;  // "focusd" 2
+
+// A session's advisory lock, on a connection kept out of the pool for as
+// long as it is held. A connection that breaks meanwhile lets go of it.
+class SweepHold final : public Held {
+ public:
+  explicit SweepHold(postgres::Pool::Lease connection) : connection_(std::move(connection)) {}
+  SweepHold(const SweepHold&) = delete;
+  SweepHold& operator=(const SweepHold&) = delete;
+  ~SweepHold() override {
+    try {
+      connection_->exec("SELECT pg_advisory_unlock($1::bigint)", Params(kSweepLock));
+    } catch (const postgres::PgError&) {  // NOLINT(bugprone-empty-catch): a broken connection has let go
+    }
+  }
+
+ private:
+  postgres::Pool::Lease connection_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Held>> PostgresStore::hold_sweep() {
+  try {
+    postgres::Pool::Lease connection = pool_.acquire();
+    Rows taken = connection->exec("SELECT pg_try_advisory_lock($1::bigint)", Params(kSweepLock));
+    if (!taken.boolean(0, 0)) {
+      return make_error(ErrorCode::Conflict, "another focusd admin fsck --repair is sweeping this database's blobs");
+    }
+    return std::unique_ptr<Held>(std::make_unique<SweepHold>(std::move(connection)));
+  } catch (const postgres::PgError& e) {
+    return postgres_error(e);
+  }
+}
+
 Result<std::vector<std::string>> PostgresStore::live_blob_digests() {
   return read([&](Connection& db) -> Result<std::vector<std::string>> {
     Rows rows = db.exec("SELECT DISTINCT sha256 FROM attachments WHERE deleted_at IS NULL ORDER BY sha256");

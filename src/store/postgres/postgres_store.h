@@ -163,6 +163,7 @@ class PostgresStore final : public Store {
   Result<std::int64_t> storage_used(std::int64_t workspace_id) override;
   Result<std::vector<std::string>> live_blob_digests() override;
   Status snapshot_to(const std::string& path) override;
+  Result<std::unique_ptr<Held>> hold_sweep() override;
 
  private:
   explicit PostgresStore(const PostgresStoreOptions& options)
