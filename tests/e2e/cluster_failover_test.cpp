@@ -245,5 +245,76 @@ TEST_F(ClusterFailover, AKilledNodeLosesNoAcknowledgedWriteAndErrorsStopWithinSe
   EXPECT_EQ(boost::json::parse(fsck.out).at("missing_blobs").as_array().size(), 0u) << fsck.out;
 }
 
+// Two nodes store and delete the same bytes at once, again and again: the
+// attachment lifecycle across nodes, which no process's mutex can order. The
+// bucket is shared, so no node removes a blob when its attachment goes (the
+// sweep does, past its grace period): every attachment left is readable on
+// every node with its bytes, and fsck finds nothing missing, then or after
+// a repair.
+TEST_F(ClusterFailover, TheSameBytesStoredAndDeletedOnTwoNodesAtOnceLoseNothing) {
+  std::optional<HttpClient> setup;
+  Ledger scratch;
+  auto made = attempt(setup, "POST", projects(), json_headers(), R"({"name":"Same bytes"})", scratch);
+  ASSERT_TRUE(made);
+  const std::string target = projects() + "/" + std::to_string(made->json().at("id").as_int64()) + "/attachments";
+  const std::string bytes = binary_bytes(200000, 11);
+  Headers upload_headers = headers_;
+  upload_headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + kBoundary);
+  const std::string body = multipart_body({file_part("file", "same.bin", bytes), field("display_order", "1")});
+
+  std::mutex mutex;
+  std::vector<std::string> problems;
+  std::vector<std::thread> workers;
+  for (std::size_t node = 0; node < 2; ++node) {
+    for (int w = 0; w < 2; ++w) {
+      workers.emplace_back([&, node, w] {
+        HttpClient client(cluster_->node_port(node));
+        for (int i = 0; i < 25; ++i) {
+          auto stored = client.request("POST", target, upload_headers, body);
+          if (stored.status != 201) {
+            std::lock_guard lock(mutex);
+            problems.push_back("upload -> " + std::to_string(stored.status) + " " + stored.body);
+            continue;
+          }
+          if ((i + w) % 2 == 0) continue;  // half of them stay
+          const std::string one = target + "/" + std::to_string(stored.json().at("id").as_int64());
+          auto removed = client.request("DELETE", one, headers_);
+          if (removed.status / 100 != 2) {
+            std::lock_guard lock(mutex);
+            problems.push_back("delete -> " + std::to_string(removed.status) + " " + removed.body);
+          }
+        }
+      });
+    }
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_TRUE(problems.empty()) << problems.size() << " requests failed, the first: " << problems.front();
+
+  auto left = HttpClient(cluster_->node_port(2)).get(target, headers_);
+  ASSERT_EQ(left.status, 200) << left.body;
+  const auto listing = left.json();
+  const auto& items = listing.as_array();
+  EXPECT_EQ(items.size(), 50u);
+  for (std::size_t node = 0; node < 3; ++node) {
+    HttpClient client(cluster_->node_port(node));
+    for (const auto& item : items) {
+      auto view = client.get(target + "/" + std::to_string(item.at("id").as_int64()) + "/view", headers_);
+      EXPECT_EQ(view.status, 200) << "node " << node + 1;
+      EXPECT_TRUE(view.body == bytes) << "node " << node + 1 << ", attachment " << item.at("id").as_int64();
+    }
+  }
+  for (const char* repair : {"", "--repair"}) {
+    std::vector<std::string> args = {"fsck"};
+    if (*repair) args.emplace_back(repair);
+    auto checked = cluster_->admin(args);
+    EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+    EXPECT_EQ(boost::json::parse(checked.out).at("missing_blobs").as_array().size(), 0u) << checked.out;
+  }
+  EXPECT_EQ(HttpClient(cluster_->port())
+                .get(target + "/" + std::to_string(items.at(0).at("id").as_int64()) + "/view", headers_)
+                .body,
+            bytes);
+}
+
 }  // namespace
 }  // namespace focusd::test
