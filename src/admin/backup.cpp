@@ -1,12 +1,8 @@
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 #include "admin/admin.h"
-#include "common/unique_fd.h"
+#include "common/fsync.h"
 
 namespace focusd::admin {
 namespace {
@@ -20,9 +16,8 @@ Error io_error(const std::string& what, int err) {
   return internal_error(what + ": " + std::strerror(err));
 }
 
-Status fsync_path(const fs::path& path, int flags) {
-  UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC));
-  if (!fd || ::fsync(fd.get()) != 0) return io_error("fsync " + path.string(), errno);
+Status synced(const fs::path& path) {
+  if (const int err = fsync_path(path)) return io_error("fsync " + path.string(), err);
   return Ok{};
 }
 
@@ -40,7 +35,7 @@ Status make_empty_dir(const fs::path& dir, const char* what) {
   }
   fs::permissions(dir, fs::perms::owner_all, ec);
   const fs::path parent = fs::absolute(dir, ec).parent_path();
-  return fsync_path(parent, O_RDONLY | O_DIRECTORY);
+  return synced(parent);
 }
 
 // Empties `dir` (what an attempt of backup() left).
@@ -74,7 +69,7 @@ Result<boost::json::object> backup(Store& live, const std::string& data_dir, con
     if (!copied) return copied.error();
     if (!copied->missing.empty()) continue;  // deleted since the snapshot: take another
     const auto database_bytes = fs::file_size(dir / kDatabase, ec);
-    if (auto synced = fsync_path(dir, O_RDONLY | O_DIRECTORY); !synced) return synced.error();
+    if (auto done = synced(dir); !done) return done.error();
     return boost::json::object{{"backup", to},
                                {"database_bytes", database_bytes},
                                {"blobs", digests->size()},
@@ -104,8 +99,8 @@ Result<boost::json::object> restore(const std::string& from, const std::string& 
     return io_error("copy " + (source / kDatabase).string(), ec.value());
   }
   fs::permissions(target / kDatabase, fs::perms::owner_read | fs::perms::owner_write, ec);
-  if (auto synced = fsync_path(target / kDatabase, O_RDONLY); !synced) return synced.error();
-  if (auto synced = fsync_path(target, O_RDONLY | O_DIRECTORY); !synced) return synced.error();
+  if (auto done = synced(target / kDatabase); !done) return done.error();
+  if (auto done = synced(target); !done) return done.error();
 
   auto store = open(data);
   if (!store) return store.error();

@@ -15,6 +15,7 @@
 #include "blob/blob_store.h"
 #include "blob/disk_space.h"
 #include "blob/sha256.h"
+#include "common/fsync.h"
 #include "common/random.h"
 #include "common/strings.h"
 #include "common/unique_fd.h"
@@ -38,12 +39,7 @@ Error io_error(const std::string& what, int err) {
 }
 
 Status fsync_dir(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error("open " + dir.string(), errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return io_error("fsync " + dir.string(), err);
+  if (const int err = fsync_path(dir)) return io_error("fsync " + dir.string(), err);
   return Ok{};
 }
 
@@ -449,8 +445,7 @@ Result<DiskBlobCopy> copy_disk_blobs(const std::string& from_root, const std::st
       if (!fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec)) {
         return io_error("copy " + source.string(), ec.value());
       }
-      UniqueFd fd(::open(target.c_str(), O_RDONLY | O_CLOEXEC));
-      if (!fd || ::fsync(fd.get()) != 0) return io_error("fsync " + target.string(), errno);
+      if (const int err = fsync_path(target)) return io_error("fsync " + target.string(), err);
       ++copy.copied;
     } else if (errno == ENOENT) {
       copy.missing.push_back(sha256);  // removed since it was found

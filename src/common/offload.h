@@ -21,7 +21,7 @@ template <class ExecutionContext, class F>
 auto offload(ExecutionContext& pool, F&& fn) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
   using R = std::invoke_result_t<F&>;
   metrics::Pool* const measured = metrics::pool_of(&pool);
-  const auto queued_at = metrics::Clock::now();
+  const auto queued_at = measured ? metrics::Clock::now() : metrics::Clock::time_point();
   if (measured) metrics::work_queued(*measured);
   // co_spawn needs a default-constructible result; optional<R> is one.
   std::optional<R> result = co_await boost::asio::co_spawn(
