@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <mutex>
 
 #include "admin/admin.h"
@@ -147,14 +148,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   Config config;
-  CLI::App app{"focusd: a self-hosted server for the Toggl Focus REST API"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(kVersion) + " (" + kCommit + ")");
+  // On the heap, so that a server frees it before it starts (the options
+  // parsed are in `config`): 80 KiB its store's connections then reuse.
+  auto app = std::make_unique<CLI::App>("focusd: a self-hosted server for the Toggl Focus REST API");
+  app->require_subcommand(1);
+  app->set_version_flag("--version", std::string(kVersion) + " (" + kCommit + ")");
 
-  auto* serve = app.add_subcommand("serve", "Run the HTTP server");
+  auto* serve = app->add_subcommand("serve", "Run the HTTP server");
   add_serve_options(*serve, config);
 
-  auto* admin_cmd = app.add_subcommand("admin", "Administer the data directory or database (prints JSON)");
+  auto* admin_cmd = app->add_subcommand("admin", "Administer the data directory or database (prints JSON)");
   admin_cmd->require_subcommand(1);
 
   admin::CreateUserArgs user_args;
@@ -239,18 +242,21 @@ int main(int argc, char** argv) {
   add_s3_options(*blobs_cmd, config);
 
   auto* routes_cmd =
-      app.add_subcommand("routes", "Print the route table as JSON (method, path, body, access) and exit");
+      app->add_subcommand("routes", "Print the route table as JSON (method, path, body, access) and exit");
 
-  app.footer("Settings of 'focusd serve' (flag, environment variable, default):\n" +
-             serve->help("focusd serve", CLI::AppFormatMode::Sub));
+  app->footer("Settings of 'focusd serve' (flag, environment variable, default):\n" +
+              serve->help("focusd serve", CLI::AppFormatMode::Sub));
 
-  CLI11_PARSE(app, argc, argv);
+  CLI11_PARSE(*app, argc, argv);
 
   if (auto problem = validate(config); !problem.empty()) {
     std::cerr << "focusd: " << problem << "\n";
     return 1;
   }
-  if (*serve) return focusd::run_serve(config);
+  if (*serve) {
+    app.reset();
+    return focusd::run_serve(config);
+  }
   if (*routes_cmd) {
     boost::json::array out;
     for (const auto& route : api::route_table()) {
