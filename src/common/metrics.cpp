@@ -90,6 +90,9 @@ struct Registry {
   Family<Histogram> blob_seconds{"focusd_blob_call_duration_seconds",
                                  "Calls into the blob store (files or S3), by call"};
   Family<Counter> blob_errors{"focusd_blob_errors_total", "Blob store calls that failed, by call"};
+  Family<Counter> cached_reads{"focusd_database_cached_reads_total",
+                               "Project reads by id on PostgreSQL, by whether a remembered answer was current (hit), "
+                               "outdated (stale) or absent (miss)"};
 };
 
 Registry& registry() {
@@ -335,6 +338,13 @@ void blob_call(BlobCall call, double seconds, bool failed) {
   if (failed) s.errors->fetch_add(1, std::memory_order_relaxed);
 }
 
+void cached_read(CachedRead result) {
+  static const std::array<Counter*, 3> kSeries = {&registry().cached_reads.at(label("result", "hit")),
+                                                  &registry().cached_reads.at(label("result", "stale")),
+                                                  &registry().cached_reads.at(label("result", "miss"))};
+  kSeries[static_cast<std::size_t>(result)]->fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string exposition() {
   Registry& r = registry();
   Writer w;
@@ -351,6 +361,7 @@ std::string exposition() {
   w.family(r.database_errors, "counter");
   w.histograms(r.blob_seconds);
   w.family(r.blob_errors, "counter");
+  w.family(r.cached_reads, "counter");
   w.scalar("process_resident_memory_bytes", "Resident memory size in bytes", "gauge",
            static_cast<double>(resident_bytes()));
   w.scalar("process_open_fds", "Open file descriptors", "gauge", static_cast<double>(open_fds()));

@@ -84,6 +84,12 @@ bool database_failed(const R& answer) {
 enum class BlobCall { Stage, Write, Finish, Publish, Open, Remove };
 void blob_call(BlobCall call, double seconds, bool failed);
 
+// --- PostgreSQL's remembered project reads (store/postgres/read_cache.h) ---
+// Answered from memory (its workspace's epoch had not moved), read again
+// because it had, or read because nothing was remembered.
+enum class CachedRead { Hit, Stale, Miss };
+void cached_read(CachedRead result);
+
 // Every metric in the text exposition format (version 0.0.4), the process's
 // own (RSS, open descriptors, start time, uptime) read now.
 std::string exposition();

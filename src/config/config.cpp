@@ -245,6 +245,12 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_DATABASE_WRITE_PIPELINES")
       ->check(CLI::Range(std::size_t{0}, std::size_t{64}))
       ->capture_default_str();
+  app.add_option("--database-cache-entries", c.database_cache_entries,
+                 "PostgreSQL: projects read by id that this node remembers; it answers one again, after asking the "
+                 "database whether anything in its workspace changed since, while nothing did (0 = none)")
+      ->envname("FOCUSD_DATABASE_CACHE_ENTRIES")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}))
+      ->capture_default_str();
   add_duration(app, "--database-wait-ms", "FOCUSD_DATABASE_WAIT_MS", c.database_wait,
                "PostgreSQL: milliseconds a request waits for a free connection, else 503", 1, 600000);
   add_duration(app, "--sqlite-busy-timeout", "FOCUSD_SQLITE_BUSY_TIMEOUT", c.sqlite_busy_timeout,

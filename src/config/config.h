@@ -31,6 +31,9 @@ struct Config {
   // writes of one statement (a project's create), committing together those
   // that arrive while the last batch commits; 0 = through the pool.
   std::size_t database_write_pipelines = 1;
+  // PostgreSQL: projects read by id that a node remembers, each beside the
+  // epoch of its workspace, and answers again while that epoch stands.
+  std::size_t database_cache_entries = 4096;
   // HOST:PORT to listen on. Port 0 picks a free port (printed at start).
   std::string listen = "127.0.0.1:8080";
   // Network threads running the io_context; 0 = number of cores.

@@ -181,7 +181,7 @@ Result<boost::json::object> copy_sqlite_to_postgres(const Config& config) {
   {
     auto lite = SqliteStore::open(SqliteStoreOptions{config.database_path()});
     if (!lite) return lite.error();
-    auto pg = PostgresStore::open(PostgresStoreOptions{config.database, 1, config.database_wait, 0, 0});
+    auto pg = PostgresStore::open(PostgresStoreOptions{config.database, 1, config.database_wait, 0, 0, 0});
     if (!pg) return pg.error();
   }
   try {
@@ -189,7 +189,8 @@ Result<boost::json::object> copy_sqlite_to_postgres(const Config& config) {
     auto pg = postgres::Connection::open(config.database);
     postgres::Rows schema = pg->exec(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-        " AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name");
+        " AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_migrations', 'cache_epochs')"
+        " ORDER BY table_name");
     std::vector<std::string> listed(std::begin(kTables), std::end(kTables));
     std::sort(listed.begin(), listed.end());
     std::vector<std::string> present;

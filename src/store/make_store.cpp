@@ -9,9 +9,9 @@ namespace focusd {
 
 Result<std::unique_ptr<Store>> make_store(const Config& config) {
   if (config.uses_postgres()) {
-    auto store =
-        PostgresStore::open(PostgresStoreOptions{config.database, config.database_connections, config.database_wait,
-                                                 config.database_pipelines, config.database_write_pipelines});
+    auto store = PostgresStore::open(PostgresStoreOptions{
+        config.database, config.database_connections, config.database_wait, config.database_pipelines,
+        config.database_write_pipelines, config.database_cache_entries});
     if (!store) return store.error();
     return std::unique_ptr<Store>(std::move(store.value()));
   }

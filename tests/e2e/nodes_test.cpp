@@ -90,6 +90,119 @@ TEST_F(TwoNodes, AMembershipRemovedIsHonouredByEveryNodeAtOnce) {
   EXPECT_EQ(send(*a, member.basic(), "GET", projects()).status, 404);
 }
 
+// Node b remembers the projects it reads by id (--database-cache-entries) and
+// asks the database only whether their workspace changed: every kind of change
+// to what such a read returns, made through node a or straight in the
+// database, is seen by b's next read.
+TEST_F(TwoNodes, AProjectOneNodeRemembersIsReadAfreshAfterAnyChangeThroughTheOtherOrTheDatabase) {
+  const std::string workspace = "/api/workspaces/" + std::to_string(owner.workspace_id);
+  const auto client = send(*a, owner.basic(), "POST", workspace + "/clients", R"({"name":"Client"})");
+  ASSERT_EQ(client.status / 100, 2) << client.body;
+  const std::int64_t client_id = client.json().at("id").as_int64();
+  const auto tag = send(*a, owner.basic(), "POST", workspace + "/tags", R"({"name":"Tag","color":"#112233"})");
+  ASSERT_EQ(tag.status / 100, 2) << tag.body;
+  const std::int64_t tag_id = tag.json().at("id").as_int64();
+  const auto created = send(*a, owner.basic(), "POST", projects(),
+                            R"({"name":"Remembered","client_id":)" + std::to_string(client_id) + R"(,"tag_ids":[)" +
+                                std::to_string(tag_id) + "]}");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = std::to_string(created.json().at("id").as_int64());
+  const std::string project = projects() + "/" + id;
+  const std::string now = "'2026-03-01T09:00:00Z'";
+
+  // Node b's read of the project for `user`, after one read before (so that it is remembered).
+  auto read_by = [&](const SeededUser& user) {
+    send(*b, user.basic(), "GET", project);
+    return send(*b, user.basic(), "GET", project);
+  };
+  auto read = [&] {
+    auto got = read_by(owner);
+    EXPECT_EQ(got.status, 200) << got.body;
+    return got.status == 200 ? got.json() : boost::json::value();
+  };
+
+  EXPECT_EQ(read().at("client").at("name").as_string(), "Client");
+  ASSERT_EQ(send(*a, owner.basic(), "PUT", workspace + "/clients/" + std::to_string(client_id),
+                 R"({"name":"Client renamed"})")
+                    .status /
+                100,
+            2);
+  EXPECT_EQ(read().at("client").at("name").as_string(), "Client renamed");
+
+  EXPECT_EQ(read().at("tags").at(0).at("name").as_string(), "Tag");
+  ASSERT_EQ(send(*a, owner.basic(), "PUT", workspace + "/tags/" + std::to_string(tag_id),
+                 R"({"name":"Tag renamed","color":"#112233"})")
+                    .status /
+                100,
+            2);
+  EXPECT_EQ(read().at("tags").at(0).at("name").as_string(), "Tag renamed");
+
+  EXPECT_EQ(read().at("task_estimated_mins").as_int64(), 0);
+  a->exec_sql(
+      "INSERT INTO tasks (workspace_id, project_id, name, estimated_mins, creator_id, created_at, updated_at)"
+      " VALUES (" +
+      std::to_string(owner.workspace_id) + ", " + id + ", 'Task', 90, " + std::to_string(owner.user_id) + ", " + now +
+      ", " + now + ")");
+  EXPECT_EQ(read().at("task_estimated_mins").as_int64(), 90);
+
+  EXPECT_EQ(read().at("total_tracked_secs").as_int64(), 0);
+  a->exec_sql(
+      "INSERT INTO time_entries (workspace_id, user_id, project_id, type, start, stop, seconds, timezone, created_at,"
+      " updated_at) VALUES (" +
+      std::to_string(owner.workspace_id) + ", " + std::to_string(owner.user_id) + ", " + id +
+      ", 'activity', '2026-03-01T09:00:00Z', '2026-03-01T09:10:00Z', 600, 'UTC', " + now + ", " + now + ")");
+  EXPECT_EQ(read().at("total_tracked_secs").as_int64(), 600);
+
+  a->exec_sql("UPDATE tasks SET deleted_at = " + now + " WHERE project_id = " + id);
+  EXPECT_EQ(read().at("task_estimated_mins").as_int64(), 0);
+
+  EXPECT_FALSE(read().at("pinned").as_bool());
+  ASSERT_EQ(send(*a, owner.basic(), "POST", project + "/pinned").status / 100, 2);
+  EXPECT_TRUE(read().at("pinned").as_bool());
+
+  // A private project: a member sees it through the project's members, then a group's.
+  ASSERT_EQ(send(*a, owner.basic(), "PATCH", project, R"({"private":true})").status, 201);
+  EXPECT_TRUE(read().at("private").as_bool());
+  const auto member = a->seed_user("", owner.organization_id, "member");
+  EXPECT_EQ(read_by(member).status, 404);
+  a->exec_sql("INSERT INTO project_users (project_id, user_id, role, created_at) VALUES (" + id + ", " +
+              std::to_string(member.user_id) + ", 'member', " + now + ")");
+  EXPECT_EQ(read_by(member).status, 200);
+  a->exec_sql("DELETE FROM project_users WHERE user_id = " + std::to_string(member.user_id));
+  EXPECT_EQ(read_by(member).status, 404);
+
+  a->exec_sql("INSERT INTO groups (id, organization_id, name, created_at, updated_at) VALUES (9000, " +
+              std::to_string(owner.organization_id) + ", 'Group', " + now + ", " + now + ")");
+  a->exec_sql("INSERT INTO project_groups (project_id, group_id, role, created_at) VALUES (" + id +
+              ", 9000, 'member', " + now + ")");
+  EXPECT_EQ(read_by(member).status, 404);
+  a->exec_sql("INSERT INTO group_users (group_id, user_id) VALUES (9000, " + std::to_string(member.user_id) + ")");
+  EXPECT_EQ(read_by(member).status, 200);
+  a->exec_sql("DELETE FROM group_users WHERE user_id = " + std::to_string(member.user_id));
+  EXPECT_EQ(read_by(member).status, 404);
+
+  // An admin sees every project; a member again, not this one.
+  a->exec_sql("UPDATE organization_users SET role = 'admin' WHERE user_id = " + std::to_string(member.user_id));
+  EXPECT_EQ(read_by(member).status, 200);
+  a->exec_sql("UPDATE organization_users SET role = 'member' WHERE user_id = " + std::to_string(member.user_id));
+  EXPECT_EQ(read_by(member).status, 404);
+
+  ASSERT_EQ(send(*a, owner.basic(), "DELETE", project).status, 204);
+  EXPECT_EQ(read_by(owner).status, 404);
+
+  // Node b did answer from memory, and did find what it remembered outdated.
+  const auto exposition = send(*b, {}, "GET", "/metrics");
+  ASSERT_EQ(exposition.status, 200);
+  auto count = [&](const std::string& result) {
+    const std::string series = "focusd_database_cached_reads_total{result=\"" + result + "\"} ";
+    const auto at = exposition.body.find("\n" + series);
+    return at == std::string::npos ? -1.0 : std::stod(exposition.body.substr(at + 1 + series.size()));
+  };
+  EXPECT_GT(count("hit"), 0) << exposition.body;
+  EXPECT_GT(count("stale"), 0) << exposition.body;
+  EXPECT_GT(count("miss"), 0) << exposition.body;
+}
+
 TEST_F(TwoNodes, OneTimerPerUserWhenBothNodesStartOneAtOnce) {
   const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
                                 std::to_string(owner.workspace_id);

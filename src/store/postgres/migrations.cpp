@@ -1,5 +1,7 @@
 #include "store/postgres/migrations.h"
 
+#include <string_view>
+
 #include "common/time.h"
 #include "store/store.h"
 
@@ -10,6 +12,100 @@ namespace {
 // Any fixed number, the same for every focusd: the key of the advisory lock
 // that serialises migrations.
 constexpr std::int64_t kMigrationLock = 0x666f637573640001;  // "focusd" 1
+
+// Migration 2: the epochs that tell a node whether what it remembers of a
+// workspace is still current (store/postgres/read_cache.h). Every statement
+// that changes a table a remembered read returns bumps, in its own
+// transaction, the epoch of each workspace whose rows it changed: so a read
+// whose statement also read the epoch is current for as long as a later
+// statement finds the same epoch. A workspace's epoch is the sum of its rows
+// in cache_epochs, which only grows. A bump never waits: it adds 1 to one of
+// the workspace's rows that no other transaction holds (SKIP LOCKED), or, when
+// every one is held, inserts a row of its own (under a random shard number),
+// so a workspace has about as many rows as it ever had writers at once, and
+// bumps add no lock that writers could wait on or deadlock over. A statement
+// that changes no row bumps nothing (its transition table is empty). A read
+// remembered over another table needs that table added here.
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+std::string epoch_migration() {
+  struct Watched {
+    const char* table;
+    // The workspaces of its rows in a transition table, as SQL (ROWS: the table's name).
+    const char* workspaces;
+  };
+  static constexpr Watched kWatched[] = {
+      {"workspaces", "SELECT id FROM ROWS"},
+      {"organization_users", "SELECT w.id FROM ROWS r JOIN workspaces w ON w.organization_id = r.organization_id"},
+      {"groups", "SELECT w.id FROM ROWS r JOIN workspaces w ON w.organization_id = r.organization_id"},
+      {"group_users",
+       "SELECT w.id FROM ROWS r JOIN groups g ON g.id = r.group_id JOIN workspaces w"
+       " ON w.organization_id = g.organization_id"},
+      {"projects", "SELECT workspace_id FROM ROWS"},
+      {"clients", "SELECT workspace_id FROM ROWS"},
+      {"tags", "SELECT workspace_id FROM ROWS"},
+      {"tasks", "SELECT workspace_id FROM ROWS"},
+      {"time_entries", "SELECT workspace_id FROM ROWS"},
+      {"project_tags", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
+      {"project_pins", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
+      {"project_users", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
+      {"project_groups", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
+  };
+  std::string sql = R"sql(
+CREATE TABLE cache_epochs (
+  workspace_id bigint NOT NULL,
+  shard        integer NOT NULL,
+  n            bigint NOT NULL,
+  PRIMARY KEY (workspace_id, shard)
+);
+CREATE FUNCTION focusd_bump_epochs(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  ws bigint;
+BEGIN
+  FOR ws IN SELECT DISTINCT id FROM unnest(ids) AS id WHERE id IS NOT NULL LOOP
+    UPDATE cache_epochs SET n = n + 1 WHERE workspace_id = ws AND shard =
+      (SELECT shard FROM cache_epochs WHERE workspace_id = ws LIMIT 1 FOR UPDATE SKIP LOCKED);
+    WHILE NOT FOUND LOOP
+      INSERT INTO cache_epochs (workspace_id, shard, n) VALUES (ws, floor(random() * 2147483647), 1)
+        ON CONFLICT DO NOTHING;
+    END LOOP;
+  END LOOP;
+END $$;)sql";
+  // Each watched table's trigger function and its three triggers, one per
+  // kind of statement, each with the transition tables that kind has.
+  constexpr std::string_view kPerTable = R"sql(
+CREATE FUNCTION focusd_changed_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN PERFORM focusd_bump_epochs(ARRAY({new}));
+  ELSIF TG_OP = 'UPDATE' THEN PERFORM focusd_bump_epochs(ARRAY({old} UNION {new}));
+  ELSE PERFORM focusd_bump_epochs(ARRAY({old}));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER {table}_inserted AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_{table}();
+CREATE TRIGGER {table}_updated AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_{table}();
+CREATE TRIGGER {table}_deleted AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_{table}();
+)sql";
+  for (const auto& w : kWatched) {
+    std::string from_new = w.workspaces;
+    replace_all(from_new, "ROWS", "new_rows");
+    std::string from_old = w.workspaces;
+    replace_all(from_old, "ROWS", "old_rows");
+    std::string statements(kPerTable);
+    replace_all(statements, "{table}", w.table);
+    replace_all(statements, "{new}", from_new);
+    replace_all(statements, "{old}", from_old);
+    sql += statements;
+  }
+  return sql;
+}
 
 }  // namespace
 
@@ -263,6 +359,7 @@ CREATE TABLE time_entry_tags (
   PRIMARY KEY (time_entry_id, tag_id)
 );
 )sql"},
+      {2, epoch_migration()},
   };
   return kMigrations;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/metrics.h"
 #include "common/time.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/sql_common.h"
@@ -102,9 +103,14 @@ Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64
 // organization or NULL) and, beside it, the project ($4) as that access's
 // viewer sees it (an owner or admin sees all: WorkspaceAccess::is_admin).
 // The project's columns come first, as read_project() reads them (all NULL
-// when it is not there to see), then the access's.
+// when it is not there to see), then the access's, then the workspace's
+// epoch as of the same snapshot (kWorkspaceEpoch).
+const std::string kWorkspaceEpoch = "SELECT COALESCE(sum(n), 0)::bigint FROM cache_epochs WHERE workspace_id = ";
+// The epoch alone, of workspace $1.
+const std::string kEpochOfWorkspace = kWorkspaceEpoch + "$1";
 const std::string kFindWithAccess =
-    "SELECT found.*, w.organization_id, ou.role FROM workspaces w"
+    "SELECT found.*, w.organization_id, ou.role, (" + kWorkspaceEpoch +
+    "w.id) FROM workspaces w"
     " JOIN organization_users ou ON ou.organization_id = w.organization_id AND ou.user_id = $1"
     " LEFT JOIN LATERAL (" +
     kProjectColumns + "WHERE p.id = $4 AND p.workspace_id = w.id AND ($5::boolean OR p.deleted_at IS NULL) AND " +
@@ -117,6 +123,10 @@ Result<ProjectWithAccess> read_with_access(const Rows& rows, std::int64_t user_i
   WorkspaceAccess access{rows.int64(0, kProjectColumnCount), workspace_id, user_id,
                          parse_org_role(rows.text(0, kProjectColumnCount + 1)).value_or(OrgRole::Member)};
   return ProjectWithAccess{access, read_project(rows, 0)};
+}
+
+std::int64_t epoch_of(const Rows& rows) {
+  return rows.int64(0, kProjectColumnCount + 2);
 }
 
 std::vector<std::int64_t> column_of_ids(const Rows& rows) {
@@ -304,23 +314,65 @@ const std::string& PostgresStore::find_project_with_access_sql() {
   return kFindWithAccess;
 }
 
+namespace {
+
+// What a remembered read is still worth: `epoch` the workspace's now.
+std::optional<ProjectWithAccess> still_current(postgres::ProjectReadCache::Entry& remembered, std::int64_t epoch) {
+  if (remembered.epoch != epoch) {
+    metrics::cached_read(metrics::CachedRead::Stale);
+    return std::nullopt;
+  }
+  metrics::cached_read(metrics::CachedRead::Hit);
+  return std::move(remembered.found);
+}
+
+// The read's answer, remembered when it found the project.
+Result<ProjectWithAccess> remember(postgres::ProjectReadCache& cache, const postgres::ProjectReadCache::Key& key,
+                                   const Rows& rows) {
+  auto found = read_with_access(rows, key.user_id, key.workspace_id);
+  if (found) cache.remember(key, {epoch_of(rows), *found});
+  return found;
+}
+
+// What is remembered of a read (counted as a miss when nothing is).
+std::optional<postgres::ProjectReadCache::Entry> remembered_of(const postgres::ProjectReadCache& cache,
+                                                               const postgres::ProjectReadCache::Key& key) {
+  auto remembered = cache.find(key);
+  if (!remembered && cache.enabled()) metrics::cached_read(metrics::CachedRead::Miss);
+  return remembered;
+}
+
+}  // namespace
+
 Result<ProjectWithAccess> PostgresStore::find_project_with_access(std::int64_t user_id, std::int64_t workspace_id,
                                                                   std::optional<std::int64_t> organization_id,
                                                                   std::int64_t project_id, bool include_deleted) {
-  return read([&](Connection& db) {
-    return read_with_access(
-        db.exec(kFindWithAccess, Params(user_id, workspace_id, organization_id, project_id, include_deleted)), user_id,
-        workspace_id);
+  const postgres::ProjectReadCache::Key key{user_id, workspace_id, organization_id, project_id, include_deleted};
+  auto remembered = remembered_of(project_cache_, key);
+  return read([&](Connection& db) -> Result<ProjectWithAccess> {
+    if (remembered) {
+      const std::int64_t epoch = db.exec(kEpochOfWorkspace, Params(workspace_id)).int64(0, 0);
+      if (auto current = still_current(*remembered, epoch)) return std::move(*current);
+    }
+    return remember(
+        project_cache_, key,
+        db.exec(kFindWithAccess, Params(user_id, workspace_id, organization_id, project_id, include_deleted)));
   });
 }
 
 boost::asio::awaitable<Result<ProjectWithAccess>> PostgresStore::PipelinedReads::find_project_with_access(
     std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
     std::int64_t project_id, bool include_deleted) {
-  const Params params(user_id, workspace_id, organization_id, project_id, include_deleted);
+  const postgres::ProjectReadCache::Key key{user_id, workspace_id, organization_id, project_id, include_deleted};
+  auto remembered = remembered_of(project_cache_, key);
   try {
+    if (remembered) {
+      const Rows epoch = co_await pipelines_.exec(kEpochOfWorkspace, Params(workspace_id));
+      if (auto current = still_current(*remembered, epoch.int64(0, 0))) co_return std::move(*current);
+    }
+    const Params params(user_id, workspace_id, organization_id, project_id, include_deleted);
     const Rows rows = co_await pipelines_.exec(kFindWithAccess, params);
-    co_return read_with_access(rows, user_id, workspace_id);
+    co_return remember(project_cache_, key, rows);
   } catch (const postgres::PgError& e) {
     co_return postgres_error(e);
   }

@@ -19,6 +19,7 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/pipeline.h"
 #include "store/postgres/pool.h"
+#include "store/postgres/read_cache.h"
 #include "store/store.h"
 
 namespace focusd {
@@ -35,6 +36,8 @@ struct PostgresStoreOptions {
   // I/O thread's own that commit what its coroutines ask together, this many
   // per thread; 0 = over the pool.
   std::size_t write_pipelines = 1;
+  // Projects read by id remembered at most (store/postgres/read_cache.h); 0 = none.
+  std::size_t read_cache_entries = 0;
 };
 
 class PostgresStore final : public Store {
@@ -167,8 +170,10 @@ class PostgresStore final : public Store {
 
  private:
   explicit PostgresStore(const PostgresStoreOptions& options)
-      : pool_(options.url, options.connections, options.connection_wait) {
-    if (options.pipelines > 0) pipelined_.emplace(options.url, options.pipelines, options.connection_wait);
+      : pool_(options.url, options.connections, options.connection_wait), project_cache_(options.read_cache_entries) {
+    if (options.pipelines > 0) {
+      pipelined_.emplace(options.url, options.pipelines, options.connection_wait, project_cache_);
+    }
     if (options.write_pipelines > 0) {
       pipelined_writes_.emplace(options.url, options.write_pipelines, options.connection_wait);
     }
@@ -177,14 +182,16 @@ class PostgresStore final : public Store {
   // The AsyncReads, over pipelines (with the blocking forms they share).
   class PipelinedReads final : public AsyncReads {
    public:
-    PipelinedReads(const std::string& url, std::size_t per_thread, std::chrono::milliseconds connect_wait)
-        : pipelines_(url, per_thread, connect_wait) {}
+    PipelinedReads(const std::string& url, std::size_t per_thread, std::chrono::milliseconds connect_wait,
+                   postgres::ProjectReadCache& project_cache)
+        : pipelines_(url, per_thread, connect_wait), project_cache_(project_cache) {}
     boost::asio::awaitable<Result<ProjectWithAccess>> find_project_with_access(
         std::int64_t user_id, std::int64_t workspace_id, std::optional<std::int64_t> organization_id,
         std::int64_t project_id, bool include_deleted) override;
 
    private:
     postgres::Pipelines pipelines_;
+    postgres::ProjectReadCache& project_cache_;
   };
 
   // The AsyncWrites, over pipelines that commit together.
@@ -217,6 +224,7 @@ class PostgresStore final : public Store {
 
   static constexpr int kWriteAttempts = 5;
   postgres::Pool pool_;
+  postgres::ProjectReadCache project_cache_;
   std::optional<PipelinedReads> pipelined_;
   std::optional<PipelinedWrites> pipelined_writes_;
 };
