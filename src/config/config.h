@@ -25,8 +25,9 @@ struct Config {
   std::chrono::milliseconds database_wait{5000};
   // PostgreSQL: connections each network thread keeps in pipeline mode for
   // reads of one statement (a GET by id), beside the pool; 0 = those reads
-  // go through the pool too (the default: faster in bench/run, see README).
-  std::size_t database_pipelines = 0;
+  // go through the pool too (slower in bench/run since reads are remembered,
+  // see README).
+  std::size_t database_pipelines = 2;
   // PostgreSQL: connections each network thread keeps in pipeline mode for
   // writes of one statement (a project's create), committing together those
   // that arrive while the last batch commits; 0 = through the pool.

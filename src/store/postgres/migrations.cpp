@@ -37,23 +37,31 @@ std::string epoch_migration() {
     const char* table;
     // The workspaces of its rows in a transition table, as SQL (ROWS: the table's name).
     const char* workspaces;
+    // Whether a row inserted can change a remembered read. Not for a new
+    // project, client, tag, group or workspace: a read is remembered only of
+    // a project that exists, reads no other project, and reads a client, tag
+    // or group only through a row that links it, whose own change bumps. So
+    // a project's create costs nothing more.
+    bool inserts;
   };
   static constexpr Watched kWatched[] = {
-      {"workspaces", "SELECT id FROM ROWS"},
-      {"organization_users", "SELECT w.id FROM ROWS r JOIN workspaces w ON w.organization_id = r.organization_id"},
-      {"groups", "SELECT w.id FROM ROWS r JOIN workspaces w ON w.organization_id = r.organization_id"},
+      {"workspaces", "SELECT id FROM ROWS", false},
+      {"organization_users", "SELECT w.id FROM ROWS r JOIN workspaces w ON w.organization_id = r.organization_id",
+       true},
+      {"groups", "SELECT w.id FROM ROWS r JOIN workspaces w ON w.organization_id = r.organization_id", false},
       {"group_users",
        "SELECT w.id FROM ROWS r JOIN groups g ON g.id = r.group_id JOIN workspaces w"
-       " ON w.organization_id = g.organization_id"},
-      {"projects", "SELECT workspace_id FROM ROWS"},
-      {"clients", "SELECT workspace_id FROM ROWS"},
-      {"tags", "SELECT workspace_id FROM ROWS"},
-      {"tasks", "SELECT workspace_id FROM ROWS"},
-      {"time_entries", "SELECT workspace_id FROM ROWS"},
-      {"project_tags", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
-      {"project_pins", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
-      {"project_users", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
-      {"project_groups", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id"},
+       " ON w.organization_id = g.organization_id",
+       true},
+      {"projects", "SELECT workspace_id FROM ROWS", false},
+      {"clients", "SELECT workspace_id FROM ROWS", false},
+      {"tags", "SELECT workspace_id FROM ROWS", false},
+      {"tasks", "SELECT workspace_id FROM ROWS", true},
+      {"time_entries", "SELECT workspace_id FROM ROWS", true},
+      {"project_tags", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id", true},
+      {"project_pins", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id", true},
+      {"project_users", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id", true},
+      {"project_groups", "SELECT p.workspace_id FROM ROWS r JOIN projects p ON p.id = r.project_id", true},
   };
   std::string sql = R"sql(
 CREATE TABLE cache_epochs (
@@ -75,8 +83,8 @@ BEGIN
     END LOOP;
   END LOOP;
 END $$;)sql";
-  // Each watched table's trigger function and its three triggers, one per
-  // kind of statement, each with the transition tables that kind has.
+  // Each watched table's trigger function and its triggers, one per kind of
+  // statement, each with the transition tables that kind has.
   constexpr std::string_view kPerTable = R"sql(
 CREATE FUNCTION focusd_changed_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -86,8 +94,6 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER {table}_inserted AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_{table}();
 CREATE TRIGGER {table}_updated AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_{table}();
 CREATE TRIGGER {table}_deleted AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
@@ -103,6 +109,11 @@ CREATE TRIGGER {table}_deleted AFTER DELETE ON {table} REFERENCING OLD TABLE AS 
     replace_all(statements, "{new}", from_new);
     replace_all(statements, "{old}", from_old);
     sql += statements;
+    if (w.inserts) {
+      sql += std::string("CREATE TRIGGER ") + w.table + "_inserted AFTER INSERT ON " + w.table +
+             " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_" + w.table +
+             "();\n";
+    }
   }
   return sql;
 }
