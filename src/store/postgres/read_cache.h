@@ -2,8 +2,8 @@
 // What a node remembers of the projects it read, beside the workspace epoch
 // each read was made at (migration 2, store/postgres/migrations.cpp). A read
 // that finds its key asks the database for the workspace's epoch alone (one
-// primary-key range of at most 8 rows, against about a dozen tables for the
-// read itself) and answers from memory when the epoch has not moved: any
+// primary-key range over its few rows of cache_epochs, against about a dozen
+// tables for the read itself) and answers from memory when the epoch has not moved: any
 // committed change to what the read returns, by this node or another, has
 // moved it. So what is remembered is never served stale, on one node or
 // several, and a read that cannot reach the database fails as before.
