@@ -99,21 +99,20 @@ CREATE TRIGGER {table}_updated AFTER UPDATE ON {table} REFERENCING OLD TABLE AS 
 CREATE TRIGGER {table}_deleted AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_{table}();
 )sql";
+  constexpr std::string_view kOnInsert = R"sql(CREATE TRIGGER {table}_inserted AFTER INSERT ON {table}
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_{table}();
+)sql";
   for (const auto& w : kWatched) {
     std::string from_new = w.workspaces;
     replace_all(from_new, "ROWS", "new_rows");
     std::string from_old = w.workspaces;
     replace_all(from_old, "ROWS", "old_rows");
     std::string statements(kPerTable);
+    if (w.inserts) statements += kOnInsert;
     replace_all(statements, "{table}", w.table);
     replace_all(statements, "{new}", from_new);
     replace_all(statements, "{old}", from_old);
     sql += statements;
-    if (w.inserts) {
-      sql += std::string("CREATE TRIGGER ") + w.table + "_inserted AFTER INSERT ON " + w.table +
-             " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION focusd_changed_" + w.table +
-             "();\n";
-    }
   }
   return sql;
 }

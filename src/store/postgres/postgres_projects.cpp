@@ -317,13 +317,14 @@ const std::string& PostgresStore::find_project_with_access_sql() {
 namespace {
 
 // What a remembered read is still worth: `epoch` the workspace's now.
-std::optional<ProjectWithAccess> still_current(postgres::ProjectReadCache::Entry& remembered, std::int64_t epoch) {
+std::optional<ProjectWithAccess> still_current(const postgres::ProjectReadCache::Entry& remembered,
+                                               std::int64_t epoch) {
   if (remembered.epoch != epoch) {
     metrics::cached_read(metrics::CachedRead::Stale);
     return std::nullopt;
   }
   metrics::cached_read(metrics::CachedRead::Hit);
-  return std::move(remembered.found);
+  return remembered.found;
 }
 
 // The read's answer, remembered when it found the project.
@@ -335,8 +336,8 @@ Result<ProjectWithAccess> remember(postgres::ProjectReadCache& cache, const post
 }
 
 // What is remembered of a read (counted as a miss when nothing is).
-std::optional<postgres::ProjectReadCache::Entry> remembered_of(const postgres::ProjectReadCache& cache,
-                                                               const postgres::ProjectReadCache::Key& key) {
+std::shared_ptr<const postgres::ProjectReadCache::Entry> remembered_of(const postgres::ProjectReadCache& cache,
+                                                                       const postgres::ProjectReadCache::Key& key) {
   auto remembered = cache.find(key);
   if (!remembered && cache.enabled()) metrics::cached_read(metrics::CachedRead::Miss);
   return remembered;

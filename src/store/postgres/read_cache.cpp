@@ -19,21 +19,22 @@ ProjectReadCache::Shard& ProjectReadCache::shard_of(const Key& key) const {
   return shards_[static_cast<std::size_t>(key.project_id ^ key.user_id) % kShards];
 }
 
-std::optional<ProjectReadCache::Entry> ProjectReadCache::find(const Key& key) const {
-  if (!enabled()) return std::nullopt;
+std::shared_ptr<const ProjectReadCache::Entry> ProjectReadCache::find(const Key& key) const {
+  if (!enabled()) return nullptr;
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);
   const auto it = shard.entries.find(key);
-  if (it == shard.entries.end()) return std::nullopt;
+  if (it == shard.entries.end()) return nullptr;
   return it->second;
 }
 
 void ProjectReadCache::remember(const Key& key, Entry entry) {
   if (!enabled()) return;
+  auto shared = std::make_shared<const Entry>(std::move(entry));
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);
   if (shard.entries.size() >= per_shard_ && !shard.entries.contains(key)) shard.entries.clear();
-  shard.entries.insert_or_assign(key, std::move(entry));
+  shard.entries.insert_or_assign(key, std::move(shared));
 }
 
 }  // namespace focusd::postgres

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -41,7 +42,8 @@ class ProjectReadCache {
   explicit ProjectReadCache(std::size_t capacity);
 
   bool enabled() const { return per_shard_ > 0; }
-  std::optional<Entry> find(const Key& key) const;
+  // Shared, so that a shard's lock is held for a pointer's copy only.
+  std::shared_ptr<const Entry> find(const Key& key) const;
   void remember(const Key& key, Entry entry);
 
  private:
@@ -50,7 +52,7 @@ class ProjectReadCache {
   };
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<Key, Entry, Hash> entries;
+    std::unordered_map<Key, std::shared_ptr<const Entry>, Hash> entries;
   };
   static constexpr std::size_t kShards = 16;
   Shard& shard_of(const Key& key) const;
