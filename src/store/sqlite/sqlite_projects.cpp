@@ -111,7 +111,8 @@ Result<ProjectRecord> find(Connection& db, std::int64_t workspace_id, std::int64
   auto stmt = db.prepare(kSql);
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, project_id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "project not found");
-  std::vector<ProjectRecord> one{read_project(stmt)};
+  std::vector<ProjectRecord> one;
+  one.push_back(read_project(stmt));  // not one{...}: an initializer list is copied
   sqlite::attach_tags(db, sqlite::kProjectLinks, one);
   return std::move(one.front());
 }

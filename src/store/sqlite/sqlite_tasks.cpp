@@ -81,7 +81,8 @@ Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t 
                          " AND (?5 OR t.deleted_at IS NULL)");
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, task_id, workspace_id, include_deleted ? 1 : 0);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "task not found");
-  std::vector<TaskRecord> one{read_task(stmt)};
+  std::vector<TaskRecord> one;
+  one.push_back(read_task(stmt));  // not one{...}: an initializer list is copied
   sqlite::attach_tags(db, sqlite::kTaskLinks, one);
   return std::move(one.front());
 }

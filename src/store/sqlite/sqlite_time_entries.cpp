@@ -116,7 +116,8 @@ Result<TimeEntryRecord> find(Connection& db, std::int64_t workspace_id, std::int
   auto stmt = db.prepare(where);
   stmt.bind_all(viewer.user_id, viewer.sees_all ? 1 : 0, id, workspace_id);
   if (!stmt.step()) return make_error(ErrorCode::NotFound, "time entry not found");
-  std::vector<TimeEntryRecord> one{read_entry(stmt)};
+  std::vector<TimeEntryRecord> one;
+  one.push_back(read_entry(stmt));  // not one{...}: an initializer list is copied
   attach_tags(db, one);
   return std::move(one.front());
 }
