@@ -103,8 +103,10 @@ boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::stri
   auto& authenticator = services_.authenticator;
   const auto credentials = auth::parse_authorization(authorization);
   if (!credentials) co_return credentials.error();
-  const std::string client_key = auth::throttle_key(client);
-  if (const auto* basic = std::get_if<auth::BasicCredentials>(&credentials.value())) {
+  // Only password logins are throttled by client (an API key's request needs no key of it).
+  const auto* basic = std::get_if<auth::BasicCredentials>(&credentials.value());
+  const std::string client_key = basic ? auth::throttle_key(client) : std::string();
+  if (basic) {
     if (auto refusal = authenticator.throttled(*basic, client_key)) {
       // A client that keeps guessing waits for its refusal: a flood of them
       // costs timers, not the CPU that everyone else's requests need.

@@ -10,9 +10,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -537,6 +540,51 @@ asio::awaitable<beast::error_code> write_stream(beast::tcp_stream& stream, ByteS
   co_return beast::error_code{};
 }
 
+// The head of a response as Beast's serializer writes it: the status line,
+// each field on a line of its own, then an empty line.
+std::string head_text(const Response& res) {
+  std::string text;
+  text.reserve(256);
+  const unsigned version = res.version();
+  text += "HTTP/";
+  text += static_cast<char>('0' + version / 10);
+  text += '.';
+  text += static_cast<char>('0' + version % 10);
+  text += ' ';
+  text += std::to_string(res.result_int());
+  text += ' ';
+  text += res.reason();
+  text += "\r\n";
+  for (const auto& field : res.base()) {
+    text += field.name_string();
+    text += ": ";
+    text += field.value();
+    text += "\r\n";
+  }
+  text += "\r\n";
+  return text;
+}
+
+// Writes a response whose body is in memory: head and body in one writev(2)
+// at once, which the socket takes whole unless its buffer is full (then the
+// rest waits, as write_all does). Most replies so need no write operation
+// queued and completed, nor Beast's serializer walking its buffer sequences:
+// a tenth of a GET by id here.
+asio::awaitable<beast::error_code> write_whole(beast::tcp_stream& stream, const Response& res) {
+  const std::string head = head_text(res);
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(res.body())};
+  auto& socket = stream.socket();
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  const std::size_t sent = ec ? 0 : socket.write_some(buffers, ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return ec;
+  beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+  rest.consume(sent);
+  if (beast::buffer_bytes(rest) == 0) co_return beast::error_code{};
+  std::tie(ec, std::ignore) = co_await asio::async_write(stream, rest, kAsTuple);
+  co_return ec;
+}
+
 // Writes the reply: the head only for HEAD; the head and then the body
 // source's bytes when there is one; else the response with its own body.
 // The error, if any, is returned; `written` counts the body's bytes.
@@ -545,8 +593,11 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, api
                                                   std::uint64_t& written) {
   stream.expires_after(timeout);
   if (!head_only && !reply.body) {
-    auto [ec, n] = co_await http::async_write(stream, reply.response, kAsTuple);
     written = reply.response.body().size();
+    if (!reply.response.chunked()) {
+      co_return co_await write_whole(stream, reply.response);
+    }
+    auto [ec, n] = co_await http::async_write(stream, reply.response, kAsTuple);
     co_return ec;
   }
   // The head alone: with `Transfer-Encoding: chunked`, a whole message would

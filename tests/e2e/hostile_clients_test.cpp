@@ -161,6 +161,52 @@ TEST(HostileClients, AClientThatStopsReadingAStreamedViewDoesNotPinMemory) {
   stalled_views_do_not_pin_memory(server, "a piece each (streams)");
 }
 
+// An answer held in memory is written at once as far as the socket takes it,
+// and the rest when the client reads on: a slow reader of a page larger than
+// the socket's buffers gets it whole, byte for byte what a fast one got.
+TEST(HostileClients, ASlowReaderGetsALargePageWhole) {
+  FocusdServer server;
+  auto owner = server.seed_user();
+  HttpClient client = server.client();
+  const std::string projects = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
+                               std::to_string(owner.workspace_id) + "/projects";
+  Headers json = owner.basic();
+  json.emplace_back("Content-Type", "application/json");
+  const std::string description(9000, 'd');
+  for (int i = 0; i < 200; ++i) {
+    const auto body = R"({"name":"large page )" + std::to_string(i) + R"(","description":")" + description + R"("})";
+    ASSERT_EQ(client.request("POST", projects, json, body).status, 201);
+  }
+  const std::string page = projects + "?per_page=200";
+  const auto expected = client.get(page, owner.basic());
+  ASSERT_EQ(expected.status, 200);
+  ASSERT_GT(expected.body.size(), 1800000u);
+
+  RawSocket slow(server.port());
+  ASSERT_TRUE(slow.send("GET " + page +
+                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + owner.basic().front().second + "\r\n\r\n"));
+  std::this_thread::sleep_for(300ms);  // the server has filled the socket's buffers and waits for the rest
+  std::string answer;
+  std::size_t end_of_head = std::string::npos;
+  std::size_t length = 0;
+  for (int i = 0; i < 20000 && (end_of_head == std::string::npos || answer.size() < end_of_head + 4 + length); ++i) {
+    const std::string piece = slow.read(2000ms);
+    if (piece.empty()) break;
+    answer += piece;
+    if (end_of_head == std::string::npos && (end_of_head = answer.find("\r\n\r\n")) != std::string::npos) {
+      const auto at = answer.find("Content-Length: ");
+      ASSERT_LT(at, end_of_head) << answer.substr(0, end_of_head);
+      length = std::stoul(answer.substr(at + 16));
+    }
+    if (i % 50 == 0) std::this_thread::sleep_for(20ms);  // a slow reader, now and then
+  }
+  ASSERT_NE(end_of_head, std::string::npos);
+  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK");
+  EXPECT_EQ(length, expected.body.size());
+  EXPECT_TRUE(answer.substr(end_of_head + 4) == expected.body) << "the page arrives whole, once";
+  EXPECT_EQ(client.get("/healthz").status, 200);
+}
+
 TEST(HostileClients, AFloodBeyondTheConnectionLimitIsRefused) {
   FocusdServer server({.extra_args = {"--max-connections", "50"}});
   std::vector<RawSocket> flood;
