@@ -146,6 +146,7 @@ awaitable<Result<Reply>> list_time_entries(Call& call) {
                   auto entries = s.list_time_entries(*q);
                   if (!entries) return entries.error();
                   std::string out;
+                  out.reserve(512 * (entries->size() + 1));  // about what an entry takes
                   JsonWriter w(out);
                   w.begin_object().key("data").begin_array();
                   if (auto written = write_entries_with_tasks(w, s, *entries, *access); !written) {

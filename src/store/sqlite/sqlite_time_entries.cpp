@@ -281,6 +281,7 @@ Result<std::vector<TimeEntryRecord>> SqliteStore::list_time_entries(const TimeEn
     stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id, q.from, q.to, q.task_id, q.type,
                   static_cast<int>(q.archived), q.include_taskless ? 1 : 0, q.page.per_page, q.page.offset());
     std::vector<TimeEntryRecord> rows;
+    rows.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(q.page.per_page, 0, 1000)));
     while (stmt.step()) rows.push_back(read_entry(stmt));
     attach_tags(db, rows);
     return rows;
