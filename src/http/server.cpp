@@ -567,15 +567,15 @@ std::string head_text(const Response& res) {
 
 // Writes a response whose body is in memory: head and body in one writev(2)
 // at once, which the socket takes whole unless its buffer is full (then the
-// rest waits, as write_all does). Most replies so need no write operation
-// queued and completed, nor Beast's serializer walking its buffer sequences:
-// a tenth of a GET by id here.
+// rest waits for the client, within the stream's timeout, as before). Most
+// replies so need no write operation queued and completed, nor Beast's
+// serializer walking its buffer sequences: a tenth of a GET by id here.
 asio::awaitable<beast::error_code> write_whole(beast::tcp_stream& stream, const Response& res) {
   const std::string head = head_text(res);
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(res.body())};
   auto& socket = stream.socket();
   beast::error_code ec;
-  socket.non_blocking(true, ec);
+  if (!socket.non_blocking()) socket.non_blocking(true, ec);  // an ioctl(2): once per connection
   const std::size_t sent = ec ? 0 : socket.write_some(buffers, ec);
   if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return ec;
   beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
