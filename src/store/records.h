@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/listing.h"
+#include "common/timestamp.h"
 
 namespace focusd {
 
@@ -295,9 +296,9 @@ struct TimeEntryFields {
   std::string type = "activity";  // activity | break
   bool billable = false;
   std::optional<std::vector<std::int64_t>> tag_ids;  // the entry's own tags; nullopt: its task's
-  std::string start;
-  std::optional<std::string> stop;  // nullopt while it runs
-  std::string timezone = "UTC";     // IANA name, the owner's at creation
+  Timestamp start;
+  std::optional<Timestamp> stop;  // nullopt while it runs
+  std::string timezone = "UTC";   // IANA name, the owner's at creation
 };
 
 struct TimeEntryRecord {
@@ -311,10 +312,10 @@ struct TimeEntryRecord {
   std::optional<std::string> project_color;
   bool project_private = false;
   ProjectRole project_role = ProjectRole::None;  // the viewer's, on its project (None for a viewer who sees all)
-  std::string created_at;
-  std::string updated_at;
-  std::optional<std::string> archived_at;
-  std::optional<std::string> deleted_at;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::optional<Timestamp> archived_at;
+  std::optional<Timestamp> deleted_at;
 };
 
 // What a write of an entry sets (create, PUT, PATCH, bulk). An entry on a

@@ -87,6 +87,11 @@ std::optional<std::string> Rows::optional_text(int row, int column) const {
   return std::string(text(row, column));
 }
 
+std::optional<std::string_view> Rows::optional_text_view(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return text(row, column);
+}
+
 std::optional<std::int64_t> Rows::optional_int64(int row, int column) const {
   if (is_null(row, column)) return std::nullopt;
   return int64(row, column);

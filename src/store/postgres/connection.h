@@ -94,6 +94,7 @@ class Rows {
   double real(int row, int column) const;
   bool boolean(int row, int column) const;
   std::optional<std::string> optional_text(int row, int column) const;
+  std::optional<std::string_view> optional_text_view(int row, int column) const;  // valid while the rows live
   std::optional<std::int64_t> optional_int64(int row, int column) const;
 
  private:

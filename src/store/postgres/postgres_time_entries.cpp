@@ -53,12 +53,12 @@ TimeEntryRecord read_entry(const Rows& r, int i) {
   e.fields.billable = r.boolean(i, 7);
   if (r.boolean(i, 8)) e.fields.tag_ids = std::vector<std::int64_t>{};
   e.fields.start = r.text(i, 9);
-  e.fields.stop = r.optional_text(i, 10);
+  e.fields.stop = r.optional_text_view(i, 10);
   e.fields.timezone = r.text(i, 11);
   e.created_at = r.text(i, 12);
   e.updated_at = r.text(i, 13);
-  e.archived_at = r.optional_text(i, 14);
-  e.deleted_at = r.optional_text(i, 15);
+  e.archived_at = r.optional_text_view(i, 14);
+  e.deleted_at = r.optional_text_view(i, 15);
   e.task_name = r.optional_text(i, 16);
   e.project_name = r.optional_text(i, 17);
   e.project_color = r.optional_text(i, 18);
@@ -136,14 +136,14 @@ void lock_user(Connection& db, std::int64_t user_id) {
 }
 
 // The user's running entry: its id and start.
-std::optional<std::pair<std::int64_t, std::string>> running(Connection& db, std::int64_t workspace_id,
-                                                            std::int64_t user_id) {
+std::optional<std::pair<std::int64_t, Timestamp>> running(Connection& db, std::int64_t workspace_id,
+                                                          std::int64_t user_id) {
   Rows rows = db.exec(
       "SELECT id, start FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND stop IS NULL AND"
       " deleted_at IS NULL",
       Params(workspace_id, user_id));
   if (rows.empty()) return std::nullopt;
-  return std::pair{rows.int64(0, 0), std::string(rows.text(0, 1))};
+  return std::pair{rows.int64(0, 0), Timestamp(rows.text(0, 1))};
 }
 
 // Checks the references of a write that differ from `before` (all of them
@@ -207,7 +207,7 @@ std::int64_t insert(Connection& db, std::int64_t workspace_id, std::int64_t user
   return id;
 }
 
-void stop_at(Connection& db, std::int64_t id, const std::string& stop, const std::string& now) {
+void stop_at(Connection& db, std::int64_t id, std::string_view stop, const std::string& now) {
   db.exec("UPDATE time_entries SET stop = $2, seconds = focusd_seconds(start, $2), updated_at = $3 WHERE id = $1",
           Params(id, stop, now));
 }

@@ -72,9 +72,13 @@ double Statement::real(int column) const {
   return sqlite3_column_double(stmt_, column);
 }
 
-std::string Statement::text(int column) const {
+std::string_view Statement::text_view(int column) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string_view();
+}
+
+std::string Statement::text(int column) const {
+  return std::string(text_view(column));
 }
 
 bool Statement::is_null(int column) const {
@@ -84,6 +88,11 @@ bool Statement::is_null(int column) const {
 std::optional<std::string> Statement::optional_text(int column) const {
   if (is_null(column)) return std::nullopt;
   return text(column);
+}
+
+std::optional<std::string_view> Statement::optional_text_view(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return text_view(column);
 }
 
 std::optional<std::int64_t> Statement::optional_int64(int column) const {

@@ -50,13 +50,13 @@ TimeEntryRecord read_entry(const Statement& s) {
   e.fields.type = s.text(6);
   e.fields.billable = s.int64(7) != 0;
   if (s.int64(8) != 0) e.fields.tag_ids = std::vector<std::int64_t>{};
-  e.fields.start = s.text(9);
-  e.fields.stop = s.optional_text(10);
+  e.fields.start = s.text_view(9);
+  e.fields.stop = s.optional_text_view(10);
   e.fields.timezone = s.text(11);
-  e.created_at = s.text(12);
-  e.updated_at = s.text(13);
-  e.archived_at = s.optional_text(14);
-  e.deleted_at = s.optional_text(15);
+  e.created_at = s.text_view(12);
+  e.updated_at = s.text_view(13);
+  e.archived_at = s.optional_text_view(14);
+  e.deleted_at = s.optional_text_view(15);
   e.task_name = s.optional_text(16);
   e.project_name = s.optional_text(17);
   e.project_color = s.optional_text(18);
@@ -123,14 +123,14 @@ Result<TimeEntryRecord> find(Connection& db, std::int64_t workspace_id, std::int
 }
 
 // The user's running entry: its id and start.
-std::optional<std::pair<std::int64_t, std::string>> running(Connection& db, std::int64_t workspace_id,
-                                                            std::int64_t user_id) {
+std::optional<std::pair<std::int64_t, Timestamp>> running(Connection& db, std::int64_t workspace_id,
+                                                          std::int64_t user_id) {
   auto stmt = db.prepare(
       "SELECT id, start FROM time_entries WHERE workspace_id = ?1 AND user_id = ?2 AND stop IS NULL AND"
       " deleted_at IS NULL");
   stmt.bind_all(workspace_id, user_id);
   if (!stmt.step()) return std::nullopt;
-  return std::pair{stmt.int64(0), stmt.text(1)};
+  return std::pair{stmt.int64(0), Timestamp(stmt.text_view(1))};
 }
 
 // Checks the references of a write that differ from `before` (all of them
@@ -196,7 +196,7 @@ std::int64_t insert(Connection& db, std::int64_t workspace_id, std::int64_t user
   return id;
 }
 
-void stop_at(Connection& db, std::int64_t id, const std::string& stop, const std::string& now) {
+void stop_at(Connection& db, std::int64_t id, std::string_view stop, const std::string& now) {
   db.prepare(
         "UPDATE time_entries SET stop = ?2, seconds = unixepoch(?2) - unixepoch(start), updated_at = ?3"
         " WHERE id = ?1")

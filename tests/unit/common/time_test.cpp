@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <stdexcept>
+
+#include "common/timestamp.h"
+
 namespace focusd {
 namespace {
 
@@ -60,6 +65,26 @@ TEST(Time, AddSecondsCrossesDaysAndStopsAtTheLastSecondOfTheYear9999) {
   EXPECT_EQ(add_seconds("9999-12-31T23:59:58Z", 1), "9999-12-31T23:59:59Z");
   EXPECT_FALSE(add_seconds("9999-12-31T23:59:58Z", 2));
   EXPECT_FALSE(add_seconds("not a time", 1));
+}
+
+TEST(Timestamp, HoldsTheTextItIsGivenInlineAndComparesAsText) {
+  const Timestamp start = now_rfc3339();
+  EXPECT_EQ(start.view(), std::string_view(start));
+  EXPECT_EQ(start.view().size(), 20u);
+  EXPECT_EQ(unix_seconds(start), unix_seconds(start.str()));
+
+  const Timestamp earlier("2026-03-01T09:00:00Z");
+  const Timestamp later(std::string("2026-03-01T09:00:01Z"));
+  EXPECT_LT(earlier, later);
+  EXPECT_EQ(std::max(earlier, later), later);
+  EXPECT_EQ(earlier, "2026-03-01T09:00:00Z");
+  EXPECT_EQ(Timestamp(), "");
+  EXPECT_TRUE(Timestamp().empty());
+
+  const std::string longest(Timestamp::kCapacity, '9');
+  EXPECT_EQ(Timestamp(longest).str(), longest);
+  EXPECT_THROW(Timestamp(longest + "9"), std::length_error);
+  EXPECT_LE(sizeof(Timestamp), sizeof(std::string));
 }
 
 }  // namespace
