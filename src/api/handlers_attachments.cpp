@@ -69,8 +69,8 @@ boost::json::object attachment_json(const AttachmentRecord& a) {
   o["mime_type"] = a.mime_type;
   o["size"] = a.size;
   o["display_order"] = json_number(a.display_order);
-  o["created_at"] = a.created_at;
-  o["updated_at"] = a.updated_at;
+  o["created_at"] = a.created_at.view();
+  o["updated_at"] = a.updated_at.view();
   o["deleted_at"] = json_or_null(a.deleted_at);
   return o;
 }

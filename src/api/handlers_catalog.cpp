@@ -37,8 +37,8 @@ boost::json::object item_json(const Kind& k, const CatalogItem& item) {
     o["active"] = !item.deleted_at.has_value();
     o["toggl_user_id"] = item.creator_id;
   }
-  o["created_at"] = item.created_at;
-  o["updated_at"] = item.updated_at;
+  o["created_at"] = item.created_at.view();
+  o["updated_at"] = item.updated_at.view();
   o["deleted_at"] = json_or_null(item.deleted_at);
   return o;
 }

@@ -117,6 +117,9 @@ boost::asio::awaitable<Result<LoadedTask>> load_task(Call& call, bool include_de
 inline boost::json::value json_or_null(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
+inline boost::json::value json_or_null(const std::optional<Timestamp>& v) {
+  return v ? boost::json::value(v->view()) : boost::json::value(nullptr);
+}
 // Whole amounts as JSON integers (1500, not 1.5E3); others as decimals.
 inline boost::json::value json_number(double v) {
   if (v == static_cast<double>(static_cast<std::int64_t>(v)) && v < 9e15 && v > -9e15) {

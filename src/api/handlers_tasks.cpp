@@ -67,8 +67,8 @@ boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access
   o["tag_ids"] = std::move(tag_ids);
   o["tags"] = std::move(tags);
   o["toggl_user_id"] = t.creator_id;
-  o["created_at"] = t.created_at;
-  o["updated_at"] = t.updated_at;
+  o["created_at"] = t.created_at.view();
+  o["updated_at"] = t.updated_at.view();
   o["archived_at"] = json_or_null(t.archived_at);
   o["deleted_at"] = json_or_null(t.deleted_at);
   o["status_id"] = nullptr;

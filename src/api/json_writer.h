@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/timestamp.h"
+
 namespace focusd::api {
 
 class JsonWriter {
@@ -42,6 +44,7 @@ class JsonWriter {
 
   JsonWriter& number_or_null(const std::optional<std::int64_t>& n) { return n ? number(*n) : null(); }
   JsonWriter& string_or_null(const std::optional<std::string>& s) { return s ? string(*s) : null(); }
+  JsonWriter& string_or_null(const std::optional<Timestamp>& s) { return s ? string(*s) : null(); }
 
  private:
   JsonWriter& open(char bracket);

@@ -1,5 +1,6 @@
 #include "domain/project_access.h"
 
+#include <iterator>
 #include <utility>
 
 namespace focusd::domain {
@@ -37,8 +38,9 @@ bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, P
   }
 }
 
-std::vector<std::string> permissions(const WorkspaceAccess& access, ProjectRole role, bool is_private) {
-  std::vector<std::string> names;
+std::vector<std::string_view> permissions(const WorkspaceAccess& access, ProjectRole role, bool is_private) {
+  std::vector<std::string_view> names;
+  names.reserve(std::size(kActions));  // one allocation: this runs for every project of a page
   for (const auto& [action, name] : kActions) {
     if (allowed(access, role, is_private, action)) names.emplace_back(name);
   }

@@ -6,6 +6,7 @@
 // Private projects are invisible (404) to anyone not covered above.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/records.h"
@@ -22,7 +23,7 @@ bool can_see(const Viewer& viewer, ProjectRole role, bool is_private);
 bool can_see(const WorkspaceAccess& access, ProjectRole role, bool is_private);
 bool allowed(const WorkspaceAccess& access, ProjectRole role, bool is_private, ProjectAction action);
 // The names of the allowed actions, as a project's `permissions` lists them.
-std::vector<std::string> permissions(const WorkspaceAccess& access, ProjectRole role, bool is_private);
+std::vector<std::string_view> permissions(const WorkspaceAccess& access, ProjectRole role, bool is_private);
 
 inline Viewer viewer_of(const WorkspaceAccess& access) {
   return Viewer{access.user_id, access.is_admin()};

@@ -33,9 +33,9 @@ struct CatalogItem {
   std::string name;
   std::optional<std::string> extra;  // clients: currency; tags: color
   std::int64_t creator_id = 0;
-  std::string created_at;
-  std::string updated_at;
-  std::optional<std::string> deleted_at;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::optional<Timestamp> deleted_at;
   friend bool operator==(const CatalogItem&, const CatalogItem&) = default;
 };
 
@@ -86,11 +86,11 @@ struct ProjectRecord {
   ProjectFields fields;
   std::optional<std::string> client_name;
   bool active = true;
-  std::optional<std::string> archived_at;
-  std::optional<std::string> deleted_at;
+  std::optional<Timestamp> archived_at;
+  std::optional<Timestamp> deleted_at;
   std::int64_t creator_id = 0;
-  std::string created_at;
-  std::string updated_at;
+  Timestamp created_at;
+  Timestamp updated_at;
   std::vector<CatalogItem> tags;  // live tags only; fields.tag_ids matches them
   bool pinned = false;            // by the viewer
   ProjectRole viewer_role = ProjectRole::None;
@@ -157,8 +157,8 @@ struct GroupRecord {
   std::int64_t organization_id = 0;
   std::string name;
   std::string emoji;
-  std::string created_at;
-  std::string updated_at;
+  Timestamp created_at;
+  Timestamp updated_at;
   std::vector<GroupUser> users;
   std::vector<GroupWorkspace> workspaces;
 };
@@ -204,11 +204,11 @@ struct TaskRecord {
   TaskFields fields;
   std::optional<std::string> project_name;
   std::optional<std::string> parent_task_name;
-  std::optional<std::string> archived_at;
-  std::optional<std::string> deleted_at;
+  std::optional<Timestamp> archived_at;
+  std::optional<Timestamp> deleted_at;
   std::int64_t creator_id = 0;
-  std::string created_at;
-  std::string updated_at;
+  Timestamp created_at;
+  Timestamp updated_at;
   std::vector<CatalogItem> tags;
   bool pinned = false;  // by the viewer
   std::int64_t sub_task_count = 0;
@@ -256,9 +256,9 @@ struct AttachmentRecord {
   std::int64_t size = 0;
   std::string sha256;
   double display_order = 0;
-  std::string created_at;
-  std::string updated_at;
-  std::optional<std::string> deleted_at;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::optional<Timestamp> deleted_at;
 };
 
 struct NewAttachment {

@@ -70,8 +70,8 @@ ProjectRecord read_project(const Rows& r, int i) {
   p.fields.billable = r.boolean(i, 14);
   p.fields.auto_compute_estimates = r.boolean(i, 15);
   p.active = r.boolean(i, 16);
-  p.archived_at = r.optional_text(i, 17);
-  p.deleted_at = r.optional_text(i, 18);
+  p.archived_at = r.optional_text_view(i, 17);
+  p.deleted_at = r.optional_text_view(i, 18);
   p.creator_id = r.int64(i, 19);
   p.created_at = r.text(i, 20);
   p.updated_at = r.text(i, 21);

@@ -63,8 +63,8 @@ TaskRecord read_task(const Rows& r, int i) {
   t.creator_id = r.int64(i, 15);
   t.created_at = r.text(i, 16);
   t.updated_at = r.text(i, 17);
-  t.archived_at = r.optional_text(i, 18);
-  t.deleted_at = r.optional_text(i, 19);
+  t.archived_at = r.optional_text_view(i, 18);
+  t.deleted_at = r.optional_text_view(i, 19);
   t.pinned = r.boolean(i, 20);
   t.sub_task_count = r.int64(i, 21);
   t.project_role = sql::role_of_rank(r.int64(i, 22));

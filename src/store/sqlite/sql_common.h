@@ -71,7 +71,7 @@ void attach_tags(Connection& db, const LinkTables& links, std::vector<Record>& r
   while (stmt.step()) {
     Record* row = only ? only : by_id[stmt.int64(0)];
     row->tags.push_back(CatalogItem{stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.optional_text(4), stmt.int64(5),
-                                    stmt.text(6), stmt.text(7), std::nullopt});
+                                    stmt.text_view(6), stmt.text_view(7), std::nullopt});
     row->fields.tag_ids.push_back(stmt.int64(1));
   }
 }

@@ -20,12 +20,12 @@ constexpr const char* kColumns =
     " updated_at, deleted_at FROM attachments ";
 
 AttachmentRecord read_attachment(const Statement& s) {
-  return AttachmentRecord{s.int64(0), s.text(1) == "task" ? ParentKind::Task : ParentKind::Project,
-                          s.int64(2), s.int64(3),
-                          s.text(4),  s.text(5),
-                          s.int64(6), s.text(7),
-                          s.real(8),  s.text(9),
-                          s.text(10), s.optional_text(11)};
+  return AttachmentRecord{s.int64(0),      s.text(1) == "task" ? ParentKind::Task : ParentKind::Project,
+                          s.int64(2),      s.int64(3),
+                          s.text(4),       s.text(5),
+                          s.int64(6),      s.text(7),
+                          s.real(8),       s.text_view(9),
+                          s.text_view(10), s.optional_text_view(11)};
 }
 
 Result<AttachmentRecord> find(Connection& db, ParentKind kind, std::int64_t parent_id, std::int64_t id) {

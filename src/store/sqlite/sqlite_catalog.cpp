@@ -12,8 +12,8 @@ using sqlite::Transaction;
 namespace {
 
 CatalogItem read_item(const sqlite::Statement& s) {
-  return CatalogItem{s.int64(0), s.int64(1), s.text(2), s.optional_text(3),
-                     s.int64(4), s.text(5),  s.text(6), s.optional_text(7)};
+  return CatalogItem{s.int64(0), s.int64(1),     s.text(2),      s.optional_text(3),
+                     s.int64(4), s.text_view(5), s.text_view(6), s.optional_text_view(7)};
 }
 
 Result<CatalogItem> find_item(Connection& db, Catalog catalog, std::int64_t workspace_id, std::int64_t id,

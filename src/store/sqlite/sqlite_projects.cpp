@@ -61,11 +61,11 @@ ProjectRecord read_project(const Statement& s) {
   p.fields.billable = s.int64(14) != 0;
   p.fields.auto_compute_estimates = s.int64(15) != 0;
   p.active = s.int64(16) != 0;
-  p.archived_at = s.optional_text(17);
-  p.deleted_at = s.optional_text(18);
+  p.archived_at = s.optional_text_view(17);
+  p.deleted_at = s.optional_text_view(18);
   p.creator_id = s.int64(19);
-  p.created_at = s.text(20);
-  p.updated_at = s.text(21);
+  p.created_at = s.text_view(20);
+  p.updated_at = s.text_view(21);
   p.pinned = s.int64(22) != 0;
   p.viewer_role = sqlite::role_of_rank(s.int64(23));
   p.task_estimated_mins = s.int64(24);

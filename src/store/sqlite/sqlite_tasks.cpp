@@ -62,10 +62,10 @@ TaskRecord read_task(const Statement& s) {
   t.fields.billable = s.int64(13) != 0;
   t.fields.position = s.int64(14);
   t.creator_id = s.int64(15);
-  t.created_at = s.text(16);
-  t.updated_at = s.text(17);
-  t.archived_at = s.optional_text(18);
-  t.deleted_at = s.optional_text(19);
+  t.created_at = s.text_view(16);
+  t.updated_at = s.text_view(17);
+  t.archived_at = s.optional_text_view(18);
+  t.deleted_at = s.optional_text_view(19);
   t.pinned = s.int64(20) != 0;
   t.sub_task_count = s.int64(21);
   t.project_role = sqlite::role_of_rank(s.int64(22));

@@ -89,8 +89,8 @@ void attach_tags(Connection& db, std::vector<TimeEntryRecord>& rows) {
                            " IN (SELECT value FROM json_each(?1)) ORDER BY t.id");
     stmt.bind_all(json_ids(ids));
     while (stmt.step()) {
-      const CatalogItem tag{stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.optional_text(4),
-                            stmt.int64(5), stmt.text(6),  stmt.text(7), std::nullopt};
+      const CatalogItem tag{stmt.int64(1), stmt.int64(2),     stmt.text(3),      stmt.optional_text(4),
+                            stmt.int64(5), stmt.text_view(6), stmt.text_view(7), std::nullopt};
       for (TimeEntryRecord* row : owners[stmt.int64(0)]) {
         row->tags.push_back(tag);
         if (row->fields.tag_ids) row->fields.tag_ids->push_back(tag.id);

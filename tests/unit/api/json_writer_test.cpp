@@ -41,7 +41,7 @@ TEST(JsonWriter, ObjectsArraysAndScalarsMatchTheirDom) {
   w.key("yes").boolean(true);
   w.key("no").boolean(false);
   w.key("maybe").number_or_null(std::nullopt);
-  w.key("text").string_or_null(std::string("t"));
+  w.key("text").string_or_null(std::optional<std::string>("t"));
   w.key("empty").begin_array().end_array();
   w.key("list").begin_array();
   w.number(1).string("two").begin_object().key("three").number(3).end_object().null();

@@ -72,9 +72,10 @@ TEST(ProjectAccess, TheRoleMatrix) {
   EXPECT_EQ(permissions(owner, ProjectRole::None, true).size(), 9u);
   EXPECT_EQ(permissions(admin, ProjectRole::None, true).size(), 9u);
   EXPECT_EQ(permissions(member, ProjectRole::Manager, true).size(), 9u);
-  EXPECT_EQ(permissions(member, ProjectRole::Member, true), (std::vector<std::string>{"view", "pin", "attach_files"}));
+  EXPECT_EQ(permissions(member, ProjectRole::Member, true),
+            (std::vector<std::string_view>{"view", "pin", "attach_files"}));
   EXPECT_FALSE(allowed(member, ProjectRole::Member, true, ProjectAction::ManageAttachments));
-  EXPECT_EQ(permissions(member, ProjectRole::None, false), (std::vector<std::string>{"view", "pin"}));
+  EXPECT_EQ(permissions(member, ProjectRole::None, false), (std::vector<std::string_view>{"view", "pin"}));
   EXPECT_TRUE(permissions(member, ProjectRole::None, true).empty());
   EXPECT_FALSE(can_see(member, ProjectRole::None, true));
   EXPECT_FALSE(allowed(member, ProjectRole::Member, false, ProjectAction::Update));
