@@ -1,5 +1,6 @@
 // Micro-benchmarks (Google Benchmark) of the pieces on focusd's hot paths:
-// rendering a project as JSON, route lookup, and scanning a multipart body.
+// rendering a project and a page of time entries as JSON, route lookup, and
+// scanning a multipart body.
 //
 //   build/bench/focusd-micro [--benchmark_filter=REGEX]
 #include <benchmark/benchmark.h>
@@ -10,6 +11,7 @@
 
 #include "api/project_json.h"
 #include "api/routes.h"
+#include "api/time_entry_views.h"
 #include "multipart/multipart.h"
 
 namespace {
@@ -70,6 +72,29 @@ void BM_RenderProjectPage50(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 50);
 }
 BENCHMARK(BM_RenderProjectPage50);
+
+// A page of 50 stopped time entries without task, project or tags, as the
+// range list renders them (bench/run's time-entries row).
+void BM_RenderTimeEntryPage50(benchmark::State& state) {
+  TimeEntryRecord e;
+  e.id = 1000042;
+  e.workspace_id = 1;
+  e.user_id = 1;
+  e.fields.start = "2027-05-16T09:36:00Z";
+  e.fields.stop = "2027-05-16T10:36:00Z";
+  e.created_at = e.updated_at = "2027-05-16T09:36:00Z";
+  for (auto _ : state) {
+    std::string body;
+    body.reserve(512 * 51);
+    api::JsonWriter w(body);
+    w.begin_object().key("data").begin_array();
+    for (int i = 0; i < 50; ++i) api::handlers::write_entry(w, e);
+    w.end_array().key("page").number(2).key("per_page").number(50).end_object();
+    benchmark::DoNotOptimize(body);
+  }
+  state.SetItemsProcessed(state.iterations() * 50);
+}
+BENCHMARK(BM_RenderTimeEntryPage50);
 
 // The route of GET project by id, among every route focusd serves.
 void BM_RouteLookupProject(benchmark::State& state) {
