@@ -68,10 +68,7 @@ class StreamedUploads : public ::testing::Test {
     auto res = client.request("POST", workspace_path() + "/projects", headers, R"({"name":"Big"})");
     project_id = res.json().at("id").as_int64();
   }
-  std::string workspace_path() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id);
-  }
+  std::string workspace_path() const { return owner.workspace_path(); }
   std::string attachments() const {
     return workspace_path() + "/projects/" + std::to_string(project_id) + "/attachments";
   }

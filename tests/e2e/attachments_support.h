@@ -96,8 +96,7 @@ inline std::size_t upload_temps(const FocusdServer& server) {
 // Creates a project in `owner`'s workspace and uploads `bytes` to it as one
 // attachment; returns the attachment's view path ("" when a step failed).
 inline std::string upload_for_view(HttpClient& client, const SeededUser& owner, const std::string& bytes) {
-  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id);
+  const std::string workspace = owner.workspace_path();
   Headers json = owner.basic();
   json.emplace_back("Content-Type", "application/json");
   auto project = client.request("POST", workspace + "/projects", json, R"({"name":"Viewed"})");

@@ -26,10 +26,7 @@ class Attachments : public WorkspaceTest, public ::testing::WithParamInterface<s
       parent = tasks() + "/" + std::to_string(task.at("id").as_int64());
     }
   }
-  std::string tasks() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id) + "/tasks";
-  }
+  std::string tasks() const { return owner.workspace_path() + "/tasks"; }
   std::string attachments() const { return parent + "/attachments"; }
   std::string attachment(std::int64_t id, const std::string& rest = "") const {
     return attachments() + "/" + std::to_string(id) + rest;
@@ -449,9 +446,7 @@ TEST_P(Attachments, IdenticalContentIsStoredOnce) {
   const std::int64_t first = post_one("a.bin", "same bytes").at("id").as_int64();
   const std::int64_t second = post_one("b.bin", "same bytes").at("id").as_int64();
   EXPECT_EQ(settled_blobs(server), 1u);
-  auto usage = call(owner, "GET",
-                    "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                        std::to_string(owner.workspace_id) + "/attachments/storage");
+  auto usage = call(owner, "GET", owner.workspace_path() + "/attachments/storage");
   EXPECT_EQ(usage.json().at("used_bytes").as_int64(), 20);  // what was uploaded, not what is stored
   EXPECT_EQ(call(owner, "DELETE", attachment(first)).status, 204);
   EXPECT_EQ(settled_blobs(server), 1u);
@@ -564,10 +559,7 @@ class AttachmentLimits : public ::testing::Test {
   FocusdServer server{{.extra_args = {"--max-upload-file-bytes", "1000", "--attachment-quota-bytes", "5000"}}};
   SeededUser owner = server.seed_user();
   HttpClient client = server.client();
-  std::string workspace_path() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id);
-  }
+  std::string workspace_path() const { return owner.workspace_path(); }
   std::string attachments() {
     if (project_id == 0) {
       Headers headers = owner.basic();

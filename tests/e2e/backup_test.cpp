@@ -39,8 +39,7 @@ TEST(Backup, TakenUnderWriteLoadRestoresEveryWriteAcknowledgedBeforeIt) {
   // The embedded install, on every pass: that is what the command is for.
   FocusdServer server({.sqlite = true, .disk_blobs = true});
   auto owner = server.seed_user();
-  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id);
+  const std::string workspace = owner.workspace_path();
   Headers json = owner.basic();
   json.emplace_back("Content-Type", "application/json");
   auto holder = server.client().request("POST", workspace + "/projects", json, R"({"name":"Files"})");

@@ -34,8 +34,7 @@ TEST(BlobsToS3, AnInstallMovesItsFilesToS3AndFsckWorksThere) {
     HttpClient client = disk.client();
     Headers json = owner.basic();
     json.emplace_back("Content-Type", "application/json");
-    const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                  std::to_string(owner.workspace_id);
+    const std::string workspace = owner.workspace_path();
     auto project = client.request("POST", workspace + "/projects", json, R"({"name":"Moved"})");
     ASSERT_EQ(project.status, 201);
     const std::string attachments =

@@ -99,8 +99,7 @@ TEST_F(Catalog, OtherOrganizationsSeeNothing) {
 }
 
 TEST_F(Catalog, AttachmentStorageReportsUsageAndTheLimit) {
-  const std::string storage = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                              std::to_string(owner.workspace_id) + "/attachments/storage";
+  const std::string storage = owner.workspace_path() + "/attachments/storage";
   auto res = call(owner, "GET", storage);
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(res.json(),
@@ -110,10 +109,7 @@ TEST_F(Catalog, AttachmentStorageReportsUsageAndTheLimit) {
 
   FocusdServer limited({.extra_args = {"--attachment-quota-bytes", "1048576"}});
   auto user = limited.seed_user();
-  auto limited_res =
-      limited.client().get("/api/organizations/" + std::to_string(user.organization_id) + "/workspaces/" +
-                               std::to_string(user.workspace_id) + "/attachments/storage",
-                           user.basic());
+  auto limited_res = limited.client().get(user.workspace_path() + "/attachments/storage", user.basic());
   ASSERT_EQ(limited_res.status, 200);
   EXPECT_EQ(limited_res.json().at("limit_bytes").as_int64(), 1048576);
   EXPECT_TRUE(limited_res.json().at("enforced").as_bool());

@@ -122,7 +122,7 @@ object base_body(const std::string& method, const std::string& path, std::int64_
 }
 
 TEST_F(BadInput, HostileRequestsGetA4xxWithTheFocusErrorBody) {
-  const std::string org = "/api/organizations/" + std::to_string(owner.organization_id);
+  const std::string org = owner.organization_path();
   const std::string ws = org + "/workspaces/" + std::to_string(owner.workspace_id);
   std::map<std::string, std::int64_t> ids = {{"organization_id", owner.organization_id},
                                              {"workspace_id", owner.workspace_id}};

@@ -118,7 +118,7 @@ class Matrix : public ::testing::Test {
   }
   // A project (with a task and an attachment on each) of `user`'s organization.
   Ids build(const SeededUser& user, const object& project) {
-    const std::string org = "/api/organizations/" + std::to_string(user.organization_id);
+    const std::string org = user.organization_path();
     const std::string ws = org + "/workspaces/" + std::to_string(user.workspace_id);
     Ids ids{{"organization_id", user.organization_id}, {"workspace_id", user.workspace_id}};
     ids["project_id"] = create(user, ws + "/projects", project);

@@ -74,8 +74,7 @@ TEST(DiskFull, DeletesStillWorkOnAFullDiskAndFreeRoomForTheNextUpload) {
   auto owner = server.seed_user();
   std::optional<HttpClient> client;  // replaced when a refusal closes its connection
   client.emplace(server.port());
-  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id);
+  const std::string workspace = owner.workspace_path();
   Headers json = owner.basic();
   json.emplace_back("Content-Type", "application/json");
   const auto project = client->request("POST", workspace + "/projects", json, R"({"name":"Fill"})").json();

@@ -29,10 +29,7 @@ class StorageFaults : public ::testing::Test {
     auto res = client.request("POST", workspace() + "/projects", headers, R"({"name":"Faults"})");
     attachments = workspace() + "/projects/" + std::to_string(res.json().at("id").as_int64()) + "/attachments";
   }
-  std::string workspace() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id);
-  }
+  std::string workspace() const { return owner.workspace_path(); }
   void inject(const std::string& faults) { std::ofstream(control) << faults; }
   // An uploaded file's view path.
   std::string view_of(const std::string& bytes) {

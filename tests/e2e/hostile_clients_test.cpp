@@ -168,8 +168,7 @@ TEST(HostileClients, ASlowReaderGetsALargePageWhole) {
   FocusdServer server;
   auto owner = server.seed_user();
   HttpClient client = server.client();
-  const std::string projects = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                               std::to_string(owner.workspace_id) + "/projects";
+  const std::string projects = owner.workspace_path() + "/projects";
   Headers json = owner.basic();
   json.emplace_back("Content-Type", "application/json");
   const std::string description(9000, 'd');

@@ -91,8 +91,7 @@ TEST(Lifecycle, WithoutIdleSpinningItServesAndStops) {
   auto alice = server.seed_user();
   auto headers = alice.basic();
   headers.insert(headers.end(), kJson.begin(), kJson.end());
-  const std::string projects = "/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces/" +
-                               std::to_string(alice.workspace_id) + "/projects";
+  const std::string projects = alice.workspace_path() + "/projects";
   for (int i = 0; i < 3; ++i) {  // one connection each: the acceptor deals them to both threads
     auto res = server.client().request("POST", projects, headers, R"({"name":"p)" + std::to_string(i) + R"("})");
     ASSERT_EQ(res.status, 201);
@@ -129,8 +128,7 @@ TEST(Lifecycle, ConcurrentWritesCommitTogetherAndEachAnswerHolds) {
   auto alice = server.seed_user();
   auto headers = alice.basic();
   headers.insert(headers.end(), kJson.begin(), kJson.end());
-  const std::string projects = "/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces/" +
-                               std::to_string(alice.workspace_id) + "/projects";
+  const std::string projects = alice.workspace_path() + "/projects";
   constexpr int kThreads = 16;
   constexpr int kEach = 25;
   std::mutex mutex;

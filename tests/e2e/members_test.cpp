@@ -18,7 +18,7 @@ class Members : public WorkspaceTest {
     secret = create_project({{"name", "Secret"}, {"private", true}});
   }
   std::string members(std::int64_t id) const { return project(id) + "/members"; }
-  std::string groups() const { return "/api/organizations/" + std::to_string(owner.organization_id) + "/groups"; }
+  std::string groups() const { return owner.organization_path() + "/groups"; }
   object member_list(std::int64_t id) {
     auto res = call(owner, "GET", members(id));
     EXPECT_EQ(res.status, 200) << res.body;
@@ -106,7 +106,7 @@ TEST_F(Members, GroupsAreManagedByAdminsWithinTheOrganization) {
   // Outsiders cannot see the organization at all.
   EXPECT_EQ(call(outsider, "PUT", one, R"({"name":"x"})").status, 404);
   EXPECT_EQ(call(outsider, "GET", groups() + "/me").status, 404);
-  auto their_groups = "/api/organizations/" + std::to_string(outsider.organization_id) + "/groups";
+  auto their_groups = outsider.organization_path() + "/groups";
   EXPECT_EQ(
       call(outsider, "PUT", their_groups + "/" + std::to_string(group.at("id").as_int64()), R"({"name":"x"})").status,
       404);
@@ -206,7 +206,7 @@ TEST_F(Members, OutsidersAndNonMembersGet404) {
 }
 
 TEST_F(Members, RolesListTheProjectRoles) {
-  auto res = call(alice, "GET", "/api/organizations/" + std::to_string(owner.organization_id) + "/roles");
+  auto res = call(alice, "GET", owner.organization_path() + "/roles");
   ASSERT_EQ(res.status, 200);
   bool manager = false, member = false;
   const auto roles = res.json();
@@ -221,8 +221,7 @@ TEST_F(Members, RolesListTheProjectRoles) {
   }
   EXPECT_TRUE(manager);
   EXPECT_TRUE(member);
-  EXPECT_EQ(call(outsider, "GET", "/api/organizations/" + std::to_string(owner.organization_id) + "/roles").status,
-            404);
+  EXPECT_EQ(call(outsider, "GET", owner.organization_path() + "/roles").status, 404);
 }
 
 }  // namespace

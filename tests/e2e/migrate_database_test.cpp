@@ -38,8 +38,7 @@ TEST_F(MigrateDatabase, ACopiedInstallAnswersAsBeforeAndReusesNoId) {
   auto member = source.seed_user("", owner.organization_id, "member");
   auto gone = source.seed_user();
   const std::string ws = "/api/workspaces/" + std::to_string(owner.workspace_id);
-  const std::string org_ws = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                             std::to_string(owner.workspace_id);
+  const std::string org_ws = owner.workspace_path();
 
   const auto client = created(send(source, owner, "POST", ws + "/clients", object{{"name", "Acme"}}));
   const auto tag = created(send(source, owner, "POST", ws + "/tags", object{{"name", "urgent"}, {"color", "#ff0000"}}));
@@ -61,7 +60,7 @@ TEST_F(MigrateDatabase, ACopiedInstallAnswersAsBeforeAndReusesNoId) {
                 100,
             2);
   ASSERT_EQ(
-      send(source, owner, "POST", "/api/organizations/" + std::to_string(owner.organization_id) + "/groups",
+      send(source, owner, "POST", owner.organization_path() + "/groups",
            object{{"name", "Design"}, {"organization_users", {member.user_id}}, {"workspaces", {owner.workspace_id}}})
           .status,
       201);

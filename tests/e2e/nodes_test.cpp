@@ -20,10 +20,7 @@ class TwoNodes : public ::testing::Test {
     owner = a->seed_user();
   }
 
-  std::string projects() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id) + "/projects";
-  }
+  std::string projects() const { return owner.workspace_path() + "/projects"; }
 
   static HttpResponse send(const FocusdServer& node, const Headers& auth, const std::string& method,
                            const std::string& target, const std::string& body = "") {
@@ -204,8 +201,7 @@ TEST_F(TwoNodes, AProjectOneNodeRemembersIsReadAfreshAfterAnyChangeThroughTheOth
 }
 
 TEST_F(TwoNodes, OneTimerPerUserWhenBothNodesStartOneAtOnce) {
-  const std::string workspace = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id);
+  const std::string workspace = owner.workspace_path();
   std::vector<std::thread> threads;
   std::atomic<int> started{0};
   for (int i = 0; i < 8; ++i) {

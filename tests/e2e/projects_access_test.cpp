@@ -88,8 +88,8 @@ TEST_F(ProjectAccess, OutsidersSeeNothingAtAll) {
   EXPECT_EQ(call(outsider, "GET", projects()).status, 404);
   EXPECT_EQ(call(outsider, "POST", projects(), R"({"name":"Intruder"})").status, 404);
   // The path's organization must be the workspace's.
-  const std::string wrong_org = "/api/organizations/" + std::to_string(outsider.organization_id) + "/workspaces/" +
-                                std::to_string(owner.workspace_id) + "/projects";
+  const std::string wrong_org =
+      outsider.organization_path() + "/workspaces/" + std::to_string(owner.workspace_id) + "/projects";
   EXPECT_EQ(call(owner, "GET", wrong_org).status, 404);
   EXPECT_EQ(call(outsider, "GET", wrong_org).status, 404);
 }

@@ -16,10 +16,7 @@ class WorkspaceTest : public ::testing::Test {
  protected:
   WorkspaceTest() : owner(server.seed_user()) {}
 
-  std::string projects() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id) + "/projects";
-  }
+  std::string projects() const { return owner.workspace_path() + "/projects"; }
   std::string project(std::int64_t id) const { return projects() + "/" + std::to_string(id); }
   std::string workspace(const std::string& rest) const {
     return "/api/workspaces/" + std::to_string(owner.workspace_id) + rest;

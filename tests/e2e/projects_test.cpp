@@ -367,8 +367,7 @@ TEST_F(Projects, ParentsMustBeInTheSameWorkspace) {
       server.admin({"create-workspace", "--organization", std::to_string(owner.organization_id), "--name", "Second"});
   ASSERT_EQ(made.exit_code, 0);
   const auto second = boost::json::parse(made.out).at("workspace_id").as_int64();
-  const std::string second_projects = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                                      std::to_string(second) + "/projects";
+  const std::string second_projects = owner.organization_path() + "/workspaces/" + std::to_string(second) + "/projects";
   auto elsewhere = create(owner, second_projects, {{"name", "Elsewhere"}});
   expect_validation(
       call_json(owner, "POST", projects(), object{{"name", "Here"}, {"parent_project_id", elsewhere.at("id")}}),

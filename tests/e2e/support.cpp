@@ -346,6 +346,14 @@ Headers SeededUser::basic() const {
   return {{"Authorization", "Basic " + base64(email + ":" + password)}};
 }
 
+std::string SeededUser::organization_path() const {
+  return "/api/organizations/" + std::to_string(organization_id);
+}
+
+std::string SeededUser::workspace_path() const {
+  return organization_path() + "/workspaces/" + std::to_string(workspace_id);
+}
+
 FocusdServer::FocusdServer(ServerOptions options)
     : options_(std::move(options)),
       data_dir_(options_.data_dir.empty() ? dir_.path() / "data" : options_.data_dir),

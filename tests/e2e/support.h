@@ -127,6 +127,10 @@ struct SeededUser {
 
   // {"Authorization", "Basic …"}
   Headers basic() const;
+  // /api/organizations/{organization_id}
+  std::string organization_path() const;
+  // /api/organizations/{organization_id}/workspaces/{workspace_id}
+  std::string workspace_path() const;
 };
 
 inline Headers bearer(const std::string& key) {

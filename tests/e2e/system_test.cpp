@@ -46,8 +46,7 @@ TEST(System, AWriteWaitingOnTheDatabaseHoldsNoNetworkThread) {
   if (!on_postgres()) GTEST_SKIP() << "SQLite's writes wait on its writer thread (other tests)";
   FocusdServer server({.extra_args = {"--threads", "1"}});
   auto owner = server.seed_user();
-  const std::string projects = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                               std::to_string(owner.workspace_id) + "/projects";
+  const std::string projects = owner.workspace_path() + "/projects";
   Headers json = owner.basic();
   json.emplace_back("Content-Type", "application/json");
   auto parent = server.client().request("POST", projects, json, R"({"name":"Parent"})");
@@ -93,8 +92,7 @@ TEST(System, ConnectionsTheDatabaseEndsNeverLeaveARequestWithoutAnAnswer) {
   if (!on_postgres()) GTEST_SKIP() << "SQLite has no connections to lose";
   FocusdServer server({.extra_args = {"--threads", "8"}});
   auto owner = server.seed_user();
-  const std::string projects = "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-                               std::to_string(owner.workspace_id) + "/projects";
+  const std::string projects = owner.workspace_path() + "/projects";
   Headers json = owner.basic();
   json.emplace_back("Content-Type", "application/json");
 

@@ -14,10 +14,7 @@ class Tasks : public WorkspaceTest {
     open = create_project({{"name", "Open"}});
     closed = create_project({{"name", "Closed"}, {"private", true}});
   }
-  std::string tasks() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id) + "/tasks";
-  }
+  std::string tasks() const { return owner.workspace_path() + "/tasks"; }
   std::string task(std::int64_t id) const { return tasks() + "/" + std::to_string(id); }
   std::int64_t create_task(const object& body, const SeededUser* as = nullptr) {
     auto created = create(as ? *as : owner, tasks(), body);

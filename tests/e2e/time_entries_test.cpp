@@ -35,10 +35,7 @@ class TimeEntries : public WorkspaceTest {
     member = server.seed_user("", owner.organization_id, "member");
     outsider = server.seed_user();
   }
-  std::string ws() const {
-    return "/api/organizations/" + std::to_string(owner.organization_id) + "/workspaces/" +
-           std::to_string(owner.workspace_id);
-  }
+  std::string ws() const { return owner.workspace_path(); }
   HttpResponse start(const SeededUser& user, const object& body) {
     return call_json(user, "POST", ws() + "/tracking/start", body);
   }

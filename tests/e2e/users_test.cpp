@@ -141,7 +141,7 @@ TEST(Workspaces, MembersSeeTheirOrganizationsWorkspaces) {
       0);
   auto client = server.client();
   for (const auto& user : {alice, bob}) {
-    auto res = client.get("/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces", user.basic());
+    auto res = client.get(alice.organization_path() + "/workspaces", user.basic());
     ASSERT_EQ(res.status, 200) << res.body;
     auto list = res.json().as_array();
     ASSERT_EQ(list.size(), 2u);
@@ -157,8 +157,7 @@ TEST(Workspaces, OtherOrganizationsLookExactlyLikeMissingOnes) {
   auto alice = server.seed_user();
   auto mallory = server.seed_user();
   auto client = server.client();
-  auto foreign =
-      client.get("/api/organizations/" + std::to_string(alice.organization_id) + "/workspaces", mallory.basic());
+  auto foreign = client.get(alice.organization_path() + "/workspaces", mallory.basic());
   auto missing = client.get("/api/organizations/424242/workspaces", mallory.basic());
   EXPECT_EQ(foreign.status, 404);
   EXPECT_EQ(missing.status, 404);
