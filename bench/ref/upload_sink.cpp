@@ -1,12 +1,14 @@
 // The bound of a durable upload, for bench/run: an HTTP server that does only
 // the work an attachment upload cannot skip, on one thread, for one client at
 // a time: it reads the request head and the multipart body (focusd's parser,
-// in 256 KiB reads straight from the socket), hashes the file part (SHA-256)
-// while writing it to a temp file (writeback started every MiB), sniffs its
-// type (libmagic, as focusd does), fsyncs it, renames it to its digest in one
-// directory and fsyncs that, commits the attachment's row in SQLite (WAL,
-// synchronous=FULL), and answers 201. No thread hand-offs, no access checks.
-// Prints the port it listens on, then serves until killed.
+// in 256 KiB reads straight from the socket), hashes each file part (SHA-256)
+// while writing it to a temp file of its own (writeback started every MiB),
+// sniffs its type (libmagic, as focusd does), fsyncs the files, renames each
+// to its digest in one directory and fsyncs that once, commits the
+// attachments' rows in one SQLite transaction (WAL, synchronous=FULL), and
+// answers 201. One file part is a single upload; ten are a bulk's least work.
+// No thread hand-offs, no access checks. Prints the port it listens on, then
+// serves until killed.
 //
 // With --pipelined a second thread reads the body from the socket a piece
 // (1 MiB) ahead of the one that parses, hashes and writes it, two pieces in
@@ -29,6 +31,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "blob/mime.h"
@@ -42,50 +45,74 @@ namespace {
 constexpr std::size_t kRead = 256 << 10;
 constexpr std::size_t kWindow = 1 << 20;
 constexpr std::size_t kHead = 4096;
+constexpr std::size_t kMostFiles = 10;  // a bulk's
 
-// The file part: hashed and written as it comes.
+// One file part, written to `temp` and hashed as it comes.
+struct File {
+  std::filesystem::path temp;
+  int fd = -1;
+  SHA256_CTX hash{};
+  std::string head, declared, digest;
+  std::size_t size = 0, written_back = 0;
+};
+
+// The file parts of a body, each to a temp file of its own under `dir`.
 class Sink final : public focusd::multipart::Handler {
  public:
-  explicit Sink(int fd) : fd_(fd) { SHA256_Init(&hash_); }
+  Sink(std::filesystem::path dir, int request) : dir_(std::move(dir)), request_(request) { files_.reserve(kMostFiles); }
+  Sink(const Sink&) = delete;
+  Sink& operator=(const Sink&) = delete;
+  ~Sink() override {
+    for (const File& f : files_) {
+      if (f.fd >= 0) ::close(f.fd);
+    }
+  }
+
   focusd::Status on_part_begin(const focusd::multipart::PartHeaders& headers) override {
-    file_ = headers.filename.has_value();
-    if (file_) declared_ = headers.content_type;
+    if (!headers.filename) return focusd::Ok{};
+    if (files_.size() == kMostFiles) return focusd::internal_error("too many files");
+    File& f = files_.emplace_back();
+    f.temp = dir_ / ("upload-" + std::to_string(request_) + "-" + std::to_string(files_.size()));
+    f.fd = ::open(f.temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (f.fd < 0) return focusd::internal_error("open failed");
+    SHA256_Init(&f.hash);
+    f.declared = headers.content_type;
+    current_ = &f;
     return focusd::Ok{};
   }
   focusd::Status on_part_data(std::string_view data) override {
-    if (!file_) return focusd::Ok{};
-    SHA256_Update(&hash_, data.data(), data.size());
-    if (head_.size() < kHead) head_.append(data.substr(0, kHead - head_.size()));
+    if (current_ == nullptr) return focusd::Ok{};
+    File& f = *current_;
+    SHA256_Update(&f.hash, data.data(), data.size());
+    if (f.head.size() < kHead) f.head.append(data.substr(0, kHead - f.head.size()));
     for (std::string_view rest = data; !rest.empty();) {
-      const ssize_t n = ::write(fd_, rest.data(), rest.size());
+      const ssize_t n = ::write(f.fd, rest.data(), rest.size());
       if (n < 0) return focusd::internal_error("write failed");
       rest.remove_prefix(static_cast<std::size_t>(n));
     }
-    size_ += data.size();
-    while (size_ - written_back_ >= kWindow) {
-      ::sync_file_range(fd_, static_cast<off_t>(written_back_), kWindow, SYNC_FILE_RANGE_WRITE);
-      written_back_ += kWindow;
+    f.size += data.size();
+    while (f.size - f.written_back >= kWindow) {
+      ::sync_file_range(f.fd, static_cast<off_t>(f.written_back), kWindow, SYNC_FILE_RANGE_WRITE);
+      f.written_back += kWindow;
     }
     return focusd::Ok{};
   }
   focusd::Status on_part_end() override {
-    file_ = false;
+    if (current_ != nullptr) {
+      unsigned char d[SHA256_DIGEST_LENGTH];
+      SHA256_Final(d, &current_->hash);
+      current_->digest = focusd::to_hex(d, sizeof d);
+    }
+    current_ = nullptr;
     return focusd::Ok{};
   }
-  std::string digest() {
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256_Final(d, &hash_);
-    return focusd::to_hex(d, sizeof d);
-  }
-  std::string type() const { return focusd::blob::sniff_mime_type(head_, declared_); }
-  std::size_t size() const { return size_; }
+  std::vector<File>& files() { return files_; }
 
  private:
-  int fd_;
-  bool file_ = false;
-  SHA256_CTX hash_{};
-  std::string head_, declared_;
-  std::size_t size_ = 0, written_back_ = 0;
+  std::filesystem::path dir_;
+  int request_;
+  std::vector<File> files_;  // kMostFiles at most, reserved up front: current_ points into it
+  File* current_ = nullptr;
 };
 
 // Feeds the body's last `left` bytes to `parser` while another thread reads
@@ -164,9 +191,7 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
   std::size_t left = std::strtoull(header(head, "content-length").c_str(), nullptr, 10);
   auto boundary = focusd::multipart::boundary_of(header(head, "content-type"));
   if (!boundary) return false;
-  const auto temp = dir / ("upload-" + std::to_string(n));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  Sink sink(fd);
+  Sink sink(dir, n);
   focusd::multipart::Parser parser(*boundary, {}, sink);
   bool parsed = static_cast<bool>(parser.feed(body));
   left -= std::min(left, body.size());
@@ -181,20 +206,24 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
     parsed = static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
   }
   parsed = parsed && parser.finish();
-  const std::string digest = sink.digest();
-  const std::string type = sink.type();
-  ::fsync(fd);
-  ::close(fd);
-  if (!parsed) return false;
-  std::filesystem::rename(temp, dir / digest);
+  std::vector<File>& files = sink.files();
+  if (!parsed || files.empty()) return false;
+  std::vector<std::string> types;
+  for (File& f : files) {
+    types.push_back(focusd::blob::sniff_mime_type(f.head, f.declared));
+    ::fsync(f.fd);
+  }
+  for (const File& f : files) std::filesystem::rename(f.temp, dir / f.digest);
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   ::fsync(dir_fd);
   ::close(dir_fd);
   {
     focusd::sqlite::Transaction tx(db);
-    db.prepare("INSERT INTO attachments (sha256, mime_type, size) VALUES (?1, ?2, ?3)")
-        .bind_all(digest, type, static_cast<std::int64_t>(sink.size()))
-        .run();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      db.prepare("INSERT INTO attachments (sha256, mime_type, size) VALUES (?1, ?2, ?3)")
+          .bind_all(files[i].digest, types[i], static_cast<std::int64_t>(files[i].size))
+          .run();
+    }
     tx.commit();
   }
   const std::string json = "{\"id\":" + std::to_string(db.last_insert_id()) + "}";
