@@ -51,7 +51,7 @@ Result<TimeEntryFields> read_start_tracking(const boost::json::object& body, con
   if (const auto* start = body.if_contains("start"); start && !start->is_null()) {
     auto value = date_time(*start, "start");
     if (!value) return value.error();
-    f.start = std::move(*value);
+    f.start = *value;
   }
   using json_read::nullable;
   for (const auto& id_field : {std::pair{"task_id", &f.task_id}, std::pair{"project_id", &f.project_id}}) {
@@ -182,7 +182,7 @@ Result<TimeEntryInput> read_time_entry_input(const boost::json::object& body, En
   } else if (f.stop) {
     duration = duration_of(f);
   }
-  if (*start) f.start = std::move(**start);
+  if (*start) f.start = **start;
   f.stop.reset();
   if (duration) {
     f.stop = add_seconds(f.start, *duration);
@@ -255,7 +255,7 @@ Result<StartFromDescription> read_start_from_description(const boost::json::obje
   if (auto start = read_start(body); !start) {
     return start.error();
   } else if (*start) {
-    in.timer.start = std::move(**start);
+    in.timer.start = **start;
   }
   const auto* name = body.if_contains("name");
   if (!name) return invalid("name", "is required: the task's name");
