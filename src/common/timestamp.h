@@ -22,8 +22,9 @@ namespace focusd {
 
 class Timestamp {
  public:
-  // Room for any RFC 3339 text (with a fraction and an offset); the sizeof a
-  // std::string. Longer text is not a timestamp: it throws std::length_error.
+  // Room for the stored form and more (milliseconds and an offset make 29), in
+  // the size of a std::string. Longer text is no timestamp focusd writes: it
+  // throws std::length_error.
   static constexpr std::size_t kCapacity = 31;
 
   Timestamp() = default;

@@ -73,8 +73,8 @@ class Statement {
   double real(int column) const;
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
-  // The text in SQLite's own buffer, valid until the next step or column read
-  // of another type: for values the caller copies where it keeps them.
+  // The text in SQLite's own buffer, valid until the statement steps again (or
+  // the column is read as another type): for values the caller copies.
   std::string_view text_view(int column) const;
   std::optional<std::string_view> optional_text_view(int column) const;
   std::optional<std::int64_t> optional_int64(int column) const;
