@@ -600,13 +600,12 @@ asio::awaitable<beast::error_code> write_response(beast::tcp_stream& stream, api
     auto [ec, n] = co_await http::async_write(stream, reply.response, kAsTuple);
     co_return ec;
   }
-  // The head alone: with `Transfer-Encoding: chunked`, a whole message would
-  // also write the last chunk.
-  http::response<http::empty_body> head{std::move(reply.response.base())};
-  const bool chunked = head.chunked();
-  const bool sized = head.has_content_length();
-  http::response_serializer<http::empty_body> serializer{head};
-  auto [ec, n] = co_await http::async_write_header(stream, serializer, kAsTuple);
+  // The head alone (with `Transfer-Encoding: chunked`, a whole message would
+  // also write the last chunk), as write_whole() writes it.
+  const bool chunked = reply.response.chunked();
+  const bool sized = reply.response.has_content_length();
+  const std::string head = head_text(reply.response);
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), kAsTuple);
   if (ec || head_only || !reply.body) co_return ec;
   ByteSource& body = *reply.body;
   if (auto* file = std::get_if<FileRange>(&body.bytes)) {
