@@ -378,6 +378,12 @@ class S3BlobStore final : public BlobStore {
     return now.count() - *seconds >= grace_.count();
   }
 
+  // A bucket no server has made yet (an admin command run first) holds nothing:
+  // its listings are empty, not an error.
+  static bool no_such_bucket(const S3Reply& reply) {
+    return reply.status == 404 && xml_text(reply.body, "Code") == "NoSuchBucket";
+  }
+
   // Calls `visit(key, last_modified)` for every object under `prefix`, a page at a time.
   template <class Visit>
   Status for_each_object(const std::string& prefix, Visit visit) {
@@ -388,6 +394,7 @@ class S3BlobStore final : public BlobStore {
       query += "list-type=2&prefix=" + s3_encode(prefix, false);
       auto page = client_->send(S3Request("GET", {}, query));
       if (!page) return page.error();
+      if (no_such_bucket(*page)) return Ok{};
       if (!page->ok()) return s3_error(*page, "listing " + prefix);
       for (const auto contents : xml_elements(page->body, "Contents")) {
         const auto key = xml_text(contents, "Key");
@@ -413,6 +420,7 @@ class S3BlobStore final : public BlobStore {
       query += "&uploads=";
       auto page = client_->send(S3Request("GET", {}, query));
       if (!page) return page.error();
+      if (no_such_bucket(*page)) return Ok{};
       if (!page->ok()) return s3_error(*page, "listing the uploads under " + prefix);
       for (const auto upload : xml_elements(page->body, "Upload")) {
         const auto key = xml_text(upload, "Key");

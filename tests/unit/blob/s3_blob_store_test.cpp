@@ -186,6 +186,25 @@ TEST_F(S3StoreTest, ADroppedStagingAbortsItsUploadWithoutWaiting) {
   EXPECT_TRUE(keys().empty());
 }
 
+// An admin command may come before any server made the bucket: nothing is there.
+TEST_F(S3StoreTest, ABucketNotYetMadeListsNothing) {
+  S3BlobSettings unmade = settings_;
+  unmade.s3.bucket = "focusd-unmade-" + std::to_string(::getpid());
+  auto store = make_s3_blob_store(unmade);
+  auto listed = store->list();
+  ASSERT_TRUE(listed) << listed.error().detail;
+  EXPECT_TRUE(listed->empty());
+  auto recent = store->recent();
+  ASSERT_TRUE(recent) << recent.error().detail;
+  EXPECT_TRUE(recent->empty());
+  auto temps = store->count_temps();
+  ASSERT_TRUE(temps) << temps.error().detail;
+  EXPECT_EQ(*temps, 0u);
+  auto bucket = S3Client(unmade.s3).send(S3Request("HEAD", {}));
+  ASSERT_TRUE(bucket);
+  EXPECT_EQ(bucket->status, 404);  // listing made nothing
+}
+
 TEST_F(S3StoreTest, TheSweepSparesWhatIsYoungerThanItsGracePeriod) {
   // What a crash leaves: an upload never completed and a temp object never copied.
   const std::string temp = settings_.prefix + "tmp/0123abcd";
