@@ -92,6 +92,16 @@ Error body_error(const ChunkGuard& guard, const beast::error_code& ec) {
   return ec == http::error::buffer_overflow ? guard.overflow_error() : read_error(ec);
 }
 
+// Sends 100 Continue: an HTTP/1.1 client that asked for it waits for it
+// before it sends the body.
+asio::awaitable<beast::error_code> send_continue(beast::tcp_stream& stream, unsigned version,
+                                                 std::chrono::seconds timeout) {
+  http::response<http::empty_body> proceed{http::status::continue_, version};
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await http::async_write(stream, proceed, kAsTuple);
+  co_return ec;
+}
+
 // Reads the body of an upload route from the socket in pieces of kUploadChunk
 // bytes, and of kLargeUploadChunk past kLargeUploadFrom or throughout a body
 // whose Content-Length is kLargeBody or more (the last piece may be shorter),
@@ -104,20 +114,17 @@ Error body_error(const ChunkGuard& guard, const beast::error_code& ec) {
 // head): Beast's parser would read it 64 KiB at a time into its buffer and
 // copy it out. A chunked body goes through the parser. Each read may wait
 // body_timeout at most, so a stalled upload is cut off while a slow but steady
-// one goes on. 100 Continue is sent before the first read when the client
-// asked for it.
+// one goes on.
 class SocketBodyReader final : public api::BodyReader {
  public:
   SocketBodyReader(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                    http::request_parser<http::buffer_body>& parser, const ChunkGuard& guard,
-                   std::chrono::seconds timeout, bool expects_continue, unsigned version)
+                   std::chrono::seconds timeout)
       : stream_(stream),
         buffer_(buffer),
         parser_(parser),
         guard_(guard),
         timeout_(timeout),
-        expects_continue_(expects_continue),
-        version_(version),
         chunks_{std::vector<char>(kUploadChunk), std::vector<char>(kUploadChunk)} {
     if (!parser_.chunked()) left_ = parser_.content_length().value_or(0);
     // A bulk of ten 1 MiB files: 24.9 -> 22.2 ms with large pieces throughout.
@@ -127,13 +134,6 @@ class SocketBodyReader final : public api::BodyReader {
 
   asio::awaitable<Result<std::string_view>> read() override {
     if (left_ && *left_ > body_limit_) co_return fail(http::error::body_limit);
-    if (expects_continue_) {
-      expects_continue_ = false;
-      http::response<http::empty_body> proceed{http::status::continue_, version_};
-      stream_.expires_after(timeout_);
-      auto [ec, n] = co_await http::async_write(stream_, proceed, kAsTuple);
-      if (ec) co_return fail(ec);
-    }
     // This buffer held the piece before last, which is not in use any more.
     auto& chunk = chunks_[next_chunk_];
     next_chunk_ = 1 - next_chunk_;
@@ -211,8 +211,6 @@ class SocketBodyReader final : public api::BodyReader {
   http::request_parser<http::buffer_body>& parser_;
   const ChunkGuard& guard_;
   std::chrono::seconds timeout_;
-  bool expects_continue_;
-  unsigned version_;
   std::vector<char> chunks_[2];  // read() alternates: a piece stays valid while the next is read
   int next_chunk_ = 0;
   std::size_t delivered_ = 0;                  // body bytes handed out so far
@@ -762,10 +760,7 @@ asio::awaitable<std::optional<api::Reply>> HttpServer::respond(beast::tcp_stream
   if (has_body) {
     beast::error_code ec;
     stream.expires_after(config_.body_timeout);
-    if (expects_continue) {
-      http::response<http::empty_body> proceed{http::status::continue_, exchange.version};
-      std::tie(ec, std::ignore) = co_await http::async_write(stream, proceed, kAsTuple);
-    }
+    if (expects_continue) ec = co_await send_continue(stream, exchange.version, config_.body_timeout);
     if (!ec) {
       std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, body_parser, kAsTuple);
     }
@@ -790,7 +785,15 @@ asio::awaitable<std::optional<api::Reply>> HttpServer::respond_upload(
   http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
   ChunkGuard guard(buffer, config_.max_chunk_extension_bytes, config_.max_header_bytes);
   guard.watch(body_parser);
-  SocketBodyReader reader(stream, buffer, body_parser, guard, config_.body_timeout, expects_continue, exchange.version);
+  // 100 Continue as soon as the request is admitted, as for any body: the
+  // body is on its way while the handler checks the parent (a trip to the
+  // database; 1 MiB uploads: 100 Continue after 55 instead of 300 us). A
+  // handler that refuses then answers without reading it.
+  if (expects_continue) {
+    // The peer went away or stalled: nothing to answer it on.
+    if (co_await send_continue(stream, exchange.version, config_.body_timeout)) co_return std::nullopt;
+  }
+  SocketBodyReader reader(stream, buffer, body_parser, guard, config_.body_timeout);
   reader.limit(ctx.body_limit);
   ctx.body = &reader;
   api::Reply reply = co_await api_.handle(request, ctx);

@@ -190,6 +190,35 @@ TEST_F(StreamedUploads, AClientThatGoesAwayMidBulkLeavesNothing) {
   EXPECT_EQ(fsck.exit_code, 0) << fsck.out;
 }
 
+// 100 Continue comes once the request is admitted, before the handler's own
+// checks; a refusal by those (here: no such project) of a large upload then
+// comes without waiting for its body, and the connection closes after it.
+TEST_F(StreamedUploads, ExpectContinueComesAtOnceAndARefusalNeedsNoBody) {
+  const GeneratedFile file(4 * kMiB);  // more than the server reads to keep a refused connection
+  const std::string head = part_head(file_part("file", "big.bin", ""));
+  const std::string tail = "\r\n" + part_head(field("display_order", "")) + "1\r\n--" + kBoundary + "--\r\n";
+  auto request = [&](const std::string& path) {
+    return "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner.basic()[0].second +
+           "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
+           "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(head.size() + file.size() + tail.size()) +
+           "\r\n\r\n";
+  };
+  HttpClient client = server.client();
+  client.send_raw(request(attachments()));
+  EXPECT_EQ(client.read_response(true).status, 100);
+  client.send_raw(head + file.all() + tail);
+  EXPECT_EQ(client.read_response().status, 201);
+
+  HttpClient refused = server.client();
+  refused.send_raw(request(workspace_path() + "/projects/" + std::to_string(project_id + 1000) + "/attachments"));
+  EXPECT_EQ(refused.read_response(true).status, 100);
+  auto res = refused.read_response();  // no body sent
+  EXPECT_EQ(res.status, 404) << res.body;
+  EXPECT_TRUE(refused.closed_by_peer());
+  EXPECT_EQ(listed(), 1u);
+  EXPECT_TRUE(temps_gone());
+}
+
 class StalledUploads : public StreamedUploads {
  protected:
   StalledUploads() : StreamedUploads({"--body-timeout", "1"}) {}
