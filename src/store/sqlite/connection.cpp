@@ -109,6 +109,12 @@ std::unique_ptr<Connection> Connection::open(const std::string& path, const Open
   std::unique_ptr<Connection> connection(new Connection(db));
   if (rc != SQLITE_OK) connection->fail(rc, "open " + path);
   sqlite3_extended_result_codes(db, 1);
+  // One plan per statement whatever its parameters: else SQLite plans a
+  // `LIKE ?N` for the value bound and prepares the statement again whenever
+  // ?N is bound anew, on every reuse (the project list's name filter: 6-8 %
+  // of a page of 100k projects). focusd's patterns begin with %, which no
+  // index serves anyway.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, nullptr);
   sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
   if (!options.read_only) connection->exec("PRAGMA journal_mode=WAL");
   connection->exec("PRAGMA synchronous=" + options.synchronous);

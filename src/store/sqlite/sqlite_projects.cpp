@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
+#include <functional>
 #include <unordered_map>
 
 #include "common/time.h"
@@ -239,9 +240,9 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
   const auto name_match = trigram_query(q.name);
   const auto name_pattern = like_pattern(q.name);
   return read([&](Connection& db) -> Result<ProjectList> {
-    // ?1 viewer, ?2 sees_all, ?3 workspace, ?4 pinned, ?5 archived (0 active, 1 archived, 2 all), ?6 private,
-    // ?7 the name's LIKE pattern, ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end,
-    // ?17 the name's trigrams.
+    // ?1 viewer, ?2 sees_all, ?3 workspace, ?4 pinned, ?5 active, ?6 private, ?7 the name's LIKE pattern,
+    // ?8 clients, ?9 creators, ?10 tags, ?11 projects, ?12 users, ?13 start, ?14 end, ?15 and ?16 the
+    // page, ?17 the name's trigrams.
     // With trigrams, the candidates drive (CROSS JOIN keeps SQLite from
     // walking the workspace's name index, for the order, past every project):
     // the index's matches and the projects above its watermark, which it
@@ -252,34 +253,52 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
                                           " CROSS JOIN projects p ON p.id = f.id" +
                                               kJoinClient
                                         : kFromProjects;
-    const std::string where = "WHERE p.workspace_id = ?3 AND p.deleted_at IS NULL AND " + kVisible +
-                              " AND (?4 IS NULL OR " + kPinnedExpr +
-                              " = ?4)"
-                              " AND (?5 = 2 OR p.active = (?5 = 0))"
-                              " AND (?6 IS NULL OR p.private = ?6)"
-                              " AND (?7 IS NULL OR p.name LIKE ?7 ESCAPE '\\')"
-                              " AND (json_array_length(?8) = 0 OR p.client_id IN (SELECT value FROM json_each(?8)))"
-                              " AND (json_array_length(?9) = 0 OR p.creator_id IN (SELECT value FROM json_each(?9)))"
-                              " AND (json_array_length(?10) = 0 OR EXISTS (SELECT 1 FROM project_tags pt WHERE"
-                              "  pt.project_id = p.id AND pt.tag_id IN (SELECT value FROM json_each(?10))))"
-                              " AND (json_array_length(?11) = 0 OR p.id IN (SELECT value FROM json_each(?11)))"
-                              " AND (json_array_length(?12) = 0 OR EXISTS (SELECT 1 FROM json_each(?12) u"
-                              "  JOIN workspaces w ON w.id = p.workspace_id"
-                              "  JOIN organization_users ou ON ou.organization_id = w.organization_id"
-                              "   AND ou.user_id = u.value WHERE ou.role IN ('owner', 'admin') OR p.private = 0"
-                              "   OR EXISTS (SELECT 1 FROM project_users x WHERE x.project_id = p.id"
-                              "    AND x.user_id = u.value)"
-                              "   OR EXISTS (SELECT 1 FROM project_groups g JOIN group_users gu ON"
-                              "    gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.value)))"
-                              " AND (?13 IS NULL OR p.end_date >= ?13)"
-                              " AND (?14 IS NULL OR p.start_date <= ?14)";
+    // Only the filters the query has: a test that always passes (`?8 is
+    // empty OR ...`) still costs its evaluation on every candidate row
+    // (bench/run's name-filtered page of 100k projects: 1,368 -> 1,448 lists/s
+    // in build/bench/store-lists). Each parameter keeps its number: a
+    // statement binds ?1-?3 and then only the filters it holds.
+    std::string where = "WHERE p.workspace_id = ?3 AND p.deleted_at IS NULL AND " + kVisible;
+    std::vector<std::function<void(Statement&)>> filters;
+    auto filter = [&](const std::string& condition, int index, auto value) {
+      where += " AND " + condition;
+      filters.emplace_back([index, value](Statement& stmt) { stmt.bind(index, value); });
+    };
+    if (q.pinned) filter(kPinnedExpr + " = ?4", 4, std::int64_t{*q.pinned ? 1 : 0});
+    if (q.archived != ArchivedFilter::All) {
+      filter("p.active = ?5", 5, std::int64_t{q.archived == ArchivedFilter::Active ? 1 : 0});
+    }
+    if (q.is_private) filter("p.private = ?6", 6, std::int64_t{*q.is_private ? 1 : 0});
+    if (name_pattern) filter("p.name LIKE ?7 ESCAPE '\\'", 7, *name_pattern);
+    if (!q.client_ids.empty()) {
+      filter("p.client_id IN (SELECT value FROM json_each(?8))", 8, json_ids(q.client_ids));
+    }
+    if (!q.creator_ids.empty()) {
+      filter("p.creator_id IN (SELECT value FROM json_each(?9))", 9, json_ids(q.creator_ids));
+    }
+    if (!q.tag_ids.empty()) {
+      filter(
+          "EXISTS (SELECT 1 FROM project_tags pt WHERE pt.project_id = p.id"
+          " AND pt.tag_id IN (SELECT value FROM json_each(?10)))",
+          10, json_ids(q.tag_ids));
+    }
+    if (!q.project_ids.empty()) filter("p.id IN (SELECT value FROM json_each(?11))", 11, json_ids(q.project_ids));
+    if (!q.user_ids.empty()) {
+      filter(
+          "EXISTS (SELECT 1 FROM json_each(?12) u"
+          " JOIN workspaces w ON w.id = p.workspace_id"
+          " JOIN organization_users ou ON ou.organization_id = w.organization_id"
+          "  AND ou.user_id = u.value WHERE ou.role IN ('owner', 'admin') OR p.private = 0"
+          "  OR EXISTS (SELECT 1 FROM project_users x WHERE x.project_id = p.id AND x.user_id = u.value)"
+          "  OR EXISTS (SELECT 1 FROM project_groups g JOIN group_users gu ON"
+          "   gu.group_id = g.group_id WHERE g.project_id = p.id AND gu.user_id = u.value))",
+          12, json_ids(q.user_ids));
+    }
+    if (q.start_date) filter("p.end_date >= ?13", 13, *q.start_date);
+    if (q.end_date) filter("p.start_date <= ?14", 14, *q.end_date);
     auto bind = [&](Statement& stmt) {
-      stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id,
-                    q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt,
-                    static_cast<int>(q.archived),
-                    q.is_private ? std::optional<std::int64_t>(*q.is_private ? 1 : 0) : std::nullopt, name_pattern,
-                    json_ids(q.client_ids), json_ids(q.creator_ids), json_ids(q.tag_ids), json_ids(q.project_ids),
-                    json_ids(q.user_ids), q.start_date, q.end_date);
+      stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id);
+      for (const auto& bind_filter : filters) bind_filter(stmt);
       if (name_match) stmt.bind(17, *name_match);
     };
     ProjectList list;
