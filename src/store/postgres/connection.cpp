@@ -131,15 +131,16 @@ Connection::~Connection() {
 Rows Connection::exec(std::string_view sql, const Params& params) {
   if (!pending_begin_.empty()) return exec_between(std::exchange(pending_begin_, std::string()), sql, params, "");
   auto it = prepared_.find(sql);
+  std::string fresh;  // the name of a statement new to this connection ("": unnamed, not kept)
   if (it == prepared_.end()) {
-    std::string name = next_statement_name();
-    Rows prepared(libpq().prepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
+    fresh = next_statement_name();
+    Rows prepared(libpq().prepare(conn_, fresh.c_str(), std::string(sql).c_str(), 0, nullptr));
     check_result(conn_, prepared.result_.get(), sql);
-    it = prepared_.emplace(std::string(sql), std::move(name)).first;
+    if (!fresh.empty()) it = prepared_.emplace(std::string(sql), fresh).first;
   }
+  const char* name = it != prepared_.end() ? it->second.c_str() : fresh.c_str();
   const std::vector<const char*> values = params.pointers();
-  PGresult* result =
-      libpq().exec_prepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0);
+  PGresult* result = libpq().exec_prepared(conn_, name, params.size(), values.data(), nullptr, nullptr, 0);
   Rows rows(result);
   check_result(conn_, result, sql);
   return rows;
@@ -190,7 +191,7 @@ Rows Connection::exec_between(std::string_view before, std::string_view sql, con
   const std::size_t prepare_at = before.empty() ? 0 : 1;
   const std::size_t statement_at = prepare_at + (is_new ? 1 : 0);
   // A statement prepared stays prepared, whatever became of the transaction.
-  if (is_new && answers.size() > prepare_at &&
+  if (is_new && !name.empty() && answers.size() > prepare_at &&
       pq.result_status(answers[prepare_at].result_.get()) == PGRES_COMMAND_OK) {
     prepared_.emplace(std::string(sql), name);
   }

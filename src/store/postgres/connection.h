@@ -6,6 +6,7 @@
 // synchronous calls: run it on the blocking pool.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,6 +20,11 @@
 #include "store/postgres/libpq.h"
 
 namespace focusd::postgres {
+
+// How many prepared statements a connection (or pipeline) keeps. A list's SQL
+// varies with its filters and order, so a client could otherwise grow them
+// without bound, here and in the server; focusd's fixed statements are about 130.
+constexpr std::size_t kMaxPreparedStatements = 256;
 
 class PgError : public std::runtime_error {
  public:
@@ -172,8 +178,12 @@ class Connection {
   // exec() with `before` and `after` (statements without parameters, each
   // left out when empty) around it, in one round trip, in pipeline mode.
   Rows exec_between(std::string_view before, std::string_view sql, const Params& params, std::string_view after);
-  // The name the next statement prepared on this connection gets (never one given before).
-  std::string next_statement_name() const { return "s" + std::to_string(prepared_.size() + 1); }
+  // The name the next statement prepared on this connection gets (never one
+  // given before), or, once kMaxPreparedStatements are kept, "": PostgreSQL's
+  // unnamed statement, which the next one prepared unnamed replaces.
+  std::string next_statement_name() const {
+    return prepared_.size() < kMaxPreparedStatements ? "s" + std::to_string(prepared_.size() + 1) : std::string();
+  }
   PGconn* conn_;
   struct SqlHash {
     using is_transparent = void;

@@ -187,18 +187,20 @@ bool Pipeline::ask_again(const Answer& answer, PGresult* result, int attempt) co
 void Pipeline::send(std::string_view sql, const Params& params, const std::shared_ptr<Answer>& answer, bool alone) {
   if (alone && unsynced_ > 0) sync();
   auto it = prepared_.find(sql);
+  std::string fresh;  // the name of a statement new to this pipeline ("": unnamed, not kept)
   if (it == prepared_.end()) {
-    std::string name = "q" + std::to_string(++names_given_);
+    if (prepared_.size() < kMaxPreparedStatements) fresh = "q" + std::to_string(++names_given_);
     const std::string text(sql);
-    if (!libpq().send_prepare(conn_, name.c_str(), text.c_str(), 0, nullptr)) {
+    if (!libpq().send_prepare(conn_, fresh.c_str(), text.c_str(), 0, nullptr)) {
       fail_all(libpq().error_message(conn_));
       throw lost("sending");
     }
     expected_.push_back({Expected::Kind::Prepare, answer, text, nullptr});
-    it = prepared_.emplace(text, std::move(name)).first;
+    if (!fresh.empty()) it = prepared_.emplace(text, fresh).first;
   }
+  const char* name = it != prepared_.end() ? it->second.c_str() : fresh.c_str();
   const std::vector<const char*> values = params.pointers();
-  if (!libpq().send_query_prepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0)) {
+  if (!libpq().send_query_prepared(conn_, name, params.size(), values.data(), nullptr, nullptr, 0)) {
     fail_all(libpq().error_message(conn_));
     throw lost("sending");
   }

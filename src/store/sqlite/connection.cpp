@@ -24,6 +24,10 @@ void configure_sqlite_once() {
 }  // namespace
 
 Statement::~Statement() {
+  if (owned_) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
@@ -145,15 +149,15 @@ Connection::~Connection() {
 }
 
 Statement Connection::prepare(std::string_view sql) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    int rc =
-        sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) fail(rc, sql);
-    it = statements_.emplace(std::string(sql), stmt).first;
-  }
-  return Statement(*this, it->second);
+  if (auto it = statements_.find(sql); it != statements_.end()) return Statement(*this, it->second);
+  const bool cached = statements_.size() < kMaxCachedStatements;
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    cached ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+  if (rc != SQLITE_OK) fail(rc, sql);
+  if (!cached) return Statement(*this, stmt, true);
+  statements_.emplace(std::string(sql), stmt);
+  return Statement(*this, stmt);
 }
 
 void Connection::exec(const std::string& sql) {

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,11 +37,18 @@ struct OpenOptions {
 
 class Connection;
 
-// A prepared statement borrowed from a Connection's cache. Reset and cleared
-// when the borrow ends, so the next user starts fresh.
+// How many prepared statements a Connection keeps. A list's SQL varies with
+// its filters and order, so a client could otherwise grow the cache without
+// bound; focusd's fixed statements are about 130.
+constexpr std::size_t kMaxCachedStatements = 256;
+
+// A prepared statement borrowed from a Connection's cache (reset and cleared
+// when the borrow ends, so the next user starts fresh), or, once the cache is
+// full, prepared for this use alone (`owned`: finalized when it ends).
 class Statement {
  public:
-  Statement(Connection& connection, sqlite3_stmt* stmt) : connection_(&connection), stmt_(stmt) {}
+  Statement(Connection& connection, sqlite3_stmt* stmt, bool owned = false)
+      : connection_(&connection), stmt_(stmt), owned_(owned) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   ~Statement();
@@ -83,6 +91,7 @@ class Statement {
  private:
   Connection* connection_;
   sqlite3_stmt* stmt_;
+  bool owned_;
 };
 
 class Connection {
@@ -94,8 +103,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  // Returns the cached prepared statement for `sql` (compiled on first use).
+  // Returns the cached prepared statement for `sql` (compiled on first use;
+  // past kMaxCachedStatements, compiled for this use alone).
   Statement prepare(std::string_view sql);
+  std::size_t cached_statements() const { return statements_.size(); }
   // Runs one or more statements without results (schema, pragmas).
   void exec(const std::string& sql);
   // Copies the whole database, as this connection sees it (its read

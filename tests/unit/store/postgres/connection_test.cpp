@@ -57,6 +57,22 @@ TEST_F(PgLayer, AStatementIsPreparedOncePerConnection) {
   EXPECT_EQ(prepared.int64(0, 0), 1);
 }
 
+// A client can make a list's SQL vary (its filters, its order): past the
+// bound, statements run unnamed, replacing each other, and nothing piles up.
+TEST_F(PgLayer, PreparedStatementsAreBounded) {
+  const auto sql = [](std::size_t n) { return "SELECT $1::int + " + std::to_string(n); };
+  const std::size_t distinct = kMaxPreparedStatements + 40;
+  for (std::size_t n = 0; n < distinct; ++n) ASSERT_EQ(connection_->exec(sql(n), Params(1)).int64(0, 0), 1 + n);
+  {
+    Transaction transaction(*connection_);  // exec_between's pipeline, past the bound too
+    EXPECT_EQ(connection_->exec(sql(distinct), Params(2)).int64(0, 0), 2 + distinct);
+    transaction.commit();
+  }
+  for (std::size_t n = 0; n < 3; ++n) EXPECT_EQ(connection_->exec(sql(n), Params(5)).int64(0, 0), 5 + n);  // still kept
+  Rows prepared = connection_->exec("SELECT count(*) FROM pg_prepared_statements WHERE name <> ''");
+  EXPECT_EQ(prepared.int64(0, 0), static_cast<std::int64_t>(kMaxPreparedStatements));
+}
+
 TEST_F(PgLayer, ErrorsCarryTheirSqlstate) {
   connection_->exec_script("CREATE TABLE t (name text PRIMARY KEY)");
   connection_->exec("INSERT INTO t VALUES ($1)", Params("a"));

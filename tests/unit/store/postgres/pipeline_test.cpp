@@ -84,6 +84,19 @@ TEST_F(PgPipeline, EveryAnswerReachesTheStatementThatAskedForIt) {
   for (int i = 0; i < 300; ++i) EXPECT_EQ(outcomes[i].value, i) << i;
 }
 
+// Past kMaxPreparedStatements distinct texts, statements go out unnamed, each
+// prepared just before it runs, in batches mixed with named ones.
+TEST_F(PgPipeline, DistinctStatementsPastTheBoundRunUnnamed) {
+  Pipelines pipelines(database_->url(), 1, 5s);
+  std::vector<std::pair<std::string, Params>> statements;
+  const int distinct = static_cast<int>(kMaxPreparedStatements) + 60;
+  for (int i = 0; i < distinct; ++i) statements.emplace_back("SELECT $1::bigint + " + std::to_string(i), Params(i));
+  for (int i = 0; i < 40; ++i) statements.emplace_back("SELECT $1::bigint + " + std::to_string(i), Params(1));
+  const auto outcomes = run(pipelines, statements);
+  for (int i = 0; i < distinct; ++i) EXPECT_EQ(outcomes[i].value, 2 * i) << i;
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(outcomes[distinct + i].value, 1 + i) << i;
+}
+
 TEST_F(PgPipeline, AFailingStatementFailsAloneAmongTheOthersOfItsBatch) {
   Pipelines pipelines(database_->url(), 1, 5s);
   std::vector<std::pair<std::string, Params>> statements;

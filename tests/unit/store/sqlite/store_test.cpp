@@ -206,6 +206,23 @@ TEST_F(StoreTest, PragmasAreFocusdsDurableOnes) {
   EXPECT_EQ(first_int(*db, "PRAGMA foreign_keys"), 1);
 }
 
+// A client can make a list's SQL vary (its filters, its order): past the
+// bound, statements are prepared for one use, and the cache stops growing.
+TEST_F(StoreTest, CachedStatementsAreBounded) {
+  open().reset();
+  auto db = sqlite::Connection::open(db_path(), {});
+  const std::size_t distinct = sqlite::kMaxCachedStatements + 40;
+  for (std::size_t n = 0; n < distinct; ++n) {
+    auto stmt = db->prepare("SELECT ?1 + " + std::to_string(n));
+    stmt.bind(1, std::int64_t{1});
+    ASSERT_TRUE(stmt.step());
+    EXPECT_EQ(stmt.int64(0), static_cast<std::int64_t>(1 + n));
+  }
+  EXPECT_EQ(db->cached_statements(), sqlite::kMaxCachedStatements);
+  EXPECT_EQ(first_int(*db, "SELECT 1 + " + std::to_string(distinct - 1)), static_cast<std::int64_t>(distinct));
+  EXPECT_EQ(db->cached_statements(), sqlite::kMaxCachedStatements);
+}
+
 TEST_F(StoreTest, UsersOrganizationsWorkspacesAndKeys) {
   auto store = open();
   auto alice = store->create_user({"alice@example.com", "Alice", "hash", std::nullopt, OrgRole::Member});
