@@ -8,7 +8,7 @@
 // response holds besides its own columns (client name, pin, role, task
 // estimates, tracked time, tags), in one read transaction. No visibility
 // rules (the viewer owns the workspace), JSON or HTTP. THREADS threads, each with its own connection
-// (focusd's pragmas and mmap). Prints one JSON object.
+// (focusd's pragmas, mmap and one plan per statement: sqlite::Connection). Prints one JSON object.
 //
 //   sqlite-lists DB_PATH THREADS MAX_SECONDS NAME PAGE
 #include <cstdio>
