@@ -90,6 +90,7 @@ TEST_F(PgPipeline, DistinctStatementsPastTheBoundRunUnnamed) {
   Pipelines pipelines(database_->url(), 1, 5s);
   std::vector<std::pair<std::string, Params>> statements;
   const int distinct = static_cast<int>(kMaxPreparedStatements) + 60;
+  statements.reserve(distinct + 40);
   for (int i = 0; i < distinct; ++i) statements.emplace_back("SELECT $1::bigint + " + std::to_string(i), Params(i));
   for (int i = 0; i < 40; ++i) statements.emplace_back("SELECT $1::bigint + " + std::to_string(i), Params(1));
   const auto outcomes = run(pipelines, statements);
