@@ -63,8 +63,7 @@ class HttpServer {
       boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange);
   boost::asio::awaitable<std::optional<api::Reply>> respond_upload(
       boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
-      boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange,
-      bool expects_continue);
+      boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, Exchange& exchange);
   boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
   void begin_shutdown();
   // Waits for the open connections to finish (up to shutdown_grace), then stops.
