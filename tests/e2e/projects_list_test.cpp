@@ -158,6 +158,10 @@ TEST_F(ProjectList, MembersSeePublicAndTheirOwnOnly) {
   auto res = call(member, "GET", projects()).json().as_object();
   EXPECT_EQ(res.at("total").as_int64(), 3);
   EXPECT_EQ(list("?private=true", &member), Names{});
+  // The name filter keeps to what the member sees ("Secret web" is private).
+  EXPECT_EQ(list("?name=web", &member), (Names{"Website"}));
+  EXPECT_EQ(call(member, "GET", projects() + "?name=web").json().at("total").as_int64(), 1);
+  EXPECT_EQ(list("?name=web"), (Names{"Secret web", "Website"}));
 }
 
 TEST_F(ProjectList, UserFilterShowsWhatThoseUsersCanAccess) {
