@@ -311,8 +311,10 @@ std::string query_value(std::string_view query, std::string_view key) {
     if (pair.size() > key.size() && pair.substr(0, key.size()) == key && pair[key.size()] == '=') {
       std::string value;
       for (std::size_t i = key.size() + 1; i < pair.size(); ++i) {
-        if (pair[i] == '%' && i + 2 < pair.size()) {
-          value += static_cast<char>(std::stoi(std::string(pair.substr(i + 1, 2)), nullptr, 16));
+        unsigned byte = 0;
+        if (pair[i] == '%' && i + 2 < pair.size() &&
+            std::from_chars(pair.data() + i + 1, pair.data() + i + 3, byte, 16).ptr == pair.data() + i + 3) {
+          value += static_cast<char>(byte);
           i += 2;
         } else {
           value += pair[i] == '+' ? ' ' : pair[i];
