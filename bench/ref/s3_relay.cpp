@@ -1,0 +1,142 @@
+// The least work of a view relayed from S3, for bench/run --blobs: an HTTP
+// server that answers every GET of PATH (one connection at a time,
+// keep-alive) with the object at ENDPOINT + PATH, fetched by libcurl with its
+// own SigV4 (as the curl GET the row compares with signs it) over one kept
+// connection, each piece written to the client from libcurl's write callback
+// as it arrives, through libcurl's buffer of focusd's size (256 KiB). No
+// buffer of its own, thread hand-offs, ranges, ETag, access checks or
+// database: what focusd's view does beyond this is the cost of serving it.
+//
+//   s3-relay ENDPOINT   credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY,
+//                       region from AWS_REGION (default us-east-1); prints the
+//                       port it listens on, then serves until killed.
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "blob/libcurl.h"
+#include "http_head.h"
+
+namespace {
+
+using focusd::blob::Libcurl;
+
+constexpr long kBuffer = 256L * 1024;  // focusd's kStreamBuffer
+
+// Sends all of `data`; false when the client has gone.
+bool send_all(int client, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t sent = ::send(client, data.data(), data.size(), MSG_NOSIGNAL);
+    if (sent <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(sent));
+  }
+  return true;
+}
+
+struct Relay {
+  const Libcurl* curl;
+  CURL* easy;
+  int client;
+  bool head_sent = false;
+};
+
+// libcurl's write callback: the answer's head before the first piece, then
+// each piece straight to the client.
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& relay = *static_cast<Relay*>(user);
+  if (!relay.head_sent) {
+    long status = 0;
+    curl_off_t length = -1;
+    relay.curl->easy_getinfo(relay.easy, CURLINFO_RESPONSE_CODE, &status);
+    relay.curl->easy_getinfo(relay.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (status != 200 || length < 0) return 0;
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + std::to_string(length) +
+        "\r\n\r\n";
+    if (!send_all(relay.client, head)) return 0;
+    relay.head_sent = true;
+  }
+  return send_all(relay.client, std::string_view(data, size * count)) ? size * count : 0;
+}
+
+// One transfer through `multi` (which keeps the connection); true when it succeeded.
+bool perform(const Libcurl& curl, CURLM* multi, CURL* easy) {
+  curl.multi_add_handle(multi, easy);
+  for (int running = 1; running;) {
+    if (curl.multi_perform(multi, &running) != CURLM_OK) break;
+    if (running) curl.multi_poll(multi, nullptr, 0, 1000, nullptr);
+  }
+  CURLcode result = CURLE_RECV_ERROR;
+  int left = 0;
+  while (CURLMsg* message = curl.multi_info_read(multi, &left)) {
+    if (message->msg == CURLMSG_DONE) result = message->data.result;
+  }
+  curl.multi_remove_handle(multi, easy);
+  return result == CURLE_OK;
+}
+
+// Answers the client's requests until it closes or one fails.
+void serve(int client, const Libcurl& curl, CURLM* multi, CURL* easy, const std::string& endpoint) {
+  std::string in;
+  char buffer[16 << 10];
+  for (;;) {
+    std::size_t head_end;
+    while ((head_end = in.find("\r\n\r\n")) == std::string::npos) {
+      const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+      if (got <= 0 || in.size() > (64 << 10)) return;
+      in.append(buffer, static_cast<std::size_t>(got));
+    }
+    const std::size_t path = in.find(' ') + 1;
+    const std::string url = endpoint + in.substr(path, in.find(' ', path) - path);
+    in.erase(0, head_end + 4);
+    Relay relay{&curl, easy, client};
+    curl.easy_setopt(easy, CURLOPT_URL, url.c_str());
+    curl.easy_setopt(easy, CURLOPT_WRITEDATA, &relay);
+    if (!perform(curl, multi, easy) || !relay.head_sent) return;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: s3-relay ENDPOINT\n");
+    return 2;
+  }
+  const std::string endpoint = argv[1];
+  const char* access_key = std::getenv("AWS_ACCESS_KEY_ID");      // NOLINT(concurrency-mt-unsafe): one thread
+  const char* secret_key = std::getenv("AWS_SECRET_ACCESS_KEY");  // NOLINT(concurrency-mt-unsafe)
+  const char* region = std::getenv("AWS_REGION");                 // NOLINT(concurrency-mt-unsafe)
+  const std::string sigv4 = std::string("aws:amz:") + (region ? region : "us-east-1") + ":s3";
+  auto loaded = focusd::blob::libcurl();
+  if (!loaded || !access_key || !secret_key) {
+    std::fprintf(stderr, "s3-relay: needs libcurl and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY\n");
+    return 1;
+  }
+  const Libcurl& curl = **loaded;
+  CURLM* multi = curl.multi_init();
+  CURL* easy = curl.easy_init();
+  curl_slist* headers = curl.slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  curl.easy_setopt(easy, CURLOPT_AWS_SIGV4, sigv4.c_str());
+  curl.easy_setopt(easy, CURLOPT_USERNAME, access_key);
+  curl.easy_setopt(easy, CURLOPT_PASSWORD, secret_key);
+  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(easy, CURLOPT_BUFFERSIZE, kBuffer);
+  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  const int listener = listen_on_loopback("s3-relay");
+  if (listener < 0) return 1;
+  for (;;) {
+    const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    const int one = 1;
+    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    serve(client, curl, multi, easy, endpoint);
+    ::close(client);
+  }
+}
