@@ -15,12 +15,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
-#include "blob/libcurl.h"
 #include "http_head.h"
+#include "s3_curl.h"
 
 namespace {
 
@@ -64,24 +63,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return send_all(relay.client, std::string_view(data, size * count)) ? size * count : 0;
 }
 
-// One transfer through `multi` (which keeps the connection); true when it succeeded.
-bool perform(const Libcurl& curl, CURLM* multi, CURL* easy) {
-  curl.multi_add_handle(multi, easy);
-  for (int running = 1; running;) {
-    if (curl.multi_perform(multi, &running) != CURLM_OK) break;
-    if (running) curl.multi_poll(multi, nullptr, 0, 1000, nullptr);
-  }
-  CURLcode result = CURLE_RECV_ERROR;
-  int left = 0;
-  while (CURLMsg* message = curl.multi_info_read(multi, &left)) {
-    if (message->msg == CURLMSG_DONE) result = message->data.result;
-  }
-  curl.multi_remove_handle(multi, easy);
-  return result == CURLE_OK;
-}
-
 // Answers the client's requests until it closes or one fails.
-void serve(int client, const Libcurl& curl, CURLM* multi, CURL* easy, const std::string& endpoint) {
+void serve(int client, const S3Curl& s3, const std::string& endpoint) {
   std::string in;
   char buffer[16 << 10];
   for (;;) {
@@ -94,10 +77,10 @@ void serve(int client, const Libcurl& curl, CURLM* multi, CURL* easy, const std:
     const std::size_t path = in.find(' ') + 1;
     const std::string url = endpoint + in.substr(path, in.find(' ', path) - path);
     in.erase(0, head_end + 4);
-    Relay relay{&curl, easy, client};
-    curl.easy_setopt(easy, CURLOPT_URL, url.c_str());
-    curl.easy_setopt(easy, CURLOPT_WRITEDATA, &relay);
-    if (!perform(curl, multi, easy) || !relay.head_sent) return;
+    Relay relay{s3.curl, s3.easy, client};
+    s3.curl->easy_setopt(s3.easy, CURLOPT_URL, url.c_str());
+    s3.curl->easy_setopt(s3.easy, CURLOPT_WRITEDATA, &relay);
+    if (!s3.perform() || !relay.head_sent) return;
   }
 }
 
@@ -109,26 +92,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string endpoint = argv[1];
-  const char* access_key = std::getenv("AWS_ACCESS_KEY_ID");      // NOLINT(concurrency-mt-unsafe): one thread
-  const char* secret_key = std::getenv("AWS_SECRET_ACCESS_KEY");  // NOLINT(concurrency-mt-unsafe)
-  const char* region = std::getenv("AWS_REGION");                 // NOLINT(concurrency-mt-unsafe)
-  const std::string sigv4 = std::string("aws:amz:") + (region ? region : "us-east-1") + ":s3";
-  auto loaded = focusd::blob::libcurl();
-  if (!loaded || !access_key || !secret_key) {
-    std::fprintf(stderr, "s3-relay: needs libcurl and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY\n");
-    return 1;
-  }
-  const Libcurl& curl = **loaded;
-  CURLM* multi = curl.multi_init();
-  CURL* easy = curl.easy_init();
-  curl_slist* headers = curl.slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
-  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-  curl.easy_setopt(easy, CURLOPT_AWS_SIGV4, sigv4.c_str());
-  curl.easy_setopt(easy, CURLOPT_USERNAME, access_key);
-  curl.easy_setopt(easy, CURLOPT_PASSWORD, secret_key);
-  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl.easy_setopt(easy, CURLOPT_BUFFERSIZE, kBuffer);
-  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  const auto s3 = S3Curl::open("s3-relay");
+  if (!s3) return 1;
+  s3->curl->easy_setopt(s3->easy, CURLOPT_BUFFERSIZE, kBuffer);
+  s3->curl->easy_setopt(s3->easy, CURLOPT_WRITEFUNCTION, on_body);
   const int listener = listen_on_loopback("s3-relay");
   if (listener < 0) return 1;
   for (;;) {
@@ -136,7 +103,7 @@ int main(int argc, char** argv) {
     if (client < 0) continue;
     const int one = 1;
     ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    serve(client, curl, multi, easy, endpoint);
+    serve(client, *s3, endpoint);
     ::close(client);
   }
 }

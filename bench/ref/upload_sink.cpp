@@ -15,7 +15,13 @@
 // turn, as focusd overlaps the network and the disk; the threads hand pieces
 // over under a mutex and sleep on a condition variable, nothing more.
 //
-//   upload-sink DIR [--pipelined]
+// With --s3 it keeps each file part in memory instead (the least an upload of
+// unknown length needs below one multipart part), and after the body PUTs it
+// to ENDPOINT/BUCKET/sink/DIGEST (libcurl's own SigV4, one kept connection,
+// not waiting for a 100 Continue), then commits the rows: the least work of a small upload
+// to S3 (no file, fsync or rename).
+//
+//   upload-sink DIR [--pipelined | --s3 ENDPOINT BUCKET]
 #include <fcntl.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -29,6 +35,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -38,6 +45,7 @@
 #include "common/strings.h"
 #include "http_head.h"
 #include "multipart/multipart.h"
+#include "s3_curl.h"
 #include "store/sqlite/connection.h"
 
 namespace {
@@ -47,19 +55,24 @@ constexpr std::size_t kWindow = 1 << 20;
 constexpr std::size_t kHead = 4096;
 constexpr std::size_t kMostFiles = 10;  // a bulk's
 
-// One file part, written to `temp` and hashed as it comes.
+// One file part, written to `temp` (or held in `bytes`) and hashed as it comes.
 struct File {
   std::filesystem::path temp;
   int fd = -1;
+  std::string bytes;
   SHA256_CTX hash{};
   std::string head, declared, digest;
   std::size_t size = 0, written_back = 0;
 };
 
-// The file parts of a body, each to a temp file of its own under `dir`.
+// The file parts of a body, each to a temp file of its own under `dir` (or,
+// `in_memory`, to a string).
 class Sink final : public focusd::multipart::Handler {
  public:
-  Sink(std::filesystem::path dir, int request) : dir_(std::move(dir)), request_(request) { files_.reserve(kMostFiles); }
+  Sink(std::filesystem::path dir, int request, bool in_memory)
+      : dir_(std::move(dir)), request_(request), in_memory_(in_memory) {
+    files_.reserve(kMostFiles);
+  }
   Sink(const Sink&) = delete;
   Sink& operator=(const Sink&) = delete;
   ~Sink() override {
@@ -72,9 +85,11 @@ class Sink final : public focusd::multipart::Handler {
     if (!headers.filename) return focusd::Ok{};
     if (files_.size() == kMostFiles) return focusd::internal_error("too many files");
     File& f = files_.emplace_back();
-    f.temp = dir_ / ("upload-" + std::to_string(request_) + "-" + std::to_string(files_.size()));
-    f.fd = ::open(f.temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (f.fd < 0) return focusd::internal_error("open failed");
+    if (!in_memory_) {
+      f.temp = dir_ / ("upload-" + std::to_string(request_) + "-" + std::to_string(files_.size()));
+      f.fd = ::open(f.temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (f.fd < 0) return focusd::internal_error("open failed");
+    }
     SHA256_Init(&f.hash);
     f.declared = headers.content_type;
     current_ = &f;
@@ -85,6 +100,11 @@ class Sink final : public focusd::multipart::Handler {
     File& f = *current_;
     SHA256_Update(&f.hash, data.data(), data.size());
     if (f.head.size() < kHead) f.head.append(data.substr(0, kHead - f.head.size()));
+    if (in_memory_) {
+      f.bytes.append(data);
+      f.size += data.size();
+      return focusd::Ok{};
+    }
     for (std::string_view rest = data; !rest.empty();) {
       const ssize_t n = ::write(f.fd, rest.data(), rest.size());
       if (n < 0) return focusd::internal_error("write failed");
@@ -111,6 +131,7 @@ class Sink final : public focusd::multipart::Handler {
  private:
   std::filesystem::path dir_;
   int request_;
+  bool in_memory_;
   std::vector<File> files_;  // kMostFiles at most, reserved up front: current_ points into it
   File* current_ = nullptr;
 };
@@ -171,9 +192,35 @@ bool feed_pipelined(int client, std::size_t left, focusd::multipart::Parser& par
   return !failed;
 }
 
+// Where --s3 puts the files: the handle and ENDPOINT/BUCKET.
+struct S3Target {
+  S3Curl s3;
+  std::string bucket_url;
+};
+
+// PUTs the file to the bucket under its digest; true when stored.
+bool put(const S3Target& target, const File& f) {
+  const std::string url = target.bucket_url + "/sink/" + f.digest;
+  const S3Curl& s3 = target.s3;
+  std::string_view rest = f.bytes;
+  s3.curl->easy_setopt(s3.easy, CURLOPT_URL, url.c_str());
+  s3.curl->easy_setopt(s3.easy, CURLOPT_UPLOAD, 1L);
+  s3.curl->easy_setopt(s3.easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(f.bytes.size()));
+  s3.curl->easy_setopt(s3.easy, CURLOPT_READDATA, &rest);
+  s3.curl->easy_setopt(
+      s3.easy, CURLOPT_READFUNCTION, +[](char* out, std::size_t size, std::size_t count, void* user) -> std::size_t {
+        auto& left = *static_cast<std::string_view*>(user);
+        const std::size_t n = std::min(size * count, left.size());
+        std::memcpy(out, left.data(), n);
+        left.remove_prefix(n);
+        return n;
+      });
+  return s3.perform();
+}
+
 // One request on `client`: false when it could not be read whole.
 bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connection& db, int n,
-           std::vector<char>& buffer, bool pipelined) {
+           std::vector<char>& buffer, bool pipelined, const S3Target* s3) {
   std::string head;
   std::size_t body_start = std::string::npos;
   while (body_start == std::string::npos) {
@@ -191,7 +238,7 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
   std::size_t left = std::strtoull(header(head, "content-length").c_str(), nullptr, 10);
   auto boundary = focusd::multipart::boundary_of(header(head, "content-type"));
   if (!boundary) return false;
-  Sink sink(dir, n);
+  Sink sink(dir, n, s3 != nullptr);
   focusd::multipart::Parser parser(*boundary, {}, sink);
   bool parsed = static_cast<bool>(parser.feed(body));
   left -= std::min(left, body.size());
@@ -211,12 +258,15 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
   std::vector<std::string> types;
   for (File& f : files) {
     types.push_back(focusd::blob::sniff_mime_type(f.head, f.declared));
-    ::fsync(f.fd);
+    if (s3 && !put(*s3, f)) return false;
+    if (!s3) ::fsync(f.fd);
   }
-  for (const File& f : files) std::filesystem::rename(f.temp, dir / f.digest);
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  ::fsync(dir_fd);
-  ::close(dir_fd);
+  if (!s3) {
+    for (const File& f : files) std::filesystem::rename(f.temp, dir / f.digest);
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
   {
     focusd::sqlite::Transaction tx(db);
     for (std::size_t i = 0; i < files.size(); ++i) {
@@ -238,9 +288,19 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
 
 int main(int argc, char** argv) {
   const bool pipelined = argc == 3 && std::strcmp(argv[2], "--pipelined") == 0;
-  if (argc < 2 || (argc == 3 && !pipelined) || argc > 3) {
-    std::fprintf(stderr, "usage: upload-sink DIR [--pipelined]\n");
+  const bool to_s3 = argc == 5 && std::strcmp(argv[2], "--s3") == 0;
+  if (argc < 2 || (argc == 3 && !pipelined) || argc == 4 || (argc == 5 && !to_s3) || argc > 5) {
+    std::fprintf(stderr, "usage: upload-sink DIR [--pipelined | --s3 ENDPOINT BUCKET]\n");
     return 2;
+  }
+  std::optional<S3Target> s3;
+  if (to_s3) {
+    auto handle = S3Curl::open("upload-sink");
+    if (!handle) return 1;
+    handle->curl->easy_setopt(
+        handle->easy, CURLOPT_WRITEFUNCTION,
+        +[](char*, std::size_t size, std::size_t count, void*) { return size * count; });
+    s3 = S3Target{*handle, std::string(argv[3]) + "/" + argv[4]};
   }
   const std::filesystem::path dir = argv[1];
   std::filesystem::create_directories(dir);
@@ -257,7 +317,7 @@ int main(int argc, char** argv) {
     if (client < 0) continue;
     const int one = 1;
     ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    serve(client, dir, *db, n, buffer, pipelined);
+    serve(client, dir, *db, n, buffer, pipelined, s3 ? &*s3 : nullptr);
     ::close(client);
   }
 }
