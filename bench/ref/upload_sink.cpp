@@ -15,11 +15,11 @@
 // turn, as focusd overlaps the network and the disk; the threads hand pieces
 // over under a mutex and sleep on a condition variable, nothing more.
 //
-// With --s3 it keeps each file part in memory instead (the least an upload of
-// unknown length needs below one multipart part), and after the body PUTs it
-// to ENDPOINT/BUCKET/sink/DIGEST (libcurl's own SigV4, one kept connection,
-// not waiting for a 100 Continue), then commits the rows: the least work of a small upload
-// to S3 (no file, fsync or rename).
+// With --s3 ENDPOINT BUCKET it holds each file part in memory instead, then
+// PUTs it to ENDPOINT/BUCKET/sink/DIGEST (libcurl's own SigV4, one kept
+// connection, not waiting for a 100 Continue) and commits the rows: the least
+// work of an upload to S3 small enough to need no multipart upload (no file,
+// fsync or rename).
 //
 //   upload-sink DIR [--pipelined | --s3 ENDPOINT BUCKET]
 #include <fcntl.h>
