@@ -1,9 +1,12 @@
 #pragma once
-// What the HTTP references of bench/run (upload-sink, sqlite-creates --http)
-// share: a loopback listener and a header's value in a request head.
+// What the HTTP references of bench/run (upload-sink, sqlite-creates --http,
+// s3-relay) share: a loopback listener, its clients served one at a time, and
+// a header's value in a request head.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdio>
@@ -27,6 +30,20 @@ inline int listen_on_loopback(const char* program) {
   std::printf("%u\n", ntohs(address.sin_port));
   std::fflush(stdout);
   return listener;
+}
+
+// Accepts the listener's clients one after another, for ever: each with
+// TCP_NODELAY, `serve(client)` until it returns, then closed.
+template <class Serve>
+[[noreturn]] void serve_one_at_a_time(int listener, Serve serve) {
+  for (;;) {
+    const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    const int one = 1;
+    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    serve(client);
+    ::close(client);
+  }
 }
 
 // The value of header `name` (lower case) in `head`, or "".

@@ -26,7 +26,7 @@ struct S3Curl {
       std::fprintf(stderr, "%s: needs libcurl and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY\n", program);
       return std::nullopt;
     }
-    static const std::string sigv4 = std::string("aws:amz:") + (region ? region : "us-east-1") + ":s3";
+    const std::string sigv4 = std::string("aws:amz:") + (region ? region : "us-east-1") + ":s3";  // copied by libcurl
     S3Curl s3{*loaded, (*loaded)->multi_init(), (*loaded)->easy_init()};
     curl_slist* headers = s3.curl->slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
     s3.curl->easy_setopt(s3.easy, CURLOPT_HTTPHEADER, headers);

@@ -10,9 +10,7 @@
 //   s3-relay ENDPOINT   credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY,
 //                       region from AWS_REGION (default us-east-1); prints the
 //                       port it listens on, then serves until killed.
-#include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -98,12 +96,5 @@ int main(int argc, char** argv) {
   s3->curl->easy_setopt(s3->easy, CURLOPT_WRITEFUNCTION, on_body);
   const int listener = listen_on_loopback("s3-relay");
   if (listener < 0) return 1;
-  for (;;) {
-    const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) continue;
-    const int one = 1;
-    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    serve(client, *s3, endpoint);
-    ::close(client);
-  }
+  serve_one_at_a_time(listener, [&](int client) { serve(client, *s3, endpoint); });
 }

@@ -151,16 +151,11 @@ bool serve(int client, std::string& in, Connection& db, const Creator& creator) 
 int serve_http(Connection& db, const Creator& creator) {
   const int listener = listen_on_loopback("sqlite-creates");
   if (listener < 0) return 1;
-  for (;;) {
-    const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) continue;
-    const int one = 1;
-    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  serve_one_at_a_time(listener, [&](int client) {
     std::string in;
     while (serve(client, in, db, creator)) {
     }
-    ::close(client);
-  }
+  });
 }
 
 }  // namespace

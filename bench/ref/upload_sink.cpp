@@ -312,12 +312,7 @@ int main(int argc, char** argv) {
   const int listener = listen_on_loopback("upload-sink");
   if (listener < 0) return 1;
   std::vector<char> buffer(kRead);
-  for (int n = 0;; ++n) {
-    const int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) continue;
-    const int one = 1;
-    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    serve(client, dir, *db, n, buffer, pipelined, s3 ? &*s3 : nullptr);
-    ::close(client);
-  }
+  int n = 0;
+  serve_one_at_a_time(listener,
+                      [&](int client) { serve(client, dir, *db, n++, buffer, pipelined, s3 ? &*s3 : nullptr); });
 }
