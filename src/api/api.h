@@ -45,6 +45,9 @@ class BodyReader {
   // An error is a broken body (InvalidArgument, PayloadTooLarge) or a peer
   // that went away (after which nothing is answered).
   virtual boost::asio::awaitable<Result<std::string_view>> read() = 0;
+  // Bytes of the body not read yet, when its length is known (Content-Length);
+  // nullopt for a chunked body.
+  virtual std::optional<std::uint64_t> left() const = 0;
 };
 
 // What one request carries through admission and handling.

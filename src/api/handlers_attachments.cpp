@@ -79,7 +79,7 @@ boost::json::object attachment_json(const AttachmentRecord& a) {
 // hashing and the disk writes) on the blocking pool a piece at a time. While
 // the pool works on one piece, the next is read from the socket: the network
 // and the disk work at the same time.
-awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
+awaitable<Status> read_form(Call& call, multipart::Parser& parser, UploadForm& form) {
   if (!call.body) co_return internal_error("upload route without a body reader");
   using boost::asio::experimental::awaitable_operators::operator&&;
   std::string_view current;
@@ -95,7 +95,8 @@ awaitable<Status> read_form(Call& call, multipart::Parser& parser) {
     if (!piece) co_return piece.error();
     if (piece->empty()) break;
     current = *piece;
-    auto feeding = feed();  // named: see common/offload.h on temporaries in co_await
+    form.body_left(call.body->left());  // before the next read: after `current`
+    auto feeding = feed();              // named: see common/offload.h on temporaries in co_await
     auto reading = read_next();
     auto both = std::move(feeding) && std::move(reading);
     auto [fed, next] = co_await std::move(both);
@@ -112,13 +113,14 @@ awaitable<Result<Reply>> create(Call& call, ParentKind kind, bool bulk) {
   FOCUSD_CO_TRY(boundary, multipart::boundary_of(call.request[http::field::content_type]));
 
   const Config& config = call.services.config;
+  const multipart::Limits parts{.max_part_header_bytes = config.max_part_header_bytes,
+                                .max_parts = 3 * config.max_bulk_files + 8};
   UploadForm form(
       call.services.blobs, bulk ? "files" : "file",
       bulk ? std::vector<std::string>{"names", "display_orders"} : std::vector<std::string>{"name", "display_order"},
-      UploadLimits{bulk ? config.max_bulk_files : 1, config.max_upload_file_bytes});
-  multipart::Parser parser(boundary, multipart::Limits{config.max_part_header_bytes, 3 * config.max_bulk_files + 8},
-                           form);
-  FOCUSD_CO_CHECK(co_await read_form(call, parser));
+      UploadLimits{bulk ? config.max_bulk_files : 1, config.max_upload_file_bytes, parts});
+  multipart::Parser parser(boundary, parts, form);
+  FOCUSD_CO_CHECK(co_await read_form(call, parser, form));
 
   FOCUSD_CO_TRY(uploads, bulk ? bulk_uploads(form, query, config.max_bulk_files) : single_upload(form, query));
   auto created = co_await offload(call.services.blocking, [&] {

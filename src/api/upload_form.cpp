@@ -84,6 +84,10 @@ UploadForm::UploadForm(blob::BlobStore& blobs, std::string file_field, std::vect
                        UploadLimits limits)
     : blobs_(blobs), file_field_(std::move(file_field)), limits_(limits) {
   for (auto& field : value_fields) value_fields_.push_back(ValueField{std::move(field), {}});
+  // After the one file, only each value field once is accepted.
+  if (limits_.max_files == 1) {
+    max_after_file_ = multipart::max_bytes_after(limits_.parts, value_fields_.size(), kMaxValueBytes);
+  }
 }
 
 const Slots<std::string>& UploadForm::values(std::string_view field) const {
@@ -131,6 +135,10 @@ Status UploadForm::on_part_data(std::string_view data) {
                                part_ + ": a file may be at most " + limit + " bytes (max_upload_file_bytes)");
       error.values.emplace(part_, "larger than the limit of " + limit + " bytes");
       return error;
+    }
+    if (body_left_ && max_after_file_) {
+      const std::uint64_t coming = *body_left_ - std::min(*body_left_, *max_after_file_);
+      file_->staging->expect_at_least(std::min(coming, limits_.max_file_bytes - file_bytes_));
     }
     return file_->staging->write(data);
   }

@@ -23,6 +23,7 @@ namespace focusd::api {
 struct UploadLimits {
   std::size_t max_files = 10;                   // also bounds every array index
   std::uint64_t max_file_bytes = 100ull << 20;  // larger -> 413 naming the part
+  multipart::Limits parts;                      // the parser's, which bound what may follow a file
 };
 
 struct FormFile {
@@ -61,6 +62,13 @@ class UploadForm final : public multipart::Handler {
   UploadForm(blob::BlobStore& blobs, std::string file_field, std::vector<std::string> value_fields,
              UploadLimits limits);
 
+  // How many bytes of a body of known length are still to be fed to the
+  // parser after the piece it is about to be fed (nullopt: unknown). While a
+  // form with one file reads its file, what may still follow the file is
+  // bounded (multipart::max_bytes_after), so the rest of the body promises
+  // its staging that many more bytes (Staging::expect_at_least).
+  void body_left(std::optional<std::uint64_t> bytes) { body_left_ = bytes; }
+
   Status on_part_begin(const multipart::PartHeaders& headers) override;
   Status on_part_data(std::string_view data) override;
   Status on_part_end() override;
@@ -84,6 +92,8 @@ class UploadForm final : public multipart::Handler {
   std::string* value_ = nullptr;  // the value part being read
   std::string part_;              // its name, for errors ("files[6]" for a file of a bulk)
   std::uint64_t file_bytes_ = 0;  // bytes of the file part so far
+  std::optional<std::uint64_t> body_left_;
+  std::optional<std::uint64_t> max_after_file_;  // what may follow a file's data; nullopt: more files may
 };
 
 // The name a file gets from its part's filename: the last path segment,

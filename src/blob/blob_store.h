@@ -49,6 +49,12 @@ class Staging {
   virtual ~Staging() = default;
   // Appends bytes. InsufficientStorage when the disk is full, else Internal.
   virtual Status write(std::string_view bytes) = 0;
+  // A promise that at least `bytes` more bytes will be written (counting from
+  // this call) before finish(), unless the upload fails first: a store may
+  // then send them on as they come rather than hold them (S3: one part of
+  // that length). finish() before they came is Internal. Each call replaces
+  // the last promise; the disk store has no use for it.
+  virtual void expect_at_least(std::uint64_t /*bytes*/) {}
   // Ends the upload and returns the bytes' digest and size; nothing may be
   // written afterwards. It may start writing the bytes to stable storage, but
   // need not wait for them: publish() makes them durable.

@@ -68,6 +68,7 @@ class FaultyStaging final : public Staging {
     if (auto fault = fault_for(control_file_, "write")) return *fault;
     return inner_->write(bytes);
   }
+  void expect_at_least(std::uint64_t bytes) override { inner_->expect_at_least(bytes); }
   Result<BlobInfo> finish() override { return inner_->finish(); }
   std::string_view head() const override { return inner_->head(); }
   Status flush() override {

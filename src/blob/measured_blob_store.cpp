@@ -24,6 +24,7 @@ class MeasuredStaging final : public Staging {
   Status write(std::string_view bytes) override {
     return measured(BlobCall::Write, [&] { return inner_->write(bytes); });
   }
+  void expect_at_least(std::uint64_t bytes) override { inner_->expect_at_least(bytes); }
   Result<BlobInfo> finish() override {
     return measured(BlobCall::Finish, [&] { return inner_->finish(); });
   }

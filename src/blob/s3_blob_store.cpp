@@ -17,6 +17,13 @@ namespace focusd::blob {
 
 namespace {
 
+// A part streamed as it is written (S3Staging::expect_at_least) is no smaller
+// than S3's least part and no larger than its largest; the pipe it comes
+// through holds this much.
+constexpr std::uint64_t kMinStreamedPart = std::uint64_t{5} << 20;
+constexpr std::uint64_t kMaxPartBytes = std::uint64_t{5} << 30;
+constexpr std::size_t kPipeBytes = std::size_t{1} << 20;
+
 // A 2xx whose body is an <Error> (S3 may answer a completion or a copy so).
 bool succeeded(const S3Reply& reply) {
   return reply.ok() && reply.body.find("<Error>") == std::string::npos;
@@ -42,6 +49,86 @@ struct PartUploads {
   // Aborts the upload (a staging dropped before its end), best effort: what
   // fails here is swept later.
   void abort() { (void)client->send(S3Request("DELETE", key, "uploadId=" + s3_encode(upload_id, false))); }
+
+  // Notes how the send of part `number` ended (by the thread that sent it);
+  // the last one in flight of a dropped staging aborts the upload.
+  void sent(std::size_t number, const Result<S3Reply>& answer) {
+    std::unique_lock lock(mutex);
+    if (!answer) {
+      failure = answer.error();
+    } else if (!succeeded(*answer) || answer->etag.empty()) {
+      failure = s3_error(*answer, "PUT part " + std::to_string(number) + " of " + key);
+    } else {
+      etags[number - 1] = answer->etag;
+    }
+    --in_flight;
+    const bool abort_now = abandoned && !closed && in_flight == 0;
+    if (abort_now) closed = true;
+    lock.unlock();
+    idle.notify_all();
+    if (abort_now) abort();
+  }
+};
+
+// The bytes of a part sent as they are written: a bounded queue between the
+// staging's writes and the thread that sends the part.
+class Pipe {
+ public:
+  Pipe(std::size_t capacity, std::chrono::milliseconds stall) : ring_(capacity), stall_(stall) {}
+
+  // Queues `bytes`, waiting while the queue is full. False when the sender
+  // has gone (the part's send ended) or took none of them for `stall`.
+  bool put(std::string_view bytes) {
+    std::unique_lock lock(mutex_);
+    while (!bytes.empty()) {
+      if (!changed_.wait_for(lock, stall_, [&] { return hung_up_ || count_ < ring_.size(); })) return false;
+      if (hung_up_) return false;
+      const std::size_t end = (head_ + count_) % ring_.size();
+      const std::size_t n = std::min({bytes.size(), ring_.size() - count_, ring_.size() - end});
+      std::copy_n(bytes.data(), n, ring_.data() + end);
+      count_ += n;
+      bytes.remove_prefix(n);
+      changed_.notify_all();
+    }
+    return true;
+  }
+
+  // Moves queued bytes into the front of `into`, waiting for some; 0 once the
+  // pipe is closed and empty.
+  std::size_t take(std::span<char> into) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return closed_ || count_ > 0; });
+    const std::size_t n = std::min({into.size(), count_, ring_.size() - head_});
+    std::copy_n(ring_.data() + head_, n, into.data());
+    head_ = (head_ + n) % ring_.size();
+    count_ -= n;
+    changed_.notify_all();
+    return n;
+  }
+
+  // No more bytes will be put (all were, or the staging was dropped).
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+
+  // The sender is done: put() fails from now on.
+  void hang_up() {
+    std::lock_guard lock(mutex_);
+    hung_up_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<char> ring_;
+  std::size_t head_ = 0;   // the first queued byte
+  std::size_t count_ = 0;  // bytes queued
+  bool closed_ = false;
+  bool hung_up_ = false;
+  std::chrono::milliseconds stall_;
 };
 
 class EmptyStream final : public ByteStream {
@@ -64,6 +151,7 @@ class S3Staging final : public Staging {
 
   // Never waits: a part still being sent is aborted by its own thread.
   ~S3Staging() override {
+    if (stream_) stream_->close();  // its send fails short of its length, so the part is never stored
     if (!parts_) return;
     std::unique_lock lock(parts_->mutex);
     if (parts_->closed) return;
@@ -79,20 +167,37 @@ class S3Staging final : public Staging {
     hash_.update(bytes);
     if (head_.size() < kHeadBytes) head_.append(bytes.substr(0, kHeadBytes - head_.size()));
     size_ += bytes.size();
+    // Bytes certain to be written from the first of `bytes` on.
+    std::uint64_t certain = std::max<std::uint64_t>(promised_, bytes.size());
+    promised_ -= std::min<std::uint64_t>(promised_, bytes.size());
     while (!bytes.empty()) {
-      if (buffer_.capacity() < part_size_) next_buffer();
-      const std::size_t room = part_size_ - buffer_.size();
-      buffer_.append(bytes.substr(0, room));
-      bytes.remove_prefix(std::min(room, bytes.size()));
-      if (buffer_.size() == part_size_) {
-        if (auto sent = send_part(); !sent) return sent;
+      if (!stream_ && buffer_.empty() && certain >= std::max(part_size_, kMinStreamedPart)) {
+        if (auto started = start_stream(std::min(certain, kMaxPartBytes)); !started) return started;
       }
+      std::size_t taken = 0;
+      if (stream_) {
+        auto streamed = stream(bytes);
+        if (!streamed) return streamed.error();
+        taken = *streamed;
+      } else {
+        if (buffer_.capacity() < part_size_) next_buffer();
+        taken = std::min(part_size_ - buffer_.size(), bytes.size());
+        buffer_.append(bytes.substr(0, taken));
+        if (buffer_.size() == part_size_) {
+          if (auto sent = send_part(); !sent) return sent;
+        }
+      }
+      bytes.remove_prefix(taken);
+      certain -= taken;
     }
     return Ok{};
   }
 
+  void expect_at_least(std::uint64_t bytes) override { promised_ = bytes; }
+
   Result<BlobInfo> finish() override {
     if (finished_) return info_;
+    if (stream_) return internal_error("the upload ended before the bytes it promised");
     info_.sha256 = hash_.hex();
     info_.size = size_;
     finished_ = true;
@@ -134,6 +239,63 @@ class S3Staging final : public Staging {
   // Sends the full buffer as the next part by a thread of its own, once fewer
   // than parts_in_flight_ parts are being sent.
   Status send_part() {
+    auto number = next_part();
+    if (!number) return number.error();
+    std::thread([parts = parts_, number = *number, part = std::move(buffer_)]() mutable {
+      auto sent = parts->client->send(S3Request("PUT", parts->key, part_query(*parts, number), part));
+      part.clear();  // its pages stay, for the staging's next part
+      {
+        std::lock_guard lock(parts->mutex);
+        parts->spare.push_back(std::move(part));
+      }
+      parts->sent(number, sent);
+    }).detach();
+    buffer_ = std::string();
+    return Ok{};
+  }
+
+  // Starts sending the next `length` bytes written as the next part, by a
+  // thread of its own, taking them from stream_ as write() puts them there.
+  Status start_stream(std::uint64_t length) {
+    auto number = next_part();
+    if (!number) return number.error();
+    stream_ = std::make_shared<Pipe>(kPipeBytes, client_->settings().stall_timeout);
+    stream_left_ = length;
+    std::thread([parts = parts_, number = *number, pipe = stream_, length] {
+      S3Request put("PUT", parts->key, part_query(*parts, number));
+      put.source = [&](std::span<char> into) { return pipe->take(into); };
+      put.source_length = length;
+      auto sent = parts->client->send(put);
+      parts->sent(number, sent);
+      pipe->hang_up();  // after sent(): a write that finds the pipe gone finds the failure too
+    }).detach();
+    return Ok{};
+  }
+
+  // Puts the first of `bytes` that belong to the part being streamed into its
+  // pipe; how many. The pipe is closed once the part has all its bytes.
+  Result<std::size_t> stream(std::string_view bytes) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(stream_left_, bytes.size()));
+    if (!stream_->put(bytes.substr(0, n))) {
+      std::lock_guard lock(parts_->mutex);
+      if (parts_->failure) return *parts_->failure;
+      return make_error(ErrorCode::Unavailable, "the object store is unavailable");
+    }
+    stream_left_ -= n;
+    if (stream_left_ == 0) {
+      stream_->close();
+      stream_.reset();
+    }
+    return n;
+  }
+
+  static std::string part_query(const PartUploads& parts, std::size_t number) {
+    return "partNumber=" + std::to_string(number) + "&uploadId=" + s3_encode(parts.upload_id, false);
+  }
+
+  // The number of the next part, once fewer than parts_in_flight_ parts are
+  // being sent (the multipart upload started first, for the first part).
+  Result<std::size_t> next_part() {
     if (!parts_) {
       auto started = client_->send(S3Request("POST", temp_key_, "uploads="));
       if (!started) return started.error();
@@ -150,31 +312,7 @@ class S3Staging final : public Staging {
     if (parts_->failure) return *parts_->failure;
     ++parts_->in_flight;
     parts_->etags.emplace_back();
-    const std::size_t number = parts_->etags.size();
-    lock.unlock();
-    std::thread([parts = parts_, number, part = std::move(buffer_)]() mutable {
-      const std::string query =
-          "partNumber=" + std::to_string(number) + "&uploadId=" + s3_encode(parts->upload_id, false);
-      auto sent = parts->client->send(S3Request("PUT", parts->key, query, part));
-      std::unique_lock lock(parts->mutex);
-      part.clear();  // its pages stay, for the staging's next part
-      parts->spare.push_back(std::move(part));
-      if (!sent) {
-        parts->failure = sent.error();
-      } else if (!succeeded(*sent) || sent->etag.empty()) {
-        parts->failure = s3_error(*sent, "PUT part " + std::to_string(number) + " of " + parts->key);
-      } else {
-        parts->etags[number - 1] = sent->etag;
-      }
-      --parts->in_flight;
-      const bool abort = parts->abandoned && !parts->closed && parts->in_flight == 0;
-      if (abort) parts->closed = true;
-      lock.unlock();
-      parts->idle.notify_all();
-      if (abort) parts->abort();
-    }).detach();
-    buffer_ = std::string();
-    return Ok{};
+    return parts_->etags.size();
   }
 
   // A buffer for the next part: one a part's send has finished with, whose
@@ -228,7 +366,10 @@ class S3Staging final : public Staging {
   std::size_t parts_in_flight_;
   Sha256 hash_;
   std::string head_;
-  std::string buffer_;  // the part being filled
+  std::string buffer_;             // the part being filled
+  std::uint64_t promised_ = 0;     // bytes certain to come after those written (expect_at_least)
+  std::shared_ptr<Pipe> stream_;   // the part being streamed, if any
+  std::uint64_t stream_left_ = 0;  // its bytes yet to be written
   std::uint64_t size_ = 0;
   std::shared_ptr<PartUploads> parts_;  // once the upload outgrows one part
   BlobInfo info_;

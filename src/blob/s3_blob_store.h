@@ -12,6 +12,12 @@
 // key (a copy inside the store: S3 has no rename), then deletes the temp
 // object. The bytes are durable once flush() returns: S3 answered success.
 //
+// Bytes promised (Staging::expect_at_least: an upload whose form has a known
+// length) need no part buffer: as many of them as are certain to come go as
+// one part of that length, sent while they are written (through a pipe of
+// 1 MiB), and only what follows them is held as above. Such a part cannot be
+// sent again: a failure fails the upload.
+//
 // The store is shared (BlobStore::shared): other focusd nodes may store and
 // read the same content at once, so publish() never claims content as its
 // own, and nothing is removed but by the sweep (admin fsck --repair), which

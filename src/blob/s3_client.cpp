@@ -27,8 +27,10 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 // What one transfer has received so far, and the body it sends.
 struct Transfer {
   S3Reply reply;
-  std::string_view upload;  // PUT's body
-  std::size_t uploaded = 0;
+  std::string_view upload;                                              // PUT's body
+  const std::function<std::size_t(std::span<char>)>* source = nullptr;  // or where it comes from
+  std::uint64_t upload_length = 0;
+  std::uint64_t uploaded = 0;
   bool headers_done = false;
   // An object read as a stream: its bytes wait in `pending` (from pending_at
   // on) until read; when a buffer's worth waits, the transfer pauses.
@@ -108,8 +110,16 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 
 std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto& t = *static_cast<Transfer*>(user);
-  const std::size_t n = std::min(size * count, t.upload.size() - t.uploaded);
-  std::copy_n(t.upload.data() + t.uploaded, n, buffer);
+  const std::size_t room =
+      static_cast<std::size_t>(std::min<std::uint64_t>(size * count, t.upload_length - t.uploaded));
+  std::size_t n = 0;
+  if (t.source) {
+    n = room == 0 ? 0 : (*t.source)(std::span<char>(buffer, room));
+    if (n == 0 && room > 0) return CURL_READFUNC_ABORT;
+  } else {
+    n = room;
+    std::copy_n(t.upload.data() + t.uploaded, n, buffer);
+  }
   t.uploaded += n;
   return n;
 }
@@ -321,6 +331,8 @@ bool prepare(S3Client::Session& session, const S3Settings& s, const S3Request& r
   c.easy_reset(easy);
   session.transfer = Transfer{};
   session.transfer.upload = request.body;
+  session.transfer.source = request.source ? &request.source : nullptr;
+  session.transfer.upload_length = request.source ? request.source_length : request.body.size();
   session.transfer.streaming = streaming;
   Transfer* t = &session.transfer;
 
@@ -343,8 +355,13 @@ bool prepare(S3Client::Session& session, const S3Settings& s, const S3Request& r
   ok = ok && c.easy_setopt(easy, CURLOPT_USERNAME, s.access_key.c_str()) == CURLE_OK;
   ok = ok && c.easy_setopt(easy, CURLOPT_PASSWORD, s.secret_key.c_str()) == CURLE_OK;
   ok = ok && c.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(s.connect_timeout.count())) == CURLE_OK;
-  const long timeout = streaming ? 0L : static_cast<long>(s.request_timeout.count());
+  const long timeout = streaming || request.source ? 0L : static_cast<long>(s.request_timeout.count());
   ok = ok && c.easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout) == CURLE_OK;
+  if (request.source) {  // S3 taking nothing for stall_timeout (a source that waits is not counted)
+    const long stall = std::max(1L, static_cast<long>((s.stall_timeout.count() + 999) / 1000));
+    ok = ok && c.easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK;
+    ok = ok && c.easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, stall) == CURLE_OK;
+  }
   // A large body is sent at once, not after a 100 Continue (a round trip).
   // ("Expect:" would remove the header, but curl 7.88 signs it even so.)
   ok = ok && c.easy_setopt(easy, CURLOPT_EXPECT_100_TIMEOUT_MS, 0L) == CURLE_OK;
@@ -357,7 +374,7 @@ bool prepare(S3Client::Session& session, const S3Settings& s, const S3Request& r
     ok = ok && c.easy_setopt(easy, CURLOPT_NOBODY, 1L) == CURLE_OK;
   } else if (method == "PUT") {
     ok = ok && c.easy_setopt(easy, CURLOPT_UPLOAD, 1L) == CURLE_OK;
-    ok = ok && c.easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size())) == CURLE_OK;
+    ok = ok && c.easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(t->upload_length)) == CURLE_OK;
     ok = ok && c.easy_setopt(easy, CURLOPT_READFUNCTION, on_upload) == CURLE_OK;
     ok = ok && c.easy_setopt(easy, CURLOPT_READDATA, t) == CURLE_OK;
   } else if (method == "POST") {
@@ -394,7 +411,7 @@ Result<S3Reply> S3Client::send_once(Session& session, const S3Request& request) 
 }
 
 Result<S3Reply> S3Client::send(const S3Request& request) {
-  const unsigned attempts = request.idempotent ? std::max(settings_.attempts, 1u) : 1u;
+  const unsigned attempts = request.idempotent && !request.source ? std::max(settings_.attempts, 1u) : 1u;
   Result<S3Reply> answer = unavailable("not sent");
   for (unsigned attempt = 0; attempt < attempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(backoff(attempt - 1));

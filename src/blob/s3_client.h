@@ -16,9 +16,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +56,13 @@ struct S3Request {
   std::string_view body;             // sent with PUT and POST
   std::vector<std::string> headers;  // more headers, "Name: value"
   bool idempotent = true;            // may be sent again when no answer came
+  // A PUT's body taken as it is sent rather than from `body`: `source_length`
+  // bytes, `source` filling the front of a buffer and saying how many bytes
+  // it put there (it may wait for them; 0 before the end aborts the PUT).
+  // Sent once (its bytes are gone), with no whole-request timeout (the source
+  // sets the pace, and bounds its own waits).
+  std::function<std::size_t(std::span<char>)> source;
+  std::uint64_t source_length = 0;
 };
 
 // S3's answer, whatever its status.

@@ -147,7 +147,7 @@ class SocketBodyReader final : public api::BodyReader {
     parser_.body_limit(body_limit);
   }
   // Bytes of a body with a Content-Length still unread (nullopt for a chunked one).
-  std::optional<std::uint64_t> left() const { return left_; }
+  std::optional<std::uint64_t> left() const override { return left_; }
   bool gone() const { return gone_; }
   bool done() const { return left_ ? *left_ == 0 : parser_.is_done(); }
 

@@ -11,6 +11,10 @@ namespace {
 
 // How much of a piece feed() moves into buffer_ at a time outside a part's data.
 constexpr std::size_t kSlice = 4096;
+// A delimiter's longest line: CRLF "--", a boundary of 70, and transport
+// padding (white space) of 256 at most before its CRLF.
+constexpr std::size_t kMaxBoundary = 70;
+constexpr std::size_t kMaxPadding = 256;
 
 Error malformed(std::string problem) {
   return invalid("multipart", std::move(problem));
@@ -106,6 +110,12 @@ Result<std::string> boundary_of(std::string_view content_type) {
   return malformed("Content-Type has no boundary");
 }
 
+std::uint64_t max_bytes_after(const Limits& limits, std::size_t parts, std::size_t data_bytes) {
+  constexpr std::uint64_t kDelimiter = 4 + kMaxBoundary;
+  const std::uint64_t part = kDelimiter + kMaxPadding + 2 + limits.max_part_header_bytes + 4 + data_bytes;
+  return parts * part + kDelimiter + 2 + limits.max_epilogue_bytes;
+}
+
 Parser::Parser(const std::string& boundary, Limits limits, Handler& handler)
     : delimiter_("\r\n--" + boundary), limits_(limits), handler_(handler) {}
 
@@ -188,16 +198,19 @@ Status Parser::step(bool& progressed) {
     case State::AfterDelimiter: {
       if (buffer_.size() < 2) return Ok{};
       if (buffer_.compare(0, 2, "--") == 0) {
-        buffer_.clear();
+        buffer_.erase(0, 2);
         state_ = State::Epilogue;
+        progressed = true;
         return Ok{};
       }
       const auto eol = buffer_.find("\r\n");
       if (eol == std::string::npos) {
-        if (buffer_.size() > 256) return malformed("garbage after a boundary");
+        if (buffer_.size() > kMaxPadding + 1) return malformed("garbage after a boundary");  // + a CR
         return Ok{};
       }
-      if (!trim(std::string_view(buffer_).substr(0, eol)).empty()) return malformed("garbage after a boundary");
+      if (eol > kMaxPadding || !trim(std::string_view(buffer_).substr(0, eol)).empty()) {
+        return malformed("garbage after a boundary");
+      }
       buffer_.erase(0, eol + 2);
       state_ = State::Headers;
       progressed = true;
@@ -207,7 +220,8 @@ Status Parser::step(bool& progressed) {
       const auto end = buffer_.find("\r\n\r\n");
       const bool empty_headers = buffer_.compare(0, 2, "\r\n") == 0;
       if (end == std::string::npos && !empty_headers) {
-        if (buffer_.size() > limits_.max_part_header_bytes) return malformed("part headers are too large");
+        // (+ 3: what is there may end in the first three bytes of the CRLF CRLF)
+        if (buffer_.size() > limits_.max_part_header_bytes + 3) return malformed("part headers are too large");
         return Ok{};
       }
       const std::size_t block_end = empty_headers ? 0 : end;
@@ -239,7 +253,14 @@ Status Parser::step(bool& progressed) {
       progressed = true;
       return Ok{};
     }
-    case State::Epilogue: buffer_.clear(); return Ok{};
+    case State::Epilogue:
+      epilogue_bytes_ += buffer_.size();
+      buffer_.clear();
+      if (epilogue_bytes_ > limits_.max_epilogue_bytes) {
+        return malformed("more than " + std::to_string(limits_.max_epilogue_bytes) +
+                         " bytes follow the closing boundary");
+      }
+      return Ok{};
   }
   return Ok{};
 }

@@ -22,7 +22,15 @@ namespace focusd::multipart {
 struct Limits {
   std::size_t max_part_header_bytes = std::size_t{16} * 1024;  // the headers of one part
   std::size_t max_parts = 64;
+  std::size_t max_epilogue_bytes = 1024;  // after the closing delimiter (ignored, but bounded)
 };
+
+// The most bytes a body the parser accepts holds after a part's data when at
+// most `parts` more parts follow, each with at most `data_bytes` of data:
+// their delimiters, padding, headers and data, then the closing delimiter and
+// the epilogue. What a consumer may count on to know how much of the rest of
+// a body of known length is still the part's.
+std::uint64_t max_bytes_after(const Limits& limits, std::size_t parts, std::size_t data_bytes);
 
 struct PartHeaders {
   std::string name;                     // Content-Disposition name
@@ -66,6 +74,7 @@ class Parser {
   std::string buffer_;         // bytes fed but not yet consumed
   bool at_body_start_ = true;  // nothing of the preamble dropped yet
   std::size_t parts_ = 0;
+  std::size_t epilogue_bytes_ = 0;
 };
 
 }  // namespace focusd::multipart

@@ -300,6 +300,33 @@ TEST_P(Attachments, ARequestPipelinedBehindAnUploadIsAnswered) {
   EXPECT_TRUE(view(created.json().at("id").as_int64()).body == bytes);
 }
 
+// What may follow the file of a form is bounded by the parser's limits: each
+// other field once (its delimiter, padding, headers and value), the closing
+// delimiter and an epilogue. On S3 a file of known length goes on to the store
+// as it comes, counting on that bound (Staging::expect_at_least): a file
+// followed by the longest tail accepted arrives whole, and a longer one is a 400.
+TEST_P(Attachments, AFileFollowedByTheLongestTailAcceptedArrivesWhole) {
+  const std::string bytes = binary_bytes((std::size_t{12} << 20) + 7, 5);
+  auto value_part = [&](const std::string& name, const std::string& value) {
+    std::string headers = "Content-Disposition: form-data; name=\"" + name + "\"\r\nX-Pad: ";
+    headers += std::string(16 * 1024 - headers.size(), 'h');  // max_part_header_bytes
+    return "\r\n--" + kBoundary + std::string(256, ' ') + "\r\n" + headers + "\r\n\r\n" + value;
+  };
+  const std::string form = "--" + kBoundary +
+                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.bin\"\r\n\r\n" + bytes +
+                           value_part("name", "Tail") + value_part("display_order", std::string(4095, ' ') + "2") +
+                           "\r\n--" + kBoundary + "--";
+  auto created = client.request("POST", attachments(), multipart_headers(owner), form + std::string(1024, 'e'));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json().at("name").as_string(), "Tail");
+  EXPECT_TRUE(view(created.json().at("id").as_int64()).body == bytes);
+
+  auto refused =
+      server.client().request("POST", attachments(), multipart_headers(owner), form + std::string(1025, 'e'));
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(listed().size(), 1u);
+}
+
 TEST_P(Attachments, ByteExactRoundTrips) {
   for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{256}, std::size_t{5} << 20}) {
     std::string data = binary_bytes(size, static_cast<unsigned>(size + 3));

@@ -148,6 +148,62 @@ std::string pattern(std::size_t size) {
   return bytes;
 }
 
+// Every byte of the blob `digest`, read back.
+std::string read_back(BlobStore& store, const std::string& digest) {
+  auto source = store.open(digest, {});
+  EXPECT_TRUE(source && source->length);
+  if (!source || !source->length) return {};
+  auto& stream = *std::get<std::unique_ptr<ByteStream>>(source->bytes);
+  std::string read(*source->length, '\0');
+  for (std::size_t at = 0; at < read.size();) {
+    auto n = stream.read(std::span<char>(read.data() + at, read.size() - at));
+    EXPECT_TRUE(n && *n > 0);
+    if (!n || *n == 0) return {};
+    at += *n;
+  }
+  return read;
+}
+
+// With the rest of the bytes promised (a form of known length), they go to S3
+// in one part as they are written, held by no part buffer: the multipart
+// upload is under way long before a part's worth has come.
+TEST_F(S3StoreTest, PromisedBytesGoToS3AsTheyAreWritten) {
+  const std::string bytes = pattern((std::size_t{12} << 20) + 5);
+  const std::size_t tail = 70000;  // what a form may hold after its file, say
+  auto staging = store_->stage();
+  ASSERT_TRUE(staging);
+  for (std::size_t at = 0; at < bytes.size(); at += 65536) {
+    (*staging)->expect_at_least(bytes.size() - std::min(bytes.size(), at + 65536 + tail));
+    ASSERT_TRUE((*staging)->write(bytes.substr(at, 65536)));
+    if (at == 0) {
+      EXPECT_EQ(uploads(), 1u);
+    }
+  }
+  auto info = (*staging)->finish();
+  ASSERT_TRUE(info);
+  auto published = (*staging)->publish();
+  ASSERT_TRUE(published) << published.error().detail;
+  EXPECT_EQ(keys(), std::vector<std::string>{settings_.prefix + "blobs/" + info->sha256});
+  EXPECT_EQ(uploads(), 0u);
+  EXPECT_TRUE(read_back(*store_, info->sha256) == bytes);
+}
+
+// Bytes promised but never written: the upload fails and nothing is stored.
+TEST_F(S3StoreTest, AnUploadEndingShortOfItsPromiseStoresNothing) {
+  {
+    auto staging = store_->stage();
+    ASSERT_TRUE(staging);
+    (*staging)->expect_at_least(std::size_t{12} << 20);
+    ASSERT_TRUE((*staging)->write(pattern(std::size_t{6} << 20)));
+    auto info = (*staging)->finish();
+    ASSERT_FALSE(info);
+    EXPECT_EQ(info.error().code, ErrorCode::Internal);
+  }
+  for (int i = 0; i < 500 && uploads() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(uploads(), 0u);
+  EXPECT_TRUE(keys().empty());
+}
+
 TEST_F(S3StoreTest, ALargeUploadGoesInPartsAndLeavesOnlyItsBlob) {
   const std::string bytes = pattern((std::size_t{12} << 20) + 5);  // three parts of 5 MiB, the last short
   auto staging = store_->stage();
@@ -160,17 +216,7 @@ TEST_F(S3StoreTest, ALargeUploadGoesInPartsAndLeavesOnlyItsBlob) {
   ASSERT_TRUE(published) << published.error().detail;
   EXPECT_EQ(keys(), std::vector<std::string>{settings_.prefix + "blobs/" + info->sha256});  // no temp object left
   EXPECT_EQ(uploads(), 0u);
-  auto source = store_->open(info->sha256, {});
-  ASSERT_TRUE(source);
-  ASSERT_EQ(source->length, bytes.size());
-  auto& stream = *std::get<std::unique_ptr<ByteStream>>(source->bytes);
-  std::string read(bytes.size(), '\0');
-  for (std::size_t at = 0; at < read.size();) {
-    auto n = stream.read(std::span<char>(read.data() + at, read.size() - at));
-    ASSERT_TRUE(n && *n > 0);
-    at += *n;
-  }
-  EXPECT_TRUE(read == bytes);
+  EXPECT_TRUE(read_back(*store_, info->sha256) == bytes);
 }
 
 TEST_F(S3StoreTest, ADroppedStagingAbortsItsUploadWithoutWaiting) {

@@ -118,7 +118,7 @@ TEST(Multipart, LargePiecesAcrossManyPartsGiveTheSameParts) {
     body += "--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" +
             (part == 1 ? long_name : std::string("f")) + "\"\r\n\r\n" + data.substr(part * 100) + "\r\n";
   }
-  body += "--XyZ--\r\n" + std::string(9000, 'e');
+  body += "--XyZ--\r\n" + std::string(1000, 'e');  // an epilogue of at most 1 KiB
   Collect expected;
   ASSERT_TRUE(parse_in_pieces(body, 1, expected));
   ASSERT_EQ(expected.parts.size(), 3u);
@@ -189,6 +189,53 @@ TEST(Multipart, LimitsAreEnforced) {
   std::string body;
   for (int i = 0; i < 3; ++i) body += "--b\r\nContent-Disposition: form-data; name=\"p\"\r\n\r\nx\r\n";
   EXPECT_FALSE(parser.feed(body + "--b--"));
+}
+
+TEST(Multipart, PaddingAndEpilogueAreBounded) {
+  const std::string part = "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n";
+  Collect padded;
+  EXPECT_TRUE(parse_in_pieces("--b" + std::string(256, ' ') + part.substr(3) + "--b--", 4096, padded, "b"));
+  Collect overpadded;
+  auto status = parse_in_pieces("--b" + std::string(257, ' ') + part.substr(3) + "--b--", 4096, overpadded, "b");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().values.count("multipart"), 1u);
+
+  Collect epilogue;
+  EXPECT_TRUE(parse_in_pieces(part + "--b--" + std::string(1024, 'e'), 7, epilogue, "b"));
+  Collect long_epilogue;
+  status = parse_in_pieces(part + "--b--" + std::string(1025, 'e'), 7, long_epilogue, "b");
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().description.find("1024 bytes follow the closing boundary"), std::string::npos)
+      << status.error().description;
+}
+
+// The largest tail the parser accepts after a part's data: two more parts,
+// each with the longest boundary, padding, headers and data, then the closing
+// boundary and the longest epilogue. max_bytes_after must cover it (an S3
+// upload promises its staging the rest of the body less this).
+TEST(Multipart, MaxBytesAfterCoversTheLargestTailAccepted) {
+  const Limits limits{.max_part_header_bytes = 200, .max_parts = 8, .max_epilogue_bytes = 1024};
+  const std::string boundary(70, 'q');
+  const std::string disposition = "Content-Disposition: form-data; name=\"v\"";
+  const std::string headers =
+      disposition + "\r\nX-Pad: " + std::string(limits.max_part_header_bytes - disposition.size() - 9, 'h');
+  ASSERT_EQ(headers.size(), limits.max_part_header_bytes);
+  const std::size_t data_bytes = 300;
+  std::string tail;
+  for (int i = 0; i < 2; ++i) {
+    tail += "\r\n--" + boundary + std::string(256, ' ') + "\r\n" + headers + "\r\n\r\n" + std::string(data_bytes, 'd');
+  }
+  tail += "\r\n--" + boundary + "--" + std::string(limits.max_epilogue_bytes, 'e');
+  const std::string body =
+      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n" + std::string(1000, 'f') + tail;
+  Collect out;
+  Parser parser(boundary, limits, out);
+  ASSERT_TRUE(parser.feed(body));
+  ASSERT_TRUE(parser.finish());
+  ASSERT_EQ(out.parts.size(), 3u);
+  EXPECT_EQ(out.parts[0].data, std::string(1000, 'f'));
+  EXPECT_EQ(out.parts[2].data.size(), data_bytes);
+  EXPECT_EQ(max_bytes_after(limits, 2, data_bytes), tail.size());
 }
 
 TEST(Multipart, HandlerErrorsStopTheParse) {
