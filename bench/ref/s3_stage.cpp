@@ -2,8 +2,9 @@
 // --blobs: no HTTP, no multipart form, no thread hand-offs, no database. It
 // reads each file from the page cache in 256 KiB pieces (as the transport
 // hands an upload's pieces over) into a staging of the S3 blob store
-// (blob/s3_blob_store.h: SHA-256, parts sent as they fill, parts_in_flight at
-// once; then complete, copy to the digest's key, delete the temp) and prints
+// (blob/s3_blob_store.h), promised the file's size as an upload of known
+// length is (SHA-256, one part streamed as it is written, then complete; no
+// copy), and prints
 // the seconds each file took, one line each. What focusd's upload does beyond
 // this is the cost of serving it over HTTP.
 //
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
     auto staged = store->stage();
     if (!staged) return 1;
     focusd::blob::Staging& staging = **staged;
+    staging.expect_at_least(std::filesystem::file_size(argv[i]));  // as a form of known length promises
     while (file.read(piece.data(), static_cast<std::streamsize>(piece.size())) || file.gcount() > 0) {
       if (!staging.write(std::string_view(piece.data(), static_cast<std::size_t>(file.gcount())))) return 1;
     }

@@ -91,7 +91,7 @@ Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repa
   // The rows first: every blob a row read here refers to was stored before
   // its row was committed, so a listing made after finds it (on a shared
   // store that nodes keep writing meanwhile too).
-  auto live = store.live_blob_digests();
+  auto live = store.live_blob_names();
   if (!live) return live.error();
   auto stored = blobs.list();
   if (!stored) return stored.error();
@@ -112,8 +112,8 @@ Result<boost::json::object> fsck(Store& store, blob::BlobStore& blobs, bool repa
 
   std::size_t temps = 0;
   if (repair) {
-    for (const auto& digest : orphans) {
-      if (auto removed = blobs.remove(digest); !removed) return removed.error();
+    for (const auto& name : orphans) {
+      if (auto removed = blobs.remove(name); !removed) return removed.error();
     }
     auto swept = blobs.sweep_temps();
     if (!swept) return swept.error();
@@ -170,7 +170,7 @@ Result<bool> holds(blob::BlobStore& store, const std::string& digest) {
 }  // namespace
 
 Result<boost::json::object> migrate_blobs(Store& store, blob::BlobStore& from, blob::BlobStore& to) {
-  auto live = store.live_blob_digests();
+  auto live = store.live_blob_names();
   if (!live) return live.error();
   std::sort(live->begin(), live->end());
   live->erase(std::unique(live->begin(), live->end()), live->end());
@@ -179,6 +179,10 @@ Result<boost::json::object> migrate_blobs(Store& store, blob::BlobStore& from, b
   std::uint64_t bytes_copied = 0;
   boost::json::array missing, mismatched;
   for (const auto& digest : *live) {
+    if (!blob::is_digest(digest)) {  // a name of its own: stored by the S3 store, so in the bucket already
+      ++already_there;
+      continue;
+    }
     auto there = holds(to, digest);
     if (!there) return there.error();
     if (*there) {

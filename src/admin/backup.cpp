@@ -49,7 +49,7 @@ Status empty_dir(const fs::path& dir) {
 Result<std::vector<std::string>> digests_of(const fs::path& data_dir, const OpenDataDir& open) {
   auto store = open(data_dir.string());
   if (!store) return store.error();
-  return (*store)->live_blob_digests();  // the store closes here: its WAL folds into the file
+  return (*store)->live_blob_names();  // the store closes here: its WAL folds into the file
 }
 
 }  // namespace
@@ -104,7 +104,7 @@ Result<boost::json::object> restore(const std::string& from, const std::string& 
 
   auto store = open(data);
   if (!store) return store.error();
-  auto digests = (*store)->live_blob_digests();
+  auto digests = (*store)->live_blob_names();
   if (!digests) return digests.error();
   auto copied = blob::copy_disk_blobs(from, data, *digests);
   if (!copied) return copied.error();

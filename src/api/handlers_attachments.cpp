@@ -210,7 +210,7 @@ awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
   // The blob is opened now: should the attachment be deleted while it is
   // sent, the source still reads the whole of it (blob/blob_store.h).
   auto opened = co_await offload(call.services.blocking, [&]() -> Result<ByteSource> {
-    auto source = call.services.blobs.open(a.sha256, blob::ReadRange{range.first, range.length});
+    auto source = call.services.blobs.open(a.blob_name(), blob::ReadRange{range.first, range.length});
     if (source) return source;
     if (source.error().code == ErrorCode::Unavailable) return source.error();  // the store is away: 503, try again
     // Deleted (and its bytes reclaimed) since it was found: gone, not broken.

@@ -15,8 +15,8 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
   for (auto& file : files) {
     auto info = file.staging->finish();
     if (!info) return info.error();
-    rows.push_back(
-        NewAttachment{file.name, "", static_cast<std::int64_t>(info->size), info->sha256, file.display_order});
+    rows.push_back(NewAttachment{file.name, "", static_cast<std::int64_t>(info->size), info->sha256, file.display_order,
+                                 info->name == info->sha256 ? "" : info->name});
   }
   // libmagic (0.2-0.6 ms of CPU a file) runs on another thread while this
   // one waits for the disk (fsync, rename): 1 MiB uploads 4-7 % faster.
@@ -33,7 +33,7 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
   std::lock_guard lock(lifecycle_);
   std::vector<std::string> fresh;  // blobs this call stored: what a failure must take back
   auto undo = [&] {
-    for (const auto& digest : fresh) (void)blobs_.remove(digest);
+    for (const auto& name : fresh) (void)blobs_.remove(name);
   };
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto published = files[i].staging->publish();
@@ -41,7 +41,7 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
       undo();
       return published.error();
     }
-    if (*published) fresh.push_back(rows[i].sha256);
+    if (*published) fresh.push_back(rows[i].blob.empty() ? rows[i].sha256 : rows[i].blob);
   }
   sniffing.wait();
   const auto start = metrics::Clock::now();

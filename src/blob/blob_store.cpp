@@ -1,12 +1,22 @@
 #include "blob/blob_store.h"
 
 #include "blob/sha256.h"
+#include "common/random.h"
 #include "common/strings.h"
 
 namespace focusd::blob {
 
 bool is_digest(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool is_blob_name(std::string_view s) {
+  if (is_digest(s)) return true;
+  return s.size() == 34 && s.starts_with("u-") && s.find_first_not_of("0123456789abcdef", 2) == std::string_view::npos;
+}
+
+std::string new_upload_name() {
+  return "u-" + random_hex(16);
 }
 
 std::string Sha256::hex() {

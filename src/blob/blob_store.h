@@ -1,6 +1,8 @@
 #pragma once
 // Where attachment bytes live. A BlobStore keeps immutable blobs addressed by
-// their SHA-256 (identical content is stored once). An upload is written to a
+// their SHA-256 (identical content is stored once), except that the S3 store
+// names an upload it streams as it comes before its digest is known (the
+// name is_blob_name() accepts; no copy to the digest's key afterwards). An upload is written to a
 // Staging (a temp file, hashed as it is written), ended with finish(), and
 // made durable in its content-addressed place by publish(); a Staging that is
 // never published removes its temp file. The interface is the seam for other
@@ -22,14 +24,20 @@ namespace focusd::blob {
 struct BlobInfo {
   std::string sha256;  // lower-case hex
   std::uint64_t size = 0;
+  std::string name;  // where the store keeps the bytes: sha256, or a name of their own
 };
 
 // How many of an upload's first bytes a staging keeps for content sniffing (Staging::head).
 constexpr std::size_t kHeadBytes = 4096;
 
-// True for a blob's name: 64 lower-case hex digits (anything else is no blob
-// and, on disk, could be a path out of the store).
+// True for a digest: 64 lower-case hex digits (anything else is no blob on
+// disk, and could be a path out of the store).
 bool is_digest(std::string_view s);
+// True for a blob's name: a digest, or the name of an upload stored under a
+// name of its own ("u-" and 32 lower-case hex digits).
+bool is_blob_name(std::string_view s);
+// A fresh name of the second kind.
+std::string new_upload_name();
 
 // Which bytes of a blob to read: `length` bytes from `offset`, or all from
 // `offset` to the end when `length` is absent. The default is the whole blob.

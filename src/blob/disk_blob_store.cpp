@@ -208,6 +208,7 @@ class DiskStaging final : public Staging {
     if (finished_) return info_;
     info_.sha256 = hash_.hex();
     info_.size = size_;
+    info_.name = info_.sha256;
     finished_ = true;
     if (size_ > written_back_) {
       ::sync_file_range(fd_, static_cast<off_t>(written_back_), static_cast<off_t>(size_ - written_back_),

@@ -200,6 +200,7 @@ class S3Staging final : public Staging {
     if (stream_) return internal_error("the upload ended before the bytes it promised");
     info_.sha256 = hash_.hex();
     info_.size = size_;
+    info_.name = upload_name_.empty() ? info_.sha256 : upload_name_;
     finished_ = true;
     return info_;
   }
@@ -215,6 +216,8 @@ class S3Staging final : public Staging {
       auto put = client_->send(S3Request("PUT", key, "", buffer_));
       if (!put) return put.error();
       if (!succeeded(*put)) return s3_error(*put, "PUT " + key);
+    } else if (!upload_name_.empty()) {
+      if (auto completed = complete(); !completed) return completed;  // in its place already
     } else {
       if (auto completed = complete(); !completed) return completed;
       auto copied = client_->send(
@@ -257,6 +260,9 @@ class S3Staging final : public Staging {
   // Starts sending the next `length` bytes written as the next part, by a
   // thread of its own, taking them from stream_ as write() puts them there.
   Status start_stream(std::uint64_t length) {
+    // Streamed from its first byte: stored where it is sent, under a name of
+    // its own (a copy to the digest's key is a copy of every byte on AWS S3).
+    if (!parts_) upload_name_ = new_upload_name();
     auto number = next_part();
     if (!number) return number.error();
     stream_ = std::make_shared<Pipe>(kPipeBytes, client_->settings().stall_timeout);
@@ -297,13 +303,14 @@ class S3Staging final : public Staging {
   // being sent (the multipart upload started first, for the first part).
   Result<std::size_t> next_part() {
     if (!parts_) {
-      auto started = client_->send(S3Request("POST", temp_key_, "uploads="));
+      const std::string key = upload_name_.empty() ? temp_key_ : blob_key_prefix_ + upload_name_;
+      auto started = client_->send(S3Request("POST", key, "uploads="));
       if (!started) return started.error();
       auto id = xml_text(started->body, "UploadId");
-      if (!succeeded(*started) || !id) return s3_error(*started, "starting the multipart upload " + temp_key_);
+      if (!succeeded(*started) || !id) return s3_error(*started, "starting the multipart upload " + key);
       parts_ = std::make_shared<PartUploads>();
       parts_->client = client_;
-      parts_->key = temp_key_;
+      parts_->key = key;
       parts_->upload_id = *id;
       parts_->in_flight_limit = parts_in_flight_;
     }
@@ -347,12 +354,14 @@ class S3Staging final : public Staging {
     body += "</CompleteMultipartUpload>";
     lock.unlock();
     const std::string query = "uploadId=" + s3_encode(parts_->upload_id, false);
-    auto completed = client_->send(S3Request("POST", temp_key_, query, body));
+    auto completed = client_->send(S3Request("POST", parts_->key, query, body));
     if (!completed) return completed.error();
     if (!succeeded(*completed)) {
       // An answer lost before a retry: the upload may have completed.
-      auto head = client_->send(S3Request("HEAD", temp_key_));
-      if (!head || !head->ok() || head->content_length != size_) return s3_error(*completed, "completing " + temp_key_);
+      auto head = client_->send(S3Request("HEAD", parts_->key));
+      if (!head || !head->ok() || head->content_length != size_) {
+        return s3_error(*completed, "completing " + parts_->key);
+      }
     }
     lock.lock();
     parts_->closed = true;
@@ -362,6 +371,7 @@ class S3Staging final : public Staging {
   std::shared_ptr<S3Client> client_;
   std::string blob_key_prefix_;
   std::string temp_key_;
+  std::string upload_name_;  // set when the upload is stored under a name of its own
   std::uint64_t part_size_;
   std::size_t parts_in_flight_;
   Sha256 hash_;
@@ -431,7 +441,7 @@ class S3BlobStore final : public BlobStore {
   }
 
   Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
-    if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
+    if (!is_blob_name(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
     const std::string key = blobs_ + std::string(sha256);
     if (range.offset == 0 && !range.length) return read(key, "", range);
     if (range.length != 0) {
@@ -456,7 +466,7 @@ class S3BlobStore final : public BlobStore {
   }
 
   Status remove(std::string_view sha256) override {
-    if (!is_digest(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
+    if (!is_blob_name(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
     const std::string key = blobs_ + std::string(sha256);
     auto head = client_->send(S3Request("HEAD", key));
     if (!head) return head.error();
@@ -471,7 +481,7 @@ class S3BlobStore final : public BlobStore {
     std::vector<std::string> digests;
     auto listed = for_each_object(blobs_, [&](std::string_view key, std::string_view /*modified*/) {
       const std::string_view name = key.substr(blobs_.size());
-      if (is_digest(name)) digests.emplace_back(name);
+      if (is_blob_name(name)) digests.emplace_back(name);
       return Status(Ok{});
     });
     if (!listed) return listed.error();
@@ -482,7 +492,7 @@ class S3BlobStore final : public BlobStore {
     std::vector<std::string> digests;
     auto listed = for_each_object(blobs_, [&](std::string_view key, std::string_view modified) {
       const std::string_view name = key.substr(blobs_.size());
-      if (is_digest(name) && !past_grace(modified)) digests.emplace_back(name);
+      if (is_blob_name(name) && !past_grace(modified)) digests.emplace_back(name);
       return Status(Ok{});
     });
     if (!listed) return listed.error();
@@ -576,11 +586,11 @@ class S3BlobStore final : public BlobStore {
     }
   }
 
-  // The multipart uploads and temp objects older than the grace period:
-  // counted, and removed when `remove`.
+  // The multipart uploads (under tmp/, and those streamed under blobs/) and
+  // temp objects older than the grace period: counted, and removed when `remove`.
   Result<std::size_t> for_each_temp(bool remove) {
     std::size_t count = 0;
-    auto uploads = for_each_upload(temps_, [&](const std::string& key, const std::string& id, std::string_view when) {
+    auto abort_old = [&](const std::string& key, const std::string& id, std::string_view when) {
       if (!past_grace(when)) return Status(Ok{});
       ++count;
       if (!remove) return Status(Ok{});
@@ -588,8 +598,10 @@ class S3BlobStore final : public BlobStore {
       if (!aborted) return Status(aborted.error());
       if (!aborted->ok() && aborted->status != 404) return Status(s3_error(*aborted, "aborting " + key));
       return Status(Ok{});
-    });
-    if (!uploads) return uploads.error();
+    };
+    for (const std::string& prefix : {temps_, blobs_}) {
+      if (auto uploads = for_each_upload(prefix, abort_old); !uploads) return uploads.error();
+    }
     auto objects = for_each_object(temps_, [&](std::string_view key, std::string_view when) {
       if (!past_grace(when)) return Status(Ok{});
       ++count;

@@ -259,6 +259,9 @@ struct AttachmentRecord {
   Timestamp created_at;
   Timestamp updated_at;
   std::optional<Timestamp> deleted_at;
+  std::string blob;  // the bytes' name in the blob store when not sha256 (blob::is_blob_name), else empty
+
+  const std::string& blob_name() const { return blob.empty() ? sha256 : blob; }
 };
 
 struct NewAttachment {
@@ -267,6 +270,7 @@ struct NewAttachment {
   std::int64_t size = 0;
   std::string sha256;
   double display_order = 0;
+  std::string blob;  // as AttachmentRecord's
 };
 
 // An hourly rate of a project over [start_at, end_at); end_at absent = open.

@@ -357,13 +357,14 @@ class Store {
                                                                    std::optional<std::int64_t> quota_bytes) = 0;
   virtual Status update_attachment(ParentKind kind, std::int64_t parent_id, std::int64_t attachment_id,
                                    const std::string& name, double display_order) = 0;
-  // Soft-deletes; returns the blob digest when no live attachment uses it any more.
+  // Soft-deletes; returns the blob's name (AttachmentRecord::blob_name) when no
+  // live attachment uses it any more.
   virtual Result<std::optional<std::string>> delete_attachment(ParentKind kind, std::int64_t parent_id,
                                                                std::int64_t attachment_id) = 0;
   // The sum of the sizes of the workspace's live attachments.
   virtual Result<std::int64_t> storage_used(std::int64_t workspace_id) = 0;
-  // Digests used by live attachments (for fsck).
-  virtual Result<std::vector<std::string>> live_blob_digests() = 0;
+  // The blob names used by live attachments, digests or names of their own (for fsck).
+  virtual Result<std::vector<std::string>> live_blob_names() = 0;
   // Writes the whole database as it is at one moment into a new SQLite
   // database file at `path`, durable when this returns OK, while other
   // connections go on reading and writing (admin backup). InvalidArgument on

@@ -370,6 +370,9 @@ CREATE TABLE time_entry_tags (
 );
 )sql"},
       {2, epoch_migration()},
+      // The name of an attachment's bytes in the blob store when it is not
+      // their digest: an upload the S3 store streamed as it came.
+      {3, "ALTER TABLE attachments ADD COLUMN blob text;"},
   };
   return kMigrations;
 }

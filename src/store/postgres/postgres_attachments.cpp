@@ -21,7 +21,7 @@ const char* kind_name(ParentKind kind) {
 
 constexpr const char* kColumns =
     "id, parent_kind, parent_id, workspace_id, name, mime_type, size, sha256, display_order, created_at,"
-    " updated_at, deleted_at";
+    " updated_at, deleted_at, blob";
 
 AttachmentRecord read_attachment(const Rows& r, int i) {
   return AttachmentRecord{r.int64(i, 0),
@@ -35,7 +35,8 @@ AttachmentRecord read_attachment(const Rows& r, int i) {
                           r.real(i, 8),
                           std::string(r.text(i, 9)),
                           std::string(r.text(i, 10)),
-                          r.optional_text(i, 11)};
+                          r.optional_text(i, 11),
+                          r.optional_text(i, 12).value_or("")};
 }
 
 Result<AttachmentRecord> find(Connection& db, ParentKind kind, std::int64_t parent_id, std::int64_t id) {
@@ -97,11 +98,11 @@ Result<std::vector<AttachmentRecord>> PostgresStore::create_attachments(ParentKi
     for (const auto& a : attachments) {
       Rows row = db.exec(
           std::string("INSERT INTO attachments (parent_kind, parent_id, workspace_id, name, mime_type, size, sha256,"
-                      " display_order, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
-                      " RETURNING ") +
+                      " display_order, created_at, updated_at, blob)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING ") +
               kColumns,
-          Params(kind_name(kind), parent_id, workspace_id, a.name, a.mime_type, a.size, a.sha256, a.display_order,
-                 now));
+          Params(kind_name(kind), parent_id, workspace_id, a.name, a.mime_type, a.size, a.sha256, a.display_order, now,
+                 a.blob.empty() ? std::optional<std::string>() : std::optional<std::string>(a.blob)));
       created.push_back(read_attachment(row, 0));
     }
     return created;
@@ -125,12 +126,15 @@ Result<std::optional<std::string>> PostgresStore::delete_attachment(ParentKind k
   return write([&](Connection& db) -> Result<std::optional<std::string>> {
     Rows deleted = db.exec(
         "UPDATE attachments SET deleted_at = $4, updated_at = $4"
-        " WHERE id = $1 AND parent_kind = $2 AND parent_id = $3 AND deleted_at IS NULL RETURNING sha256",
+        " WHERE id = $1 AND parent_kind = $2 AND parent_id = $3 AND deleted_at IS NULL RETURNING sha256, blob",
         Params(attachment_id, kind_name(kind), parent_id, now_rfc3339()));
     if (deleted.empty()) return make_error(ErrorCode::NotFound, "attachment not found");
+    if (auto blob = deleted.optional_text(0, 1)) return blob;  // a blob of its own name is this row's alone
     const std::string digest(deleted.text(0, 0));
     const bool referenced =
-        !db.exec("SELECT 1 FROM attachments WHERE sha256 = $1 AND deleted_at IS NULL LIMIT 1", Params(digest)).empty();
+        !db.exec("SELECT 1 FROM attachments WHERE sha256 = $1 AND blob IS NULL AND deleted_at IS NULL LIMIT 1",
+                 Params(digest))
+             .empty();
     return referenced ? std::optional<std::string>() : std::optional<std::string>(digest);
   });
 }
@@ -183,13 +187,14 @@ Result<std::unique_ptr<Held>> PostgresStore::hold_sweep() {
   }
 }
 
-Result<std::vector<std::string>> PostgresStore::live_blob_digests() {
+Result<std::vector<std::string>> PostgresStore::live_blob_names() {
   return read([&](Connection& db) -> Result<std::vector<std::string>> {
-    Rows rows = db.exec("SELECT DISTINCT sha256 FROM attachments WHERE deleted_at IS NULL ORDER BY sha256");
-    std::vector<std::string> digests;
-    digests.reserve(static_cast<std::size_t>(rows.size()));
-    for (int i = 0; i < rows.size(); ++i) digests.emplace_back(rows.text(i, 0));
-    return digests;
+    Rows rows =
+        db.exec("SELECT DISTINCT COALESCE(blob, sha256) AS b FROM attachments WHERE deleted_at IS NULL ORDER BY b");
+    std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) names.emplace_back(rows.text(i, 0));
+    return names;
   });
 }
 

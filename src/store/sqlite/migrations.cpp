@@ -352,6 +352,11 @@ END;
 DROP INDEX projects_by_parent;
 CREATE INDEX projects_by_parent ON projects(parent_project_id) WHERE parent_project_id IS NOT NULL;
 )sql"},
+      // The name of an attachment's bytes in the blob store when it is not
+      // their digest: an upload the S3 store streamed as it came.
+      {12, R"sql(
+ALTER TABLE attachments ADD COLUMN blob TEXT;
+)sql"},
   };
   return kMigrations;
 }

@@ -17,15 +17,22 @@ const char* kind_name(ParentKind kind) {
 
 constexpr const char* kColumns =
     "SELECT id, parent_kind, parent_id, workspace_id, name, mime_type, size, sha256, display_order, created_at,"
-    " updated_at, deleted_at FROM attachments ";
+    " updated_at, deleted_at, blob FROM attachments ";
 
 AttachmentRecord read_attachment(const Statement& s) {
-  return AttachmentRecord{s.int64(0),      s.text(1) == "task" ? ParentKind::Task : ParentKind::Project,
-                          s.int64(2),      s.int64(3),
-                          s.text(4),       s.text(5),
-                          s.int64(6),      s.text(7),
-                          s.real(8),       s.text_view(9),
-                          s.text_view(10), s.optional_text_view(11)};
+  return AttachmentRecord{s.int64(0),
+                          s.text(1) == "task" ? ParentKind::Task : ParentKind::Project,
+                          s.int64(2),
+                          s.int64(3),
+                          s.text(4),
+                          s.text(5),
+                          s.int64(6),
+                          s.text(7),
+                          s.real(8),
+                          s.text_view(9),
+                          s.text_view(10),
+                          s.optional_text_view(11),
+                          s.optional_text(12).value_or("")};
 }
 
 Result<AttachmentRecord> find(Connection& db, ParentKind kind, std::int64_t parent_id, std::int64_t id) {
@@ -83,9 +90,9 @@ Result<std::vector<AttachmentRecord>> SqliteStore::create_attachments(ParentKind
     for (const auto& a : attachments) {
       db.prepare(
             "INSERT INTO attachments (parent_kind, parent_id, workspace_id, name, mime_type, size, sha256,"
-            " display_order, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)")
+            " display_order, created_at, updated_at, blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)")
           .bind_all(kind_name(kind), parent_id, workspace_id, a.name, a.mime_type, a.size, a.sha256, a.display_order,
-                    now)
+                    now, a.blob.empty() ? std::optional<std::string>() : std::optional<std::string>(a.blob))
           .run();
       auto row = find(db, kind, parent_id, db.last_insert_id());
       if (!row) return row.error();
@@ -119,13 +126,14 @@ Result<std::optional<std::string>> SqliteStore::delete_attachment(ParentKind kin
         .bind_all(attachment_id, now_rfc3339())
         .run();
     bool referenced = false;
-    {
-      auto still = db.prepare("SELECT 1 FROM attachments WHERE sha256 = ?1 AND deleted_at IS NULL LIMIT 1");
+    if (found->blob.empty()) {  // a blob of its own name is this row's alone
+      auto still =
+          db.prepare("SELECT 1 FROM attachments WHERE sha256 = ?1 AND blob IS NULL AND deleted_at IS NULL LIMIT 1");
       still.bind_all(found->sha256);
       referenced = still.step();
     }
     tx.commit();
-    return referenced ? std::optional<std::string>() : std::optional<std::string>(found->sha256);
+    return referenced ? std::optional<std::string>() : std::optional<std::string>(found->blob_name());
   });
 }
 
@@ -133,12 +141,13 @@ Result<std::int64_t> SqliteStore::storage_used(std::int64_t workspace_id) {
   return read([&](Connection& db) -> Result<std::int64_t> { return used(db, workspace_id); });
 }
 
-Result<std::vector<std::string>> SqliteStore::live_blob_digests() {
+Result<std::vector<std::string>> SqliteStore::live_blob_names() {
   return read([&](Connection& db) -> Result<std::vector<std::string>> {
-    auto stmt = db.prepare("SELECT DISTINCT sha256 FROM attachments WHERE deleted_at IS NULL ORDER BY sha256");
-    std::vector<std::string> digests;
-    while (stmt.step()) digests.push_back(stmt.text(0));
-    return digests;
+    auto stmt =
+        db.prepare("SELECT DISTINCT COALESCE(blob, sha256) AS b FROM attachments WHERE deleted_at IS NULL ORDER BY b");
+    std::vector<std::string> names;
+    while (stmt.step()) names.push_back(stmt.text(0));
+    return names;
   });
 }
 

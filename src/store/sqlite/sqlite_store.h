@@ -148,7 +148,7 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> delete_attachment(ParentKind kind, std::int64_t parent_id,
                                                        std::int64_t attachment_id) override;
   Result<std::int64_t> storage_used(std::int64_t workspace_id) override;
-  Result<std::vector<std::string>> live_blob_digests() override;
+  Result<std::vector<std::string>> live_blob_names() override;
   Status snapshot_to(const std::string& path) override;
   Result<std::unique_ptr<Held>> hold_sweep() override { return std::make_unique<Held>(); }
 

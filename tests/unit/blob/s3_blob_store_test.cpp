@@ -183,9 +183,15 @@ TEST_F(S3StoreTest, PromisedBytesGoToS3AsTheyAreWritten) {
   ASSERT_TRUE(info);
   auto published = (*staging)->publish();
   ASSERT_TRUE(published) << published.error().detail;
-  EXPECT_EQ(keys(), std::vector<std::string>{settings_.prefix + "blobs/" + info->sha256});
+  // Stored where it was sent, under a name of its own: no copy to its digest's key.
+  EXPECT_NE(info->name, info->sha256);
+  EXPECT_TRUE(is_blob_name(info->name));
+  EXPECT_EQ(keys(), std::vector<std::string>{settings_.prefix + "blobs/" + info->name});
   EXPECT_EQ(uploads(), 0u);
-  EXPECT_TRUE(read_back(*store_, info->sha256) == bytes);
+  EXPECT_TRUE(read_back(*store_, info->name) == bytes);
+  EXPECT_EQ(*store_->list(), std::vector<std::string>{info->name});
+  ASSERT_TRUE(store_->remove(info->name));
+  EXPECT_TRUE(keys().empty());
 }
 
 // Bytes promised but never written: the upload fails and nothing is stored.
@@ -214,7 +220,8 @@ TEST_F(S3StoreTest, ALargeUploadGoesInPartsAndLeavesOnlyItsBlob) {
   ASSERT_TRUE(info);
   auto published = (*staging)->publish();
   ASSERT_TRUE(published) << published.error().detail;
-  EXPECT_EQ(keys(), std::vector<std::string>{settings_.prefix + "blobs/" + info->sha256});  // no temp object left
+  EXPECT_EQ(info->name, info->sha256);  // copied to its digest's key, no temp object left
+  EXPECT_EQ(keys(), std::vector<std::string>{settings_.prefix + "blobs/" + info->sha256});
   EXPECT_EQ(uploads(), 0u);
   EXPECT_TRUE(read_back(*store_, info->sha256) == bytes);
 }
@@ -252,23 +259,26 @@ TEST_F(S3StoreTest, ABucketNotYetMadeListsNothing) {
 }
 
 TEST_F(S3StoreTest, TheSweepSparesWhatIsYoungerThanItsGracePeriod) {
-  // What a crash leaves: an upload never completed and a temp object never copied.
+  // What a crash leaves: an upload never completed and a temp object never
+  // copied, and a streamed upload (under blobs/) never completed.
   const std::string temp = settings_.prefix + "tmp/0123abcd";
   auto started = client_->send(S3Request("POST", temp + "-upload", "uploads="));
   ASSERT_TRUE(started && started->ok());
   auto put = client_->send(S3Request("PUT", temp, "", "left behind"));
   ASSERT_TRUE(put && put->ok());
+  auto streamed = client_->send(S3Request("POST", settings_.prefix + "blobs/" + new_upload_name(), "uploads="));
+  ASSERT_TRUE(streamed && streamed->ok());
 
   S3BlobSettings patient = settings_;
   patient.orphan_grace = std::chrono::seconds(3600);
   auto spared = make_s3_blob_store(patient);
   EXPECT_EQ(*spared->count_temps(), 0u);
   EXPECT_EQ(*spared->sweep_temps(), 0u);
-  EXPECT_EQ(uploads(), 1u);
+  EXPECT_EQ(uploads(), 2u);
   EXPECT_EQ(keys().size(), 1u);
 
-  EXPECT_EQ(*store_->count_temps(), 2u);  // no grace
-  EXPECT_EQ(*store_->sweep_temps(), 2u);
+  EXPECT_EQ(*store_->count_temps(), 3u);  // no grace
+  EXPECT_EQ(*store_->sweep_temps(), 3u);
   EXPECT_EQ(uploads(), 0u);
   EXPECT_TRUE(keys().empty());
   EXPECT_EQ(*store_->count_temps(), 0u);

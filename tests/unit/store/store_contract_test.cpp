@@ -2452,7 +2452,7 @@ TEST_P(StoreContract, DeletingTheLastLiveUseOfABlobReturnsItsDigest) {
   const auto on_task = must(store_->create_attachments(
       ParentKind::Task, t.id, a.workspace, {{"copy.png", "image/png", 20, std::string(64, 'a'), 1}}, std::nullopt));
   auto digests = [&] {
-    auto live = must(store_->live_blob_digests());
+    auto live = must(store_->live_blob_names());
     std::sort(live.begin(), live.end());  // store.h states no order
     return live;
   };
@@ -2469,6 +2469,33 @@ TEST_P(StoreContract, DeletingTheLastLiveUseOfABlobReturnsItsDigest) {
   EXPECT_EQ(must(store_->delete_attachment(ParentKind::Task, t.id, on_task[0].id)), a_digest);
   EXPECT_TRUE(digests().empty());
   EXPECT_EQ(must(store_->storage_used(a.workspace)), 0);
+}
+
+// A blob of a name of its own (an S3 upload streamed as it came) is its row's
+// alone, even when another row holds the same digest.
+TEST_P(StoreContract, ABlobOfItsOwnNameIsItsRowsAlone) {
+  const Org a = make_org("a.test");
+  const ProjectRecord p = project(a, a.owner, {.name = "Apollo"});
+  const std::string digest(64, 'c');
+  const std::string name = "u-" + std::string(32, '1');
+  const auto created = must(store_->create_attachments(
+      ParentKind::Project, p.id, a.workspace,
+      {{"named.bin", "application/octet-stream", 30, digest, 1, name}, {"plain.bin", "text/plain", 30, digest, 2}},
+      std::nullopt));
+  EXPECT_EQ(created[0].blob, name);
+  EXPECT_EQ(created[0].blob_name(), name);
+  EXPECT_EQ(created[1].blob, "");
+  EXPECT_EQ(created[1].blob_name(), digest);
+  const AttachmentRecord found = must(store_->find_attachment(ParentKind::Project, p.id, created[0].id));
+  EXPECT_EQ(found.sha256, digest);
+  EXPECT_EQ(found.blob_name(), name);
+  auto live = must(store_->live_blob_names());
+  std::sort(live.begin(), live.end());
+  EXPECT_EQ(live, (std::vector<std::string>{digest, name}));
+
+  EXPECT_EQ(must(store_->delete_attachment(ParentKind::Project, p.id, created[0].id)), name);
+  EXPECT_EQ(must(store_->live_blob_names()), std::vector<std::string>{digest});
+  EXPECT_EQ(must(store_->delete_attachment(ParentKind::Project, p.id, created[1].id)), digest);
 }
 
 // A stopped entry to write: [start, start + seconds).

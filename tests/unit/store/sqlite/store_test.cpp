@@ -315,7 +315,7 @@ TEST_F(StoreTest, AttachmentsAreAllOrNothingWithinTheQuota) {
   EXPECT_EQ(gone->value(), std::string(64, 'b'));
   EXPECT_EQ(store->find_attachment(ParentKind::Project, 7, first).error().code, ErrorCode::NotFound);
   EXPECT_EQ(*store->storage_used(ws), 20);
-  EXPECT_EQ(*store->live_blob_digests(), std::vector<std::string>{std::string(64, 'a')});
+  EXPECT_EQ(*store->live_blob_names(), std::vector<std::string>{std::string(64, 'a')});
 }
 
 }  // namespace
