@@ -1,9 +1,9 @@
 #pragma once
 // Where attachment bytes live. A BlobStore keeps immutable blobs addressed by
 // their SHA-256 (identical content is stored once), except that the S3 store
-// names an upload it streams as it comes before its digest is known (the
-// name is_blob_name() accepts; no copy to the digest's key afterwards). An upload is written to a
-// Staging (a temp file, hashed as it is written), ended with finish(), and
+// names an upload it streams as it comes before its digest is known (a name
+// is_blob_name() accepts; no copy to the digest's key afterwards). An upload
+// is written to a Staging (a temp file, hashed as it is written), ended with finish(), and
 // made durable in its content-addressed place by publish(); a Staging that is
 // never published removes its temp file. The interface is the seam for other
 // backends and for fault injection in tests: a store that wraps another wraps
@@ -104,12 +104,13 @@ class BlobStore {
   // with an offset (the disk store; the transport sends it without copying)
   // or a stream (a store without local files). Either reads the bytes it was
   // opened for to the end even if the blob is removed meanwhile, so a reply
-  // begun before a delete ends whole. NotFound when no blob has this digest
-  // (any string that is not one included); RangeNotSatisfiable when the range
-  // reaches past the blob's end. Blocking, like the rest of this interface.
-  virtual Result<ByteSource> open(std::string_view sha256, ReadRange range) = 0;
-  virtual Status remove(std::string_view sha256) = 0;
-  // Every stored blob's digest (for fsck).
+  // begun before a delete ends whole. NotFound when no blob has this name
+  // (BlobInfo::name; any string that is not one included); RangeNotSatisfiable
+  // when the range reaches past the blob's end. Blocking, like the rest of
+  // this interface.
+  virtual Result<ByteSource> open(std::string_view name, ReadRange range) = 0;
+  virtual Status remove(std::string_view name) = 0;
+  // Every stored blob's name (for fsck).
   virtual Result<std::vector<std::string>> list() = 0;
   // The stored blobs written within a shared store's grace period: another
   // node's upload may be about to refer to them, so fsck leaves them be

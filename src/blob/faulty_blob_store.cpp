@@ -96,8 +96,8 @@ class FaultyBlobStore final : public BlobStore {
     if (!staging) return staging.error();
     return std::unique_ptr<Staging>(std::make_unique<FaultyStaging>(std::move(*staging), control_file_));
   }
-  Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
-    auto source = inner_->open(sha256, range);
+  Result<ByteSource> open(std::string_view name, ReadRange range) override {
+    auto source = inner_->open(name, range);
     if (!source) return source;
     if (!mode_on(control_file_, "streams") && !fault_for(control_file_, "read")) return source;
     ByteSource stream = as_stream(std::move(source.value()));
@@ -105,7 +105,7 @@ class FaultyBlobStore final : public BlobStore {
     bytes = std::make_unique<FaultyStream>(std::move(bytes), control_file_);
     return stream;
   }
-  Status remove(std::string_view sha256) override { return inner_->remove(sha256); }
+  Status remove(std::string_view name) override { return inner_->remove(name); }
   Result<std::vector<std::string>> list() override { return inner_->list(); }
   Result<std::vector<std::string>> recent() override { return inner_->recent(); }
   Status prepare() override { return inner_->prepare(); }

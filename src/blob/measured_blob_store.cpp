@@ -49,11 +49,11 @@ class MeasuredBlobStore final : public BlobStore {
     if (!staged) return staged.error();
     return std::unique_ptr<Staging>(std::make_unique<MeasuredStaging>(std::move(*staged)));
   }
-  Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
-    return measured(BlobCall::Open, [&] { return inner_->open(sha256, range); });
+  Result<ByteSource> open(std::string_view name, ReadRange range) override {
+    return measured(BlobCall::Open, [&] { return inner_->open(name, range); });
   }
-  Status remove(std::string_view sha256) override {
-    return measured(BlobCall::Remove, [&] { return inner_->remove(sha256); });
+  Status remove(std::string_view name) override {
+    return measured(BlobCall::Remove, [&] { return inner_->remove(name); });
   }
   Result<std::vector<std::string>> list() override { return inner_->list(); }
   Result<std::vector<std::string>> recent() override { return inner_->recent(); }

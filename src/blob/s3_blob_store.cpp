@@ -216,16 +216,16 @@ class S3Staging final : public Staging {
       auto put = client_->send(S3Request("PUT", key, "", buffer_));
       if (!put) return put.error();
       if (!succeeded(*put)) return s3_error(*put, "PUT " + key);
-    } else if (!upload_name_.empty()) {
-      if (auto completed = complete(); !completed) return completed;  // in its place already
     } else {
       if (auto completed = complete(); !completed) return completed;
-      auto copied = client_->send(
-          S3Request("PUT", key, "", {},
-                    {"x-amz-copy-source: /" + client_->settings().bucket + "/" + s3_encode(temp_key_, true)}));
-      if (!copied) return copied.error();
-      if (!succeeded(*copied)) return s3_error(*copied, "copy to " + key);
-      (void)client_->send(S3Request("DELETE", temp_key_));  // else the sweep's
+      if (upload_name_.empty()) {  // under tmp/: copied to its place
+        auto copied = client_->send(
+            S3Request("PUT", key, "", {},
+                      {"x-amz-copy-source: /" + client_->settings().bucket + "/" + s3_encode(temp_key_, true)}));
+        if (!copied) return copied.error();
+        if (!succeeded(*copied)) return s3_error(*copied, "copy to " + key);
+        (void)client_->send(S3Request("DELETE", temp_key_));  // else the sweep's
+      }
     }
     buffer_ = std::string();
     flushed_ = true;
@@ -261,7 +261,8 @@ class S3Staging final : public Staging {
   // thread of its own, taking them from stream_ as write() puts them there.
   Status start_stream(std::uint64_t length) {
     // Streamed from its first byte: stored where it is sent, under a name of
-    // its own (a copy to the digest's key is a copy of every byte on AWS S3).
+    // its own (a copy to the digest's key would be one more request, and on
+    // stores that do not copy by reference every byte again).
     if (!parts_) upload_name_ = new_upload_name();
     auto number = next_part();
     if (!number) return number.error();
@@ -440,9 +441,9 @@ class S3BlobStore final : public BlobStore {
         std::make_unique<S3Staging>(client_, blobs_, temps_ + random_hex(16), part_size_, parts_in_flight_));
   }
 
-  Result<ByteSource> open(std::string_view sha256, ReadRange range) override {
-    if (!is_blob_name(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
-    const std::string key = blobs_ + std::string(sha256);
+  Result<ByteSource> open(std::string_view name, ReadRange range) override {
+    if (!is_blob_name(name)) return make_error(ErrorCode::NotFound, "no such blob");
+    const std::string key = blobs_ + std::string(name);
     if (range.offset == 0 && !range.length) return read(key, "", range);
     if (range.length != 0) {
       // One GET: S3 answers 206 with the object's size, or 416 when the range
@@ -465,9 +466,9 @@ class S3BlobStore final : public BlobStore {
     return internal_error("S3 refused a range that fits the object " + key);
   }
 
-  Status remove(std::string_view sha256) override {
-    if (!is_blob_name(sha256)) return make_error(ErrorCode::NotFound, "no such blob");
-    const std::string key = blobs_ + std::string(sha256);
+  Status remove(std::string_view name) override {
+    if (!is_blob_name(name)) return make_error(ErrorCode::NotFound, "no such blob");
+    const std::string key = blobs_ + std::string(name);
     auto head = client_->send(S3Request("HEAD", key));
     if (!head) return head.error();
     if (head->status == 404) return make_error(ErrorCode::NotFound, "no such blob");
@@ -478,25 +479,25 @@ class S3BlobStore final : public BlobStore {
   }
 
   Result<std::vector<std::string>> list() override {
-    std::vector<std::string> digests;
+    std::vector<std::string> names;
     auto listed = for_each_object(blobs_, [&](std::string_view key, std::string_view /*modified*/) {
       const std::string_view name = key.substr(blobs_.size());
-      if (is_blob_name(name)) digests.emplace_back(name);
+      if (is_blob_name(name)) names.emplace_back(name);
       return Status(Ok{});
     });
     if (!listed) return listed.error();
-    return digests;
+    return names;
   }
 
   Result<std::vector<std::string>> recent() override {
-    std::vector<std::string> digests;
+    std::vector<std::string> names;
     auto listed = for_each_object(blobs_, [&](std::string_view key, std::string_view modified) {
       const std::string_view name = key.substr(blobs_.size());
-      if (is_blob_name(name) && !past_grace(modified)) digests.emplace_back(name);
+      if (is_blob_name(name) && !past_grace(modified)) names.emplace_back(name);
       return Status(Ok{});
     });
     if (!listed) return listed.error();
-    return digests;
+    return names;
   }
 
   Result<std::size_t> sweep_temps() override { return for_each_temp(true); }
