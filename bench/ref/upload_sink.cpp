@@ -19,7 +19,13 @@
 // PUTs it to ENDPOINT/BUCKET/sink/DIGEST (libcurl's own SigV4, one kept
 // connection, not waiting for a 100 Continue) and commits the rows: the least
 // work of an upload to S3 small enough to need no multipart upload (no file,
-// fsync or rename).
+// fsync or rename). A single file whose body's length leaves at least S3's
+// least part (5 MiB) certain to be file, beyond what may still follow it
+// (multipart::max_bytes_after, as focusd counts it), goes to S3 as it
+// arrives instead: a multipart upload under a name of its own, whose first
+// part is exactly those bytes, each read from the socket, parsed and hashed
+// when libcurl asks for it (one thread, no buffer but the socket read's);
+// the rest of the file is the second part; then the completion, the row, 201.
 //
 //   upload-sink DIR [--pipelined | --s3 ENDPOINT BUCKET]
 #include <fcntl.h>
@@ -42,6 +48,7 @@
 #include <vector>
 
 #include "blob/mime.h"
+#include "blob/s3_client.h"
 #include "common/strings.h"
 #include "http_head.h"
 #include "multipart/multipart.h"
@@ -198,24 +205,130 @@ struct S3Target {
   std::string bucket_url;
 };
 
-// PUTs the file to the bucket under its digest; true when stored.
-bool put(const S3Target& target, const File& f) {
-  const std::string url = target.bucket_url + "/sink/" + f.digest;
-  const S3Curl& s3 = target.s3;
-  std::string_view rest = f.bytes;
-  s3.curl->easy_setopt(s3.easy, CURLOPT_URL, url.c_str());
-  s3.curl->easy_setopt(s3.easy, CURLOPT_UPLOAD, 1L);
-  s3.curl->easy_setopt(s3.easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(f.bytes.size()));
-  s3.curl->easy_setopt(s3.easy, CURLOPT_READDATA, &rest);
+// What a request to S3 answered: its ETag header and its body.
+struct S3Answer {
+  std::string etag, body;
+};
+
+// Sets the handle's method and URL, and where the answer goes; the body is
+// the caller's to set (CURLOPT_READFUNCTION or CURLOPT_POSTFIELDS).
+void prepare(const S3Curl& s3, const std::string& url, bool post, S3Answer& answer) {
+  const auto* c = s3.curl;
+  c->easy_setopt(s3.easy, CURLOPT_URL, url.c_str());
+  c->easy_setopt(s3.easy, post ? CURLOPT_POST : CURLOPT_UPLOAD, 1L);
+  c->easy_setopt(s3.easy, CURLOPT_WRITEDATA, &answer.body);
+  c->easy_setopt(
+      s3.easy, CURLOPT_WRITEFUNCTION, +[](char* data, std::size_t size, std::size_t count, void* user) {
+        static_cast<std::string*>(user)->append(data, size * count);
+        return size * count;
+      });
+  c->easy_setopt(s3.easy, CURLOPT_HEADERDATA, &answer.etag);
+  c->easy_setopt(
+      s3.easy, CURLOPT_HEADERFUNCTION, +[](char* data, std::size_t size, std::size_t count, void* user) {
+        std::string_view line(data, size * count);
+        line = line.substr(0, line.find_last_not_of("\r\n") + 1);
+        if (line.size() > 5 && focusd::iequals(line.substr(0, 5), "etag:")) {
+          *static_cast<std::string*>(user) = std::string(focusd::trim(line.substr(5)));
+        }
+        return size * count;
+      });
+}
+
+// A POST of `body` to `url`; its answer, nullopt unless a 2xx.
+std::optional<S3Answer> post(const S3Curl& s3, const std::string& url, const std::string& body) {
+  S3Answer answer;
+  prepare(s3, url, true, answer);
+  s3.curl->easy_setopt(s3.easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  s3.curl->easy_setopt(s3.easy, CURLOPT_POSTFIELDS, body.c_str());
+  if (!s3.perform()) return std::nullopt;
+  return answer;
+}
+
+// A PUT of `length` bytes to `url`, each taken by `take(out, room)` (0: none
+// left, which aborts a PUT short of its length); its ETag, nullopt unless a 2xx.
+template <class Take>
+std::optional<std::string> put_taken(const S3Curl& s3, const std::string& url, std::size_t length, Take& take) {
+  S3Answer answer;
+  prepare(s3, url, false, answer);
+  s3.curl->easy_setopt(s3.easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
+  s3.curl->easy_setopt(s3.easy, CURLOPT_READDATA, &take);
   s3.curl->easy_setopt(
       s3.easy, CURLOPT_READFUNCTION, +[](char* out, std::size_t size, std::size_t count, void* user) -> std::size_t {
-        auto& left = *static_cast<std::string_view*>(user);
-        const std::size_t n = std::min(size * count, left.size());
-        std::memcpy(out, left.data(), n);
-        left.remove_prefix(n);
-        return n;
+        const std::size_t n = (*static_cast<Take*>(user))(out, size * count);
+        return n == 0 ? CURL_READFUNC_ABORT : n;
       });
-  return s3.perform();
+  if (!s3.perform()) return std::nullopt;
+  return answer.etag;
+}
+
+// PUTs the file to the bucket under its digest; true when stored.
+bool put(const S3Target& target, const File& f) {
+  std::string_view rest = f.bytes;
+  auto take = [&](char* out, std::size_t room) {
+    const std::size_t n = std::min(room, rest.size());
+    std::memcpy(out, rest.data(), n);
+    rest.remove_prefix(n);
+    return n;
+  };
+  return put_taken(target.s3, target.bucket_url + "/sink/" + f.digest, f.bytes.size(), take).has_value();
+}
+
+// The streamed upload of a single file (see the top): `file` has begun, its
+// first bytes in file.bytes, and `left` bytes of the body are still unread
+// on `client`, of which all but `after` are certain to be file. True once
+// the upload is complete and the whole body read.
+bool stream_to_s3(const S3Target& target, int client, std::size_t left, std::size_t after, int n,
+                  focusd::multipart::Parser& parser, File& file, std::vector<char>& buffer) {
+  const std::string url = target.bucket_url + "/sink/u-" + std::to_string(::getpid()) + "-" + std::to_string(n);
+  auto started = post(target.s3, url + "?uploads=", "");
+  const auto id = started ? focusd::blob::xml_text(started->body, "UploadId") : std::nullopt;
+  if (!id) return false;
+  const std::string upload = "uploadId=" + focusd::blob::s3_encode(*id, false);
+  // Reads more of the body into the parser, which appends the file's bytes to file.bytes.
+  auto read_more = [&] {
+    if (left == 0) return false;
+    const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
+    if (r <= 0) return false;
+    left -= static_cast<std::size_t>(r);
+    return static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
+  };
+  const std::size_t first = file.bytes.size() + left - after;
+  std::size_t at = 0;    // file.bytes before it are sent
+  std::size_t sent = 0;  // of the first part
+  auto take = [&](char* out, std::size_t room) -> std::size_t {
+    while (at == file.bytes.size()) {
+      file.bytes.clear();
+      at = 0;
+      if (!read_more()) return 0;
+    }
+    const std::size_t n = std::min({room, file.bytes.size() - at, first - sent});
+    std::memcpy(out, file.bytes.data() + at, n);
+    at += n;
+    sent += n;
+    return n;
+  };
+  auto first_etag = put_taken(target.s3, url + "?partNumber=1&" + upload, first, take);
+  if (!first_etag) return false;
+  while (left > 0) {
+    if (!read_more()) return false;
+  }
+  if (!parser.finish()) return false;
+  std::string_view rest = std::string_view(file.bytes).substr(at);
+  auto take_rest = [&](char* out, std::size_t room) {
+    const std::size_t n = std::min(room, rest.size());
+    std::memcpy(out, rest.data(), n);
+    rest.remove_prefix(n);
+    return n;
+  };
+  std::string parts =
+      "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + *first_etag + "</ETag></Part>";
+  if (!rest.empty()) {
+    auto second_etag = put_taken(target.s3, url + "?partNumber=2&" + upload, rest.size(), take_rest);
+    if (!second_etag) return false;
+    parts += "<Part><PartNumber>2</PartNumber><ETag>" + *second_etag + "</ETag></Part>";
+  }
+  auto completed = post(target.s3, url + "?" + upload, parts + "</CompleteMultipartUpload>");
+  return completed && completed->body.find("<Error>") == std::string::npos;
 }
 
 // One request on `client`: false when it could not be read whole.
@@ -242,6 +355,20 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
   focusd::multipart::Parser parser(*boundary, {}, sink);
   bool parsed = static_cast<bool>(parser.feed(body));
   left -= std::min(left, body.size());
+  // --s3, a large single file: streamed (see the top), once its first bytes are here.
+  const std::size_t after = focusd::multipart::max_bytes_after({}, 2, 4096);  // `name`, `display_order`
+  bool streamed = false;
+  while (s3 && parsed && sink.files().empty() && left > 0) {
+    const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
+    if (r <= 0) return false;
+    left -= static_cast<std::size_t>(r);
+    parsed = static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
+  }
+  if (s3 && parsed && sink.files().size() == 1 && left >= after + (std::size_t{5} << 20)) {
+    if (!stream_to_s3(*s3, client, left, after, n, parser, sink.files().front(), buffer)) return false;
+    streamed = true;
+    left = 0;
+  }
   if (pipelined && parsed) {
     parsed = feed_pipelined(client, left, parser);
     left = 0;
@@ -252,13 +379,13 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
     left -= static_cast<std::size_t>(r);
     parsed = static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
   }
-  parsed = parsed && parser.finish();
+  parsed = parsed && (streamed || parser.finish());
   std::vector<File>& files = sink.files();
   if (!parsed || files.empty()) return false;
   std::vector<std::string> types;
   for (File& f : files) {
     types.push_back(focusd::blob::sniff_mime_type(f.head, f.declared));
-    if (s3 && !put(*s3, f)) return false;
+    if (s3 && !streamed && !put(*s3, f)) return false;
     if (!s3) ::fsync(f.fd);
   }
   if (!s3) {
@@ -297,9 +424,6 @@ int main(int argc, char** argv) {
   if (to_s3) {
     auto handle = S3Curl::open("upload-sink");
     if (!handle) return 1;
-    handle->curl->easy_setopt(
-        handle->easy, CURLOPT_WRITEFUNCTION,
-        +[](char*, std::size_t size, std::size_t count, void*) { return size * count; });
     s3 = S3Target{*handle, std::string(argv[3]) + "/" + argv[4]};
   }
   const std::filesystem::path dir = argv[1];
