@@ -261,16 +261,25 @@ std::optional<std::string> put_taken(const S3Curl& s3, const std::string& url, s
   return answer.etag;
 }
 
-// PUTs the file to the bucket under its digest; true when stored.
-bool put(const S3Target& target, const File& f) {
-  std::string_view rest = f.bytes;
+// A PUT of `bytes` to `url`; its ETag, nullopt unless a 2xx.
+std::optional<std::string> put_bytes(const S3Curl& s3, const std::string& url, std::string_view bytes) {
+  const std::size_t length = bytes.size();
   auto take = [&](char* out, std::size_t room) {
-    const std::size_t n = std::min(room, rest.size());
-    std::memcpy(out, rest.data(), n);
-    rest.remove_prefix(n);
+    const std::size_t n = std::min(room, bytes.size());
+    std::memcpy(out, bytes.data(), n);
+    bytes.remove_prefix(n);
     return n;
   };
-  return put_taken(target.s3, target.bucket_url + "/sink/" + f.digest, f.bytes.size(), take).has_value();
+  return put_taken(s3, url, length, take);
+}
+
+// Reads the body's next piece (of the `left` bytes still unread on `client`)
+// into `parser`; false when it could not be read or parsed.
+bool feed_next(int client, std::vector<char>& buffer, std::size_t& left, focusd::multipart::Parser& parser) {
+  const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
+  if (r <= 0) return false;
+  left -= static_cast<std::size_t>(r);
+  return static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
 }
 
 // The streamed upload of a single file (see the top): `file` has begun, its
@@ -285,13 +294,7 @@ bool stream_to_s3(const S3Target& target, int client, std::size_t left, std::siz
   if (!id) return false;
   const std::string upload = "uploadId=" + focusd::blob::s3_encode(*id, false);
   // Reads more of the body into the parser, which appends the file's bytes to file.bytes.
-  auto read_more = [&] {
-    if (left == 0) return false;
-    const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
-    if (r <= 0) return false;
-    left -= static_cast<std::size_t>(r);
-    return static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
-  };
+  auto read_more = [&] { return left > 0 && feed_next(client, buffer, left, parser); };
   const std::size_t first = file.bytes.size() + left - after;
   std::size_t at = 0;    // file.bytes before it are sent
   std::size_t sent = 0;  // of the first part
@@ -313,17 +316,11 @@ bool stream_to_s3(const S3Target& target, int client, std::size_t left, std::siz
     if (!read_more()) return false;
   }
   if (!parser.finish()) return false;
-  std::string_view rest = std::string_view(file.bytes).substr(at);
-  auto take_rest = [&](char* out, std::size_t room) {
-    const std::size_t n = std::min(room, rest.size());
-    std::memcpy(out, rest.data(), n);
-    rest.remove_prefix(n);
-    return n;
-  };
+  const std::string_view rest = std::string_view(file.bytes).substr(at);
   std::string parts =
       "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + *first_etag + "</ETag></Part>";
   if (!rest.empty()) {
-    auto second_etag = put_taken(target.s3, url + "?partNumber=2&" + upload, rest.size(), take_rest);
+    auto second_etag = put_bytes(target.s3, url + "?partNumber=2&" + upload, rest);
     if (!second_etag) return false;
     parts += "<Part><PartNumber>2</PartNumber><ETag>" + *second_etag + "</ETag></Part>";
   }
@@ -358,12 +355,7 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
   // --s3, a large single file: streamed (see the top), once its first bytes are here.
   const std::size_t after = focusd::multipart::max_bytes_after({}, 2, 4096);  // `name`, `display_order`
   bool streamed = false;
-  while (s3 && parsed && sink.files().empty() && left > 0) {
-    const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
-    if (r <= 0) return false;
-    left -= static_cast<std::size_t>(r);
-    parsed = static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
-  }
+  while (s3 && parsed && sink.files().empty() && left > 0) parsed = feed_next(client, buffer, left, parser);
   if (s3 && parsed && sink.files().size() == 1 && left >= after + (std::size_t{5} << 20)) {
     if (!stream_to_s3(*s3, client, left, after, n, parser, sink.files().front(), buffer)) return false;
     streamed = true;
@@ -373,19 +365,14 @@ bool serve(int client, const std::filesystem::path& dir, focusd::sqlite::Connect
     parsed = feed_pipelined(client, left, parser);
     left = 0;
   }
-  while (parsed && left > 0) {
-    const ssize_t r = ::recv(client, buffer.data(), std::min(buffer.size(), left), 0);
-    if (r <= 0) return false;
-    left -= static_cast<std::size_t>(r);
-    parsed = static_cast<bool>(parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(r))));
-  }
+  while (parsed && left > 0) parsed = feed_next(client, buffer, left, parser);
   parsed = parsed && (streamed || parser.finish());
   std::vector<File>& files = sink.files();
   if (!parsed || files.empty()) return false;
   std::vector<std::string> types;
   for (File& f : files) {
     types.push_back(focusd::blob::sniff_mime_type(f.head, f.declared));
-    if (s3 && !streamed && !put(*s3, f)) return false;
+    if (s3 && !streamed && !put_bytes(s3->s3, s3->bucket_url + "/sink/" + f.digest, f.bytes)) return false;
     if (!s3) ::fsync(f.fd);
   }
   if (!s3) {
