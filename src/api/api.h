@@ -27,8 +27,9 @@ namespace focusd::api {
 struct Services {
   Store& store;
   auth::Authenticator& authenticator;
-  boost::asio::io_context& blocking;  // the BlockingPool's (common/blocking_pool.h)
-  auth::HashPool& hashing;            // Argon2id verifications, never on `blocking`
+  boost::asio::io_context& blocking;   // the BlockingPool's (common/blocking_pool.h)
+  boost::asio::io_context& blob_work;  // another BlockingPool's: the blob store's calls, which may wait long
+  auth::HashPool& hashing;             // Argon2id verifications, never on `blocking`
   const Config& config;
   blob::BlobStore& blobs;
   const blob::DiskSpace& disk;        // writes other than deletes are refused when it is low

@@ -76,16 +76,16 @@ boost::json::object attachment_json(const AttachmentRecord& a) {
 }
 
 // Reads the whole multipart body into `form`, feeding the parser (and so the
-// hashing and the disk writes) on the blocking pool a piece at a time. While
-// the pool works on one piece, the next is read from the socket: the network
-// and the disk work at the same time.
+// hashing and the blob store's writes) on the blob pool a piece at a time.
+// While the pool works on one piece, the next is read from the socket: the
+// network and the store work at the same time.
 awaitable<Status> read_form(Call& call, multipart::Parser& parser, UploadForm& form) {
   if (!call.body) co_return internal_error("upload route without a body reader");
   using boost::asio::experimental::awaitable_operators::operator&&;
   std::string_view current;
   // Both wrap their results in optional: parallel awaits need default-constructible results.
   auto feed = [&]() -> awaitable<std::optional<Status>> {
-    co_return co_await offload(call.services.blocking, [&] { return parser.feed(current); });
+    co_return co_await offload(call.services.blob_work, [&] { return parser.feed(current); });
   };
   auto read_next = [&]() -> awaitable<std::optional<Result<std::string_view>>> {
     co_return co_await call.body->read();
@@ -123,7 +123,7 @@ awaitable<Result<Reply>> create(Call& call, ParentKind kind, bool bulk) {
   FOCUSD_CO_CHECK(co_await read_form(call, parser, form));
 
   FOCUSD_CO_TRY(uploads, bulk ? bulk_uploads(form, query, config.max_bulk_files) : single_upload(form, query));
-  auto created = co_await offload(call.services.blocking, [&] {
+  auto created = co_await offload(call.services.blob_work, [&] {
     return call.services.attachments.create(kind, parent.id, parent.workspace_id, uploads);
   });
   if (!created) co_return created.error();
@@ -163,7 +163,7 @@ awaitable<Result<Reply>> remove(Call& call, ParentKind kind) {
   FOCUSD_CO_CHECK(co_await in_store(call, [&](Store& s) { return s.find_attachment(kind, parent.id, id); }));
   FOCUSD_CO_CHECK(require_manage(parent));
   auto deleted =
-      co_await offload(call.services.blocking, [&] { return call.services.attachments.remove(kind, parent.id, id); });
+      co_await offload(call.services.blob_work, [&] { return call.services.attachments.remove(kind, parent.id, id); });
   if (!deleted) co_return deleted.error();
   co_return no_content();
 }
@@ -209,7 +209,7 @@ awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
       ask.kind == http_semantics::RangeAsk::Kind::Part ? ask.range : http_semantics::ByteRange{0, size};
   // The blob is opened now: should the attachment be deleted while it is
   // sent, the source still reads the whole of it (blob/blob_store.h).
-  auto opened = co_await offload(call.services.blocking, [&]() -> Result<ByteSource> {
+  auto opened = co_await offload(call.services.blob_work, [&]() -> Result<ByteSource> {
     auto source = call.services.blobs.open(a.blob_name(), blob::ReadRange{range.first, range.length});
     if (source) return source;
     if (source.error().code == ErrorCode::Unavailable) return source.error();  // the store is away: 503, try again
@@ -245,7 +245,9 @@ awaitable<Result<Reply>> view(Call& call, ParentKind kind) {
   } else {
     res.result(http::status::ok);
   }
-  co_return Reply(std::move(res), std::move(opened.value()));
+  Reply reply(std::move(res), std::move(opened.value()));
+  reply.body_pool = &call.services.blob_work;
+  co_return reply;
 }
 
 }  // namespace

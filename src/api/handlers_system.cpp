@@ -77,6 +77,7 @@ awaitable<Result<Reply>> readyz(Call& call) {
     co_return make_error(ErrorCode::Unavailable, "draining: this node is shutting down");
   }
   const char* database = call.services.config.uses_postgres() ? "postgresql" : "sqlite";
+  // On the blocking pool, not the blob pool: readiness never waits behind uploads.
   auto blobs = co_await offload(call.services.blocking, [&] { return call.services.blobs.ping(); });
   auto status = co_await offload(call.services.blocking, [&] { return call.services.store.ping(); });
   if (!status) {

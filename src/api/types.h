@@ -1,6 +1,7 @@
 #pragma once
 // The request and response types shared by http/ and api/.
 
+#include <boost/asio/io_context.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <utility>
@@ -28,6 +29,9 @@ struct Reply {
 
   Response response;
   std::optional<ByteSource> body;
+  // Where the body's blocking reads (and sendfile calls) run: null for the
+  // blocking pool, the blob pool for a blob's bytes (Services::blob_work).
+  boost::asio::io_context* body_pool = nullptr;
 };
 
 }  // namespace api

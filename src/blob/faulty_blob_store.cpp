@@ -1,8 +1,10 @@
 #include "blob/faulty_blob_store.h"
 
+#include <chrono>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -24,10 +26,18 @@ std::vector<std::pair<std::string, std::string>> control_lines(const std::string
   return lines;
 }
 
+// True when the control file has the line `step word`.
+bool has_line(const std::string& control_file, std::string_view step, std::string_view word) {
+  for (const auto& [name, second] : control_lines(control_file)) {
+    if (name == step && second == word) return true;
+  }
+  return false;
+}
+
 // The fault the control file names for `step` ("write", "fsync", "rename", "read").
 std::optional<Error> fault_for(const std::string& control_file, std::string_view step) {
   for (const auto& [name, err] : control_lines(control_file)) {
-    if (name != step) continue;
+    if (name != step || err == "hang") continue;
     const std::string what = "injected " + err + " on " + std::string(step);
     if (err == "ENOSPC") return Error{ErrorCode::InsufficientStorage, "the server's disk is full", {}, what};
     return internal_error(what);
@@ -35,12 +45,12 @@ std::optional<Error> fault_for(const std::string& control_file, std::string_view
   return std::nullopt;
 }
 
-// True when the control file has a line that is just `mode`.
-bool mode_on(const std::string& control_file, std::string_view mode) {
-  for (const auto& [name, err] : control_lines(control_file)) {
-    if (name == mode && err.empty()) return true;
-  }
-  return false;
+// Waits while the control file has the line `step hang`, having first added
+// a line `step` to `<control_file>.hung` (a test waits for it there).
+void hold_while_hung(const std::string& control_file, std::string_view step) {
+  if (!has_line(control_file, step, "hang")) return;
+  std::ofstream(control_file + ".hung", std::ios::app) << step << "\n";
+  while (has_line(control_file, step, "hang")) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 // A blob's bytes as a stream whose reads fail while the control file says so.
@@ -50,6 +60,7 @@ class FaultyStream final : public ByteStream {
       : inner_(std::move(inner)), control_file_(std::move(control_file)) {}
 
   Result<std::size_t> read(std::span<char> buffer) override {
+    hold_while_hung(control_file_, "read");
     if (auto fault = fault_for(control_file_, "read")) return *fault;
     return inner_->read(buffer);
   }
@@ -65,6 +76,7 @@ class FaultyStaging final : public Staging {
       : inner_(std::move(inner)), control_file_(std::move(control_file)) {}
 
   Status write(std::string_view bytes) override {
+    hold_while_hung(control_file_, "write");
     if (auto fault = fault_for(control_file_, "write")) return *fault;
     return inner_->write(bytes);
   }
@@ -99,7 +111,8 @@ class FaultyBlobStore final : public BlobStore {
   Result<ByteSource> open(std::string_view name, ReadRange range) override {
     auto source = inner_->open(name, range);
     if (!source) return source;
-    if (!mode_on(control_file_, "streams") && !fault_for(control_file_, "read")) return source;
+    const bool streams = has_line(control_file_, "streams", "");
+    if (!streams && !fault_for(control_file_, "read") && !has_line(control_file_, "read", "hang")) return source;
     ByteSource stream = as_stream(std::move(source.value()));
     auto& bytes = std::get<std::unique_ptr<ByteStream>>(stream.bytes);
     bytes = std::make_unique<FaultyStream>(std::move(bytes), control_file_);

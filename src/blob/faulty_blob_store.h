@@ -9,6 +9,10 @@
 //   rename EIO       publishing (the rename into place) fails
 //   read EIO         reading a blob fails (its bytes are handed out as a
 //                    stream whose reads fail, so a view is cut short)
+//   write hang       each write waits while this line is there (as on a
+//   read hang        store that has stopped taking or giving bytes), having
+//                    first added a line `write` or `read` to the file
+//                    `<control_file>.hung`
 //
 // and one line is a mode, not a fault:
 //

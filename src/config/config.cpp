@@ -110,6 +110,13 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_BLOCKING_THREADS")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
+  app.add_option("--blob-threads", c.blob_threads,
+                 "Threads for the blob store's blocking work: the pieces of uploads (hashing, disk writes, S3 "
+                 "parts), their completion, views' reads; apart from --blocking-threads, so that a slow disk or "
+                 "object store never holds the threads every other request needs")
+      ->envname("FOCUSD_BLOB_THREADS")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
   add_duration(app, "--idle-spin-us", "FOCUSD_IDLE_SPIN_US", c.idle_spin,
                "Microseconds a network thread, a blocking thread or the SQLite writer that has run out of work "
                "keeps polling for more (yielding the CPU) before it sleeps: what another thread hands it then "

@@ -42,6 +42,7 @@ struct Config {
   // Threads that run blocking work (SQLite calls, password hashing) off the
   // network threads; also the number of SQLite reader connections.
   unsigned blocking_threads = 4;
+  unsigned blob_threads = 8;  // the blob store's blocking work, apart (see --blob-threads)
   // How long a network thread, a blocking thread or the SQLite writer that
   // has run out of work keeps polling for more before it sleeps
   // (common/spin.h); 0 = sleep at once.

@@ -705,8 +705,8 @@ asio::awaitable<bool> HttpServer::serve_one(Connection& connection, beast::flat_
   }
   const unsigned status = res.result_int();
   std::uint64_t bytes = 0;
-  auto write_ec =
-      co_await write_response(stream, reply, exchange.head_only, config_.idle_timeout, api_.blocking(), bytes);
+  auto write_ec = co_await write_response(stream, reply, exchange.head_only, config_.idle_timeout,
+                                          reply.body_pool ? *reply.body_pool : api_.blocking(), bytes);
 
   const auto elapsed = Clock::now() - started;
   logging::access({exchange.method, exchange.path, status, bytes,

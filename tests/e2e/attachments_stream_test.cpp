@@ -329,6 +329,8 @@ class OwnGateway {
   std::string dir() const { return on_s3() ? (dir_.path() / "gateway").string() : ""; }
   ProcessResult stop_rgw() const { return run(FOCUSD_S3_GATEWAY_SCRIPT, "stop-rgw"); }
   ProcessResult start_rgw() const { return run(FOCUSD_S3_GATEWAY_SCRIPT, "start-rgw"); }
+  ProcessResult freeze_rgw() const { return run(FOCUSD_S3_GATEWAY_SCRIPT, "freeze-rgw"); }
+  ProcessResult thaw_rgw() const { return run(FOCUSD_S3_GATEWAY_SCRIPT, "thaw-rgw"); }
 
  private:
   ProcessResult run(const char* script, const char* command) const {
@@ -348,8 +350,10 @@ class GatewayOutage : private OwnGateway, public StreamedUploads {
     if (!on_s3()) GTEST_SKIP() << "the S3 pass's";
   }
 
+  using OwnGateway::freeze_rgw;
   using OwnGateway::start_rgw;
   using OwnGateway::stop_rgw;
+  using OwnGateway::thaw_rgw;
   std::string gateway() const { return OwnGateway::dir(); }
 };
 
@@ -440,6 +444,47 @@ TEST_F(GatewayOutage, AViewCutOffMidReplyEndsShortAndTheStoreComesBack) {
   EXPECT_EQ(back.status, 200);
   EXPECT_TRUE(back.body == big.all());
   EXPECT_NE(server.log().find("stream reply cut short"), std::string::npos);
+}
+
+// A gateway that takes connections and answers nothing (SIGSTOPped) holds the
+// uploads sent to it in the blob pool (--blob-threads), not in the blocking
+// pool: with more uploads waiting than the blocking pool has threads,
+// everything that needs no attachment bytes is served as ever. Once the
+// gateway moves again, every upload is stored whole.
+TEST_F(GatewayOutage, UploadsIntoAGatewayThatHangsHoldNothingElseUp) {
+  ASSERT_EQ(freeze_rgw().exit_code, 0);
+  const GeneratedFile file(8 * kMiB);  // streamed to S3 as it arrives
+  constexpr int kUploads = 6;          // more than the 4 blocking threads
+  std::vector<int> statuses(kUploads);
+  std::vector<std::jthread> uploads;  // joined on the way out, early or not
+  for (int i = 0; i < kUploads; ++i) {
+    uploads.emplace_back([&, i] {
+      try {  // a client that waits too long throws: then 0
+        HttpClient c = server.client();
+        auto res = send(c, file);
+        statuses[i] = res ? res->status : 0;
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  std::this_thread::sleep_for(1s);  // each upload has reached the gateway, which answers nothing
+
+  HttpClient client = server.client();
+  Headers headers = owner.basic();
+  headers.emplace_back("Content-Type", "application/json");
+  EXPECT_EQ(client.get(workspace_path() + "/projects/" + std::to_string(project_id), owner.basic()).status, 200);
+  EXPECT_EQ(client.get(attachments(), owner.basic()).status, 200);
+  EXPECT_EQ(client.request("POST", workspace_path() + "/projects", headers, R"({"name":"Served"})").status, 201);
+
+  ASSERT_EQ(thaw_rgw().exit_code, 0);
+  for (auto& t : uploads) t.join();
+  for (int status : statuses) EXPECT_EQ(status, 201);
+  const auto listing = client.get(attachments(), owner.basic()).json().as_array();
+  ASSERT_EQ(listing.size(), static_cast<std::size_t>(kUploads));
+  for (const auto& a : listing) {
+    auto back = view(a.at("id").as_int64());
+    EXPECT_TRUE(back.body == file.all()) << back.body.size() << " bytes";
+  }
 }
 
 }  // namespace

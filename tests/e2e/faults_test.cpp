@@ -9,6 +9,9 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/system/system_error.hpp>
 #include <fstream>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "attachments_support.h"
 
@@ -155,6 +158,116 @@ TEST_F(StorageFaults, AViewWhoseStreamFailsIsCutShortAndTheServerGoesOn) {
   inject("");
   HttpClient other = server.client();
   EXPECT_TRUE(other.get(view, owner.basic()).body == bytes) << "still serving";
+}
+
+// Clears the fault file when it goes: a test that ends early lets the store
+// move again before its clients are joined.
+struct ClearedOnExit {
+  fs::path control;
+  ~ClearedOnExit() { std::ofstream(control) << ""; }
+};
+
+// A store that stops taking or giving bytes (a hung disk, an object store
+// that no longer answers) holds the threads of the blob pool (--blob-threads)
+// and none of the blocking pool's: while every blob thread waits, and another
+// upload waits for one, the rest is served as ever. Once the store moves
+// again, every upload and view finishes whole.
+TEST(StoreThatHangs, AttachmentWorkWaitsInTheBlobPoolAlone) {
+  TempDir dir;
+  const fs::path control = dir.path() / "faults";
+  const fs::path hung = dir.path() / "faults.hung";
+  FocusdServer server(
+      {.extra_args = {"--fault-file", control.string(), "--blocking-threads", "1", "--blob-threads", "2"}});
+  const SeededUser owner = server.seed_user();
+  Headers json = owner.basic();
+  json.emplace_back("Content-Type", "application/json");
+  HttpClient client = server.client();
+  const auto project = client.request("POST", owner.workspace_path() + "/projects", json, R"({"name":"Hangs"})");
+  const std::string project_path =
+      owner.workspace_path() + "/projects/" + std::to_string(project.json().at("id").as_int64());
+  const std::string attachments = project_path + "/attachments";
+  const std::string kept = binary_bytes(300000, 11);
+  const auto first =
+      upload(client, owner, attachments, {file_part("file", "kept.bin", kept), field("display_order", "1")});
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string view = attachments + "/" + std::to_string(first.json().at("id").as_int64()) + "/view";
+
+  // Waits until `count` steps are held (each adds a line to faults.hung).
+  auto held = [&](std::size_t count) {
+    for (int i = 0; i < 1500; ++i) {
+      std::ifstream in(hung);
+      std::size_t lines = 0;
+      for (std::string line; std::getline(in, line);) ++lines;
+      if (lines >= count) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  };
+  // What needs no attachment bytes, answered while the store hangs.
+  auto served = [&](const char* when) {
+    HttpClient other = server.client();
+    EXPECT_EQ(other.get(project_path, owner.basic()).status, 200) << when;
+    EXPECT_EQ(other.get(attachments, owner.basic()).status, 200) << when;
+    EXPECT_EQ(
+        other.request("POST", owner.workspace_path() + "/projects", json, "{\"name\":\"" + std::string(when) + "\"}")
+            .status,
+        201)
+        << when;
+  };
+
+  std::ofstream(control) << "write hang\n";
+  std::vector<std::string> bodies;
+  for (unsigned i = 0; i < 3; ++i) bodies.push_back(binary_bytes(70000 + i, 20 + i));
+  std::vector<int> uploaded(bodies.size());
+  std::vector<std::jthread> clients;
+  const ClearedOnExit cleared{control};  // gone before the clients are joined
+  auto release = [&] { std::ofstream(control) << ""; };
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    clients.emplace_back([&, i] {
+      try {  // a client that waits too long throws: then 0
+        HttpClient c = server.client();
+        uploaded[i] =
+            upload(c, owner, attachments, {file_part("file", "u.bin", bodies[i]), field("display_order", "2")}).status;
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  ASSERT_TRUE(held(2)) << "both blob threads wait; the third upload waits for one";
+  served("while uploads hang");
+  release();
+  for (auto& t : clients) t.join();
+  clients.clear();
+  for (int status : uploaded) EXPECT_EQ(status, 201);
+
+  fs::remove(hung);
+  std::ofstream(control) << "read hang\n";
+  std::vector<std::string> viewed(2);
+  for (std::size_t i = 0; i < viewed.size(); ++i) {
+    clients.emplace_back([&, i] {
+      try {
+        HttpClient c = server.client();
+        viewed[i] = c.get(view, owner.basic()).body;
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  ASSERT_TRUE(held(2)) << "both views wait";
+  served("while views hang");
+  release();
+  for (auto& t : clients) t.join();
+  for (const auto& body : viewed) EXPECT_TRUE(body == kept) << body.size() << " bytes";
+
+  // The uploads are there, whole.
+  const auto listing = client.get(attachments, owner.basic()).json().as_array();
+  ASSERT_EQ(listing.size(), 1 + bodies.size());
+  std::multiset<std::string> want{sha256_hex(kept)};
+  for (const auto& b : bodies) want.insert(sha256_hex(b));
+  std::multiset<std::string> got;
+  for (const auto& a : listing) {
+    const auto back = client.get(attachments + "/" + std::to_string(a.at("id").as_int64()) + "/view", owner.basic());
+    got.insert(sha256_hex(back.body));
+  }
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ TEST(Api, AnExceptionInAHandlerBecomesA500WithoutInternals) {
   const blob::DiskSpace disk(dir.string());
   attachments::Service attachments(**store, *blobs, 0, blocking.context());
   std::atomic<bool> draining{false};
-  Api api(Services{**store, authenticator, blocking.context(), hashing, config, *blobs, disk, attachments, draining},
+  Api api(Services{**store, authenticator, blocking.context(), blocking.context(), hashing, config, *blobs, disk,
+                   attachments, draining},
           {{http::verb::get, "/boom", throwing, BodyKind::None, Access::Public}});
 
   boost::asio::io_context ioc;
