@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "admin/admin.h"
 #include "api/api.h"
@@ -88,17 +89,20 @@ int run_serve(const Config& config) {
     logging::event(spdlog::level::warn, "cannot prepare the blob store", {{"error", message_of(prepared.error())}});
   }
   BlockingPool blocking(config.blocking_threads, config.idle_spin);
-  BlockingPool blob_work(config.blob_threads, config.idle_spin);
+  // The blob store's work: on a pool of its own (S3), or on the blocking pool.
+  std::optional<BlockingPool> blob_pool;
+  if (config.blob_pool_threads() > 0) blob_pool.emplace(config.blob_pool_threads(), config.idle_spin);
+  boost::asio::io_context& blob_work = blob_pool ? blob_pool->context() : blocking.context();
   auth::HashPool hashing(auth::HashPool::threads_for(config.password_hash_threads), config.password_hash_queue);
   metrics::name_pool(&blocking.context(), "blocking");
-  metrics::name_pool(&blob_work.context(), "blob");
+  if (blob_pool) metrics::name_pool(&blob_work, "blob");
   metrics::name_pool(&hashing.executor(), "password_hash");
   auth::Authenticator authenticator(**store, {config.auth_cache_ttl, config.api_key_cache_ttl,
                                               config.login_failure_limit, config.login_failure_window});
-  attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes, blob_work.context());
+  attachments::Service attachments(**store, *blobs, config.attachment_quota_bytes, blob_work);
   std::atomic<bool> draining{false};
-  api::Api api(api::Services{**store, authenticator, blocking.context(), blob_work.context(), hashing, config, *blobs,
-                             disk, attachments, draining});
+  api::Api api(api::Services{**store, authenticator, blocking.context(), blob_work, hashing, config, *blobs, disk,
+                             attachments, draining});
   HttpServer server(config, api);
   if (auto bound = server.bind(); !bound) {
     logging::event(spdlog::level::critical, "cannot listen", {{"error", bound.error().description}});
@@ -117,7 +121,7 @@ int run_serve(const Config& config) {
                                             " --email you@example.com --password 'a long password'");
   }
   server.run();
-  blob_work.join();
+  if (blob_pool) blob_pool->join();
   blocking.join();
   hashing.executor().join();
   store->reset();

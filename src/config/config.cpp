@@ -111,12 +111,12 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   app.add_option("--blob-threads", c.blob_threads,
-                 "Threads for the blob store's blocking work: the pieces of uploads (hashing, disk writes, S3 "
-                 "parts), their completion, views' reads; apart from --blocking-threads, so that a slow disk or "
-                 "object store never holds the threads every other request needs")
+                 "Threads of a pool of its own for the blob store's blocking work: the pieces of uploads "
+                 "(hashing, disk writes, S3 parts), their completion, deletes, views' reads; so that a slow "
+                 "object store never holds the threads every other request needs. 0: the blocking pool does it. "
+                 "Default: 8 with --blobs s3://…, else 0 (the blobs share the database's disk)")
       ->envname("FOCUSD_BLOB_THREADS")
-      ->check(CLI::Range(1u, 256u))
-      ->capture_default_str();
+      ->check(CLI::Range(0, 256));
   add_duration(app, "--idle-spin-us", "FOCUSD_IDLE_SPIN_US", c.idle_spin,
                "Microseconds a network thread, a blocking thread or the SQLite writer that has run out of work "
                "keeps polling for more (yielding the CPU) before it sleeps: what another thread hands it then "

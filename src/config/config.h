@@ -42,7 +42,14 @@ struct Config {
   // Threads that run blocking work (SQLite calls, password hashing) off the
   // network threads; also the number of SQLite reader connections.
   unsigned blocking_threads = 4;
-  unsigned blob_threads = 8;  // the blob store's blocking work, apart (see --blob-threads)
+  // Threads of a pool of its own for the blob store's blocking work; 0: the
+  // blocking pool does it. -1 (unset): kS3BlobThreads with S3, else 0.
+  int blob_threads = -1;
+  static constexpr int kS3BlobThreads = 8;
+  unsigned blob_pool_threads() const {
+    if (blob_threads >= 0) return static_cast<unsigned>(blob_threads);
+    return uses_s3() ? kS3BlobThreads : 0;
+  }
   // How long a network thread, a blocking thread or the SQLite writer that
   // has run out of work keeps polling for more before it sleeps
   // (common/spin.h); 0 = sleep at once.

@@ -34,5 +34,17 @@ TEST(Config, ADatabaseMustBeAPostgresqlUri) {
   EXPECT_EQ(validate(config), "");
 }
 
+TEST(Config, TheBlobStoreHasAPoolOfItsOwnWithS3AndWhenAskedFor) {
+  Config config;
+  EXPECT_EQ(config.blob_pool_threads(), 0u);  // the disk: the blocking pool's
+  config.blobs = "s3://bucket";
+  EXPECT_EQ(config.blob_pool_threads(), 8u);
+  config.blob_threads = 0;
+  EXPECT_EQ(config.blob_pool_threads(), 0u);
+  config.blobs.clear();
+  config.blob_threads = 3;
+  EXPECT_EQ(config.blob_pool_threads(), 3u);
+}
+
 }  // namespace
 }  // namespace focusd
