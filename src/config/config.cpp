@@ -154,6 +154,12 @@ void add_serve_options(CLI::App& app, Config& c) {
       ->envname("FOCUSD_MAX_CONNECTIONS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->capture_default_str();
+  app.add_option("--max-uploads", c.max_uploads,
+                 "Upload requests handled at once (each holds read buffers, and with S3 part buffers); beyond -> "
+                 "503 with Retry-After, before the body is read")
+      ->envname("FOCUSD_MAX_UPLOADS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
   add_duration(app, "--shutdown-grace", "FOCUSD_SHUTDOWN_GRACE", c.shutdown_grace,
                "Seconds in-flight requests get to finish on SIGTERM/SIGINT", 0);
   add_duration(app, "--drain-period", "FOCUSD_DRAIN_PERIOD", c.drain_period,

@@ -66,7 +66,8 @@ struct Config {
   std::chrono::seconds body_timeout{60};                       // time to send a complete request body
   std::chrono::seconds idle_timeout{60};                       // keep-alive connection idle time
   std::size_t max_connections = 10000;                         // beyond -> 503 and close
-  std::chrono::seconds shutdown_grace{10};                     // in-flight requests get this long on SIGTERM
+  std::size_t max_uploads = 64;             // upload requests handled at once; beyond -> 503 before the body is read
+  std::chrono::seconds shutdown_grace{10};  // in-flight requests get this long on SIGTERM
   // Between SIGTERM and the listener's closing: /readyz answers 503 while
   // everything else is served as before, so that a load balancer checking it
   // sends new requests elsewhere first (0 = close at once).

@@ -53,6 +53,26 @@ constexpr std::size_t kSendfileMax = 8 << 20;                  // bytes of a fil
 constexpr std::size_t kStreamPiece = std::size_t{256} * 1024;  // bytes of a stream reply read and held at a time
 constexpr std::uint64_t kDrainBytes = 1 << 20;  // an unread upload rest up to this is read to keep the connection
 
+// A place among the uploads being handled, if one of `limit` was free; given
+// back when it goes.
+class UploadPlace {
+ public:
+  UploadPlace(std::atomic<std::size_t>& count, std::size_t limit) : count_(count) {
+    taken_ = count_.fetch_add(1, std::memory_order_relaxed) < limit;
+    if (!taken_) count_.fetch_sub(1, std::memory_order_relaxed);
+  }
+  UploadPlace(const UploadPlace&) = delete;
+  UploadPlace& operator=(const UploadPlace&) = delete;
+  ~UploadPlace() {
+    if (taken_) count_.fetch_sub(1, std::memory_order_relaxed);
+  }
+  bool taken() const { return taken_; }
+
+ private:
+  std::atomic<std::size_t>& count_;
+  bool taken_ = false;
+};
+
 // The pattern of the route a request matched, for metrics ("" for none).
 std::string_view route_of(const api::RouteLookup& lookup) {
   return lookup.route ? lookup.route->pattern : std::string_view();
@@ -735,6 +755,19 @@ asio::awaitable<std::optional<api::Reply>> HttpServer::respond(beast::tcp_stream
     co_return res;
   }
 
+  // Each upload holds read buffers (with S3, part buffers too) and blob store
+  // work: max_uploads are handled at once, and one more is refused before its
+  // body is asked for.
+  std::optional<UploadPlace> place;
+  if (ctx.lookup.route->body == api::BodyKind::Upload) {
+    place.emplace(uploads_, config_.max_uploads);
+    if (!place->taken()) {
+      exchange.keep_alive = exchange.keep_alive && !has_body;
+      co_return api::error_response(make_error(ErrorCode::Unavailable, "too many uploads at once; retry shortly"),
+                                    ctx.request_id);
+    }
+  }
+
   // 100 Continue as soon as the request is admitted, before any handler
   // runs: an upload's body is then on its way while its handler checks the
   // parent (a trip to the database; 1 MiB uploads had their 100 after
@@ -747,7 +780,7 @@ asio::awaitable<std::optional<api::Reply>> HttpServer::respond(beast::tcp_stream
     if (ec) co_return std::nullopt;  // the peer went away or stalled: nothing to answer it on
   }
 
-  if (ctx.lookup.route->body == api::BodyKind::Upload) {
+  if (place) {
     co_return co_await respond_upload(stream, buffer, head_parser, exchange);
   }
 

@@ -77,6 +77,7 @@ class HttpServer {
 
   const Config& config_;
   api::Api& api_;
+  std::atomic<std::size_t> uploads_{0};  // upload requests being handled: config_.max_uploads at most
   // One io_context per network thread, each run by its own thread: a
   // connection stays on the context that accepted it, so its coroutine needs
   // no strand and no context's queue is shared between threads. The first

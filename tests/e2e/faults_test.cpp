@@ -270,5 +270,58 @@ TEST(StoreThatHangs, AttachmentWorkWaitsInTheBlobPoolAlone) {
   EXPECT_EQ(got, want);
 }
 
+// --max-uploads are handled at once: one more is refused with 503 and
+// Retry-After before its body is asked for (no 100 Continue), the rest is
+// served, and once a place is free uploads go on.
+TEST(StoreThatHangs, AttachmentUploadsBeyondMaxUploadsAreRefusedBeforeTheirBodies) {
+  TempDir dir;
+  const fs::path control = dir.path() / "faults";
+  FocusdServer server({.extra_args = {"--fault-file", control.string(), "--max-uploads", "1"}});
+  const SeededUser owner = server.seed_user();
+  Headers json = owner.basic();
+  json.emplace_back("Content-Type", "application/json");
+  HttpClient client = server.client();
+  const auto project = client.request("POST", owner.workspace_path() + "/projects", json, R"({"name":"Busy"})");
+  const std::string attachments =
+      owner.workspace_path() + "/projects/" + std::to_string(project.json().at("id").as_int64()) + "/attachments";
+  const std::vector<Part> form{file_part("file", "a.bin", binary_bytes(70000, 31)), field("display_order", "1")};
+
+  std::ofstream(control) << "write hang\n";
+  int first = 0;
+  std::vector<std::jthread> clients;
+  const ClearedOnExit cleared{control};  // gone before the client is joined
+  clients.emplace_back([&] {
+    try {
+      HttpClient c = server.client();
+      first = upload(c, owner, attachments, form).status;
+    } catch (const std::exception&) {
+    }
+  });
+  const fs::path hung = dir.path() / "faults.hung";
+  for (int i = 0; i < 1500 && !fs::exists(hung); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(fs::exists(hung)) << "the first upload is being handled";
+
+  HttpClient other = server.client();
+  auto refused = upload(other, owner, attachments, form);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.json().at("error").as_string(), "unavailable");
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  // Asked to confirm first, it is told no instead of 100 Continue.
+  HttpClient asking = server.client();
+  const std::string body = multipart_body(form);
+  asking.send_raw("POST " + attachments + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + owner.basic()[0].second +
+                  "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
+                  "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(asking.read_response().status, 503);
+  EXPECT_EQ(server.client().get(attachments, owner.basic()).status, 200);  // the rest is served
+
+  std::ofstream(control) << "";
+  clients.front().join();
+  EXPECT_EQ(first, 201);
+  HttpClient after = server.client();
+  EXPECT_EQ(upload(after, owner, attachments, form).status, 201);  // the place is free again
+  EXPECT_EQ(after.get(attachments, owner.basic()).json().as_array().size(), 2u);
+}
+
 }  // namespace
 }  // namespace focusd::test
