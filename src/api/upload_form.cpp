@@ -153,6 +153,13 @@ Status UploadForm::on_part_data(std::string_view data) {
 
 Status UploadForm::on_part_end() {
   if (value_ && !is_utf8(*value_)) return invalid(part_, "must be UTF-8 text");
+  // A bulk's file is ended as soon as its part is: a store may send it on now
+  // (S3), so a bulk holds no file's bytes once the next file comes. A single
+  // file is ended by attachments::Service, where the type sniffing overlaps
+  // the store's last writes (1 MiB uploads to S3 were 5 % slower ended here).
+  if (file_ && limits_.max_files > 1) {
+    if (auto finished = file_->staging->finish(); !finished) return finished.error();
+  }
   file_ = nullptr;
   value_ = nullptr;
   return Ok{};

@@ -11,6 +11,15 @@ Service::Service(Store& store, blob::BlobStore& blobs, std::int64_t quota_bytes,
 
 Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int64_t parent_id,
                                                       std::int64_t workspace_id, std::vector<StagedFile>& files) {
+  // libmagic (0.2-0.6 ms of CPU a file) runs on another thread while this
+  // one waits for the store (the disk's fsync and rename, S3's requests):
+  // 1 MiB uploads 4-7 % faster.
+  std::vector<std::string> types(files.size());
+  SideTask sniffing(helpers_, [&] {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      types[i] = blob::sniff_mime_type(files[i].staging->head(), files[i].declared_type);
+    }
+  });
   std::vector<NewAttachment> rows;
   for (auto& file : files) {
     auto info = file.staging->finish();
@@ -18,13 +27,6 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
     rows.push_back(NewAttachment{file.name, "", static_cast<std::int64_t>(info->size), info->sha256, file.display_order,
                                  info->name == info->sha256 ? "" : info->name});
   }
-  // libmagic (0.2-0.6 ms of CPU a file) runs on another thread while this
-  // one waits for the disk (fsync, rename): 1 MiB uploads 4-7 % faster.
-  SideTask sniffing(helpers_, [&] {
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      rows[i].mime_type = blob::sniff_mime_type(files[i].staging->head(), files[i].declared_type);
-    }
-  });
   // All flushed before the first publish (and outside the lock): the
   // fsyncs of a bulk's files share the journal's commits.
   for (auto& file : files) {
@@ -44,6 +46,7 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
     if (*published) fresh.push_back(rows[i].blob.empty() ? rows[i].sha256 : rows[i].blob);
   }
   sniffing.wait();
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].mime_type = std::move(types[i]);
   const auto start = metrics::Clock::now();
   auto created = store_.create_attachments(kind, parent_id, workspace_id, rows,
                                            quota_bytes_ > 0 ? std::optional<std::int64_t>(quota_bytes_) : std::nullopt);

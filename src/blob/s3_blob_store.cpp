@@ -44,6 +44,7 @@ struct PartUploads {
   bool closed = false;             // completed or aborted: nothing more to do
   std::vector<std::string> etags;  // by part number - 1, as each send ends
   std::vector<std::string> spare;  // buffers of parts sent, emptied, to be filled again
+  bool filled = false;             // the staging has its last byte: no buffer is filled again
   std::optional<Error> failure;
 
   // Aborts the upload (a staging dropped before its end), best effort: what
@@ -195,12 +196,21 @@ class S3Staging final : public Staging {
 
   void expect_at_least(std::uint64_t bytes) override { promised_ = bytes; }
 
+  // Sends the last part at once, and waits until S3 has every part: a bulk,
+  // whose files end one after the other, holds no buffer of a file of more
+  // than a part once the next one starts. (A smaller file stays in memory
+  // until flush() PUTs it: a finished staging that is dropped stores nothing.)
   Result<BlobInfo> finish() override {
+    if (failure_) return *failure_;
     if (finished_) return info_;
     if (stream_) return internal_error("the upload ended before the bytes it promised");
     info_.sha256 = hash_.hex();
     info_.size = size_;
     info_.name = upload_name_.empty() ? info_.sha256 : upload_name_;
+    if (auto sent = send_rest(); !sent) {
+      failure_ = sent.error();
+      return sent.error();
+    }
     finished_ = true;
     return info_;
   }
@@ -214,6 +224,7 @@ class S3Staging final : public Staging {
     if (!parts_) {
       // One part's worth or less: one PUT to its place (again when stored: that refreshes its date).
       auto put = client_->send(S3Request("PUT", key, "", buffer_));
+      std::string().swap(buffer_);  // freed (assigning an empty string would keep its memory)
       if (!put) return put.error();
       if (!succeeded(*put)) return s3_error(*put, "PUT " + key);
     } else {
@@ -227,7 +238,6 @@ class S3Staging final : public Staging {
         (void)client_->send(S3Request("DELETE", temp_key_));  // else the sweep's
       }
     }
-    buffer_ = std::string();
     flushed_ = true;
     return Ok{};
   }
@@ -246,10 +256,10 @@ class S3Staging final : public Staging {
     if (!number) return number.error();
     std::thread([parts = parts_, number = *number, part = std::move(buffer_)]() mutable {
       auto sent = parts->client->send(S3Request("PUT", parts->key, part_query(*parts, number), part));
-      part.clear();  // its pages stay, for the staging's next part
+      part.clear();  // its pages stay, for the staging's next part, if one is to come
       {
         std::lock_guard lock(parts->mutex);
-        parts->spare.push_back(std::move(part));
+        if (!parts->filled) parts->spare.push_back(std::move(part));
       }
       parts->sent(number, sent);
     }).detach();
@@ -339,14 +349,24 @@ class S3Staging final : public Staging {
     buffer_.reserve(part_size_);
   }
 
-  // Sends what is left as the last part and completes the multipart upload.
-  Status complete() {
+  // Sends the last part of a multipart upload, then waits for every part's
+  // answer and frees the spare buffers.
+  Status send_rest() {
+    if (!parts_) return Ok{};
     if (!buffer_.empty()) {
       if (auto sent = send_part(); !sent) return sent;
     }
     std::unique_lock lock(parts_->mutex);
     parts_->idle.wait(lock, [&] { return parts_->in_flight == 0; });
+    parts_->filled = true;
+    parts_->spare = {};
     if (parts_->failure) return *parts_->failure;
+    return Ok{};
+  }
+
+  // Completes the multipart upload, whose parts finish() sent.
+  Status complete() {
+    std::unique_lock lock(parts_->mutex);
     std::string body = "<CompleteMultipartUpload>";
     for (std::size_t i = 0; i < parts_->etags.size(); ++i) {
       body +=
@@ -386,6 +406,7 @@ class S3Staging final : public Staging {
   BlobInfo info_;
   bool finished_ = false;
   bool flushed_ = false;
+  std::optional<Error> failure_;  // of finish(), which sends: returned again
 };
 
 // Creates the bucket when it is missing.
