@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/system/system_error.hpp>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -167,45 +168,61 @@ struct ClearedOnExit {
   ~ClearedOnExit() { std::ofstream(control) << ""; }
 };
 
-// A store that stops taking or giving bytes (a hung disk, an object store
-// that no longer answers) holds the threads of the blob pool (--blob-threads)
-// and none of the blocking pool's: while every blob thread waits, and another
-// upload waits for one, the rest is served as ever. Once the store moves
-// again, every upload and view finishes whole.
-TEST(StoreThatHangs, AttachmentWorkWaitsInTheBlobPoolAlone) {
-  TempDir dir;
-  const fs::path control = dir.path() / "faults";
-  const fs::path hung = dir.path() / "faults.hung";
-  FocusdServer server(
-      {.extra_args = {"--fault-file", control.string(), "--blocking-threads", "1", "--blob-threads", "2"}});
-  const SeededUser owner = server.seed_user();
-  Headers json = owner.basic();
-  json.emplace_back("Content-Type", "application/json");
-  HttpClient client = server.client();
-  const auto project = client.request("POST", owner.workspace_path() + "/projects", json, R"({"name":"Hangs"})");
-  const std::string project_path =
-      owner.workspace_path() + "/projects/" + std::to_string(project.json().at("id").as_int64());
-  const std::string attachments = project_path + "/attachments";
-  const std::string kept = binary_bytes(300000, 11);
-  const auto first =
-      upload(client, owner, attachments, {file_part("file", "kept.bin", kept), field("display_order", "1")});
-  ASSERT_EQ(first.status, 201) << first.body;
-  const std::string view = attachments + "/" + std::to_string(first.json().at("id").as_int64()) + "/view";
-
+// A server whose blob store hangs on command (`write hang`, `read hang`),
+// with a project to attach files to.
+class StoreThatHangs : public ::testing::Test {
+ protected:
+  void start(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--fault-file", control.string()});
+    server.emplace(ServerOptions{.extra_args = std::move(args)});
+    owner = server->seed_user();
+    json = owner.basic();
+    json.emplace_back("Content-Type", "application/json");
+    HttpClient client = server->client();
+    const auto project = client.request("POST", owner.workspace_path() + "/projects", json, R"({"name":"Hangs"})");
+    project_path = owner.workspace_path() + "/projects/" + std::to_string(project.json().at("id").as_int64());
+    attachments = project_path + "/attachments";
+  }
+  void hang(const std::string& step) { std::ofstream(control) << step << " hang\n"; }
+  void release() { std::ofstream(control) << ""; }
   // Waits until `count` steps are held (each adds a line to faults.hung).
-  auto held = [&](std::size_t count) {
+  bool held(std::size_t count) const {
     for (int i = 0; i < 1500; ++i) {
-      std::ifstream in(hung);
+      std::ifstream in(dir.path() / "faults.hung");
       std::size_t lines = 0;
       for (std::string line; std::getline(in, line);) ++lines;
       if (lines >= count) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return false;
-  };
+  }
+
+  TempDir dir;
+  fs::path control = dir.path() / "faults";
+  std::optional<FocusdServer> server;
+  SeededUser owner;
+  Headers json;
+  std::string project_path;
+  std::string attachments;
+};
+
+// A store that stops taking or giving bytes (a hung disk, an object store
+// that no longer answers) holds the threads of the blob pool (--blob-threads)
+// and none of the blocking pool's: while every blob thread waits, and another
+// upload waits for one, the rest is served as ever. Once the store moves
+// again, every upload and view finishes whole.
+TEST_F(StoreThatHangs, AttachmentWorkWaitsInTheBlobPoolAlone) {
+  start({"--blocking-threads", "1", "--blob-threads", "2"});
+  HttpClient client = server->client();
+  const std::string kept = binary_bytes(300000, 11);
+  const auto first =
+      upload(client, owner, attachments, {file_part("file", "kept.bin", kept), field("display_order", "1")});
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string view = attachments + "/" + std::to_string(first.json().at("id").as_int64()) + "/view";
+
   // What needs no attachment bytes, answered while the store hangs.
   auto served = [&](const char* when) {
-    HttpClient other = server.client();
+    HttpClient other = server->client();
     EXPECT_EQ(other.get(project_path, owner.basic()).status, 200) << when;
     EXPECT_EQ(other.get(attachments, owner.basic()).status, 200) << when;
     EXPECT_EQ(
@@ -215,17 +232,16 @@ TEST(StoreThatHangs, AttachmentWorkWaitsInTheBlobPoolAlone) {
         << when;
   };
 
-  std::ofstream(control) << "write hang\n";
+  hang("write");
   std::vector<std::string> bodies;
   for (unsigned i = 0; i < 3; ++i) bodies.push_back(binary_bytes(70000 + i, 20 + i));
   std::vector<int> uploaded(bodies.size());
   std::vector<std::jthread> clients;
   const ClearedOnExit cleared{control};  // gone before the clients are joined
-  auto release = [&] { std::ofstream(control) << ""; };
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     clients.emplace_back([&, i] {
       try {  // a client that waits too long throws: then 0
-        HttpClient c = server.client();
+        HttpClient c = server->client();
         uploaded[i] =
             upload(c, owner, attachments, {file_part("file", "u.bin", bodies[i]), field("display_order", "2")}).status;
       } catch (const std::exception&) {
@@ -239,13 +255,13 @@ TEST(StoreThatHangs, AttachmentWorkWaitsInTheBlobPoolAlone) {
   clients.clear();
   for (int status : uploaded) EXPECT_EQ(status, 201);
 
-  fs::remove(hung);
-  std::ofstream(control) << "read hang\n";
+  fs::remove(dir.path() / "faults.hung");
+  hang("read");
   std::vector<std::string> viewed(2);
   for (std::size_t i = 0; i < viewed.size(); ++i) {
     clients.emplace_back([&, i] {
       try {
-        HttpClient c = server.client();
+        HttpClient c = server->client();
         viewed[i] = c.get(view, owner.basic()).body;
       } catch (const std::exception&) {
       }
@@ -273,52 +289,41 @@ TEST(StoreThatHangs, AttachmentWorkWaitsInTheBlobPoolAlone) {
 // --max-uploads are handled at once: one more is refused with 503 and
 // Retry-After before its body is asked for (no 100 Continue), the rest is
 // served, and once a place is free uploads go on.
-TEST(StoreThatHangs, AttachmentUploadsBeyondMaxUploadsAreRefusedBeforeTheirBodies) {
-  TempDir dir;
-  const fs::path control = dir.path() / "faults";
-  FocusdServer server({.extra_args = {"--fault-file", control.string(), "--max-uploads", "1"}});
-  const SeededUser owner = server.seed_user();
-  Headers json = owner.basic();
-  json.emplace_back("Content-Type", "application/json");
-  HttpClient client = server.client();
-  const auto project = client.request("POST", owner.workspace_path() + "/projects", json, R"({"name":"Busy"})");
-  const std::string attachments =
-      owner.workspace_path() + "/projects/" + std::to_string(project.json().at("id").as_int64()) + "/attachments";
+TEST_F(StoreThatHangs, AttachmentUploadsBeyondMaxUploadsAreRefusedBeforeTheirBodies) {
+  start({"--max-uploads", "1"});
   const std::vector<Part> form{file_part("file", "a.bin", binary_bytes(70000, 31)), field("display_order", "1")};
 
-  std::ofstream(control) << "write hang\n";
+  hang("write");
   int first = 0;
   std::vector<std::jthread> clients;
   const ClearedOnExit cleared{control};  // gone before the client is joined
   clients.emplace_back([&] {
     try {
-      HttpClient c = server.client();
+      HttpClient c = server->client();
       first = upload(c, owner, attachments, form).status;
     } catch (const std::exception&) {
     }
   });
-  const fs::path hung = dir.path() / "faults.hung";
-  for (int i = 0; i < 1500 && !fs::exists(hung); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_TRUE(fs::exists(hung)) << "the first upload is being handled";
+  ASSERT_TRUE(held(1)) << "the first upload is being handled";
 
-  HttpClient other = server.client();
+  HttpClient other = server->client();
   auto refused = upload(other, owner, attachments, form);
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_EQ(refused.json().at("error").as_string(), "unavailable");
   EXPECT_EQ(refused.header("retry-after"), "1");
   // Asked to confirm first, it is told no instead of 100 Continue.
-  HttpClient asking = server.client();
+  HttpClient asking = server->client();
   const std::string body = multipart_body(form);
   asking.send_raw("POST " + attachments + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + owner.basic()[0].second +
                   "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary +
                   "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(asking.read_response().status, 503);
-  EXPECT_EQ(server.client().get(attachments, owner.basic()).status, 200);  // the rest is served
+  EXPECT_EQ(server->client().get(attachments, owner.basic()).status, 200);  // the rest is served
 
-  std::ofstream(control) << "";
+  release();
   clients.front().join();
   EXPECT_EQ(first, 201);
-  HttpClient after = server.client();
+  HttpClient after = server->client();
   EXPECT_EQ(upload(after, owner, attachments, form).status, 201);  // the place is free again
   EXPECT_EQ(after.get(attachments, owner.basic()).json().as_array().size(), 2u);
 }
