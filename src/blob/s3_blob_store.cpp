@@ -44,7 +44,6 @@ struct PartUploads {
   bool closed = false;             // completed or aborted: nothing more to do
   std::vector<std::string> etags;  // by part number - 1, as each send ends
   std::vector<std::string> spare;  // buffers of parts sent, emptied, to be filled again
-  bool filled = false;             // the staging has its last byte: no buffer is filled again
   std::optional<Error> failure;
 
   // Aborts the upload (a staging dropped before its end), best effort: what
@@ -256,10 +255,10 @@ class S3Staging final : public Staging {
     if (!number) return number.error();
     std::thread([parts = parts_, number = *number, part = std::move(buffer_)]() mutable {
       auto sent = parts->client->send(S3Request("PUT", parts->key, part_query(*parts, number), part));
-      part.clear();  // its pages stay, for the staging's next part, if one is to come
+      part.clear();  // its pages stay, for the staging's next part
       {
         std::lock_guard lock(parts->mutex);
-        if (!parts->filled) parts->spare.push_back(std::move(part));
+        parts->spare.push_back(std::move(part));
       }
       parts->sent(number, sent);
     }).detach();
@@ -358,8 +357,7 @@ class S3Staging final : public Staging {
     }
     std::unique_lock lock(parts_->mutex);
     parts_->idle.wait(lock, [&] { return parts_->in_flight == 0; });
-    parts_->filled = true;
-    parts_->spare = {};
+    parts_->spare = {};  // every part's thread has put its buffer back: no part is to come
     if (parts_->failure) return *parts_->failure;
     return Ok{};
   }
