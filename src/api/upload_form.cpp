@@ -9,7 +9,8 @@ namespace focusd::api {
 
 namespace {
 
-constexpr std::size_t kMaxValueBytes = 4096;  // a name or an order; generous
+constexpr std::size_t kMaxValueBytes = 4096;                       // a name or an order; generous
+constexpr std::uint64_t kBulkHeldBytes = std::uint64_t{16} << 20;  // see on_part_end
 constexpr std::size_t kMaxNameBytes = 255;
 
 // The length of the UTF-8 sequence starting at text[at], or 0 when it is not
@@ -158,6 +159,11 @@ Status UploadForm::on_part_end() {
   // file is ended by attachments::Service, where the type sniffing overlaps
   // the store's last writes (1 MiB uploads to S3 were 5 % slower ended here).
   if (file_ && limits_.max_files > 1) {
+    // Its flush comes with the whole bulk's. Up to kBulkHeldBytes of its files
+    // may wait for it in memory (S3: a PUT each then, the fewest requests);
+    // the files past that are sent on as they end, so a bulk holds no more.
+    bulk_bytes_ += file_bytes_;
+    if (bulk_bytes_ > kBulkHeldBytes) file_->staging->expect_late_flush();
     if (auto finished = file_->staging->finish(); !finished) return finished.error();
   }
   file_ = nullptr;

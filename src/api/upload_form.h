@@ -92,6 +92,7 @@ class UploadForm final : public multipart::Handler {
   std::string* value_ = nullptr;  // the value part being read
   std::string part_;              // its name, for errors ("files[6]" for a file of a bulk)
   std::uint64_t file_bytes_ = 0;  // bytes of the file part so far
+  std::uint64_t bulk_bytes_ = 0;  // bytes of a bulk's files ended so far
   std::optional<std::uint64_t> body_left_;
   std::optional<std::uint64_t> max_after_file_;  // what may follow a file's data; nullopt: more files may
 };

@@ -4,10 +4,37 @@
 #include "common/metrics.h"
 #include "common/side_task.h"
 
+#include <future>
+
 namespace focusd::attachments {
 
 Service::Service(Store& store, blob::BlobStore& blobs, std::int64_t quota_bytes, boost::asio::io_context& helpers)
     : store_(store), blobs_(blobs), quota_bytes_(quota_bytes), helpers_(helpers) {}
+
+// All flushed before the first publish (and outside the lock). On disk one
+// after the other: their fsyncs share the journal's commits. In a shared
+// store (S3), whose flushes are requests answered each in turn, a bulk's
+// files are flushed at once, a thread each.
+Status Service::flush_all(std::vector<StagedFile>& files) {
+  if (files.size() < 2 || !blobs_.shared()) {
+    for (auto& file : files) {
+      if (auto flushed = file.staging->flush(); !flushed) return flushed;
+    }
+    return Ok{};
+  }
+  std::vector<std::future<Status>> others;
+  for (std::size_t i = 1; i < files.size(); ++i) {
+    // Deferred (run by get() below) when no thread can be started.
+    others.push_back(std::async(std::launch::async | std::launch::deferred,
+                                [&staging = *files[i].staging] { return staging.flush(); }));
+  }
+  Status flushed = files[0].staging->flush();
+  for (auto& other : others) {
+    auto status = other.get();
+    if (flushed && !status) flushed = std::move(status);
+  }
+  return flushed;
+}
 
 Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int64_t parent_id,
                                                       std::int64_t workspace_id, std::vector<StagedFile>& files) {
@@ -27,11 +54,7 @@ Result<std::vector<AttachmentRecord>> Service::create(ParentKind kind, std::int6
     rows.push_back(NewAttachment{file.name, "", static_cast<std::int64_t>(info->size), info->sha256, file.display_order,
                                  info->name == info->sha256 ? "" : info->name});
   }
-  // All flushed before the first publish (and outside the lock): the
-  // fsyncs of a bulk's files share the journal's commits.
-  for (auto& file : files) {
-    if (auto flushed = file.staging->flush(); !flushed) return flushed.error();
-  }
+  if (auto flushed = flush_all(files); !flushed) return flushed.error();
   std::lock_guard lock(lifecycle_);
   std::vector<std::string> fresh;  // blobs this call stored: what a failure must take back
   auto undo = [&] {

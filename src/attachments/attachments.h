@@ -65,6 +65,8 @@ class Service {
   Status remove(ParentKind kind, std::int64_t parent_id, std::int64_t attachment_id);
 
  private:
+  Status flush_all(std::vector<StagedFile>& files);
+
   Store& store_;
   blob::BlobStore& blobs_;
   std::int64_t quota_bytes_;

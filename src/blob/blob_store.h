@@ -63,6 +63,11 @@ class Staging {
   // that length). finish() before they came is Internal. Each call replaces
   // the last promise; the disk store has no use for it.
   virtual void expect_at_least(std::uint64_t /*bytes*/) {}
+  // A hint that flush() may come long after finish() (a bulk's file, whose
+  // flush waits for the rest of the form): a store that would hold the
+  // finished bytes in memory until then (S3: a file within one part) sends
+  // them on at finish() instead. Dropped unflushed, it still stores nothing.
+  virtual void expect_late_flush() {}
   // Ends the upload and returns the bytes' digest and size; nothing may be
   // written afterwards. It may start writing the bytes to stable storage, but
   // need not wait for them: publish() makes them durable.

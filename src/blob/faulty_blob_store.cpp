@@ -81,6 +81,7 @@ class FaultyStaging final : public Staging {
     return inner_->write(bytes);
   }
   void expect_at_least(std::uint64_t bytes) override { inner_->expect_at_least(bytes); }
+  void expect_late_flush() override { inner_->expect_late_flush(); }
   Result<BlobInfo> finish() override { return inner_->finish(); }
   std::string_view head() const override { return inner_->head(); }
   Status flush() override {

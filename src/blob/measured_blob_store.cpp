@@ -25,6 +25,7 @@ class MeasuredStaging final : public Staging {
     return measured(BlobCall::Write, [&] { return inner_->write(bytes); });
   }
   void expect_at_least(std::uint64_t bytes) override { inner_->expect_at_least(bytes); }
+  void expect_late_flush() override { inner_->expect_late_flush(); }
   Result<BlobInfo> finish() override {
     return measured(BlobCall::Finish, [&] { return inner_->finish(); });
   }

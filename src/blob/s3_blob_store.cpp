@@ -23,6 +23,10 @@ namespace {
 constexpr std::uint64_t kMinStreamedPart = std::uint64_t{5} << 20;
 constexpr std::uint64_t kMaxPartBytes = std::uint64_t{5} << 30;
 constexpr std::size_t kPipeBytes = std::size_t{1} << 20;
+// A file held whole whose flush comes late (Staging::expect_late_flush) is
+// sent at finish() from this size on (a smaller one is not worth the two
+// more requests of a multipart upload).
+constexpr std::uint64_t kSentAtFinish = std::uint64_t{256} << 10;
 
 // A 2xx whose body is an <Error> (S3 may answer a completion or a copy so).
 bool succeeded(const S3Reply& reply) {
@@ -194,11 +198,14 @@ class S3Staging final : public Staging {
   }
 
   void expect_at_least(std::uint64_t bytes) override { promised_ = bytes; }
+  void expect_late_flush() override { late_flush_ = true; }
 
   // Sends the last part at once, and waits until S3 has every part: a bulk,
   // whose files end one after the other, holds no buffer of a file of more
-  // than a part once the next one starts. (A smaller file stays in memory
-  // until flush() PUTs it: a finished staging that is dropped stores nothing.)
+  // than a part once the next one starts, nor of one of 256 KiB or more with
+  // a late flush (its one part). A smaller file stays in memory until flush()
+  // PUTs it. Either way a finished staging that is dropped stores nothing:
+  // its multipart upload is aborted, never completed.
   Result<BlobInfo> finish() override {
     if (failure_) return *failure_;
     if (finished_) return info_;
@@ -206,6 +213,14 @@ class S3Staging final : public Staging {
     info_.sha256 = hash_.hex();
     info_.size = size_;
     info_.name = upload_name_.empty() ? info_.sha256 : upload_name_;
+    // Held whole, with a late flush: the one part of a multipart upload to its
+    // digest's key, which flush() completes (and a drop aborts).
+    if (late_flush_ && !parts_ && size_ >= kSentAtFinish) {
+      if (auto sent = send_part(); !sent) {
+        failure_ = sent.error();
+        return sent.error();
+      }
+    }
     if (auto sent = send_rest(); !sent) {
       failure_ = sent.error();
       return sent.error();
@@ -228,7 +243,7 @@ class S3Staging final : public Staging {
       if (!succeeded(*put)) return s3_error(*put, "PUT " + key);
     } else {
       if (auto completed = complete(); !completed) return completed;
-      if (upload_name_.empty()) {  // under tmp/: copied to its place
+      if (parts_->key == temp_key_) {  // under tmp/: copied to its place
         auto copied = client_->send(
             S3Request("PUT", key, "", {},
                       {"x-amz-copy-source: /" + client_->settings().bucket + "/" + s3_encode(temp_key_, true)}));
@@ -313,7 +328,11 @@ class S3Staging final : public Staging {
   // being sent (the multipart upload started first, for the first part).
   Result<std::size_t> next_part() {
     if (!parts_) {
-      const std::string key = upload_name_.empty() ? temp_key_ : blob_key_prefix_ + upload_name_;
+      // Under the upload's own name when streamed, under its digest's when
+      // known already (sent at finish()), else under tmp/ until flush().
+      const std::string key = !upload_name_.empty()   ? blob_key_prefix_ + upload_name_
+                              : !info_.sha256.empty() ? blob_key_prefix_ + info_.sha256
+                                                      : temp_key_;
       auto started = client_->send(S3Request("POST", key, "uploads="));
       if (!started) return started.error();
       auto id = xml_text(started->body, "UploadId");
@@ -402,6 +421,7 @@ class S3Staging final : public Staging {
   std::uint64_t size_ = 0;
   std::shared_ptr<PartUploads> parts_;  // once the upload outgrows one part
   BlobInfo info_;
+  bool late_flush_ = false;  // expect_late_flush()
   bool finished_ = false;
   bool flushed_ = false;
   std::optional<Error> failure_;  // of finish(), which sends: returned again

@@ -4,7 +4,10 @@
 //
 // A staging keeps up to one part (part_size bytes) in memory. An upload that
 // stays within one part is sent with one PUT to its content-addressed key once
-// its digest is known (flush()). A larger one becomes a multipart upload under
+// its digest is known (flush()); or, when its flush comes late
+// (Staging::expect_late_flush: a bulk's file) and it has 256 KiB or more, as the
+// one part of a multipart upload to that key at finish(), completed by
+// flush(), so that a bulk does not hold its files until its end. A larger one becomes a multipart upload under
 // a temp key as it arrives: each full part is sent by a thread of its own
 // while the next one fills, parts_in_flight at most at once (so at most
 // parts_in_flight + 1 parts are held), and flush() sends

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <span>
+#include <thread>
 
 #include "auth/crypto.h"
 #include "blob/blob_store.h"
@@ -430,6 +432,15 @@ TEST_P(BlobStoreContract, AStagingDroppedWithoutPublishLeavesNothing) {
     ASSERT_NE(finished, nullptr);
     ASSERT_TRUE(finished->finish());
   }
+  {
+    auto late = store_->stage();  // a bulk's file that S3 sends on at finish()
+    ASSERT_TRUE(late);
+    (*late)->expect_late_flush();
+    ASSERT_TRUE((*late)->write(std::string(std::size_t{300} << 10, 'x')));
+    ASSERT_TRUE((*late)->finish());
+  }
+  // S3 aborts a dropped upload on a thread of its own: a while at most.
+  for (int i = 0; i < 500 && temps() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(temps(), 0u);
   EXPECT_TRUE(listed().empty());
   EXPECT_FALSE(store_->open(kAbcDigest, {}));

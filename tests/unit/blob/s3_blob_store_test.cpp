@@ -226,6 +226,40 @@ TEST_F(S3StoreTest, ALargeUploadGoesInPartsAndLeavesOnlyItsBlob) {
   EXPECT_TRUE(read_back(*store_, info->sha256) == bytes);
 }
 
+// A bulk's file within one part, past what the bulk holds (expect_late_flush):
+// sent at finish() as the one part of a multipart upload to its digest's key,
+// which flush() completes; dropped before that, it is aborted, nothing stored.
+TEST_F(S3StoreTest, ALateFlushedFileIsSentAtFinishAndStoredByItsFlushAlone) {
+  const std::string bytes = pattern(std::size_t{1} << 20);
+  {
+    auto dropped = store_->stage();
+    ASSERT_TRUE(dropped);
+    (*dropped)->expect_late_flush();
+    ASSERT_TRUE((*dropped)->write(bytes));
+    ASSERT_TRUE((*dropped)->finish());
+    EXPECT_EQ(uploads(), 1u);
+  }
+  for (int i = 0; i < 500 && uploads() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(uploads(), 0u);
+  EXPECT_TRUE(keys().empty());
+
+  auto staging = store_->stage();
+  ASSERT_TRUE(staging);
+  (*staging)->expect_late_flush();
+  ASSERT_TRUE((*staging)->write(bytes));
+  EXPECT_EQ(uploads(), 0u);  // held until the file ends
+  auto info = (*staging)->finish();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(uploads(), 1u);  // its bytes sent, not yet stored
+  EXPECT_TRUE(keys().empty());
+  auto published = (*staging)->publish();
+  ASSERT_TRUE(published) << published.error().detail;
+  EXPECT_EQ(info->name, info->sha256);
+  EXPECT_EQ(keys(), std::vector<std::string>{settings_.prefix + "blobs/" + info->sha256});
+  EXPECT_EQ(uploads(), 0u);
+  EXPECT_TRUE(read_back(*store_, info->sha256) == bytes);
+}
+
 TEST_F(S3StoreTest, ADroppedStagingAbortsItsUploadWithoutWaiting) {
   {
     auto staging = store_->stage();
