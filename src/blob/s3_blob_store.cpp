@@ -395,11 +395,14 @@ class S3Staging final : public Staging {
     auto completed = client_->send(S3Request("POST", parts_->key, query, body));
     if (!completed) return completed.error();
     if (!succeeded(*completed)) {
-      // An answer lost before a retry: the upload may have completed.
+      // An answer lost before a retry: the upload may have completed. (Or,
+      // at a digest's key, the same content is there already.) Left open, it
+      // is aborted when the staging goes: a completed one just answers so.
       auto head = client_->send(S3Request("HEAD", parts_->key));
       if (!head || !head->ok() || head->content_length != size_) {
         return s3_error(*completed, "completing " + parts_->key);
       }
+      return Ok{};
     }
     lock.lock();
     parts_->closed = true;

@@ -97,6 +97,28 @@ TEST_F(StorageFaults, EachFailureIsACleanErrorAndLeavesNothing) {
   EXPECT_EQ(server.admin({"fsck"}).exit_code, 0);
 }
 
+// A bulk whose files cannot be stored creates nothing, and the same bulk is
+// stored whole once they can. On S3 (the e2e.s3 pass) its files are flushed at
+// once, a thread each, and those past the 16 MiB a bulk holds were sent on as
+// they ended: the failure of all of them at once is one clean error.
+TEST_F(StorageFaults, AnAttachmentBulkWhoseFilesCannotBeStoredCreatesNothing) {
+  std::vector<Part> parts;
+  for (unsigned i = 0; i < 5; ++i) {
+    parts.push_back(file_part("files", "f" + std::to_string(i) + ".bin", binary_bytes(std::size_t{5} << 20, 20 + i)));
+    parts.push_back(field("display_orders", std::to_string(i)));
+  }
+  inject("fsync EIO\n");
+  HttpClient client = server.client();
+  auto failed = upload(client, owner, attachments + "/bulk", parts);
+  EXPECT_EQ(failed.status, 500) << failed.body;
+  EXPECT_EQ(listed(), 0u);
+  inject("");
+  HttpClient again = server.client();
+  auto stored = upload(again, owner, attachments + "/bulk", parts);
+  EXPECT_EQ(stored.status, 201) << stored.body;
+  EXPECT_EQ(listed(), 5u);
+}
+
 // The transport copies a stream in pieces where it sends a file with
 // sendfile(2); what the client gets must not differ.
 TEST_F(StorageFaults, AViewReadFromAStreamIsTheViewOfTheFile) {
