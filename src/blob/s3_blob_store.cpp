@@ -6,6 +6,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -163,7 +164,10 @@ class S3Staging final : public Staging {
     if (parts_->in_flight > 0) return;  // the last thread sending a part aborts when done
     parts_->closed = true;
     lock.unlock();
-    std::thread([parts = parts_] { parts->abort(); }).detach();
+    try {
+      std::thread([parts = parts_] { parts->abort(); }).detach();
+    } catch (const std::system_error&) {  // no thread to be had: the sweep's, then
+    }
   }
 
   Status write(std::string_view bytes) override {
@@ -268,7 +272,7 @@ class S3Staging final : public Staging {
   Status send_part() {
     auto number = next_part();
     if (!number) return number.error();
-    std::thread([parts = parts_, number = *number, part = std::move(buffer_)]() mutable {
+    auto started = spawn(*number, [parts = parts_, number = *number, part = std::move(buffer_)]() mutable {
       auto sent = parts->client->send(S3Request("PUT", parts->key, part_query(*parts, number), part));
       part.clear();  // its pages stay, for the staging's next part
       {
@@ -276,9 +280,23 @@ class S3Staging final : public Staging {
         parts->spare.push_back(std::move(part));
       }
       parts->sent(number, sent);
-    }).detach();
+    });
     buffer_ = std::string();
-    return Ok{};
+    return started;
+  }
+
+  // Runs `send` (a part's, which ends with parts_->sent()) on a thread of its
+  // own. When no thread can be started, that part fails at once: Unavailable.
+  template <class Send>
+  Status spawn(std::size_t number, Send send) {
+    try {
+      std::thread(std::move(send)).detach();
+      return Ok{};
+    } catch (const std::system_error&) {
+      const Error error = make_error(ErrorCode::Unavailable, "no thread to send a part to the object store");
+      parts_->sent(number, error);
+      return error;
+    }
   }
 
   // Starts sending the next `length` bytes written as the next part, by a
@@ -292,15 +310,16 @@ class S3Staging final : public Staging {
     if (!number) return number.error();
     stream_ = std::make_shared<Pipe>(kPipeBytes, client_->settings().stall_timeout);
     stream_left_ = length;
-    std::thread([parts = parts_, number = *number, pipe = stream_, length] {
+    auto started = spawn(*number, [parts = parts_, number = *number, pipe = stream_, length] {
       S3Request put("PUT", parts->key, part_query(*parts, number));
       put.source = [&](std::span<char> into) { return pipe->take(into); };
       put.source_length = length;
       auto sent = parts->client->send(put);
       parts->sent(number, sent);
       pipe->hang_up();  // after sent(): a write that finds the pipe gone finds the failure too
-    }).detach();
-    return Ok{};
+    });
+    if (!started) stream_.reset();
+    return started;
   }
 
   // Puts the first of `bytes` that belong to the part being streamed into its
