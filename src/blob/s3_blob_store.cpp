@@ -219,15 +219,12 @@ class S3Staging final : public Staging {
     info_.name = upload_name_.empty() ? info_.sha256 : upload_name_;
     // Held whole, with a late flush: the one part of a multipart upload to its
     // digest's key, which flush() completes (and a drop aborts).
-    if (late_flush_ && !parts_ && size_ >= kSentAtFinish) {
-      if (auto sent = send_part(); !sent) {
-        failure_ = sent.error();
-        return sent.error();
-      }
-    }
-    if (auto sent = send_rest(); !sent) {
+    const bool send_whole = late_flush_ && !parts_ && size_ >= kSentAtFinish;
+    Status sent = send_whole ? send_part() : Status(Ok{});
+    if (sent) sent = send_rest();
+    if (!sent) {
       failure_ = sent.error();
-      return sent.error();
+      return *failure_;
     }
     finished_ = true;
     return info_;
