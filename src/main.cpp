@@ -200,7 +200,8 @@ int main(int argc, char** argv) {
       admin_cmd->add_subcommand("fsck", "Check that attachment files and the database agree (exit 1 when they do not)");
   add_data_option(*fsck_cmd, config);
   add_blob_options(*fsck_cmd, config);
-  fsck_cmd->add_flag("--repair", repair, "Remove orphan blobs and temp files (run with the server stopped)");
+  fsck_cmd->add_flag("--repair", repair,
+                     "Remove orphan blobs and temp files (run with the server stopped, unless the blobs are in S3)");
 
   std::int64_t group_id = 0;
   std::string group_email;
@@ -249,7 +250,7 @@ int main(int argc, char** argv) {
   add_s3_options(*blobs_cmd, config);
 
   auto* routes_cmd =
-      app->add_subcommand("routes", "Print the route table as JSON (method, path, body, access) and exit");
+      app->add_subcommand("routes", "Print the route table as JSON (method, path, body, authenticated) and exit");
 
   app->footer("Settings of 'focusd serve' (flag, environment variable, default):\n" +
               serve->help("focusd serve", CLI::AppFormatMode::Sub));

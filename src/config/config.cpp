@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdlib>
 
 namespace focusd {
@@ -9,9 +10,11 @@ namespace {
 
 // CLI11 reads durations here as whole seconds (or milliseconds) so that the
 // flag, the environment variable and --help all speak the same plain number.
+// At most a day, in the duration's own unit, unless `max` says otherwise.
 template <class Duration>
 void add_duration(CLI::App& app, const std::string& flag, const std::string& env, Duration& target,
-                  const std::string& help, std::int64_t min = 1, std::int64_t max = 86400) {
+                  const std::string& help, std::int64_t min = 1,
+                  std::int64_t max = std::chrono::duration_cast<Duration>(std::chrono::hours(24)).count()) {
   app.add_option_function<std::int64_t>(
          flag, [&target](std::int64_t v) { target = Duration(v); }, help)
       ->envname(env)
@@ -99,14 +102,14 @@ std::string Config::database_label() const {
 void add_serve_options(CLI::App& app, Config& c) {
   add_data_option(app, c);
   add_blob_options(app, c);
-  app.add_option("--listen", c.listen, "HOST:PORT to listen on (port 0 = any free port)")
+  app.add_option("--listen", c.listen, "IP:PORT to listen on (port 0 = any free port)")
       ->envname("FOCUSD_LISTEN")
       ->capture_default_str();
   app.add_option("--threads", c.threads, "Network threads (0 = number of cores)")
       ->envname("FOCUSD_THREADS")
       ->capture_default_str();
   app.add_option("--blocking-threads", c.blocking_threads,
-                 "Threads for blocking work: SQLite calls and password hashing")
+                 "Threads for blocking work (SQLite calls); also the SQLite reader connections")
       ->envname("FOCUSD_BLOCKING_THREADS")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
@@ -280,7 +283,7 @@ std::string validate(const Config& c) {
   if (c.uses_postgres() && !c.database.starts_with("postgresql://") && !c.database.starts_with("postgres://")) {
     return "--database must be a PostgreSQL URI: postgresql://USER[:PASS]@HOST[:PORT]/DB";
   }
-  if (c.listen.find(':') == std::string::npos) return "--listen must be HOST:PORT";
+  if (c.listen.find(':') == std::string::npos) return "--listen must be IP:PORT";
   if (c.metrics == "token" && c.metrics_token.size() < 16) {
     return "--metrics token needs FOCUSD_METRICS_TOKEN in the environment, 16 characters or more";
   }

@@ -35,12 +35,13 @@ struct Config {
   // PostgreSQL: projects read by id that a node remembers, each beside the
   // epoch of its workspace, and answers again while that epoch stands.
   std::size_t database_cache_entries = 4096;
-  // HOST:PORT to listen on. Port 0 picks a free port (printed at start).
+  // IP:PORT to listen on. Port 0 picks a free port (printed at start).
   std::string listen = "127.0.0.1:8080";
   // Network threads running the io_context; 0 = number of cores.
   unsigned threads = 0;
-  // Threads that run blocking work (SQLite calls, password hashing) off the
-  // network threads; also the number of SQLite reader connections.
+  // Threads that run blocking work (SQLite calls) off the network threads;
+  // also the number of SQLite reader connections. (Password hashing has a
+  // pool of its own: password_hash_threads.)
   unsigned blocking_threads = 4;
   // Threads of a pool of its own for the blob store's blocking work; 0: the
   // blocking pool does it. -1 (unset): kS3BlobThreads with S3, else 0.

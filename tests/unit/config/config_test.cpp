@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <gtest/gtest.h>
+#include <CLI/CLI.hpp>
 
 namespace focusd {
 namespace {
@@ -44,6 +45,32 @@ TEST(Config, TheBlobStoreHasAPoolOfItsOwnWithS3AndWhenAskedFor) {
   config.blobs.clear();
   config.blob_threads = 3;
   EXPECT_EQ(config.blob_pool_threads(), 3u);
+}
+
+// Parses `args` as `focusd serve`'s options; false when CLI11 refuses them.
+bool parse_serve(Config& config, const std::string& args) {
+  CLI::App app;
+  add_serve_options(app, config);
+  try {
+    app.parse(args, false);
+  } catch (const CLI::ParseError&) {
+    return false;
+  }
+  return true;
+}
+
+TEST(Config, AMillisecondSettingTakesUpToADay) {
+  Config config;
+  ASSERT_TRUE(parse_serve(config,
+                          "--api-key-cache-ttl-ms 3600000 --login-refusal-delay-ms 120000 "
+                          "--sqlite-busy-timeout 86400000 --login-failure-window 86400"));
+  EXPECT_EQ(config.api_key_cache_ttl, std::chrono::hours(1));
+  EXPECT_EQ(config.login_refusal_delay, std::chrono::minutes(2));
+  EXPECT_EQ(config.sqlite_busy_timeout, std::chrono::hours(24));
+  EXPECT_EQ(config.login_failure_window, std::chrono::hours(24));
+  Config more;
+  EXPECT_FALSE(parse_serve(more, "--api-key-cache-ttl-ms 86400001"));
+  EXPECT_FALSE(parse_serve(more, "--login-failure-window 86401"));
 }
 
 }  // namespace
