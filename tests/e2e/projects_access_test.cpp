@@ -35,6 +35,22 @@ TEST_F(ProjectAccess, PrivateProjectsAreInvisibleToNonMembers) {
   expect_validation(res, "parent_project_id");
 }
 
+// A manager of a public child of a private project they may not see changes
+// the child like any other; the parent stays, and cannot be given anew.
+TEST_F(ProjectAccess, AManagerChangesAChildWhoseParentTheyMayNotSee) {
+  auto child = create_project({{"name", "Child"}, {"parent_project_id", closed}});
+  ASSERT_EQ(call_json(owner, "POST", project(child) + "/members",
+                      boost::json::object{{"user_ids", {member.user_id}}, {"role_id", 1}})
+                .status,
+            204);
+  auto patched = call(member, "PATCH", project(child), R"({"description":"theirs"})");
+  ASSERT_EQ(patched.status, 201) << patched.body;
+  EXPECT_EQ(patched.json().at("parent_project_id").as_int64(), closed);
+  EXPECT_EQ(status(member, "PATCH", child, "", R"({"parent_project_id":null})"), 201);
+  auto again = call_json(member, "PATCH", project(child), boost::json::object{{"parent_project_id", closed}});
+  expect_validation(again, "parent_project_id");
+}
+
 TEST_F(ProjectAccess, MembersMayViewAndPinPublicProjectsButNotChangeThem) {
   auto p = call(member, "GET", project(open)).json();
   EXPECT_EQ(p.at("permissions"), (boost::json::array{"view", "pin"}));

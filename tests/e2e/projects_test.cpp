@@ -220,6 +220,30 @@ TEST_F(Projects, PutReplacesPatchChangesAndNullClears) {
   expect_validation(call(owner, "PUT", project(id), R"({"billable":true})"), "name");
 }
 
+// A client deleted after a project was given it stays the project's (it may be
+// restored): changing other fields, or PUT with the same client, still works;
+// giving it to a project anew does not.
+TEST_F(Projects, AClientDeletedMeanwhileStaysWithWhatItsProjectsKeep) {
+  auto client = create(owner, workspace("/clients"), {{"name", "Acme"}});
+  const auto client_id = client.at("id").as_int64();
+  auto id = create_project({{"name", "Billed"}, {"client_id", client_id}});
+  ASSERT_EQ(call(owner, "DELETE", workspace("/clients/" + std::to_string(client_id))).status, 204);
+
+  auto patched = call(owner, "PATCH", project(id), R"({"description":"x"})");
+  ASSERT_EQ(patched.status, 201) << patched.body;
+  EXPECT_EQ(patched.json().at("client_id").as_int64(), client_id);
+  auto put = call_json(owner, "PUT", project(id), object{{"name", "Billed"}, {"client_id", client_id}});
+  ASSERT_EQ(put.status, 201) << put.body;
+  EXPECT_EQ(put.json().at("client_id").as_int64(), client_id);
+  expect_validation(call_json(owner, "POST", projects(), object{{"name", "New"}, {"client_id", client_id}}),
+                    "client_id");
+  auto other = create_project({{"name", "Other"}});
+  expect_validation(call_json(owner, "PATCH", project(other), object{{"client_id", client_id}}), "client_id");
+  // Cleared, it cannot be given back.
+  ASSERT_EQ(call(owner, "PATCH", project(id), R"({"client_id":null})").status, 201);
+  expect_validation(call_json(owner, "PATCH", project(id), object{{"client_id", client_id}}), "client_id");
+}
+
 TEST_F(Projects, DeletedProjectsAre404EverywhereButRestore) {
   auto id = create_project({{"name", "Gone"}});
   ASSERT_EQ(call(owner, "DELETE", project(id)).status, 204);

@@ -104,6 +104,20 @@ TEST_F(Tasks, PutReplacesPatchChangesDeleteRestoreArchive) {
   EXPECT_EQ(call(owner, "GET", task(id)).status, 200);
 }
 
+// What a task points at already stands when it is deleted meanwhile: a PATCH
+// of its description still works; pointing at it anew does not.
+TEST_F(Tasks, AParentTaskDeletedMeanwhileStaysWithItsSubtasks) {
+  auto parent = create_task({{"name", "Parent"}, {"project_id", open}});
+  auto child = create_task({{"name", "Child"}, {"project_id", open}, {"parent_task_id", parent}});
+  ASSERT_EQ(call(owner, "DELETE", task(parent)).status, 204);
+  ASSERT_EQ(call(owner, "GET", task(child)).status, 200);  // a subtask outlives its parent
+  auto patched = call(owner, "PATCH", task(child), R"({"description":"still here"})");
+  ASSERT_EQ(patched.status, 204) << patched.body;
+  EXPECT_EQ(get(child).at("parent_task_id").as_int64(), parent);
+  auto other = create_task({{"name", "Other"}, {"project_id", open}});
+  expect_validation(call_json(owner, "PATCH", task(other), object{{"parent_task_id", parent}}), "parent_task_id");
+}
+
 TEST_F(Tasks, ProjectTaskEstimatesAreSummed) {
   auto a = create_task({{"name", "A"}, {"project_id", open}, {"estimated_mins", 30}});
   create_task({{"name", "B"}, {"project_id", open}, {"estimated_mins", 45}});

@@ -173,18 +173,24 @@ int height(Connection& db, std::int64_t project_id) {
           .int64(0, 0));
 }
 
-// Checks what the fields point at; `self` is the project being updated (0 on create).
+// Checks what the fields point at; `current` is the project being updated as
+// it stands (nullptr on create). A client or parent it holds already stands,
+// even where that client was deleted since or the parent is a project the
+// viewer may not see: only a new one is checked, so that a PATCH of the
+// description never fails on what it leaves alone.
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const ProjectFields& f,
-                        std::int64_t self, const Store::TreeRule& tree_rule) {
-  if (f.client_id && db.exec("SELECT 1 FROM clients WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
-                             Params(*f.client_id, workspace_id))
-                         .empty()) {
+                        const ProjectRecord* current, const Store::TreeRule& tree_rule) {
+  const std::int64_t self = current ? current->id : 0;
+  const bool new_client = f.client_id && (!current || f.client_id != current->fields.client_id);
+  if (new_client && db.exec("SELECT 1 FROM clients WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
+                            Params(*f.client_id, workspace_id))
+                        .empty()) {
     return invalid("client_id", "no such client in this workspace");
   }
   if (auto missing = postgres::missing_tag(db, workspace_id, f.tag_ids)) {
     return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(*missing));
   }
-  if (f.parent_project_id) {
+  if (f.parent_project_id && (!current || f.parent_project_id != current->fields.parent_project_id)) {
     const std::int64_t parent = *f.parent_project_id;
     if (!find(db, workspace_id, parent, viewer, false)) {
       return invalid("parent_project_id", "no such project in this workspace");
@@ -434,7 +440,8 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
                                                     const ProjectFields& f, bool pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
     if (f.parent_project_id) postgres::lock_workspace(db, workspace_id);
-    if (auto status = check_references(db, workspace_id, creator, f, 0, tree_rule); !status) return status.error();
+    if (auto status = check_references(db, workspace_id, creator, f, nullptr, tree_rule); !status)
+      return status.error();
     const std::string now = now_rfc3339();
     // The row, its creator's role and its client's name in one statement, with
     // the COMMIT when nothing else is to be written: one round trip in all.
@@ -485,8 +492,9 @@ Result<ProjectRecord> PostgresStore::update_project(std::int64_t workspace_id, s
   return write([&](Connection& db) -> Result<ProjectRecord> {
     if (f.parent_project_id) postgres::lock_workspace(db, workspace_id);
     db.exec("SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE", Params(project_id));
-    if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
-    if (auto status = check_references(db, workspace_id, viewer, f, project_id, tree_rule); !status) {
+    auto found = find(db, workspace_id, project_id, viewer, false);
+    if (!found) return found.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, &*found, tree_rule); !status) {
       return status.error();
     }
     db.exec(

@@ -91,15 +91,21 @@ Result<TaskRecord> find(Connection& db, std::int64_t workspace_id, std::int64_t 
   return std::move(read_tasks(rows).front());
 }
 
+// Checks what the fields point at; `existing` is the task being updated as it
+// stands (nullptr on create). A project or parent task it holds already
+// stands, even where the viewer may not see it or it was deleted since: only
+// a new one is checked (as for projects).
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const TaskFields& f,
-                        std::int64_t self) {
-  if (f.project_id && !postgres::project_visible(db, workspace_id, *f.project_id, viewer)) {
+                        const TaskRecord* existing) {
+  const std::int64_t self = existing ? existing->id : 0;
+  const bool new_project = f.project_id && (!existing || f.project_id != existing->fields.project_id);
+  if (new_project && !postgres::project_visible(db, workspace_id, *f.project_id, viewer)) {
     return invalid("project_id", "no such project in this workspace");
   }
   if (auto missing = postgres::missing_tag(db, workspace_id, f.tag_ids)) {
     return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(*missing));
   }
-  if (f.parent_task_id) {
+  if (f.parent_task_id && (!existing || f.parent_task_id != existing->fields.parent_task_id)) {
     if (*f.parent_task_id == self) return invalid("parent_task_id", "a task cannot be its own parent");
     if (!find(db, workspace_id, *f.parent_task_id, viewer, false)) {
       return invalid("parent_task_id", "no such task in this workspace");
@@ -199,7 +205,7 @@ Result<TaskRecord> PostgresStore::create_task(std::int64_t workspace_id, const V
                                               bool pinned) {
   return write([&](Connection& db) -> Result<TaskRecord> {
     if (f.parent_task_id) postgres::lock_workspace(db, workspace_id);
-    if (auto status = check_references(db, workspace_id, creator, f, 0); !status) return status.error();
+    if (auto status = check_references(db, workspace_id, creator, f, nullptr); !status) return status.error();
     const std::int64_t id =
         db.exec(
               "INSERT INTO tasks (workspace_id, project_id, parent_task_id, name, description, estimated_mins,"
@@ -220,8 +226,9 @@ Result<TaskRecord> PostgresStore::update_task(std::int64_t workspace_id, std::in
   return write([&](Connection& db) -> Result<TaskRecord> {
     if (f.parent_task_id) postgres::lock_workspace(db, workspace_id);
     db.exec("SELECT 1 FROM tasks WHERE id = $1 FOR NO KEY UPDATE", Params(task_id));
-    if (auto found = find(db, workspace_id, task_id, viewer, false); !found) return found.error();
-    if (auto status = check_references(db, workspace_id, viewer, f, task_id); !status) return status.error();
+    auto found = find(db, workspace_id, task_id, viewer, false);
+    if (!found) return found.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, &*found); !status) return status.error();
     db.exec(
         "UPDATE tasks SET project_id = $2, parent_task_id = $3, name = $4, description = $5, estimated_mins = $6,"
         " start_date = $7, end_date = $8, priority = $9, private = $10, billable = $11, position = $12,"

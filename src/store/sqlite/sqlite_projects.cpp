@@ -164,10 +164,15 @@ TreePlacement placement_of(Connection& db, std::int64_t project_id) {
   return TreePlacement{project_id, ancestors(db, project_id), height(db, project_id)};
 }
 
-// Checks what the fields point at; `self` is the project being updated (0 on create).
+// Checks what the fields point at; `current` is the project being updated as
+// it stands (nullptr on create). A client or parent it holds already stands,
+// even where that client was deleted since or the parent is a project the
+// viewer may not see: only a new one is checked, so that a PATCH of the
+// description never fails on what it leaves alone.
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const ProjectFields& f,
-                        std::int64_t self, const Store::TreeRule& tree_rule) {
-  if (f.client_id) {
+                        const ProjectRecord* current, const Store::TreeRule& tree_rule) {
+  const std::int64_t self = current ? current->id : 0;
+  if (f.client_id && (!current || f.client_id != current->fields.client_id)) {
     auto stmt = db.prepare("SELECT 1 FROM clients WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
     stmt.bind_all(*f.client_id, workspace_id);
     if (!stmt.step()) return invalid("client_id", "no such client in this workspace");
@@ -177,7 +182,7 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
     stmt.bind_all(tag_id, workspace_id);
     if (!stmt.step()) return invalid("tag_ids", "no such tag in this workspace: " + std::to_string(tag_id));
   }
-  if (f.parent_project_id) {
+  if (f.parent_project_id && (!current || f.parent_project_id != current->fields.parent_project_id)) {
     const std::int64_t parent = *f.parent_project_id;
     if (!find(db, workspace_id, parent, viewer, false)) {
       return invalid("parent_project_id", "no such project in this workspace");
@@ -355,7 +360,8 @@ Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, con
                                                   const ProjectFields& f, bool pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
     Transaction tx(db);
-    if (auto status = check_references(db, workspace_id, creator, f, 0, tree_rule); !status) return status.error();
+    if (auto status = check_references(db, workspace_id, creator, f, nullptr, tree_rule); !status)
+      return status.error();
     const std::string now = now_rfc3339();
     db.prepare(
           "INSERT INTO projects (workspace_id, name, client_id, color, description, start_date, end_date,"
@@ -400,8 +406,9 @@ Result<ProjectRecord> SqliteStore::update_project(std::int64_t workspace_id, std
                                                   std::optional<bool> pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
     Transaction tx(db);
-    if (auto found = find(db, workspace_id, project_id, viewer, false); !found) return found.error();
-    if (auto status = check_references(db, workspace_id, viewer, f, project_id, tree_rule); !status) {
+    auto found = find(db, workspace_id, project_id, viewer, false);
+    if (!found) return found.error();
+    if (auto status = check_references(db, workspace_id, viewer, f, &*found, tree_rule); !status) {
       return status.error();
     }
     db.prepare(
