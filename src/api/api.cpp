@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 
 #include "api/errors.h"
 #include "common/logging.h"
@@ -24,11 +25,24 @@ bool is_json_media_type(std::string_view content_type) {
   if (type.size() == 16 && strncasecmp(type.data(), "application/json", 16) == 0) return true;
   return type.size() > 5 && strncasecmp(type.data() + type.size() - 5, "+json", 5) == 0;
 }
+// An operation that takes no body (archive, pin, a DELETE, a GET) still
+// accepts what clients send for "nothing": no body, `{}` or `null`, of up to
+// this many bytes (many SDKs send `{}` with every PATCH and POST). Anything
+// else is a 400; a longer body a 413, unread.
+constexpr std::uint64_t kNoBodyBytes = 1024;
+
+bool says_nothing(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return true;
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(body, ec);
+  return !ec && (value.is_null() || (value.is_object() && value.get_object().empty()));
+}
+
 // An upload may carry max_bulk_files files of the largest size, their part
 // headers and a little room for the form fields.
 std::uint64_t body_limit(BodyKind kind, const Config& config) {
   switch (kind) {
-    case BodyKind::None: return 0;
+    case BodyKind::None: return kNoBodyBytes;
     case BodyKind::Json: return config.max_json_body_bytes;
     case BodyKind::Upload:
       return config.max_bulk_files * (config.max_upload_file_bytes + config.max_part_header_bytes + 256) + (1 << 20);
@@ -77,8 +91,9 @@ boost::asio::awaitable<std::optional<Error>> Api::admit(const RequestHead& head,
   const bool has_body = chunked || content_length.value_or(0) > 0;
   if (content_length && *content_length > ctx.body_limit) {
     co_return make_error(ErrorCode::PayloadTooLarge,
-                         ctx.body_limit == 0 ? "this operation takes no request body"
-                                             : "request body exceeds " + std::to_string(ctx.body_limit) + " bytes");
+                         route.body == BodyKind::None
+                             ? "this operation takes no request body"
+                             : "request body exceeds " + std::to_string(ctx.body_limit) + " bytes");
   }
   if (route.body == BodyKind::Upload) {
     auto boundary = multipart::boundary_of(head[http::field::content_type]);
@@ -131,6 +146,10 @@ boost::asio::awaitable<Result<auth::AuthUser>> Api::authenticate(const std::stri
 boost::asio::awaitable<Reply> Api::handle(const Request& request, RequestContext& ctx) {
   Call call{services_,      request,  ctx.lookup.params, ctx.user ? &*ctx.user : nullptr,
             ctx.request_id, ctx.body, ctx.client_address};
+  if (ctx.lookup.route->body == BodyKind::None && !says_nothing(request.body())) {
+    co_return error_response(invalid("body", "this operation takes no request body (none, {} or null)"),
+                             ctx.request_id);
+  }
   std::optional<Result<Reply>> result;
   try {
     result = co_await ctx.lookup.route->handler(call);

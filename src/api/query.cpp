@@ -118,7 +118,9 @@ Result<Page> Query::page(std::int64_t max_per_page) const {
   if (!number) return number.error();
   if (*number) {
     auto value = parse_int(**number);
-    if (!value || *value < 1 || *value > 1000000000) return invalid("page", "must be an integer of at least 1");
+    if (!value || *value < 1 || *value > 1000000000) {
+      return invalid("page", "must be an integer from 1 to 1000000000");
+    }
     page.page = *value;
   }
   auto size = text("per_page");

@@ -54,7 +54,7 @@ Result<FixedFee> read_fixed_fee(const boost::json::value& v) {
   const auto* currency = o.if_contains("currency");
   if (!amount || !amount->is_number()) return invalid("fixed_fee.amount", "must be a number");
   const double value = amount->to_number<double>();
-  if (!(value >= 0) || value > kMaxFee) return invalid("fixed_fee.amount", "must be zero or more");
+  if (!(value >= 0) || value > kMaxFee) return invalid("fixed_fee.amount", "must be a number from 0 to 1e15");
   if (!currency || !currency->is_string() || !is_currency_code(currency->as_string())) {
     return invalid("fixed_fee.currency", "must be an ISO 4217 currency code such as EUR");
   }
@@ -134,6 +134,8 @@ Result<ProjectInput> read_project_input(const boost::json::object& body, WriteMo
     if (auto status = apply(key, member.value(), in); !status) return status.error();
   }
   if (mode != WriteMode::Patch && !body.contains("name")) return invalid("name", "is required");
+  // PUT resets what it omits, the caller's pin too (a flag: false).
+  if (mode == WriteMode::Replace && !in.pinned) in.pinned = false;
   const auto& f = in.fields;
   if (f.start_date && f.end_date && *f.end_date < *f.start_date) {
     return invalid("end_date", "must not be before start_date");

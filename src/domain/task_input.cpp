@@ -82,6 +82,8 @@ Result<TaskInput> read_task_input(const boost::json::object& body, WriteMode mod
     if (auto status = apply(key, member.value(), in); !status) return status.error();
   }
   if (mode != WriteMode::Patch && !body.contains("name")) return invalid("name", "is required");
+  // PUT resets what it omits, the caller's pin too (a flag: false).
+  if (mode == WriteMode::Replace && !in.pinned) in.pinned = false;
   if (in.fields.start_date && in.fields.end_date && *in.fields.end_date < *in.fields.start_date) {
     return invalid("end_date", "must not be before start_date");
   }

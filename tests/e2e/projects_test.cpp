@@ -209,9 +209,11 @@ TEST_F(Projects, PutReplacesPatchChangesAndNullClears) {
   EXPECT_TRUE(p.at("tag_ids").as_array().empty());
   EXPECT_EQ(p.at("description").as_string(), "changed");
 
+  ASSERT_EQ(call(owner, "POST", project(id) + "/pinned").status, 204);
   auto replaced = call(owner, "PUT", project(id), R"({"name":"Site 2","private":true})");
   ASSERT_EQ(replaced.status, 201) << replaced.body;
   p = replaced.json().as_object();
+  EXPECT_FALSE(p.at("pinned").as_bool());  // a flag PUT omits: false
   EXPECT_EQ(p.at("name").as_string(), "Site 2");
   EXPECT_TRUE(p.at("private").as_bool());
   EXPECT_TRUE(p.at("description").is_null());  // omitted -> default
@@ -242,6 +244,24 @@ TEST_F(Projects, AClientDeletedMeanwhileStaysWithWhatItsProjectsKeep) {
   // Cleared, it cannot be given back.
   ASSERT_EQ(call(owner, "PATCH", project(id), R"({"client_id":null})").status, 201);
   expect_validation(call_json(owner, "PATCH", project(id), object{{"client_id", client_id}}), "client_id");
+}
+
+// Operations that take no body accept what SDKs send for none: `{}` or
+// `null`, whatever the content type; anything else is a 400 naming the body.
+TEST_F(Projects, OperationsWithoutABodyTakeAnEmptyObjectOrNull) {
+  auto id = create_project({{"name", "Bodies"}});
+  EXPECT_EQ(call(owner, "PATCH", project(id) + "/archive", "{}").status, 204);
+  EXPECT_EQ(call(owner, "PATCH", project(id) + "/unarchive", " null\n").status, 204);
+  EXPECT_EQ(call(owner, "POST", project(id) + "/pinned", "{ }").status, 204);
+  auto form =
+      server.client().request("DELETE", project(id) + "/pinned",
+                              {owner.basic().front(), {"Content-Type", "application/x-www-form-urlencoded"}}, "{}");
+  EXPECT_EQ(form.status, 204) << form.body;
+  EXPECT_EQ(call(owner, "GET", project(id), "{}").status, 200);
+  expect_validation(call(owner, "PATCH", project(id) + "/archive", R"({"archived":true})"), "body");
+  expect_validation(call(owner, "DELETE", project(id), "[]"), "body");
+  EXPECT_TRUE(get(id).at("active").as_bool());  // not archived by the refusal
+  EXPECT_EQ(call(owner, "DELETE", project(id), "{}").status, 204);
 }
 
 TEST_F(Projects, DeletedProjectsAre404EverywhereButRestore) {

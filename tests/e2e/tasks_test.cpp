@@ -84,8 +84,11 @@ TEST_F(Tasks, PutReplacesPatchChangesDeleteRestoreArchive) {
   EXPECT_TRUE(t.at("description").is_null());
   EXPECT_TRUE(t.at("billable").as_bool());
   EXPECT_EQ(t.at("priority").as_string(), "low");
+  ASSERT_EQ(call(owner, "PATCH", task(id), R"({"pinned":true})").status, 204);
+  ASSERT_TRUE(get(id).at("pinned").as_bool());
   ASSERT_EQ(call(owner, "PUT", task(id), R"({"name":"T2","status_id":null})").status, 204);
   t = get(id);
+  EXPECT_FALSE(t.at("pinned").as_bool());  // a flag PUT omits: false
   EXPECT_EQ(t.at("name").as_string(), "T2");
   EXPECT_TRUE(t.at("project_id").is_null());
   EXPECT_FALSE(t.at("billable").as_bool());
