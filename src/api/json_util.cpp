@@ -1,12 +1,13 @@
 #include "api/json_util.h"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "api/json_writer.h"
 
 namespace focusd::api {
 
 Response json_response(http::status status, const boost::json::value& body) {
-  return json_text_response(status, boost::json::serialize(body));
+  return json_text_response(status, to_json(body));
 }
 
 Response json_text_response(http::status status, std::string body) {

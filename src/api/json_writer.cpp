@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 
 namespace focusd::api {
 
@@ -46,6 +47,15 @@ JsonWriter& JsonWriter::number(std::int64_t n) {
   return *this;
 }
 
+JsonWriter& JsonWriter::decimal(double d) {
+  if (!std::isfinite(d)) return null();
+  separate();
+  std::array<char, 32> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), d).ptr;
+  out_.append(digits.data(), end);
+  return *this;
+}
+
 JsonWriter& JsonWriter::string(std::string_view s) {
   separate();
   if (!needs_escaping(s)) {
@@ -61,10 +71,35 @@ JsonWriter& JsonWriter::string(std::string_view s) {
 }
 
 JsonWriter& JsonWriter::value(const boost::json::value& v) {
-  separate();
-  boost::json::serializer writer;
-  writer.reset(&v);
-  serialize(writer);
+  switch (v.kind()) {
+    case boost::json::kind::null: return null();
+    case boost::json::kind::bool_: return boolean(v.get_bool());
+    case boost::json::kind::int64: return number(v.get_int64());
+    case boost::json::kind::uint64: {
+      separate();
+      std::array<char, 24> digits{};
+      const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), v.get_uint64()).ptr;
+      out_.append(digits.data(), end);
+      return *this;
+    }
+    case boost::json::kind::double_: return decimal(v.get_double());
+    case boost::json::kind::string: return string(v.get_string());
+    case boost::json::kind::array:
+      begin_array();
+      for (const auto& element : v.get_array()) value(element);
+      return end_array();
+    case boost::json::kind::object:
+      begin_object();
+      for (const auto& member : v.get_object()) escaped_key(member.key()).value(member.value());
+      return end_object();
+  }
+  return *this;
+}
+
+JsonWriter& JsonWriter::escaped_key(std::string_view name) {
+  string(name);
+  out_ += ':';
+  comma_ = false;  // the member's value follows without one
   return *this;
 }
 
@@ -89,6 +124,12 @@ void JsonWriter::separate() {
 void JsonWriter::serialize(boost::json::serializer& s) {
   std::array<char, 512> buffer{};
   while (!s.done()) out_ += s.read(buffer.data(), buffer.size());
+}
+
+std::string to_json(const boost::json::value& v) {
+  std::string out;
+  JsonWriter(out).value(v);
+  return out;
 }
 
 }  // namespace focusd::api

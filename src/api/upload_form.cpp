@@ -210,6 +210,22 @@ Result<Slots<std::string>> form_or_query(UploadForm& form, const Query& query, c
   return slots;
 }
 
+// The Swagger declares display_orders comma-separated (collectionFormat csv),
+// as its generated clients send them: one value "1,2,3" is one per file.
+// (Not names: a comma is fine in a name.)
+Slots<std::string> split_commas(Slots<std::string> values) {
+  if (values.size() != 1 || !values[0] || values[0]->find(',') == std::string::npos) return values;
+  Slots<std::string> split;
+  std::string_view rest = *values[0];
+  for (;;) {
+    const std::size_t comma = rest.find(',');
+    split.emplace_back(std::string(rest.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return split;
+}
+
 }  // namespace
 
 Result<std::vector<attachments::StagedFile>> single_upload(UploadForm& form, const Query& query) {
@@ -239,7 +255,7 @@ Result<std::vector<attachments::StagedFile>> bulk_uploads(UploadForm& form, cons
   if (!order_values) return order_values.error();
   auto name_values = form_or_query(form, query, "names", max_files);
   if (!name_values) return name_values.error();
-  const auto& orders = *order_values;
+  const auto orders = split_commas(std::move(*order_values));
   const auto& names = *name_values;
   const auto indexed = [](const char* field, std::size_t i) {
     return std::string(field) + "[" + std::to_string(i) + "]";

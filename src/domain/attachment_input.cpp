@@ -8,11 +8,11 @@
 namespace focusd::domain {
 
 bool is_display_order(double value) {
-  return std::isfinite(value) && std::fabs(value) <= kMaxDisplayOrder;
+  return std::isfinite(value) && std::fabs(value) <= kMaxDisplayOrder && value == std::trunc(value);
 }
 
 Error invalid_display_order(std::string field) {
-  return invalid(std::move(field), "must be a number between -1e15 and 1e15");
+  return invalid(std::move(field), "must be a whole number between -1e15 and 1e15");
 }
 
 Result<AttachmentPatch> read_attachment_patch(const boost::json::object& body) {

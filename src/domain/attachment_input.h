@@ -13,7 +13,8 @@ namespace focusd::domain {
 
 inline constexpr double kMaxDisplayOrder = 1e15;
 
-// True for a finite number within ±kMaxDisplayOrder.
+// True for a whole number within ±kMaxDisplayOrder (the attachment's
+// display_order is an integer; 2.0 is one).
 bool is_display_order(double value);
 // The error for a display order that is not one, naming `field`.
 Error invalid_display_order(std::string field);

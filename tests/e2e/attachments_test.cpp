@@ -141,10 +141,12 @@ TEST_P(Attachments, ListOrder) {
 }
 
 TEST_P(Attachments, SingleUploadSpellingsAndQueryParameters) {
-  auto named = post({field("name", "Given name"), field("display_order", "1.5"), file_part("file", "f.bin", "x")});
+  auto named = post({field("name", "Given name"), field("display_order", "2.0"), file_part("file", "f.bin", "x")});
   ASSERT_EQ(named.status, 201) << named.body;
   EXPECT_EQ(named.json().at("name").as_string(), "Given name");
-  EXPECT_EQ(named.json().at("display_order").as_double(), 1.5);
+  EXPECT_EQ(named.json().at("display_order"), 2);  // an integer, as the page's response says
+  // Not a whole number: the attachment's display_order is an integer.
+  expect_validation(post({field("display_order", "1.5"), file_part("file", "f.bin", "x")}), "display_order");
 
   auto from_query = post({file_part("file", "f.bin", "y")}, "?display_order=7&name=From%20query");
   ASSERT_EQ(from_query.status, 201) << from_query.body;
@@ -189,6 +191,14 @@ TEST_P(Attachments, BulkSpellingsKeepRequestOrder) {
   ASSERT_EQ(repeated.status, 201) << repeated.body;
   EXPECT_EQ(repeated.json().at(1).at("name").as_string(), "B");
 
+  // The Swagger's spelling (collectionFormat csv): one value, comma-separated.
+  auto commas =
+      post_bulk({file_part("files", "a", "a"), file_part("files", "b", "b"), field("display_orders", "5, 6")});
+  ASSERT_EQ(commas.status, 201) << commas.body;
+  EXPECT_EQ(commas.json().at(0).at("display_order").as_int64(), 5);
+  EXPECT_EQ(commas.json().at(1).at("display_order").as_int64(), 6);
+  expect_validation(post_bulk({file_part("files", "a", "a"), field("display_orders", "1,2")}), "display_orders");
+
   // Indexed query spellings keep their index, whatever their order.
   auto indexed = post_bulk({file_part("files", "a", "a"), file_part("files", "b", "b")},
                            "?display_orders[1]=2&display_orders[0]=1&names[1]=Second");
@@ -204,7 +214,7 @@ TEST_P(Attachments, BulkSpellingsKeepRequestOrder) {
   ASSERT_EQ(queried.status, 201) << queried.body;
   EXPECT_EQ(queried.json().at(0).at("name").as_string(), "Q");
   EXPECT_EQ(queried.json().at(0).at("display_order").as_int64(), 4);
-  EXPECT_EQ(listed().size(), 8u);
+  EXPECT_EQ(listed().size(), 10u);
 }
 
 TEST_P(Attachments, BulkIsAllOrNothing) {

@@ -95,7 +95,7 @@ TEST_F(MigrateDatabase, ACopiedInstallAnswersAsBeforeAndReusesNoId) {
   HttpClient uploader = source.client();
   const std::string attachments = org_ws + "/projects/" + std::to_string(child) + "/attachments";
   const auto attachment = created(
-      upload(uploader, owner, attachments, {file_part("file", "report.bin", bytes), field("display_order", "2.5")}));
+      upload(uploader, owner, attachments, {file_part("file", "report.bin", bytes), field("display_order", "2")}));
   // A user deleted: SQLite never gives its id again, nor may PostgreSQL.
   source.exec_sql("DELETE FROM organization_users WHERE user_id = " + std::to_string(gone.user_id) +
                   "; DELETE FROM users WHERE id = " + std::to_string(gone.user_id));

@@ -264,6 +264,16 @@ TEST_F(Projects, OperationsWithoutABodyTakeAnEmptyObjectOrNull) {
   EXPECT_EQ(call(owner, "DELETE", project(id), "{}").status, 204);
 }
 
+// Money is written as people and other JSON writers write it: 19.99, not 1.999E1.
+TEST_F(Projects, AFractionalAmountIsWrittenInDecimals) {
+  auto res = call_json(owner, "POST", projects(),
+                       object{{"name", "Fee"}, {"fixed_fee", object{{"amount", 19.99}, {"currency", "EUR"}}}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_NE(res.body.find(R"("fixed_fee":{"amount":19.99,"currency":"EUR"})"), std::string::npos) << res.body;
+  auto got = call(owner, "GET", project(res.json().at("id").as_int64()));
+  EXPECT_NE(got.body.find(R"("amount":19.99)"), std::string::npos) << got.body;
+}
+
 TEST_F(Projects, DeletedProjectsAre404EverywhereButRestore) {
   auto id = create_project({{"name", "Gone"}});
   ASSERT_EQ(call(owner, "DELETE", project(id)).status, 204);

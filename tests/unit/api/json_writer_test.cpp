@@ -1,11 +1,13 @@
 // JsonWriter: the text it writes is what boost::json::serialize writes for the
-// same values, escaping included.
+// same values, escaping included, but for fractional numbers (19.99, where
+// Boost writes 1.999E1).
 #include "api/json_writer.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <limits>
 
@@ -47,7 +49,7 @@ TEST(JsonWriter, ObjectsArraysAndScalarsMatchTheirDom) {
   w.number(1).string("two").begin_object().key("three").number(3).end_object().null();
   w.end_array();
   w.key("nested").begin_object().key("inner").begin_object().end_object().end_object();
-  w.key("value").value(boost::json::value{{"amount", 1.5}, {"tags", boost::json::array{1, "x"}}});
+  w.key("value").value(boost::json::value{{"amount", 15}, {"tags", boost::json::array{1, "x"}}});
   w.end_object();
 
   boost::json::object expected;
@@ -62,8 +64,24 @@ TEST(JsonWriter, ObjectsArraysAndScalarsMatchTheirDom) {
   expected["empty"] = boost::json::array{};
   expected["list"] = boost::json::array{1, "two", boost::json::object{{"three", 3}}, nullptr};
   expected["nested"] = boost::json::object{{"inner", boost::json::object{}}};
-  expected["value"] = boost::json::value{{"amount", 1.5}, {"tags", boost::json::array{1, "x"}}};
+  expected["value"] = boost::json::value{{"amount", 15}, {"tags", boost::json::array{1, "x"}}};
   EXPECT_EQ(out, boost::json::serialize(expected));
+}
+
+// As a person (and every other JSON writer) writes them: 19.99, not 1.999E1.
+TEST(JsonWriter, AFractionalNumberIsWrittenInItsShortestDecimalForm) {
+  EXPECT_EQ(to_json(19.99), "19.99");
+  EXPECT_EQ(to_json(0.1), "0.1");
+  EXPECT_EQ(to_json(-2.5), "-2.5");
+  EXPECT_EQ(to_json(1e16), "1e+16");
+  EXPECT_EQ(to_json(std::numeric_limits<double>::infinity()), "null");  // JSON has no infinity
+  for (double d : {19.99, 0.1, 1.0 / 3, 123456.789, 1e-7, -1e15, 2.5e300}) {
+    EXPECT_EQ(boost::json::parse(to_json(d)).to_number<double>(), d) << to_json(d);
+  }
+  EXPECT_EQ(to_json(std::numeric_limits<std::uint64_t>::max()), "18446744073709551615");
+  const boost::json::value v{{"rate", 12.5}, {"a\"b", boost::json::array{0.25, nullptr, true}}};
+  EXPECT_EQ(to_json(v), R"({"rate":12.5,"a\"b":[0.25,null,true]})");
+  EXPECT_EQ(boost::json::parse(to_json(v)), v);
 }
 
 TEST(JsonWriter, AppendsToWhatIsThere) {

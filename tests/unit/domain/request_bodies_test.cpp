@@ -165,16 +165,18 @@ TEST(RateInput, ARateHasAnAmountACurrencyAndAnOrderedPeriod) {
 }
 
 TEST(AttachmentInput, AnUpdateNamesTheAttachmentAndItsDisplayOrder) {
-  auto patch = read_attachment_patch(obj(R"({"name":" plan.pdf ","display_order":-3.5})"));
+  auto patch = read_attachment_patch(obj(R"({"name":" plan.pdf ","display_order":-3})"));
   ASSERT_TRUE(patch);
   EXPECT_EQ(patch->name, "plan.pdf");
-  EXPECT_EQ(patch->display_order, -3.5);
+  EXPECT_EQ(patch->display_order, -3);
   EXPECT_TRUE(read_attachment_patch(obj(R"({"name":"a","display_order":1e15})")));
+  EXPECT_TRUE(read_attachment_patch(obj(R"({"name":"a","display_order":2.0})")));  // a whole number all the same
   const Refusal cases[] = {
       {R"({"display_order":1})", "name"},
       {R"({"name":"a"})", "display_order"},
       {R"({"name":"a","display_order":"1"})", "display_order"},
       {R"({"name":"a","display_order":1.5e15})", "display_order"},
+      {R"({"name":"a","display_order":1.5})", "display_order"},  // the attachment's display_order is an integer
       {R"({"name":"","display_order":1})", "name"},
       {R"({"name":"a","display_order":1,"size":3})", "size"},
   };
