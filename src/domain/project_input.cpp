@@ -28,16 +28,48 @@ constexpr std::string_view kFields[] = {"auto_compute_estimates",
                                         "billable",
                                         "client_id",
                                         "color",
+                                        "completion_mode",
+                                        "custom_fields",
                                         "description",
+                                        "draft",
                                         "end_date",
                                         "estimated_mins",
                                         "fixed_fee",
+                                        "is_template",
                                         "name",
                                         "parent_project_id",
                                         "pinned",
                                         "private",
+                                        "rollover_mode",
+                                        "rrule",
                                         "start_date",
                                         "tag_ids"};
+
+// Fields of the Swagger's project payloads for what focusd does not have
+// (automatic completion, drafts, templates, recurring projects and their
+// rollover, custom fields): each takes the value every project here has, the
+// one GET answers (or, for rrule and custom_fields, none), so that clients
+// sending them with those values work; any other value is a 400 naming it.
+Status check_unsupported(std::string_view key, const boost::json::value& v) {
+  const auto must_be = [&](bool ok, const char* problem) {
+    return ok ? Status(Ok{}) : invalid(std::string(key), problem);
+  };
+  if (key == "completion_mode") {
+    return must_be(v.is_string() && v.get_string() == "manual",
+                   "must be \"manual\": focusd completes no project by itself");
+  }
+  if (key == "rollover_mode") {
+    return must_be(v.is_string() && v.get_string() == "expire", "must be \"expire\": focusd has no recurring projects");
+  }
+  if (key == "draft") return must_be(v.is_bool() && !v.get_bool(), "must be false: focusd has no draft projects");
+  if (key == "is_template") return must_be(v.is_bool() && !v.get_bool(), "must be false: focusd has no templates");
+  if (key == "rrule") {
+    return must_be(v.is_null() || (v.is_string() && v.get_string().empty()),
+                   "must be null: focusd has no recurring projects");
+  }
+  return must_be(v.is_null() || (v.is_object() && v.get_object().empty()),
+                 "must be empty: focusd has no custom fields");  // custom_fields
+}
 
 using json_read::integer;
 using json_read::text;
@@ -92,6 +124,10 @@ Status apply(std::string_view key, const boost::json::value& v, ProjectInput& in
     return nullable(v, f.estimated_mins, [](auto& x) { return integer(x, "estimated_mins", 0, kMaxMinutes); });
   }
   if (key == "fixed_fee") return nullable(v, f.fixed_fee, read_fixed_fee);
+  if (key == "completion_mode" || key == "custom_fields" || key == "draft" || key == "is_template" ||
+      key == "rollover_mode" || key == "rrule") {
+    return check_unsupported(key, v);
+  }
   if (key == "tag_ids") {
     std::optional<std::vector<std::int64_t>> ids;
     if (auto status = nullable(v, ids, [](auto& x) { return json_read::ids(x, "tag_ids"); }); !status) return status;

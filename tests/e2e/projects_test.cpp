@@ -169,6 +169,12 @@ TEST_F(Projects, BadInputIs400NamingTheField) {
       {R"({"name":"x","auto_compute_estimates":[]})", "auto_compute_estimates"},
       {R"({"name":"x","id":5})", "id"},
       {R"({"name":"x","workspace_id":5})", "workspace_id"},
+      {R"({"name":"x","completion_mode":"automatic"})", "completion_mode"},
+      {R"({"name":"x","rollover_mode":"carry_all"})", "rollover_mode"},
+      {R"({"name":"x","draft":true})", "draft"},
+      {R"({"name":"x","is_template":true})", "is_template"},
+      {R"({"name":"x","rrule":"FREQ=WEEKLY"})", "rrule"},
+      {R"({"name":"x","custom_fields":{"1":"a"}})", "custom_fields"},
       {R"({"name":"x")", "body"},
       {R"(["name"])", "body"},
   };
@@ -180,6 +186,25 @@ TEST_F(Projects, BadInputIs400NamingTheField) {
     expect_validation(call(owner, "PATCH", project(existing), body), field, "PATCH " + body);
   }
   EXPECT_EQ(call(owner, "GET", projects()).json().at("total").as_int64(), 1);  // nothing was created
+}
+
+// The Swagger's payload fields for what focusd has not (automatic completion,
+// drafts, templates, recurrence, custom fields) take the values every project
+// here has, as GET answers them: clients that send them work.
+TEST_F(Projects, SwaggerPayloadFieldsTakeTheValuesEveryProjectHas) {
+  const object defaults{{"completion_mode", "manual"}, {"rollover_mode", "expire"}, {"draft", false},
+                        {"is_template", false},        {"rrule", nullptr},          {"custom_fields", object{}}};
+  object body = defaults;
+  body["name"] = "Generated";
+  auto created = call_json(owner, "POST", projects(), body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = created.json().at("id").as_int64();
+  EXPECT_EQ(call_json(owner, "PUT", project(id), body).status, 201);
+  EXPECT_EQ(call_json(owner, "PATCH", project(id), defaults).status, 201);
+  auto p = get(id);
+  for (const char* field : {"completion_mode", "rollover_mode", "draft", "is_template"}) {
+    EXPECT_EQ(p.at(field), defaults.at(field)) << field;
+  }
 }
 
 TEST_F(Projects, PutReplacesPatchChangesAndNullClears) {
