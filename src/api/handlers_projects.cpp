@@ -48,7 +48,8 @@ void write_project(JsonWriter& w, const ProjectRecord& p, const WorkspaceAccess&
     w.null();
   }
   w.key("is_template").boolean(false);
-  w.key("parent_project_id").number_or_null(f.parent_project_id);
+  const bool parent_hidden = p.parent_private_to_viewer && !access.is_admin();
+  w.key("parent_project_id").number_or_null(parent_hidden ? std::nullopt : f.parent_project_id);
   w.key("permissions").begin_array();
   for (const auto& name : domain::permissions(access, p.viewer_role, f.is_private)) w.string(name);
   w.end_array();

@@ -96,6 +96,10 @@ struct ProjectRecord {
   ProjectRole viewer_role = ProjectRole::None;
   std::int64_t task_estimated_mins = 0;  // sum over the project's live tasks
   std::int64_t tracked_seconds = 0;      // over its live, stopped time entries (of live tasks)
+  // The parent is a private project the viewer is no member of: its id is
+  // answered as null but to owners and admins (who see every project), never
+  // revealing a project the viewer may not see. fields keep the real one.
+  bool parent_private_to_viewer = false;
   friend bool operator==(const ProjectRecord&, const ProjectRecord&) = default;
 };
 

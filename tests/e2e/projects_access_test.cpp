@@ -36,16 +36,23 @@ TEST_F(ProjectAccess, PrivateProjectsAreInvisibleToNonMembers) {
 }
 
 // A manager of a public child of a private project they may not see changes
-// the child like any other; the parent stays, and cannot be given anew.
+// the child like any other; they never learn the parent's id, which stays,
+// and cannot be given anew.
 TEST_F(ProjectAccess, AManagerChangesAChildWhoseParentTheyMayNotSee) {
   auto child = create_project({{"name", "Child"}, {"parent_project_id", closed}});
   ASSERT_EQ(call_json(owner, "POST", project(child) + "/members",
                       boost::json::object{{"user_ids", {member.user_id}}, {"role_id", 1}})
                 .status,
             204);
+  EXPECT_TRUE(call(member, "GET", project(child)).json().at("parent_project_id").is_null());
+  EXPECT_EQ(call(admin, "GET", project(child)).json().at("parent_project_id").as_int64(), closed);
+  auto listed = call(member, "GET", projects() + "?name=Child").json().at("data").as_array();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_TRUE(listed[0].at("parent_project_id").is_null());
   auto patched = call(member, "PATCH", project(child), R"({"description":"theirs"})");
   ASSERT_EQ(patched.status, 201) << patched.body;
-  EXPECT_EQ(patched.json().at("parent_project_id").as_int64(), closed);
+  EXPECT_TRUE(patched.json().at("parent_project_id").is_null());
+  EXPECT_EQ(call(owner, "GET", project(child)).json().at("parent_project_id").as_int64(), closed);  // kept
   EXPECT_EQ(status(member, "PATCH", child, "", R"({"parent_project_id":null})"), 201);
   auto again = call_json(member, "PATCH", project(child), boost::json::object{{"parent_project_id", closed}});
   expect_validation(again, "parent_project_id");

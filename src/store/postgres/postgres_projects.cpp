@@ -41,7 +41,9 @@ const std::string kProjectColumns =
     " (SELECT COALESCE(SUM(e.seconds), 0)::bigint FROM time_entries e WHERE e.project_id = p.id"
     "  AND e.deleted_at IS NULL AND e.seconds IS NOT NULL AND (e.task_id IS NULL OR"
     "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL))), " +
-    postgres::tags_json(sql::kProjectLinks, "p.id") + kFromProjects;
+    postgres::tags_json(sql::kProjectLinks, "p.id") +
+    ", p.parent_project_id IS NOT NULL AND COALESCE((SELECT pp.private AND " + my_rank("pp.id") +
+    " IS NULL FROM projects pp WHERE pp.id = p.parent_project_id), false)" + kFromProjects;
 
 // Whether the viewer ($1) sees the project, given whether they see everything
 // (organization owner or admin): `sees_all`, an SQL boolean.
@@ -51,7 +53,7 @@ std::string visible(std::string_view sees_all) {
 // $2 = the viewer sees everything.
 const std::string kVisible = visible("$2::boolean");
 
-constexpr int kProjectColumnCount = 27;
+constexpr int kProjectColumnCount = 28;
 ProjectRecord read_project(const Rows& r, int i) {
   ProjectRecord p;
   p.id = r.int64(i, 0);
@@ -80,6 +82,7 @@ ProjectRecord read_project(const Rows& r, int i) {
   p.task_estimated_mins = r.int64(i, 24);
   p.tracked_seconds = r.int64(i, 25);
   postgres::read_tags_json(r, i, 26, p);
+  p.parent_private_to_viewer = r.boolean(i, 27);
   return p;
 }
 
@@ -177,9 +180,12 @@ int height(Connection& db, std::int64_t project_id) {
 // it stands (nullptr on create). A client or parent it holds already stands,
 // even where that client was deleted since or the parent is a project the
 // viewer may not see: only a new one is checked, so that a PATCH of the
-// description never fails on what it leaves alone.
+// description never fails on what it leaves alone. A new parent that is
+// private to the viewer (ProjectRecord::parent_private_to_viewer) sets
+// `*parent_private`.
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const ProjectFields& f,
-                        const ProjectRecord* current, const Store::TreeRule& tree_rule) {
+                        const ProjectRecord* current, const Store::TreeRule& tree_rule,
+                        bool* parent_private = nullptr) {
   const std::int64_t self = current ? current->id : 0;
   const bool new_client = f.client_id && (!current || f.client_id != current->fields.client_id);
   if (new_client && db.exec("SELECT 1 FROM clients WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
@@ -192,9 +198,9 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
   }
   if (f.parent_project_id && (!current || f.parent_project_id != current->fields.parent_project_id)) {
     const std::int64_t parent = *f.parent_project_id;
-    if (!find(db, workspace_id, parent, viewer, false)) {
-      return invalid("parent_project_id", "no such project in this workspace");
-    }
+    auto found = find(db, workspace_id, parent, viewer, false);
+    if (!found) return invalid("parent_project_id", "no such project in this workspace");
+    if (parent_private) *parent_private = found->fields.is_private && found->viewer_role == ProjectRole::None;
     TreePlacement placement{self, {parent}, self ? height(db, self) : 0};
     const auto above = ancestors(db, parent);
     placement.ancestors.insert(placement.ancestors.end(), above.begin(), above.end());
@@ -440,8 +446,10 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
                                                     const ProjectFields& f, bool pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
     if (f.parent_project_id) postgres::lock_workspace(db, workspace_id);
-    if (auto status = check_references(db, workspace_id, creator, f, nullptr, tree_rule); !status)
+    bool parent_private = false;
+    if (auto status = check_references(db, workspace_id, creator, f, nullptr, tree_rule, &parent_private); !status) {
       return status.error();
+    }
     const std::string now = now_rfc3339();
     // The row, its creator's role and its client's name in one statement, with
     // the COMMIT when nothing else is to be written: one round trip in all.
@@ -458,6 +466,7 @@ Result<ProjectRecord> PostgresStore::create_project(std::int64_t workspace_id, c
     ProjectRecord& p = created.front();
     p.client_name = inserted.optional_text(0, 1);
     p.pinned = pinned;
+    p.parent_private_to_viewer = parent_private;
     if (!f.tag_ids.empty()) postgres::write_tags(db, sql::kProjectLinks, p.id, f.tag_ids);  // a new row has none
     if (pinned) postgres::write_pin(db, sql::kProjectLinks, p.id, creator.user_id, true);
     if (!f.tag_ids.empty()) postgres::attach_tags(db, sql::kProjectLinks, created);

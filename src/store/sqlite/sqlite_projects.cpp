@@ -38,8 +38,9 @@ const std::string kProjectColumns =
     " (SELECT COALESCE(SUM(t.estimated_mins), 0) FROM tasks t WHERE t.project_id = p.id AND t.deleted_at IS NULL),"
     " (SELECT COALESCE(SUM(e.seconds), 0) FROM time_entries e WHERE e.project_id = p.id AND e.deleted_at IS NULL"
     "  AND e.seconds IS NOT NULL AND (e.task_id IS NULL OR"
-    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL)))" +
-    kFromProjects;
+    "  NOT EXISTS (SELECT 1 FROM tasks et WHERE et.id = e.task_id AND et.deleted_at IS NOT NULL))),"
+    " CASE WHEN p.parent_project_id IS NULL THEN 0 ELSE (SELECT pp.private = 1 AND " +
+    my_rank("pp.id") + " IS NULL FROM projects pp WHERE pp.id = p.parent_project_id) END" + kFromProjects;
 
 // ?2 = the viewer sees everything (organization owner or admin).
 const std::string kVisible = "(?2 OR p.private = 0 OR " + my_rank("p.id") + " IS NOT NULL)";
@@ -71,6 +72,7 @@ ProjectRecord read_project(const Statement& s) {
   p.viewer_role = sqlite::role_of_rank(s.int64(23));
   p.task_estimated_mins = s.int64(24);
   p.tracked_seconds = s.int64(25);
+  p.parent_private_to_viewer = s.int64(26) != 0;
   return p;
 }
 
@@ -168,9 +170,12 @@ TreePlacement placement_of(Connection& db, std::int64_t project_id) {
 // it stands (nullptr on create). A client or parent it holds already stands,
 // even where that client was deleted since or the parent is a project the
 // viewer may not see: only a new one is checked, so that a PATCH of the
-// description never fails on what it leaves alone.
+// description never fails on what it leaves alone. A new parent that is
+// private to the viewer (ProjectRecord::parent_private_to_viewer) sets
+// `*parent_private`.
 Status check_references(Connection& db, std::int64_t workspace_id, const Viewer& viewer, const ProjectFields& f,
-                        const ProjectRecord* current, const Store::TreeRule& tree_rule) {
+                        const ProjectRecord* current, const Store::TreeRule& tree_rule,
+                        bool* parent_private = nullptr) {
   const std::int64_t self = current ? current->id : 0;
   if (f.client_id && (!current || f.client_id != current->fields.client_id)) {
     auto stmt = db.prepare("SELECT 1 FROM clients WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL");
@@ -184,9 +189,9 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
   }
   if (f.parent_project_id && (!current || f.parent_project_id != current->fields.parent_project_id)) {
     const std::int64_t parent = *f.parent_project_id;
-    if (!find(db, workspace_id, parent, viewer, false)) {
-      return invalid("parent_project_id", "no such project in this workspace");
-    }
+    auto found = find(db, workspace_id, parent, viewer, false);
+    if (!found) return invalid("parent_project_id", "no such project in this workspace");
+    if (parent_private) *parent_private = found->fields.is_private && found->viewer_role == ProjectRole::None;
     TreePlacement placement{self, {parent}, self ? height(db, self) : 0};
     const auto above = ancestors(db, parent);
     placement.ancestors.insert(placement.ancestors.end(), above.begin(), above.end());
@@ -360,8 +365,10 @@ Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, con
                                                   const ProjectFields& f, bool pinned, const TreeRule& tree_rule) {
   return write([&](Connection& db) -> Result<ProjectRecord> {
     Transaction tx(db);
-    if (auto status = check_references(db, workspace_id, creator, f, nullptr, tree_rule); !status)
+    bool parent_private = false;
+    if (auto status = check_references(db, workspace_id, creator, f, nullptr, tree_rule, &parent_private); !status) {
       return status.error();
+    }
     const std::string now = now_rfc3339();
     db.prepare(
           "INSERT INTO projects (workspace_id, name, client_id, color, description, start_date, end_date,"
@@ -390,6 +397,7 @@ Result<ProjectRecord> SqliteStore::create_project(std::int64_t workspace_id, con
     p.created_at = p.updated_at = now;
     p.pinned = pinned;
     p.viewer_role = ProjectRole::Manager;
+    p.parent_private_to_viewer = parent_private;
     if (f.client_id) {
       auto client = db.prepare("SELECT name FROM clients WHERE id = ?1");
       client.bind_all(*f.client_id);
