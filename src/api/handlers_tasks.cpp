@@ -47,8 +47,9 @@ boost::json::object task_json(const TaskRecord& t, const WorkspaceAccess& access
   } else {
     o["project"] = nullptr;
   }
-  o["parent_task_id"] = json_or_null(f.parent_task_id);
-  o["parent_task_name"] = json_or_null(t.parent_task_name);
+  // A parent task the viewer may not see is never named, nor its id given.
+  o["parent_task_id"] = t.parent_task_hidden ? boost::json::value(nullptr) : json_or_null(f.parent_task_id);
+  o["parent_task_name"] = t.parent_task_hidden ? boost::json::value(nullptr) : json_or_null(t.parent_task_name);
   o["description"] = json_or_null(f.description);
   o["estimated_mins"] = json_or_null(f.estimated_mins);
   o["start_date"] = json_or_null(f.start_date);

@@ -18,8 +18,8 @@ void write_entry_members(JsonWriter& w, const TimeEntryRecord& e) {
   w.key("id").number(e.id);
   w.key("workspace_id").number(e.workspace_id);
   w.key("toggl_user_id").number(e.user_id);
-  w.key("task_id").number_or_null(f.task_id);
-  if (f.project_id) w.key("project_id").number(*f.project_id);
+  w.key("task_id").number_or_null(e.task_hidden ? std::nullopt : f.task_id);
+  if (f.project_id && !e.project_hidden) w.key("project_id").number(*f.project_id);
   if (f.description) w.key("description").string(*f.description);
   w.key("type").string(f.type);
   w.key("billable").boolean(f.billable);
@@ -100,7 +100,7 @@ Status write_entries_with_tasks(JsonWriter& w, Store& s, const std::vector<TimeE
   for (const auto& e : entries) {
     w.begin_object();
     write_entry_members(w, e);
-    if (e.fields.project_id) {
+    if (e.fields.project_id && !e.project_hidden) {
       w.key("project").value(project_lite_json(*e.fields.project_id, e.project_name.value_or(""), e.project_color,
                                                e.project_private, e.project_role, access));
     }

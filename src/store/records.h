@@ -214,8 +214,11 @@ struct TaskRecord {
   Timestamp created_at;
   Timestamp updated_at;
   std::vector<CatalogItem> tags;
-  bool pinned = false;  // by the viewer
-  std::int64_t sub_task_count = 0;
+  bool pinned = false;              // by the viewer
+  std::int64_t sub_task_count = 0;  // live subtasks the viewer sees
+  // The parent task is one the viewer may not see: its id and name are
+  // answered as null (fields keep the real one).
+  bool parent_task_hidden = false;
   std::int64_t tracked_seconds = 0;  // over its live, stopped time entries
   std::int64_t time_entry_count = 0;
   // The viewer's role in the task's project and whether it is private (for
@@ -320,6 +323,10 @@ struct TimeEntryRecord {
   std::optional<std::string> project_color;
   bool project_private = false;
   ProjectRole project_role = ProjectRole::None;  // the viewer's, on its project (None for a viewer who sees all)
+  // Its project, or its task, is one the viewer may not see (the entry is
+  // theirs, set by an admin): answered without its id or name.
+  bool project_hidden = false;
+  bool task_hidden = false;
   Timestamp created_at;
   Timestamp updated_at;
   std::optional<Timestamp> archived_at;

@@ -133,6 +133,26 @@ TEST_F(Tasks, ProjectTaskEstimatesAreSummed) {
   EXPECT_EQ(estimate(), 45);
 }
 
+// A task the caller may not see is never named nor counted through another:
+// neither as the parent of a subtask they see, nor among a parent's subtasks.
+TEST_F(Tasks, AnInvisibleTaskIsNeitherNamedAsAParentNorCountedAsASubtask) {
+  auto secret = create_task({{"name", "secret plan"}, {"project_id", open}, {"private", true}});
+  auto child = create_task({{"name", "Child"}, {"project_id", open}, {"parent_task_id", secret}});
+  auto parent = create_task({{"name", "Parent"}, {"project_id", open}});
+  create_task({{"name", "Seen"}, {"project_id", open}, {"parent_task_id", parent}});
+  create_task({{"name", "Unseen"}, {"project_id", open}, {"parent_task_id", parent}, {"private", true}});
+  ASSERT_EQ(call(member, "GET", task(secret)).status, 404);
+
+  auto seen = get(child, &member);
+  EXPECT_TRUE(seen.at("parent_task_id").is_null());
+  EXPECT_TRUE(seen.at("parent_task_name").is_null());
+  EXPECT_EQ(call(member, "GET", tasks()).body.find("secret plan"), std::string::npos);
+  EXPECT_EQ(get(child).at("parent_task_name").as_string(), "secret plan");  // its creator sees it
+
+  EXPECT_EQ(get(parent, &member).at("sub_task_total_count").as_int64(), 1);
+  EXPECT_EQ(get(parent).at("sub_task_total_count").as_int64(), 2);
+}
+
 TEST_F(Tasks, VisibilityFollowsTheProject) {
   auto in_closed = create_task({{"name", "Hidden"}, {"project_id", closed}});
   auto in_open = create_task({{"name", "Visible"}, {"project_id", open}});

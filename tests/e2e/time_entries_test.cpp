@@ -284,6 +284,45 @@ TEST_F(TimeEntries, EntriesOfAPrivateProjectAreInvisibleToThoseWhoCannotSeeIt) {
   expect_validation(start(member, {{"type", "activity"}, {"project_id", secret}}), "project_id");
 }
 
+// An admin may give a user an entry on a project, or a task, that the user
+// may not see: the user sees their entry, never the project's or task's
+// name or id.
+TEST_F(TimeEntries, AnEntryOnWhatItsOwnerMayNotSeeNamesNeither) {
+  const std::int64_t secret = create_project({{"name", "SecretProject"}, {"private", true}});
+  const std::int64_t open = create_project({{"name", "Open"}});
+  const auto hidden_task =
+      create(owner, ws() + "/tasks", {{"name", "SecretTask"}, {"project_id", open}, {"private", true}}).at("id");
+  const auto on_secret = write(owner, "/time-entries",
+                               {{"type", "activity"},
+                                {"start", "2026-08-01T10:00:00Z"},
+                                {"duration", 60},
+                                {"user_id", member.user_id},
+                                {"project_id", secret}});
+  const auto on_task =
+      write(owner, "/tasks/" + std::to_string(hidden_task.as_int64()) + "/time-entries",
+            {{"type", "activity"}, {"start", "2026-08-01T11:00:00Z"}, {"duration", 60}, {"user_id", member.user_id}});
+  const std::string range = "date_from=2026-08-01T00:00:00Z&date_to=2026-08-02T00:00:00Z";
+  auto list = call(member, "GET", ws() + "/time-entries?" + range);
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.body.find("Secret"), std::string::npos) << list.body;
+  const auto listed_entries = list.json();
+  for (const auto& e : listed_entries.at("data").as_array()) {
+    if (e.at("id").as_int64() == on_secret) {
+      EXPECT_FALSE(e.as_object().contains("project_id"));
+      EXPECT_FALSE(e.as_object().contains("project"));
+    }
+    if (e.at("id").as_int64() == on_task) {
+      EXPECT_TRUE(e.at("task_id").is_null());
+      EXPECT_EQ(e.at("project_id").as_int64(), open);
+    }
+  }
+  EXPECT_EQ(listed_entries.at("data").as_array().size(), 2u);
+  auto one = call(member, "GET", entry(on_secret));
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_FALSE(one.json().as_object().contains("project_id"));
+  EXPECT_EQ(call(owner, "GET", entry(on_secret)).json().at("project_id").as_int64(), secret);  // it stays
+}
+
 // The aggregates follow every change of an entry: stop, write, edit,
 // delete, restore, a move to another task or project, and its task's delete.
 TEST_F(TimeEntries, AProjectsAndATasksTotalsFollowEveryChangeOfTheirEntries) {

@@ -20,28 +20,34 @@ namespace {
 // Whether the viewer ($1) pinned the task.
 const std::string kTaskPinned = "EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = $1)";
 
-// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt`; $1 = viewer.
+// Whether the viewer ($1; $2 = sees all) sees task `t` of project `p` (aliases).
+std::string task_visible(const std::string& t, const std::string& p) {
+  return "(" + t + ".project_id IS NULL OR " + p + ".deleted_at IS NULL) AND ($2::boolean OR ((NOT " + t +
+         ".private OR " + t + ".creator_id = $1) AND CASE WHEN " + t + ".project_id IS NULL THEN " + t +
+         ".creator_id = $1 ELSE (NOT " + p + ".private OR " + my_rank(t + ".project_id") + " IS NOT NULL) END))";
+}
+
+const std::string kTaskVisible = task_visible("t", "p");
+
+// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt LEFT JOIN projects
+// ptp` (the parent task and its project); $1 = viewer, $2 = viewer sees all.
 const std::string kTaskColumns =
     "SELECT t.id, t.workspace_id, t.name, t.project_id, p.name, t.parent_task_id, pt.name, t.description,"
     " t.estimated_mins, t.start_date, t.end_date, t.priority, t.private, t.billable, t.position, t.creator_id,"
     " t.created_at, t.updated_at, t.archived_at, t.deleted_at, " +
     kTaskPinned +
-    ", (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
-    " COALESCE(" +
-    my_rank("t.project_id") +
+    ", (SELECT COUNT(*) FROM tasks s LEFT JOIN projects sp ON sp.id = s.project_id"
+    "  WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL AND " +
+    task_visible("s", "sp") + "), COALESCE(" + my_rank("t.project_id") +
     ", 0), COALESCE(p.private, false),"
     " (SELECT COALESCE(SUM(e.seconds), 0)::bigint FROM time_entries e"
     "  WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL),"
     " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT "
     "NULL), " +
-    postgres::tags_json(sql::kTaskLinks, "t.id") +
-    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
-
-// $1 = viewer, $2 = viewer sees all.
-const std::string kTaskVisible =
-    "(t.project_id IS NULL OR p.deleted_at IS NULL) AND ($2::boolean OR ((NOT t.private OR t.creator_id = $1) AND"
-    " CASE WHEN t.project_id IS NULL THEN t.creator_id = $1 ELSE (NOT p.private OR " +
-    my_rank("t.project_id") + " IS NOT NULL) END))";
+    postgres::tags_json(sql::kTaskLinks, "t.id") + ", pt.id IS NOT NULL AND NOT COALESCE(" + task_visible("pt", "ptp") +
+    ", false)"
+    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id"
+    " LEFT JOIN projects ptp ON ptp.id = pt.project_id ";
 
 TaskRecord read_task(const Rows& r, int i) {
   TaskRecord t;
@@ -72,6 +78,7 @@ TaskRecord read_task(const Rows& r, int i) {
   t.tracked_seconds = r.int64(i, 24);
   t.time_entry_count = r.int64(i, 25);
   postgres::read_tags_json(r, i, 26, t);
+  t.parent_task_hidden = r.boolean(i, 27);
   return t;
 }
 

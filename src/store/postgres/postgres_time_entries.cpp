@@ -28,7 +28,11 @@ const std::string kEntryColumns =
     " e.tag_override, e.start, e.stop, e.timezone, e.created_at, e.updated_at, e.archived_at, e.deleted_at,"
     " t.name, p.name, p.color, COALESCE(p.private, false), CASE WHEN $2::boolean THEN 0 ELSE COALESCE(" +
     my_rank("e.project_id") +
-    ", 0) END"
+    ", 0) END,"
+    " CASE WHEN $2::boolean OR e.project_id IS NULL THEN false ELSE p.private AND " +
+    my_rank("e.project_id") +
+    " IS NULL END,"
+    " CASE WHEN $2::boolean OR e.task_id IS NULL THEN false ELSE t.private AND t.creator_id <> $1 END"
     " FROM time_entries e LEFT JOIN tasks t ON t.id = e.task_id LEFT JOIN projects p ON p.id = e.project_id ";
 
 // domain::may_see_time_entry, for the database to filter by; an entry whose
@@ -64,6 +68,8 @@ TimeEntryRecord read_entry(const Rows& r, int i) {
   e.project_color = r.optional_text(i, 18);
   e.project_private = r.boolean(i, 19);
   e.project_role = sql::role_of_rank(r.int64(i, 20));
+  e.project_hidden = r.boolean(i, 21);
+  e.task_hidden = e.project_hidden || r.boolean(i, 22);  // a task of a project out of sight is out of sight too
   return e;
 }
 

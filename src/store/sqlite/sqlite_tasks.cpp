@@ -17,32 +17,41 @@ using sqlite::Transaction;
 
 namespace {
 
-// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt`; ?1 = viewer, ?2 = viewer sees all.
+// Whether the viewer (?1; ?2 = sees all) sees task `t` of project `p` (aliases).
+std::string task_visible(const std::string& t, const std::string& p) {
+  return "(" + t + ".project_id IS NULL OR " + p + ".deleted_at IS NULL) AND (?2 OR ((" + t + ".private = 0 OR " + t +
+         ".creator_id = ?1) AND CASE WHEN " + t + ".project_id IS NULL THEN " + t + ".creator_id = ?1 ELSE (" + p +
+         ".private = 0 OR " + my_rank(t + ".project_id") + " IS NOT NULL) END))";
+}
+
+const std::string kTaskVisible = task_visible("t", "p");
+
+// Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt LEFT JOIN projects
+// ptp` (the parent task and its project); ?1 = viewer, ?2 = viewer sees all.
 const std::string kTaskColumns =
     std::string(
         "SELECT t.id, t.workspace_id, t.name, t.project_id, p.name, t.parent_task_id, pt.name, t.description,"
         " t.estimated_mins, t.start_date, t.end_date, t.priority, t.private, t.billable, t.position, t.creator_id,"
         " t.created_at, t.updated_at, t.archived_at, t.deleted_at,"
         " EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned,"
-        " (SELECT COUNT(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL),"
-        " COALESCE(") +
-    my_rank("t.project_id") +
+        " (SELECT COUNT(*) FROM tasks s LEFT JOIN projects sp ON sp.id = s.project_id"
+        "  WHERE s.parent_task_id = t.id AND s.deleted_at IS NULL AND ") +
+    task_visible("s", "sp") + "), COALESCE(" + my_rank("t.project_id") +
     ", 0), COALESCE(p.private, 0),"
     " (SELECT COALESCE(SUM(e.seconds), 0) FROM time_entries e"
     "  WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL),"
-    " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL)"
-    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id ";
+    " (SELECT COUNT(*) FROM time_entries e WHERE e.task_id = t.id AND e.deleted_at IS NULL AND e.seconds IS NOT NULL),"
+    " pt.id IS NOT NULL AND NOT (" +
+    task_visible("pt", "ptp") +
+    ")"
+    " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN tasks pt ON pt.id = t.parent_task_id"
+    " LEFT JOIN projects ptp ON ptp.id = pt.project_id ";
 
 // What the list's total counts over: only the columns its filters name
 // (`pinned`), not the aggregates, which would be computed for every match.
 const std::string kCountedTasks =
     "SELECT EXISTS (SELECT 1 FROM task_pins tp WHERE tp.task_id = t.id AND tp.user_id = ?1) AS pinned"
     " FROM tasks t LEFT JOIN projects p ON p.id = t.project_id ";
-
-const std::string kTaskVisible =
-    "(t.project_id IS NULL OR p.deleted_at IS NULL) AND (?2 OR ((t.private = 0 OR t.creator_id = ?1) AND"
-    " CASE WHEN t.project_id IS NULL THEN t.creator_id = ?1 ELSE (p.private = 0 OR " +
-    my_rank("t.project_id") + " IS NOT NULL) END))";
 
 TaskRecord read_task(const Statement& s) {
   TaskRecord t;
@@ -72,6 +81,7 @@ TaskRecord read_task(const Statement& s) {
   t.project_private = s.int64(23) != 0;
   t.tracked_seconds = s.int64(24);
   t.time_entry_count = s.int64(25);
+  t.parent_task_hidden = s.int64(26) != 0;
   return t;
 }
 

@@ -26,7 +26,11 @@ const std::string kEntryColumns =
         " e.tag_override, e.start, e.stop, e.timezone, e.created_at, e.updated_at, e.archived_at, e.deleted_at,"
         " t.name, p.name, p.color, COALESCE(p.private, 0), CASE WHEN ?2 THEN 0 ELSE COALESCE(") +
     my_rank("e.project_id") +
-    ", 0) END"
+    ", 0) END,"
+    " CASE WHEN ?2 OR e.project_id IS NULL THEN 0 ELSE p.private = 1 AND " +
+    my_rank("e.project_id") +
+    " IS NULL END,"
+    " CASE WHEN ?2 OR e.task_id IS NULL THEN 0 ELSE t.private = 1 AND t.creator_id <> ?1 END"
     " FROM time_entries e LEFT JOIN tasks t ON t.id = e.task_id LEFT JOIN projects p ON p.id = e.project_id ";
 
 // domain::may_see_time_entry, for the database to filter by; an entry whose
@@ -62,6 +66,8 @@ TimeEntryRecord read_entry(const Statement& s) {
   e.project_color = s.optional_text(18);
   e.project_private = s.int64(19) != 0;
   e.project_role = sqlite::role_of_rank(s.int64(20));
+  e.project_hidden = s.int64(21) != 0;
+  e.task_hidden = e.project_hidden || s.int64(22) != 0;  // a task of a project out of sight is out of sight too
   return e;
 }
 
