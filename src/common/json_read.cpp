@@ -71,6 +71,20 @@ Result<std::vector<std::int64_t>> ids(const boost::json::value& v, std::string_v
   return result;
 }
 
+bool is_none(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null: return true;
+    case boost::json::kind::bool_: return !v.get_bool();
+    case boost::json::kind::int64: return v.get_int64() == 0;
+    case boost::json::kind::uint64: return v.get_uint64() == 0;
+    case boost::json::kind::double_: return v.get_double() == 0;
+    case boost::json::kind::string: return v.get_string().empty();
+    case boost::json::kind::array: return v.get_array().empty();
+    case boost::json::kind::object: return v.get_object().empty();
+  }
+  return false;
+}
+
 Status only(const boost::json::object& body, std::initializer_list<std::string_view> allowed) {
   for (const auto& member : body) {
     if (std::find(allowed.begin(), allowed.end(), member.key()) == allowed.end()) {

@@ -45,4 +45,9 @@ Status nullable(const boost::json::value& v, std::optional<T>& target, Reader re
 // InvalidArgument naming the first member of `body` not in `allowed`.
 Status only(const boost::json::object& body, std::initializer_list<std::string_view> allowed);
 
+// True for what a client sends for "none" of a field: null, false, 0, "",
+// [] or {} (a Swagger-generated client fills in a field it has no value for
+// so, where focusd has no such thing to set).
+bool is_none(const boost::json::value& v);
+
 }  // namespace focusd::json_read

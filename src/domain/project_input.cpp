@@ -64,10 +64,10 @@ Status check_unsupported(std::string_view key, const boost::json::value& v) {
   if (key == "draft") return must_be(v.is_bool() && !v.get_bool(), "must be false: focusd has no draft projects");
   if (key == "is_template") return must_be(v.is_bool() && !v.get_bool(), "must be false: focusd has no templates");
   if (key == "rrule") {
-    return must_be(v.is_null() || (v.is_string() && v.get_string().empty()),
+    return must_be(v.is_null() || (v.is_string() && json_read::is_none(v)),
                    "must be null: focusd has no recurring projects");
   }
-  return must_be(v.is_null() || (v.is_object() && v.get_object().empty()),
+  return must_be(v.is_null() || (v.is_object() && json_read::is_none(v)),
                  "must be empty: focusd has no custom fields");  // custom_fields
 }
 

@@ -15,6 +15,46 @@ constexpr std::string_view kFields[] = {"name",       "project_id", "parent_task
                                         "start_date", "end_date",   "priority",       "private",     "billable",
                                         "position",   "pinned",     "tag_ids",        "status_id"};
 
+// Fields of the Swagger's task payloads for what focusd does not have, and
+// why: each takes the value every task here has (the one GET answers, where
+// it answers one) or none (json_read::is_none), so that Swagger-generated
+// clients, which send them all, work; any other value is a 400 naming it.
+struct Unsupported {
+  std::string_view field;
+  std::string_view answered;  // what GET answers, also accepted; empty: none
+  std::string_view why;
+};
+constexpr Unsupported kUnsupported[] = {
+    {"allocation_unit", "flat", "focusd does not allocate estimates"},
+    {"assignee_user_ids", "", "focusd has no assignees"},
+    {"auto_log_time", "", "focusd logs no time by itself"},
+    {"color", "", "focusd has no task colors"},
+    {"custom_fields", "", "focusd has no custom fields"},
+    {"estimate_type", "total", "focusd has no daily estimates"},
+    {"integration_ext_id", "", "focusd has no integrations"},
+    {"integration_source", "", "focusd has no integrations"},
+    {"notes", "", "focusd has no task notes"},
+    {"outbound_sync", "", "focusd syncs nothing out"},
+    {"priority_at", "", "focusd keeps no priority dates"},
+    {"recurring_task_id", "", "focusd has no recurring tasks"},
+    {"rrule", "", "focusd has no recurring tasks"},
+    {"team_assignee_ids", "", "focusd has no assignees"},
+};
+
+const Unsupported* unsupported(std::string_view key) {
+  for (const auto& u : kUnsupported) {
+    if (u.field == key) return &u;
+  }
+  return nullptr;
+}
+
+Status check_unsupported(const Unsupported& u, const boost::json::value& v) {
+  if (json_read::is_none(v) || (!u.answered.empty() && v.is_string() && v.get_string() == u.answered)) return Ok{};
+  const std::string accepted =
+      u.answered.empty() ? "none (null, false, 0, \"\", [] or {})" : "\"" + std::string(u.answered) + "\" or null";
+  return invalid(std::string(u.field), "must be " + accepted + ": " + std::string(u.why));
+}
+
 Status apply(std::string_view key, const boost::json::value& v, TaskInput& in) {
   TaskFields& f = in.fields;
   using json_read::nullable;
@@ -50,6 +90,10 @@ Status apply(std::string_view key, const boost::json::value& v, TaskInput& in) {
     return Ok{};
   }
   if (key == "position") {
+    if (v.is_null()) {  // x-nullable in the Swagger: no place of its own, the first
+      f.position = 0;
+      return Ok{};
+    }
     auto position = json_read::integer(v, "position", 0, INT32_MAX);
     if (!position) return position.error();
     f.position = *position;
@@ -76,6 +120,10 @@ Result<TaskInput> read_task_input(const boost::json::object& body, WriteMode mod
   if (mode == WriteMode::Patch) in.fields = current;
   for (const auto& member : body) {
     const std::string_view key = member.key();
+    if (const auto* u = unsupported(key)) {
+      if (auto status = check_unsupported(*u, member.value()); !status) return status.error();
+      continue;
+    }
     if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
       return invalid(std::string(key), "is not a task field focusd supports");
     }

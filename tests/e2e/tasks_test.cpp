@@ -288,6 +288,36 @@ TEST_F(Tasks, AnEmptyProjectOrParentIdAlsoAsksForTasksWithoutOne) {
   EXPECT_EQ(call(owner, "GET", tasks() + "/stream?project_id=").json().as_array().size(), 1u);
 }
 
+// What a Swagger-generated client sends for the payload fields focusd has no
+// use for (the values GET answers, or none) is taken; GET's answer goes back.
+TEST_F(Tasks, SwaggerPayloadFieldsTakeTheValuesEveryTaskHas) {
+  const object defaults{{"allocation_unit", "flat"},
+                        {"assignee_user_ids", nullptr},
+                        {"auto_log_time", false},
+                        {"color", ""},
+                        {"custom_fields", object{}},
+                        {"estimate_type", "total"},
+                        {"integration_ext_id", 0},
+                        {"integration_source", ""},
+                        {"notes", ""},
+                        {"priority_at", nullptr},
+                        {"rrule", nullptr},
+                        {"team_assignee_ids", nullptr},
+                        {"position", nullptr}};
+  object body = defaults;
+  body["name"] = "Generated";
+  auto created = call_json(owner, "POST", tasks(), body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = created.json().at("id").as_int64();
+  EXPECT_EQ(call_json(owner, "PUT", task(id), body).status, 204);
+  object patch = defaults;
+  patch["outbound_sync"] = false;
+  patch["recurring_task_id"] = nullptr;
+  patch["assignee_user_ids"] = boost::json::array{};  // as GET answers it
+  EXPECT_EQ(call_json(owner, "PATCH", task(id), patch).status, 204);
+  EXPECT_EQ(get(id).at("allocation_unit"), "flat");
+}
+
 TEST_F(Tasks, BadInputNamesTheField) {
   auto existing = create_task({{"name", "Existing"}});
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -305,6 +335,12 @@ TEST_F(Tasks, BadInputNamesTheField) {
       {R"({"name":"x","private":"no"})", "private"},
       {R"({"name":"x","position":-1})", "position"},
       {R"({"name":"x","rrule":"FREQ=DAILY"})", "rrule"},
+      {R"({"name":"x","allocation_unit":"percent"})", "allocation_unit"},
+      {R"({"name":"x","estimate_type":"daily"})", "estimate_type"},
+      {R"({"name":"x","assignee_user_ids":[2]})", "assignee_user_ids"},
+      {R"({"name":"x","auto_log_time":true})", "auto_log_time"},
+      {R"({"name":"x","notes":"remember"})", "notes"},
+      {R"({"name":"x","bogus":1})", "bogus"},
   };
   for (const auto& [body, field] : cases) expect_validation(call(owner, "POST", tasks(), body), field, body);
   expect_validation(call_json(owner, "PATCH", task(existing), object{{"parent_task_id", existing}}), "parent_task_id");
