@@ -109,6 +109,72 @@ Result<std::pair<std::vector<std::int64_t>, bool>> id_filter(const Query& query,
   return std::pair{std::move(*ids), none};
 }
 
+// True when one of `values` is not among `allowed`.
+bool any_outside(const std::vector<std::string>& values, std::initializer_list<std::string_view> allowed) {
+  return std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+    return std::find(allowed.begin(), allowed.end(), v) == allowed.end();
+  });
+}
+
+// The Swagger's other filters of the task list. Those of what focusd has not
+// (statuses, time blocks, assignees and teams, recurrence, user priorities,
+// custom fields, other sources) match no task when they ask for one.
+Status swagger_filters(const Query& query, TaskQuery& q) {
+  const auto priorities = query.list("priority");
+  if (any_outside(priorities, {"none", "low", "medium", "high"})) {
+    return invalid("priority", "must be none, low, medium or high");
+  }
+  for (const auto& p : priorities) q.priorities += (q.priorities.empty() ? "" : ",") + p;
+  const auto sources = query.list("source");
+  if (any_outside(sources, {"plan", "focus", "google_calendar", "outlook_calendar"})) {
+    return invalid("source", "must be plan, focus, google_calendar or outlook_calendar");
+  }
+  if (!sources.empty() && std::find(sources.begin(), sources.end(), "focus") == sources.end()) {
+    q.matches_nothing = true;  // every task here is made in focus
+  }
+  for (const char* flag : {"private", "has_time_entries", "has_dates"}) {
+    auto value = query.boolean(flag);
+    if (!value) return value.error();
+    if (std::string_view(flag) == "private") q.is_private = *value;
+    if (std::string_view(flag) == "has_time_entries") q.has_time_entries = *value;
+    if (std::string_view(flag) == "has_dates") q.has_dates = *value;
+  }
+  for (const char* flag : {"has_time_blocks", "time_block_completed", "recurring", "is_priority"}) {
+    auto value = query.boolean(flag);
+    if (!value) return value.error();
+    if (value->value_or(false)) q.matches_nothing = true;
+  }
+  for (const char* ids :
+       {"status_id", "time_block_id", "team_id", "assignee_team_id", "assignee_user_id", "recurring_task_ids"}) {
+    auto given = query.ids(ids);
+    if (!given) return given.error();
+    if (!given->empty()) q.matches_nothing = true;
+  }
+  if (!query.list("cf_filter").empty()) q.matches_nothing = true;
+  auto tags = query.ids("tag_id");
+  if (!tags) return tags.error();
+  q.tag_ids = std::move(*tags);
+  auto creators = query.ids("toggl_user_id");
+  if (!creators) return creators.error();
+  q.creator_ids = std::move(*creators);
+  auto clients = id_filter(query, "client_id");
+  if (!clients) return clients.error();
+  std::tie(q.client_ids, q.without_client) = std::move(*clients);
+  for (auto [name, target] : {std::pair{"start_date", &q.overlap_start}, std::pair{"end_date", &q.overlap_end}}) {
+    auto date = query.date(name);
+    if (!date) return date.error();
+    *target = std::move(*date);
+  }
+  constexpr std::int64_t kMaxMinutes = 100LL * 365 * 24 * 60;
+  auto least = query.integer("estimated_mins_min", 0, kMaxMinutes);
+  if (!least) return least.error();
+  q.estimated_min = *least;
+  auto most = query.integer("estimated_mins_max", 0, kMaxMinutes);
+  if (!most) return most.error();
+  q.estimated_max = *most;
+  return Ok{};
+}
+
 // The filters and order that the paged list and the stream share.
 Result<TaskQuery> task_query(const Query& query, const WorkspaceAccess& access) {
   TaskQuery q;
@@ -132,6 +198,7 @@ Result<TaskQuery> task_query(const Query& query, const WorkspaceAccess& access) 
   auto pinned = query.boolean("pinned");
   if (!pinned) return pinned.error();
   q.pinned = *pinned;
+  if (auto filtered = swagger_filters(query, q); !filtered) return filtered.error();
   return q;
 }
 

@@ -112,6 +112,17 @@ Result<std::vector<std::int64_t>> Query::ids(std::string_view name) const {
   return result;
 }
 
+Result<std::optional<std::int64_t>> Query::integer(std::string_view name, std::int64_t min, std::int64_t max) const {
+  auto given = text(name);
+  if (!given) return given.error();
+  if (!*given) return std::optional<std::int64_t>();
+  auto value = parse_int(**given);
+  if (!value || *value < min || *value > max) {
+    return invalid(std::string(name), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return std::optional<std::int64_t>(*value);
+}
+
 Result<Page> Query::page(std::int64_t max_per_page) const {
   Page page;
   auto number = text("page");

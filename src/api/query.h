@@ -26,6 +26,8 @@ class Query {
   Result<std::optional<std::string>> text(std::string_view name) const;
   // "true"/"false" (or "1"/"0"); nullopt when absent.
   Result<std::optional<bool>> boolean(std::string_view name) const;
+  // An integer within [min, max]; nullopt when absent.
+  Result<std::optional<std::int64_t>> integer(std::string_view name, std::int64_t min, std::int64_t max) const;
   // A calendar date YYYY-MM-DD; nullopt when absent.
   Result<std::optional<std::string>> date(std::string_view name) const;
   // All values of an array parameter, comma lists split, empty items dropped.

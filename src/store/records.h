@@ -240,6 +240,19 @@ struct TaskQuery {
   std::optional<std::string> name;
   ArchivedFilter archived = ArchivedFilter::Active;
   std::optional<bool> pinned;
+  // The Swagger's other filters; empty or absent: no filter.
+  std::string priorities;  // comma-separated: none, low, medium, high
+  std::optional<bool> is_private;
+  std::vector<std::int64_t> tag_ids;         // tasks with any of them
+  std::vector<std::int64_t> creator_ids;     // toggl_user_id
+  std::optional<bool> has_time_entries;      // live ones
+  std::optional<bool> has_dates;             // a start or an end date
+  std::optional<std::string> overlap_start;  // start_date: tasks whose end_date is on or after it
+  std::optional<std::string> overlap_end;    // end_date: tasks whose start_date is on or before it
+  std::vector<std::int64_t> client_ids;      // of the task's project; with without_client, no client too
+  bool without_client = false;
+  std::optional<std::int64_t> estimated_min, estimated_max;
+  bool matches_nothing = false;  // a filter only what focusd has not (statuses, time blocks, ...) passes
   Ordering order;
   Page page;
   bool count_total = true;  // false: TaskList::total is left 0 (a stream's pages need no count)

@@ -200,6 +200,45 @@ TEST_F(Tasks, ListFiltersOrderAndPages) {
   expect_validation(call(owner, "GET", tasks() + "?per_page=500"), "per_page");
 }
 
+// The Swagger's other filters narrow the list; those of what focusd has not
+// (statuses, time blocks, assignees, recurrence...) match nothing.
+TEST_F(Tasks, TheSwaggersFiltersNarrowTheList) {
+  auto client = create(owner, "/api/workspaces/" + std::to_string(owner.workspace_id) + "/clients", {{"name", "Acme"}});
+  auto billed = create_project({{"name", "Billed"}, {"client_id", client.at("id")}});
+  auto tag = create(owner, "/api/workspaces/" + std::to_string(owner.workspace_id) + "/tags",
+                    {{"name", "t"}, {"color", "#000000"}});
+  create_task({{"name", "High"}, {"project_id", billed}, {"priority", "high"}, {"estimated_mins", 30}});
+  create_task({{"name", "Dated"}, {"project_id", open}, {"start_date", "2026-03-01"}, {"end_date", "2026-03-10"}});
+  create_task({{"name", "Secret"}, {"project_id", open}, {"private", true}, {"tag_ids", {tag.at("id")}}});
+  const auto mine = create_task({{"name", "Theirs"}, {"project_id", open}, {"estimated_mins", 90}}, &member);
+  ASSERT_EQ(call_json(member, "POST", tasks() + "/" + std::to_string(mine) + "/time-entries",
+                      object{{"type", "activity"}, {"start", "2026-03-02T10:00:00Z"}, {"duration", 60}})
+                .status,
+            201);
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names(owner, tasks() + "?priority=high,low"), Names{"High"});
+  EXPECT_EQ(names(owner, tasks() + "?private=true"), Names{"Secret"});
+  EXPECT_EQ(names(owner, tasks() + "?tag_id=" + std::to_string(tag.at("id").as_int64())), Names{"Secret"});
+  EXPECT_EQ(names(owner, tasks() + "?toggl_user_id=" + std::to_string(member.user_id)), Names{"Theirs"});
+  EXPECT_EQ(names(owner, tasks() + "?has_time_entries=true"), Names{"Theirs"});
+  EXPECT_EQ(names(owner, tasks() + "?has_dates=true"), Names{"Dated"});
+  EXPECT_EQ(names(owner, tasks() + "?start_date=2026-03-05&end_date=2026-04-01"), Names{"Dated"});
+  EXPECT_EQ(names(owner, tasks() + "?start_date=2026-03-11"), Names{});
+  EXPECT_EQ(names(owner, tasks() + "?client_id=" + std::to_string(client.at("id").as_int64())), Names{"High"});
+  EXPECT_EQ(names(owner, tasks() + "?estimated_mins_min=60"), Names{"Theirs"});
+  EXPECT_EQ(names(owner, tasks() + "?estimated_mins_max=60"), Names{"High"});
+  EXPECT_EQ(names(owner, tasks() + "?source=focus").size(), 4u);
+  for (const char* nothing : {"status_id=5", "has_time_blocks=true", "assignee_user_id=1", "recurring=true",
+                              "source=plan", "time_block_id=3"}) {
+    auto res = call(owner, "GET", tasks() + "?" + nothing);
+    ASSERT_EQ(res.status, 200) << nothing;
+    EXPECT_EQ(res.json().at("total").as_int64(), 0) << nothing;
+  }
+  expect_validation(call(owner, "GET", tasks() + "?priority=urgent"), "priority");
+  expect_validation(call(owner, "GET", tasks() + "?start_date=2026-13-01"), "start_date");
+  expect_validation(call(owner, "GET", tasks() + "?estimated_mins_min=-1"), "estimated_mins_min");
+}
+
 // The ids of a stream's tasks, in order, after checking how it came: one bare
 // JSON array, in chunks.
 std::vector<std::int64_t> streamed_ids(const HttpResponse& res) {

@@ -171,9 +171,12 @@ std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id
 }  // namespace postgres
 
 Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
+  if (q.matches_nothing) return TaskList{};
   return snapshot([&](Connection& db) -> Result<TaskList> {
     // $1 viewer, $2 sees_all, $3 workspace, $4 archived (0 active, 1 archived, 2 all), $5 pinned, $6 name,
-    // $7 projects, $8 parents, $9 without project, $10 without parent, $11 tasks.
+    // $7 projects, $8 parents, $9 without project, $10 without parent, $11 tasks, $12 priorities
+    // (comma-separated), $13 private, $14 tags, $15 creators, $16 has time entries, $17 has dates,
+    // $18 and $19 the dates overlapped, $20 clients, $21 without client, $22 and $23 the estimate's bounds.
     const std::string where =
         "WHERE t.workspace_id = $3 AND t.deleted_at IS NULL AND " + kTaskVisible +
         " AND ($4::int = 2 OR (t.archived_at IS NULL) = ($4::int = 0))"
@@ -185,10 +188,26 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
         "  OR ($9::boolean AND t.project_id IS NULL))"
         " AND ((cardinality($8::bigint[]) = 0 AND NOT $10::boolean) OR t.parent_task_id = ANY($8::bigint[])"
         "  OR ($10::boolean AND t.parent_task_id IS NULL))"
-        " AND (cardinality($11::bigint[]) = 0 OR t.id = ANY($11::bigint[]))";
+        " AND (cardinality($11::bigint[]) = 0 OR t.id = ANY($11::bigint[]))"
+        " AND ($12::text = '' OR t.priority = ANY(string_to_array($12::text, ',')))"
+        " AND ($13::boolean IS NULL OR t.private = $13::boolean)"
+        " AND (cardinality($14::bigint[]) = 0 OR EXISTS (SELECT 1 FROM task_tags tt"
+        "  WHERE tt.task_id = t.id AND tt.tag_id = ANY($14::bigint[])))"
+        " AND (cardinality($15::bigint[]) = 0 OR t.creator_id = ANY($15::bigint[]))"
+        " AND ($16::boolean IS NULL OR EXISTS (SELECT 1 FROM time_entries te"
+        "  WHERE te.task_id = t.id AND te.deleted_at IS NULL) = $16::boolean)"
+        " AND ($17::boolean IS NULL OR (t.start_date IS NOT NULL OR t.end_date IS NOT NULL) = $17::boolean)"
+        " AND ($18::text IS NULL OR t.end_date >= $18::text) AND ($19::text IS NULL OR t.start_date <= $19::text)"
+        " AND ((cardinality($20::bigint[]) = 0 AND NOT $21::boolean) OR p.client_id = ANY($20::bigint[])"
+        "  OR ($21::boolean AND p.client_id IS NULL))"
+        " AND ($22::bigint IS NULL OR t.estimated_mins >= $22::bigint)"
+        " AND ($23::bigint IS NULL OR t.estimated_mins <= $23::bigint)";
     Params params(q.viewer.user_id, q.viewer.sees_all, q.workspace_id, static_cast<int>(q.archived), q.pinned, q.name,
                   id_array(q.project_ids), id_array(q.parent_task_ids), q.without_project, q.without_parent,
                   id_array(q.task_ids));
+    params.add(q.priorities).add(q.is_private).add(id_array(q.tag_ids)).add(id_array(q.creator_ids));
+    params.add(q.has_time_entries).add(q.has_dates).add(q.overlap_start).add(q.overlap_end);
+    params.add(id_array(q.client_ids)).add(q.without_client).add(q.estimated_min).add(q.estimated_max);
     TaskList list;
     if (q.count_total) {
       list.total = db.exec("SELECT count(*) FROM tasks t LEFT JOIN projects p ON p.id = t.project_id " + where, params)
@@ -197,7 +216,7 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
     params.add(q.page.per_page).add(q.page.offset());
     list.items = read_tasks(db.exec(
         kTaskColumns + where + sql::order_clause(q.order, task_order_columns(), "focusd_fold(t.name)", "t.id", true) +
-            " LIMIT $12 OFFSET $13",
+            " LIMIT $24 OFFSET $25",
         params));
     return list;
   });

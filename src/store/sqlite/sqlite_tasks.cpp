@@ -177,22 +177,45 @@ const sql::OrderColumns& task_order_columns() {
 }  // namespace
 
 Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
+  if (q.matches_nothing) return TaskList{};
   return read([&](Connection& db) -> Result<TaskList> {
-    const std::string where = std::string("WHERE t.workspace_id = ?3 AND t.deleted_at IS NULL AND ") + kTaskVisible +
-                              " AND (?4 = 2 OR (t.archived_at IS NULL) = (?4 = 0))"
-                              " AND (?5 IS NULL OR pinned = ?5)"
-                              " AND (?6 IS NULL OR instr(lower(t.name), lower(?6)) > 0)"
-                              " AND ((json_array_length(?7) = 0 AND NOT ?9) OR t.project_id IN"
-                              "  (SELECT value FROM json_each(?7)) OR (?9 AND t.project_id IS NULL))"
-                              " AND ((json_array_length(?8) = 0 AND NOT ?10) OR t.parent_task_id IN"
-                              "  (SELECT value FROM json_each(?8)) OR (?10 AND t.parent_task_id IS NULL))"
-                              " AND (json_array_length(?13) = 0 OR t.id IN (SELECT value FROM json_each(?13)))";
+    // ?14 priorities (comma-separated), ?15 private, ?16 tags, ?17 creators, ?18 has time entries,
+    // ?19 has dates, ?20 and ?21 the dates overlapped, ?22 clients, ?23 without client, ?24 and ?25
+    // the estimate's bounds.
+    const std::string where =
+        std::string("WHERE t.workspace_id = ?3 AND t.deleted_at IS NULL AND ") + kTaskVisible +
+        " AND (?4 = 2 OR (t.archived_at IS NULL) = (?4 = 0))"
+        " AND (?5 IS NULL OR pinned = ?5)"
+        " AND (?6 IS NULL OR instr(lower(t.name), lower(?6)) > 0)"
+        " AND ((json_array_length(?7) = 0 AND NOT ?9) OR t.project_id IN"
+        "  (SELECT value FROM json_each(?7)) OR (?9 AND t.project_id IS NULL))"
+        " AND ((json_array_length(?8) = 0 AND NOT ?10) OR t.parent_task_id IN"
+        "  (SELECT value FROM json_each(?8)) OR (?10 AND t.parent_task_id IS NULL))"
+        " AND (json_array_length(?13) = 0 OR t.id IN (SELECT value FROM json_each(?13)))"
+        " AND (?14 = '' OR instr(',' || ?14 || ',', ',' || t.priority || ',') > 0)"
+        " AND (?15 IS NULL OR t.private = ?15)"
+        " AND (json_array_length(?16) = 0 OR EXISTS (SELECT 1 FROM task_tags tt"
+        "  WHERE tt.task_id = t.id AND tt.tag_id IN (SELECT value FROM json_each(?16))))"
+        " AND (json_array_length(?17) = 0 OR t.creator_id IN (SELECT value FROM json_each(?17)))"
+        " AND (?18 IS NULL OR EXISTS (SELECT 1 FROM time_entries te"
+        "  WHERE te.task_id = t.id AND te.deleted_at IS NULL) = ?18)"
+        " AND (?19 IS NULL OR (t.start_date IS NOT NULL OR t.end_date IS NOT NULL) = ?19)"
+        " AND (?20 IS NULL OR t.end_date >= ?20) AND (?21 IS NULL OR t.start_date <= ?21)"
+        " AND ((json_array_length(?22) = 0 AND NOT ?23) OR p.client_id IN"
+        "  (SELECT value FROM json_each(?22)) OR (?23 AND p.client_id IS NULL))"
+        " AND (?24 IS NULL OR t.estimated_mins >= ?24) AND (?25 IS NULL OR t.estimated_mins <= ?25)";
+    const auto flag = [](const std::optional<bool>& b) {
+      return b ? std::optional<std::int64_t>(*b ? 1 : 0) : std::nullopt;
+    };
     auto bind = [&](Statement& stmt) {
       stmt.bind_all(q.viewer.user_id, q.viewer.sees_all ? 1 : 0, q.workspace_id, static_cast<int>(q.archived),
-                    q.pinned ? std::optional<std::int64_t>(*q.pinned ? 1 : 0) : std::nullopt, q.name,
-                    json_ids(q.project_ids), json_ids(q.parent_task_ids), q.without_project ? 1 : 0,
-                    q.without_parent ? 1 : 0);
-      stmt.bind(13, json_ids(q.task_ids));
+                    flag(q.pinned), q.name, json_ids(q.project_ids), json_ids(q.parent_task_ids),
+                    q.without_project ? 1 : 0, q.without_parent ? 1 : 0);
+      stmt.bind(13, json_ids(q.task_ids)).bind(14, q.priorities).bind(15, flag(q.is_private));
+      stmt.bind(16, json_ids(q.tag_ids)).bind(17, json_ids(q.creator_ids)).bind(18, flag(q.has_time_entries));
+      stmt.bind(19, flag(q.has_dates)).bind(20, q.overlap_start).bind(21, q.overlap_end);
+      stmt.bind(22, json_ids(q.client_ids)).bind(23, q.without_client ? 1 : 0);
+      stmt.bind(24, q.estimated_min).bind(25, q.estimated_max);
     };
     TaskList list;
     if (q.count_total) {
