@@ -121,8 +121,11 @@ Status check(const Field& field, const boost::json::value& value) {
     case Bool:
       if (!value.is_bool()) return invalid(name, "must be a boolean");
       return Ok{};
-    case Object:
+    case Object:  // the Swagger's maps of strings (an id to a timestamp)
       if (!value.is_object()) return invalid(name, "must be an object");
+      for (const auto& member : value.as_object()) {
+        if (!member.value().is_string()) return invalid(name, "must map each key to a string");
+      }
       if (boost::json::serialize(value).size() > 4096) return invalid(name, "is too large");
       return Ok{};
     case String:

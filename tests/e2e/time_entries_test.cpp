@@ -160,6 +160,11 @@ TEST_F(TimeEntries, StartStopsTheRunningEntryAndStopChecksItsEnd) {
   auto stopped = stop(owner, R"({"end":"2026-03-01T08:30:00Z"})");
   ASSERT_EQ(stopped.status, 200);
   EXPECT_EQ(stopped.json().at("duration").as_int64(), 0) << "end == start is valid";
+  // `null`, what SDKs send for no body, stops it now.
+  ASSERT_EQ(start(owner, {{"type", "activity"}}).status, 200);
+  auto by_null = stop(owner, "null");
+  ASSERT_EQ(by_null.status, 200) << by_null.body;
+  EXPECT_EQ(call(owner, "GET", ws() + "/tracking/current").status, 204);
   // An entry keeps its owner's timezone setting (an IANA name) of the moment it starts.
   expect_validation(call(owner, "PATCH", "/api/users/me/settings", R"({"timezone":"Mars/Olympus"})"), "timezone");
   ASSERT_EQ(call(owner, "PATCH", "/api/users/me/settings", R"({"timezone":"Europe/Tallinn"})").status, 200);

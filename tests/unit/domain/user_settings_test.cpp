@@ -14,13 +14,15 @@ boost::json::object obj(const char* text) {
 TEST(UserSettings, AcceptsKnownFieldsOfTheRightType) {
   EXPECT_TRUE(validate_settings_patch(obj(
       R"({"theme":"dark","start_week_on":0,"shortcuts_enabled":false,"timezone":"Europe/Tallinn",
-          "current_workspace_id":3,"platform_nudges":{"a":1},"theme":null})")));
+          "current_workspace_id":3,"platform_nudges":{"a":"2026-12-01T00:00:00Z"},"theme":null})")));
 }
 
 TEST(UserSettings, RejectionsNameTheField) {
   for (const char* text :
        {R"({"theme":"neon"})", R"({"start_week_on":2})", R"({"start_week_on":1.5})", R"({"shortcuts_enabled":1})",
-        R"({"platform_nudges":[]})", R"({"bogus":1})", R"({"current_workspace_id":18446744073709551615})"}) {
+        R"({"platform_nudges":[]})", R"({"bogus":1})", R"({"current_workspace_id":18446744073709551615})",
+        R"({"platform_nudges":{"a":1}})", R"({"tos_ack_decoupled_licenses":{"1":5}})",
+        R"({"trial_ended_modal_seen":{"1":{"nested":"x"}}})", R"({"platform_nudges":{"a":null}})"}) {
     auto status = validate_settings_patch(obj(text));
     ASSERT_FALSE(status) << text;
     EXPECT_EQ(status.error().values.size(), 1u) << text;
