@@ -132,12 +132,11 @@ Status swagger_filters(const Query& query, TaskQuery& q) {
   if (!sources.empty() && std::find(sources.begin(), sources.end(), "focus") == sources.end()) {
     q.matches_nothing = true;  // every task here is made in focus
   }
-  for (const char* flag : {"private", "has_time_entries", "has_dates"}) {
-    auto value = query.boolean(flag);
+  for (auto [name, target] : {std::pair{"private", &q.is_private}, std::pair{"has_time_entries", &q.has_time_entries},
+                              std::pair{"has_dates", &q.has_dates}}) {
+    auto value = query.boolean(name);
     if (!value) return value.error();
-    if (std::string_view(flag) == "private") q.is_private = *value;
-    if (std::string_view(flag) == "has_time_entries") q.has_time_entries = *value;
-    if (std::string_view(flag) == "has_dates") q.has_dates = *value;
+    *target = *value;
   }
   for (const char* flag : {"has_time_blocks", "time_block_completed", "recurring", "is_priority"}) {
     auto value = query.boolean(flag);

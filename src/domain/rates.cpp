@@ -28,8 +28,9 @@ Result<NewRate> read_rate_input(const boost::json::object& body) {
   const auto* hourly = body.if_contains("hourly_rate");
   if (!hourly || !hourly->is_number()) return invalid("hourly_rate", "is required and must be a number");
   rate.hourly_rate = hourly->to_number<double>();
-  if (!(rate.hourly_rate >= 0) || rate.hourly_rate > 1e12)
+  if (!(rate.hourly_rate >= 0) || rate.hourly_rate > 1e12) {
     return invalid("hourly_rate", "must be a number from 0 to 1e12");
+  }
   const auto* currency = body.if_contains("currency");
   if (!currency || !currency->is_string() || !is_currency_code(currency->as_string())) {
     return invalid("currency", "must be an ISO 4217 currency code such as EUR");
