@@ -119,6 +119,11 @@ TEST_F(ProjectList, ArrayParametersAcceptEverySpelling) {
   EXPECT_EQ(list("?tag_id=" + std::to_string(red) + "&client_id=" + z), (Names{"Mobile app"}));
   expect_validation(call(owner, "GET", projects() + "?client_id=abc"), "client_id");
   expect_validation(call(owner, "GET", projects() + "?tag_id[]=0"), "tag_id");
+  // A deleted tag is in no project's tag_ids, so it matches none (until it is restored).
+  ASSERT_EQ(call(owner, "DELETE", workspace("/tags/" + std::to_string(blue))).status, 204);
+  EXPECT_EQ(list("?tag_id[]=" + std::to_string(blue)), Names{});
+  ASSERT_EQ(call(owner, "PATCH", workspace("/tags/" + std::to_string(blue)) + "/restore").status, 204);
+  EXPECT_EQ(list("?tag_id[]=" + std::to_string(blue)), (Names{"Mobile app", "Secret web"}));
 }
 
 TEST_F(ProjectList, DatesOverlap) {

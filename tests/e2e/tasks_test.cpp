@@ -218,7 +218,12 @@ TEST_F(Tasks, TheSwaggersFiltersNarrowTheList) {
   using Names = std::vector<std::string>;
   EXPECT_EQ(names(owner, tasks() + "?priority=high,low"), Names{"High"});
   EXPECT_EQ(names(owner, tasks() + "?private=true"), Names{"Secret"});
+  const std::string tag_path =
+      "/api/workspaces/" + std::to_string(owner.workspace_id) + "/tags/" + std::to_string(tag.at("id").as_int64());
   EXPECT_EQ(names(owner, tasks() + "?tag_id=" + std::to_string(tag.at("id").as_int64())), Names{"Secret"});
+  ASSERT_EQ(call(owner, "DELETE", tag_path).status, 204);  // a deleted tag matches no task
+  EXPECT_EQ(names(owner, tasks() + "?tag_id=" + std::to_string(tag.at("id").as_int64())), Names{});
+  ASSERT_EQ(call(owner, "PATCH", tag_path + "/restore").status, 204);
   EXPECT_EQ(names(owner, tasks() + "?toggl_user_id=" + std::to_string(member.user_id)), Names{"Theirs"});
   EXPECT_EQ(names(owner, tasks() + "?has_time_entries=true"), Names{"Theirs"});
   EXPECT_EQ(names(owner, tasks() + "?has_dates=true"), Names{"Dated"});

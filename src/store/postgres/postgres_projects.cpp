@@ -276,8 +276,10 @@ Result<ProjectList> PostgresStore::list_projects(const ProjectQuery& q) {
       where += " AND p.creator_id = ANY(" + param(id_array(q.creator_ids), "bigint[]") + ")";
     }
     if (!q.tag_ids.empty()) {
-      where += " AND EXISTS (SELECT 1 FROM project_tags pt WHERE pt.project_id = p.id AND pt.tag_id = ANY(" +
-               param(id_array(q.tag_ids), "bigint[]") + "))";
+      where +=
+          " AND EXISTS (SELECT 1 FROM project_tags pt JOIN tags tg ON tg.id = pt.tag_id AND tg.deleted_at IS NULL"
+          " WHERE pt.project_id = p.id AND pt.tag_id = ANY(" +
+          param(id_array(q.tag_ids), "bigint[]") + "))";
     }
     if (!q.project_ids.empty()) where += " AND p.id = ANY(" + param(id_array(q.project_ids), "bigint[]") + ")";
     if (!q.user_ids.empty()) {

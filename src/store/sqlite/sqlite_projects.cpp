@@ -294,8 +294,8 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
     }
     if (!q.tag_ids.empty()) {
       filter(
-          "EXISTS (SELECT 1 FROM project_tags pt WHERE pt.project_id = p.id"
-          " AND pt.tag_id IN (SELECT value FROM json_each(?10)))",
+          "EXISTS (SELECT 1 FROM project_tags pt JOIN tags tg ON tg.id = pt.tag_id AND tg.deleted_at IS NULL"
+          " WHERE pt.project_id = p.id AND pt.tag_id IN (SELECT value FROM json_each(?10)))",
           10, json_ids(q.tag_ids));
     }
     if (!q.project_ids.empty()) filter("p.id IN (SELECT value FROM json_each(?11))", 11, json_ids(q.project_ids));
