@@ -5,9 +5,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/parse.hpp>
 
 #include "api/errors.h"
+#include "api/json_util.h"
 #include "common/logging.h"
 #include "common/offload.h"
 #include "multipart/multipart.h"
@@ -30,13 +30,6 @@ bool is_json_media_type(std::string_view content_type) {
 // this many bytes (many SDKs send `{}` with every PATCH and POST). Anything
 // else is a 400; a longer body a 413, unread.
 constexpr std::uint64_t kNoBodyBytes = 1024;
-
-bool says_nothing(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return true;
-  boost::system::error_code ec;
-  const boost::json::value value = boost::json::parse(body, ec);
-  return !ec && (value.is_null() || (value.is_object() && value.get_object().empty()));
-}
 
 // An upload may carry max_bulk_files files of the largest size, their part
 // headers and a little room for the form fields.

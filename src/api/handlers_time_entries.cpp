@@ -2,7 +2,6 @@
 // of …/time-entries (the range list, its stream, one entry, a task's).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <cctype>
 
 #include "api/handlers.h"
 #include "api/handlers_common.h"
@@ -120,11 +119,8 @@ awaitable<Result<Reply>> start_tracking(Call& call) {
 awaitable<Result<Reply>> stop_tracking(Call& call) {
   FOCUSD_CO_TRY(access, co_await workspace_access(call));
   boost::json::object body;  // no body at all (or `null`, as SDKs send for none): stop now
-  std::string_view text = call.request.body();
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  if (!text.empty() && text != "null") {
-    FOCUSD_CO_TRY(parsed, parse_json_object(text));
+  if (!says_nothing(call.request.body())) {
+    FOCUSD_CO_TRY(parsed, parse_json_object(call.request.body()));
     body = std::move(parsed);
   }
   FOCUSD_CO_TRY(stop, domain::read_stop_tracking(body, now_rfc3339()));

@@ -28,6 +28,13 @@ Result<boost::json::value> parse_json(std::string_view body) {
 
 }  // namespace
 
+bool says_nothing(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return true;
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(body, ec);
+  return !ec && (value.is_null() || (value.is_object() && value.get_object().empty()));
+}
+
 Result<boost::json::object> parse_json_object(std::string_view body) {
   auto value = parse_json(body);
   if (!value) return value.error();

@@ -21,5 +21,7 @@ Response json_text_response(http::status status, std::string body);
 Result<boost::json::object> parse_json_object(std::string_view body);
 // The same for a body that must be a JSON array.
 Result<boost::json::array> parse_json_array(std::string_view body);
+// True for what clients send for "no body": nothing (or whitespace), `{}` or `null`.
+bool says_nothing(std::string_view body);
 
 }  // namespace focusd::api
