@@ -34,6 +34,13 @@ const own = {
       503: { $ref: '#/components/responses/Error' },
     },
   },
+  'GET /metrics': {
+    summary: 'Prometheus metrics (text exposition format 0.0.4), to the clients --metrics allows; 404 to others',
+    responses: {
+      200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+      404: { $ref: '#/components/responses/Error' },
+    },
+  },
   'GET /api/openapi.json': {
     summary: 'This document',
     responses: { 200: ok('The OpenAPI document of what focusd serves', { type: 'object' }) },

@@ -22,6 +22,7 @@ awaitable<Result<Reply>> openapi(Call& call);
 awaitable<Result<Reply>> get_user_settings(Call& call);
 awaitable<Result<Reply>> patch_user_settings(Call& call);
 awaitable<Result<Reply>> list_workspaces(Call& call);
+awaitable<Result<Reply>> list_organization_users(Call& call);
 
 // handlers_catalog.cpp: /api/workspaces/{workspace_id}/clients and /tags
 awaitable<Result<Reply>> list_clients(Call& call);

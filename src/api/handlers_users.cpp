@@ -1,10 +1,15 @@
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/handlers.h"
+#include "api/handlers_common.h"
 #include "api/json_util.h"
 #include "common/offload.h"
+#include "domain/organization_users.h"
+#include "domain/roles.h"
 #include "domain/user_settings.h"
 
 namespace focusd::api::handlers {
@@ -56,6 +61,113 @@ Result<boost::json::object> settings_view(Store& store, std::int64_t user_id) {
   return body;
 }
 
+// True when `values` is given and `wanted` is not among them.
+bool given_without(const std::vector<std::string>& values, std::string_view wanted) {
+  return !values.empty() && std::find(values.begin(), values.end(), wanted) == values.end();
+}
+
+// The filters of GET /organizations/{id}/users but `workspaces` (which needs
+// the organization's workspaces). What focusd has not (member tags, custom
+// fields, other products, inactive or invited users) matches nobody when a
+// filter asks for it; the include_* flags add nothing focusd has.
+Result<domain::OrganizationUserFilter> organization_user_filter(const Query& query) {
+  domain::OrganizationUserFilter f;
+  for (auto [name, target] : {std::pair{"user_account_ids", &f.user_ids}, std::pair{"org_user_ids", &f.org_user_ids},
+                              std::pair{"groups", &f.group_ids}, std::pair{"pinned_ids", &f.pinned_ids}}) {
+    auto ids = query.ids(name);
+    if (!ids) return ids.error();
+    *target = std::move(*ids);
+  }
+  auto role_ids = query.ids("roles");
+  if (!role_ids) return role_ids.error();
+  for (auto id : *role_ids) {
+    if (auto role = domain::organization_role_of(id)) f.roles.push_back(*role);
+  }
+  if (!role_ids->empty() && f.roles.empty()) f.matches_nothing = true;
+  auto tag_ids = query.ids("tag_ids");
+  if (!tag_ids) return tag_ids.error();
+  if (!tag_ids->empty() || !query.list("cf_filter").empty() || given_without(query.list("toggl_products"), "focus") ||
+      given_without(query.list("active_status"), "active")) {
+    f.matches_nothing = true;
+  }
+  for (const char* flag : {"include_working_hours", "include_rates", "include_custom_fields"}) {
+    if (auto value = query.boolean(flag); !value) return value.error();
+  }
+  auto only_admins = query.boolean("only_admins");
+  if (!only_admins) return only_admins.error();
+  f.only_admins = only_admins->value_or(false);
+  auto has_group = query.boolean("has_group");
+  if (!has_group) return has_group.error();
+  f.has_group = *has_group;
+  auto text = query.text("filter");
+  if (!text) return text.error();
+  f.text = text->value_or("");
+  auto sort_dir = query.text("sort_dir");
+  if (!sort_dir) return sort_dir.error();
+  if (*sort_dir && **sort_dir != "asc" && **sort_dir != "desc") return invalid("sort_dir", "must be asc or desc");
+  f.descending = *sort_dir == "desc";
+  auto page = query.page();
+  if (!page) return page.error();
+  f.page = *page;
+  return f;
+}
+
+// organization.OrganizationUserResponse. focusd keeps no working hours, rates,
+// member tags, workspace users or other products' roles: those are null or
+// empty. Every user reaches every workspace of the organization, with their
+// organization role.
+boost::json::object organization_user_json(std::int64_t organization_id, const domain::OrganizationUserView& view,
+                                           const std::vector<WorkspaceRecord>& workspaces) {
+  const OrganizationUserRecord& u = *view.user;
+  boost::json::array groups;
+  for (const GroupRecord* g : view.groups) {
+    boost::json::array workspace_ids;
+    for (const auto& w : g->workspaces) workspace_ids.push_back(w.workspace_id);
+    groups.push_back(boost::json::object{
+        {"id", g->id}, {"name", g->name}, {"emoji", g->emoji}, {"workspace_ids", std::move(workspace_ids)}});
+  }
+  boost::json::array reached;
+  for (const auto& w : workspaces) {
+    boost::json::array workspace_groups;
+    for (const GroupRecord* g : view.groups) {
+      const bool there = std::any_of(g->workspaces.begin(), g->workspaces.end(),
+                                     [&](const GroupWorkspace& gw) { return gw.workspace_id == w.id; });
+      if (there) workspace_groups.push_back(boost::json::object{{"id", g->id}, {"name", g->name}, {"emoji", g->emoji}});
+    }
+    reached.push_back(boost::json::object{{"id", w.id},
+                                          {"name", w.name},
+                                          {"workspace_user_id", nullptr},
+                                          {"focus_role_id", domain::organization_role_id(u.role)},
+                                          {"track_role_id", nullptr},
+                                          {"work_role_id", nullptr},
+                                          {"toggl_products", boost::json::array{"focus"}},
+                                          {"groups", std::move(workspace_groups)}});
+  }
+  return boost::json::object{{"id", u.id},
+                             {"user_id", std::to_string(u.user_id)},
+                             {"user_account_id", u.user_id},
+                             {"organization_id", organization_id},
+                             {"name", domain::display_name(u)},
+                             {"email", u.email},
+                             {"active", true},
+                             {"joined", true},
+                             {"invite_sent", false},
+                             {"owner", u.role == OrgRole::Owner},
+                             {"admin", u.role != OrgRole::Member},
+                             {"2fa_enabled", false},
+                             {"account_locked_at", nullptr},
+                             {"can_edit_personal_details", false},
+                             {"permissions", boost::json::object{}},
+                             {"rate", nullptr},
+                             {"working_hours", nullptr},
+                             {"tags", boost::json::array{}},
+                             {"groups", std::move(groups)},
+                             {"workspaces", std::move(reached)},
+                             {"created_at", u.joined_at},
+                             {"updated_at", u.joined_at},
+                             {"deleted_at", nullptr}};
+}
+
 }  // namespace
 
 awaitable<Result<Reply>> get_user_settings(Call& call) {
@@ -96,6 +208,40 @@ awaitable<Result<Reply>> list_workspaces(Call& call) {
   for (const auto& w : *workspaces) {
     body.push_back(boost::json::object{
         {"id", w.id}, {"organization_id", w.organization_id}, {"name", w.name}, {"created_at", w.created_at}});
+  }
+  co_return json_response(http::status::ok, body);
+}
+
+// Every member of the organization sees all its users: focusd has no guests
+// (whom Focus shows only the users they share projects with).
+awaitable<Result<Reply>> list_organization_users(Call& call) {
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(filter, organization_user_filter(query));
+  FOCUSD_CO_TRY(in_workspaces, query.ids("workspaces"));
+  const std::int64_t organization_id = call.params.get(PathId::Organization);
+  struct Organization {
+    std::vector<WorkspaceRecord> workspaces;
+    std::vector<OrganizationUserRecord> users;
+    std::vector<GroupRecord> groups;
+  };
+  FOCUSD_CO_TRY(org, co_await in_store(call, [&](Store& s) -> Result<Organization> {
+                  auto workspaces = s.list_workspaces(call.user->id, organization_id);  // NotFound for an outsider
+                  if (!workspaces) return workspaces.error();
+                  auto users = s.organization_users(organization_id);
+                  if (!users) return users.error();
+                  auto groups = s.organization_groups(organization_id);
+                  if (!groups) return groups.error();
+                  return Organization{std::move(*workspaces), std::move(*users), std::move(*groups)};
+                }));
+  // Every user reaches every workspace of the organization: the filter keeps
+  // them all when it names one of those, and nobody otherwise.
+  const bool ours = std::any_of(org.workspaces.begin(), org.workspaces.end(), [&](const WorkspaceRecord& w) {
+    return std::find(in_workspaces.begin(), in_workspaces.end(), w.id) != in_workspaces.end();
+  });
+  if (!in_workspaces.empty() && !ours) filter.matches_nothing = true;
+  boost::json::array body;
+  for (const auto& view : domain::select_organization_users(org.users, org.groups, filter)) {
+    body.push_back(organization_user_json(organization_id, view, org.workspaces));
   }
   co_return json_response(http::status::ok, body);
 }

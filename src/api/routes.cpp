@@ -82,6 +82,7 @@ std::vector<Route> route_table() {
       {verb::get, "/api/users/me/settings", h::get_user_settings, None, Authenticated},
       {verb::patch, "/api/users/me/settings", h::patch_user_settings, Json, Authenticated},
       {verb::get, "/api/organizations/{organization_id}/workspaces", h::list_workspaces, None, Authenticated},
+      {verb::get, "/api/organizations/{organization_id}/users", h::list_organization_users, None, Authenticated},
 
       {verb::get, "/api/workspaces/{workspace_id}/clients", h::list_clients, None, Authenticated},
       {verb::post, "/api/workspaces/{workspace_id}/clients", h::create_client, Json, Authenticated},

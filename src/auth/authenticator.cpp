@@ -1,10 +1,9 @@
 #include "auth/authenticator.h"
 
-#include <cctype>
-
 #include "auth/credentials.h"
 #include "auth/crypto.h"
 #include "common/random.h"
+#include "common/strings.h"
 #include "common/time.h"
 #include "store/store.h"
 
@@ -19,21 +18,16 @@ Error wrong_credentials() {
 // cannot fill it with guesses).
 constexpr std::size_t kMaxCachedCredentials = 10000;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The cache key of a success under a stored hash (a password change misses it).
 std::array<std::uint8_t, 32> success_key(const std::string& email, const std::string& password,
                                          const std::string& hash) {
-  return keyed_digest(lower(email) + '\0' + password + '\0' + hash);
+  return keyed_digest(ascii_lower(email) + '\0' + password + '\0' + hash);
 }
 
 // The cache key of a success whatever the stored hash: lets the throttle tell,
 // without a database read, that credentials may be good (begin() then checks).
 std::array<std::uint8_t, 32> login_key(const std::string& email, const std::string& password) {
-  return keyed_digest(std::string("login") + '\0' + lower(email) + '\0' + password);
+  return keyed_digest(std::string("login") + '\0' + ascii_lower(email) + '\0' + password);
 }
 }  // namespace
 

@@ -1,7 +1,8 @@
 #include "auth/login_throttle.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "common/strings.h"
 
 namespace focusd::auth {
 
@@ -10,7 +11,7 @@ namespace {
 std::string pair_key(std::string_view address, std::string_view account) {
   std::string key(address);
   key.push_back('\0');
-  for (char c : account) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  key += ascii_lower(account);
   return key;
 }
 

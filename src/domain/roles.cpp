@@ -4,6 +4,14 @@
 
 namespace focusd::domain {
 
+namespace {
+
+constexpr std::int64_t kOwnerRoleId = 3;
+constexpr std::int64_t kAdminRoleId = 4;
+constexpr std::int64_t kMemberRoleId = 5;
+
+}  // namespace
+
 const std::vector<Role>& roles() {
   static const std::vector<Role> kRoles = {
       {kProjectManagerRoleId,
@@ -23,8 +31,15 @@ const std::vector<Role>& roles() {
        "guest",
        10,
        {"view", "pin", "attach_files"}},
-      {3, "organization_owner", "Owner", "Owns the organization", "organization", "owner", 40, {"manage_everything"}},
-      {4,
+      {kOwnerRoleId,
+       "organization_owner",
+       "Owner",
+       "Owns the organization",
+       "organization",
+       "owner",
+       40,
+       {"manage_everything"}},
+      {kAdminRoleId,
        "organization_admin",
        "Admin",
        "Manages everything in the organization",
@@ -32,7 +47,7 @@ const std::vector<Role>& roles() {
        "admin",
        30,
        {"manage_everything"}},
-      {5,
+      {kMemberRoleId,
        "organization_member",
        "Member",
        "Sees public projects and creates projects",
@@ -50,6 +65,22 @@ std::optional<bool> project_role_is_manager(std::int64_t role_id) {
   return std::nullopt;
 }
 
+std::int64_t organization_role_id(OrgRole role) {
+  switch (role) {
+    case OrgRole::Owner: return kOwnerRoleId;
+    case OrgRole::Admin: return kAdminRoleId;
+    case OrgRole::Member: return kMemberRoleId;
+  }
+  return kMemberRoleId;
+}
+
+std::optional<OrgRole> organization_role_of(std::int64_t role_id) {
+  for (OrgRole role : {OrgRole::Owner, OrgRole::Admin, OrgRole::Member}) {
+    if (organization_role_id(role) == role_id) return role;
+  }
+  return std::nullopt;
+}
+
 std::int64_t permission_id(std::string_view name) {
   static constexpr std::string_view kNames[] = {"view",
                                                 "update",
@@ -60,7 +91,9 @@ std::int64_t permission_id(std::string_view name) {
                                                 "manage_members",
                                                 "attach_files",
                                                 "manage_attachments",
-                                                "manage_everything"};
+                                                "manage_everything",
+                                                "view_public_projects",
+                                                "create_projects"};
   for (std::size_t i = 0; i < std::size(kNames); ++i) {
     if (kNames[i] == name) return static_cast<std::int64_t>(i + 1);
   }

@@ -26,6 +26,11 @@ struct Role {
 inline constexpr std::int64_t kProjectManagerRoleId = 1;
 inline constexpr std::int64_t kProjectMemberRoleId = 2;
 
+// The organization role's id in roles() (organization_owner, _admin, _member),
+// and the role of such an id (nullopt for another id).
+std::int64_t organization_role_id(OrgRole role);
+std::optional<OrgRole> organization_role_of(std::int64_t role_id);
+
 const std::vector<Role>& roles();
 // A stable number for each permission name (types.Permission.permission_id).
 std::int64_t permission_id(std::string_view name);

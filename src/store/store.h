@@ -72,6 +72,16 @@ struct Membership {
   std::string joined_at;  // RFC 3339 UTC
 };
 
+// One user of an organization (organization_users.id is its own id).
+struct OrganizationUserRecord {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string email;
+  std::string fullname;
+  OrgRole role = OrgRole::Member;
+  std::string joined_at;  // RFC 3339 UTC
+};
+
 // A project with the access of the user who asked for it.
 struct ProjectWithAccess {
   WorkspaceAccess access;
@@ -161,6 +171,8 @@ class Store {
   virtual Result<std::vector<Membership>> memberships(std::int64_t user_id) = 0;
   // NotFound when the user is not a member of the organization (or it does not exist).
   virtual Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id, std::int64_t organization_id) = 0;
+  // Every user of the organization, in the order they joined it.
+  virtual Result<std::vector<OrganizationUserRecord>> organization_users(std::int64_t organization_id) = 0;
   // True when the workspace exists and its organization has the user as a member.
   virtual Result<bool> can_access_workspace(std::int64_t user_id, std::int64_t workspace_id) = 0;
 
@@ -248,6 +260,8 @@ class Store {
   // Deletes the group and every project role it held.
   virtual Status delete_group(std::int64_t organization_id, std::int64_t group_id, const ManagerRule& manager_rule) = 0;
   virtual Result<std::vector<GroupRecord>> groups_of_user(std::int64_t organization_id, std::int64_t user_id) = 0;
+  // Every group of the organization, oldest first.
+  virtual Result<std::vector<GroupRecord>> organization_groups(std::int64_t organization_id) = 0;
   // Adds a user (found by email) to a group of an organization they belong to.
   virtual Status add_user_to_group(std::int64_t group_id, std::string_view email) = 0;
 

@@ -189,6 +189,7 @@ TEST_F(PrismTour, EveryOperationMatchesThePublishedSwagger) {
                    {"organization_users", {colleague.user_id}},
                    {"workspaces", {owner.workspace_id}}});
   step("/organizations/{organization_id}/groups/me", "GET", org() + "/groups/me", 200);
+  step("/organizations/{organization_id}/users", "GET", org() + "/users?include_rates=true", 200);
   const std::int64_t client_id = client.json().at("id").as_int64(), tag_id = tag.json().at("id").as_int64();
 
   // Projects: all 17 operations.

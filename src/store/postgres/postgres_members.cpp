@@ -74,6 +74,22 @@ Result<GroupRecord> load_group(Connection& db, std::int64_t organization_id, std
   return g;
 }
 
+// The organization's groups (those `member` is in, when given), oldest first.
+Result<std::vector<GroupRecord>> load_groups(Connection& db, std::int64_t organization_id,
+                                             std::optional<std::int64_t> member) {
+  Rows ids = db.exec(
+      "SELECT g.id FROM groups g WHERE g.organization_id = $1 AND ($2::bigint IS NULL OR EXISTS"
+      " (SELECT 1 FROM group_users gu WHERE gu.group_id = g.id AND gu.user_id = $2)) ORDER BY g.id",
+      Params(organization_id, member));
+  std::vector<GroupRecord> groups;
+  for (int i = 0; i < ids.size(); ++i) {
+    auto group = load_group(db, organization_id, ids.int64(i, 0));
+    if (!group) return group.error();
+    groups.push_back(std::move(group.value()));
+  }
+  return groups;
+}
+
 // Replaces the group's users and workspaces after checking they are the organization's.
 Status write_group_members(Connection& db, std::int64_t organization_id, std::int64_t group_id,
                            const GroupInput& input) {
@@ -208,19 +224,11 @@ Status PostgresStore::delete_group(std::int64_t organization_id, std::int64_t gr
 }
 
 Result<std::vector<GroupRecord>> PostgresStore::groups_of_user(std::int64_t organization_id, std::int64_t user_id) {
-  return snapshot([&](Connection& db) -> Result<std::vector<GroupRecord>> {
-    Rows ids = db.exec(
-        "SELECT g.id FROM groups g JOIN group_users gu ON gu.group_id = g.id"
-        " WHERE g.organization_id = $1 AND gu.user_id = $2 ORDER BY g.id",
-        Params(organization_id, user_id));
-    std::vector<GroupRecord> groups;
-    for (int i = 0; i < ids.size(); ++i) {
-      auto group = load_group(db, organization_id, ids.int64(i, 0));
-      if (!group) return group.error();
-      groups.push_back(std::move(group.value()));
-    }
-    return groups;
-  });
+  return snapshot([&](Connection& db) { return load_groups(db, organization_id, user_id); });
+}
+
+Result<std::vector<GroupRecord>> PostgresStore::organization_groups(std::int64_t organization_id) {
+  return snapshot([&](Connection& db) { return load_groups(db, organization_id, std::nullopt); });
 }
 
 Status PostgresStore::add_user_to_group(std::int64_t group_id, std::string_view email) {

@@ -187,6 +187,22 @@ Result<std::vector<Membership>> PostgresStore::memberships(std::int64_t user_id)
   });
 }
 
+Result<std::vector<OrganizationUserRecord>> PostgresStore::organization_users(std::int64_t organization_id) {
+  return read([&](Connection& db) -> Result<std::vector<OrganizationUserRecord>> {
+    Rows rows = db.exec(
+        "SELECT ou.id, u.id, u.email, u.fullname, ou.role, ou.created_at FROM organization_users ou"
+        " JOIN users u ON u.id = ou.user_id WHERE ou.organization_id = $1 ORDER BY ou.id",
+        Params(organization_id));
+    std::vector<OrganizationUserRecord> result;
+    result.reserve(static_cast<std::size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) {
+      result.push_back({rows.int64(i, 0), rows.int64(i, 1), std::string(rows.text(i, 2)), std::string(rows.text(i, 3)),
+                        parse_org_role(rows.text(i, 4)).value_or(OrgRole::Member), std::string(rows.text(i, 5))});
+    }
+    return result;
+  });
+}
+
 Result<std::vector<WorkspaceRecord>> PostgresStore::list_workspaces(std::int64_t user_id,
                                                                     std::int64_t organization_id) {
   return read([&](Connection& db) -> Result<std::vector<WorkspaceRecord>> {

@@ -64,6 +64,7 @@ class PostgresStore final : public Store {
   Result<std::int64_t> create_workspace(std::int64_t organization_id, std::string_view name) override;
   Result<std::vector<Membership>> memberships(std::int64_t user_id) override;
   Result<std::vector<WorkspaceRecord>> list_workspaces(std::int64_t user_id, std::int64_t organization_id) override;
+  Result<std::vector<OrganizationUserRecord>> organization_users(std::int64_t organization_id) override;
   Result<bool> can_access_workspace(std::int64_t user_id, std::int64_t workspace_id) override;
   Result<std::string> user_settings(std::int64_t user_id) override;
   Result<std::string> update_user_settings(std::int64_t user_id, const SettingsMutation& mutate) override;
@@ -107,6 +108,7 @@ class PostgresStore final : public Store {
                                    const ManagerRule& manager_rule) override;
   Status delete_group(std::int64_t organization_id, std::int64_t group_id, const ManagerRule& manager_rule) override;
   Result<std::vector<GroupRecord>> groups_of_user(std::int64_t organization_id, std::int64_t user_id) override;
+  Result<std::vector<GroupRecord>> organization_groups(std::int64_t organization_id) override;
   Status add_user_to_group(std::int64_t group_id, std::string_view email) override;
   Result<ProjectMembers> project_members(std::int64_t project_id) override;
   Status add_project_members(std::int64_t workspace_id, std::int64_t project_id,

@@ -55,6 +55,24 @@ Result<GroupRecord> load_group(Connection& db, std::int64_t organization_id, std
   return g;
 }
 
+// The organization's groups (those `member` is in, when given), oldest first.
+Result<std::vector<GroupRecord>> load_groups(Connection& db, std::int64_t organization_id,
+                                             std::optional<std::int64_t> member) {
+  auto stmt = db.prepare(
+      "SELECT g.id FROM groups g WHERE g.organization_id = ?1 AND (?2 IS NULL OR EXISTS"
+      " (SELECT 1 FROM group_users gu WHERE gu.group_id = g.id AND gu.user_id = ?2)) ORDER BY g.id");
+  stmt.bind_all(organization_id, member);
+  std::vector<std::int64_t> ids;
+  while (stmt.step()) ids.push_back(stmt.int64(0));
+  std::vector<GroupRecord> groups;
+  for (auto id : ids) {
+    auto group = load_group(db, organization_id, id);
+    if (!group) return group.error();
+    groups.push_back(std::move(group.value()));
+  }
+  return groups;
+}
+
 // Replaces the group's users and workspaces after checking they are the organization's.
 Status write_group_members(Connection& db, std::int64_t organization_id, std::int64_t group_id,
                            const GroupInput& input) {
@@ -197,21 +215,11 @@ Status SqliteStore::delete_group(std::int64_t organization_id, std::int64_t grou
 }
 
 Result<std::vector<GroupRecord>> SqliteStore::groups_of_user(std::int64_t organization_id, std::int64_t user_id) {
-  return read([&](Connection& db) -> Result<std::vector<GroupRecord>> {
-    auto stmt = db.prepare(
-        "SELECT g.id FROM groups g JOIN group_users gu ON gu.group_id = g.id"
-        " WHERE g.organization_id = ?1 AND gu.user_id = ?2 ORDER BY g.id");
-    stmt.bind_all(organization_id, user_id);
-    std::vector<std::int64_t> ids;
-    while (stmt.step()) ids.push_back(stmt.int64(0));
-    std::vector<GroupRecord> groups;
-    for (auto id : ids) {
-      auto group = load_group(db, organization_id, id);
-      if (!group) return group.error();
-      groups.push_back(std::move(group.value()));
-    }
-    return groups;
-  });
+  return read([&](Connection& db) { return load_groups(db, organization_id, user_id); });
+}
+
+Result<std::vector<GroupRecord>> SqliteStore::organization_groups(std::int64_t organization_id) {
+  return read([&](Connection& db) { return load_groups(db, organization_id, std::nullopt); });
 }
 
 Status SqliteStore::add_user_to_group(std::int64_t group_id, std::string_view email) {

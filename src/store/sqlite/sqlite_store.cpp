@@ -321,6 +321,21 @@ Result<std::vector<Membership>> SqliteStore::memberships(std::int64_t user_id) {
   });
 }
 
+Result<std::vector<OrganizationUserRecord>> SqliteStore::organization_users(std::int64_t organization_id) {
+  return read([&](Connection& db) -> Result<std::vector<OrganizationUserRecord>> {
+    auto stmt = db.prepare(
+        "SELECT ou.id, u.id, u.email, u.fullname, ou.role, ou.created_at FROM organization_users ou"
+        " JOIN users u ON u.id = ou.user_id WHERE ou.organization_id = ?1 ORDER BY ou.id");
+    stmt.bind_all(organization_id);
+    std::vector<OrganizationUserRecord> result;
+    while (stmt.step()) {
+      result.push_back({stmt.int64(0), stmt.int64(1), stmt.text(2), stmt.text(3),
+                        parse_org_role(stmt.text(4)).value_or(OrgRole::Member), stmt.text(5)});
+    }
+    return result;
+  });
+}
+
 Result<std::vector<WorkspaceRecord>> SqliteStore::list_workspaces(std::int64_t user_id, std::int64_t organization_id) {
   return read([&](Connection& db) -> Result<std::vector<WorkspaceRecord>> {
     auto member = db.prepare("SELECT 1 FROM organization_users WHERE organization_id = ?1 AND user_id = ?2");

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string_view>
 #include <thread>
 #include <tuple>
@@ -1587,6 +1588,40 @@ TEST_P(StoreContract, GroupsHoldTheirOrganizationsUsersAndWorkspaces) {
   EXPECT_EQ(of_bob[0].id, created.id);
   EXPECT_EQ(of_bob[0].users.size(), 2u);
   EXPECT_TRUE(must(store_->groups_of_user(a.id, a.owner.user_id)).empty());
+}
+
+TEST_P(StoreContract, OrganizationUsersAndGroupsAreTheOrganizationsOnly) {
+  const Org a = make_org("a.test");
+  const Org b = make_org("b.test");
+  const std::int64_t dave = join(a.id, "dave@a.test", "Dave", OrgRole::Admin);
+  const auto users = must(store_->organization_users(a.id));
+  std::vector<std::tuple<std::int64_t, std::string, std::string, OrgRole>> seen;
+  std::set<std::int64_t> ids;
+  for (const auto& u : users) {
+    seen.emplace_back(u.user_id, u.email, u.fullname, u.role);
+    ids.insert(u.id);
+    EXPECT_GT(u.id, 0);
+    EXPECT_FALSE(u.joined_at.empty());
+  }
+  // In the order they joined, each with its own organization user id.
+  EXPECT_EQ(seen, (std::vector<std::tuple<std::int64_t, std::string, std::string, OrgRole>>{
+                      {a.owner.user_id, "owner@a.test", "Owner", OrgRole::Owner},
+                      {a.bob.user_id, "bob@a.test", "Bob", OrgRole::Member},
+                      {a.carol.user_id, "carol@a.test", "", OrgRole::Member},
+                      {dave, "dave@a.test", "Dave", OrgRole::Admin}}));
+  EXPECT_EQ(ids.size(), users.size());
+  EXPECT_TRUE(must(store_->organization_users(999999)).empty());
+
+  const GroupRecord first = group(a, "First", {a.carol.user_id});
+  const GroupRecord second = group(a, "Second", {});
+  group(b, "Theirs", {b.bob.user_id});
+  const auto groups = must(store_->organization_groups(a.id));
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].id, first.id);
+  EXPECT_EQ(group_users(groups[0]),
+            (std::vector<std::pair<std::int64_t, std::string>>{{a.carol.user_id, "carol@a.test"}}));
+  EXPECT_EQ(groups[1].id, second.id);
+  EXPECT_TRUE(groups[1].users.empty());
 }
 
 TEST_P(StoreContract, GroupsRefuseUsersAndWorkspacesOfAnotherOrganization) {
