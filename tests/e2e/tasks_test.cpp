@@ -148,6 +148,14 @@ TEST_F(Tasks, AnInvisibleTaskIsNeitherNamedAsAParentNorCountedAsASubtask) {
   EXPECT_TRUE(seen.at("parent_task_name").is_null());
   EXPECT_EQ(call(member, "GET", tasks()).body.find("secret plan"), std::string::npos);
   EXPECT_EQ(get(child).at("parent_task_name").as_string(), "secret plan");  // its creator sees it
+  // Nor found through the list's parent filter: its subtasks answer as a missing task's do.
+  const std::string under_secret = tasks() + "?parent_task_id=" + std::to_string(secret);
+  EXPECT_TRUE(names(member, under_secret).empty());
+  EXPECT_TRUE(names(member, tasks() + "?parent_task_id=999999").empty());
+  EXPECT_EQ(names(owner, under_secret), std::vector<std::string>{"Child"});
+  const auto stream = call(member, "GET", tasks() + "/stream?parent_task_id=" + std::to_string(secret));
+  ASSERT_EQ(stream.status, 200) << stream.body;
+  EXPECT_EQ(stream.json(), boost::json::array{});
 
   EXPECT_EQ(get(parent, &member).at("sub_task_total_count").as_int64(), 1);
   EXPECT_EQ(get(parent).at("sub_task_total_count").as_int64(), 2);

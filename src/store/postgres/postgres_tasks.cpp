@@ -186,8 +186,11 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
         " AND ($6::text IS NULL OR strpos(focusd_fold(t.name), focusd_fold($6::text)) > 0)"
         " AND ((cardinality($7::bigint[]) = 0 AND NOT $9::boolean) OR t.project_id = ANY($7::bigint[])"
         "  OR ($9::boolean AND t.project_id IS NULL))"
-        " AND ((cardinality($8::bigint[]) = 0 AND NOT $10::boolean) OR t.parent_task_id = ANY($8::bigint[])"
-        "  OR ($10::boolean AND t.parent_task_id IS NULL))"
+        " AND ((cardinality($8::bigint[]) = 0 AND NOT $10::boolean) OR t.parent_task_id IN"
+        "  (SELECT fp.id FROM tasks fp LEFT JOIN projects fpp ON fpp.id = fp.project_id"
+        "   WHERE fp.id = ANY($8::bigint[]) AND " +
+        task_visible("fp", "fpp") +
+        ") OR ($10::boolean AND t.parent_task_id IS NULL))"
         " AND (cardinality($11::bigint[]) = 0 OR t.id = ANY($11::bigint[]))"
         " AND ($12::text = '' OR t.priority = ANY(string_to_array($12::text, ',')))"
         " AND ($13::boolean IS NULL OR t.private = $13::boolean)"

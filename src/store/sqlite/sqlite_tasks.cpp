@@ -190,7 +190,10 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
         " AND ((json_array_length(?7) = 0 AND NOT ?9) OR t.project_id IN"
         "  (SELECT value FROM json_each(?7)) OR (?9 AND t.project_id IS NULL))"
         " AND ((json_array_length(?8) = 0 AND NOT ?10) OR t.parent_task_id IN"
-        "  (SELECT value FROM json_each(?8)) OR (?10 AND t.parent_task_id IS NULL))"
+        "  (SELECT fp.id FROM tasks fp LEFT JOIN projects fpp ON fpp.id = fp.project_id"
+        "   WHERE fp.id IN (SELECT value FROM json_each(?8)) AND " +
+        task_visible("fp", "fpp") +
+        ") OR (?10 AND t.parent_task_id IS NULL))"
         " AND (json_array_length(?13) = 0 OR t.id IN (SELECT value FROM json_each(?13)))"
         " AND (?14 = '' OR instr(',' || ?14 || ',', ',' || t.priority || ',') > 0)"
         " AND (?15 IS NULL OR t.private = ?15)"
