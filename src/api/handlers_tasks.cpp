@@ -116,6 +116,26 @@ bool any_outside(const std::vector<std::string>& values, std::initializer_list<s
   });
 }
 
+// `state`: tasks in any of the states named. focusd has no time blocks and no
+// statuses: every task is active and not timeblocked, none is done or
+// timeblocked; tracked ones have time entries.
+Status task_states(const Query& query, TaskQuery& q) {
+  const auto states = query.list("state");
+  if (any_outside(states, {"timeblocked", "not_timeblocked", "tracked", "not_tracked", "active", "done"})) {
+    return invalid("state", "must be timeblocked, not_timeblocked, tracked, not_tracked, active or done");
+  }
+  auto named = [&](std::string_view state) { return std::find(states.begin(), states.end(), state) != states.end(); };
+  if (states.empty() || named("active") || named("not_timeblocked")) return Ok{};
+  const bool tracked = named("tracked"), untracked = named("not_tracked");
+  if (tracked == untracked) {
+    if (!tracked) q.matches_nothing = true;  // only timeblocked or done
+    return Ok{};
+  }
+  if (q.has_time_entries && *q.has_time_entries != tracked) q.matches_nothing = true;
+  q.has_time_entries = tracked;
+  return Ok{};
+}
+
 // The Swagger's other filters of the task list. Those of what focusd has not
 // (statuses, time blocks, assignees and teams, recurrence, user priorities,
 // custom fields, other sources) match no task when they ask for one.
@@ -159,10 +179,32 @@ Status swagger_filters(const Query& query, TaskQuery& q) {
   auto clients = id_filter(query, "client_id");
   if (!clients) return clients.error();
   std::tie(q.client_ids, q.without_client) = std::move(*clients);
-  for (auto [name, target] : {std::pair{"start_date", &q.overlap_start}, std::pair{"end_date", &q.overlap_end}}) {
+  for (auto [name, target] : {std::pair{"start_date", &q.overlap_start}, std::pair{"end_date", &q.overlap_end},
+                              std::pair{"active_by_date", &q.active_by}, std::pair{"start_date_from", &q.start_from},
+                              std::pair{"start_date_to", &q.start_to}, std::pair{"end_date_from", &q.end_from},
+                              std::pair{"end_date_to", &q.end_to}}) {
     auto date = query.date(name);
     if (!date) return date.error();
     *target = std::move(*date);
+  }
+  // The legacy names of start_date and end_date, when those are absent.
+  for (auto [name, target] :
+       {std::pair{"dates_overlap_start", &q.overlap_start}, std::pair{"dates_overlap_end", &q.overlap_end}}) {
+    auto date = query.date(name);
+    if (!date) return date.error();
+    if (!*target) *target = std::move(*date);
+  }
+  if (auto states = task_states(query, q); !states) return states;
+  if (!query.list("timeblock_start_from").empty() || !query.list("timeblock_start_until").empty()) {
+    q.matches_nothing = true;  // no task here has a time block
+  }
+  auto in_parent = query.boolean("include_parent_matches");
+  if (!in_parent) return in_parent.error();
+  q.name_in_parent = in_parent->value_or(false);
+  // Flags that add what focusd has not, or show what it has no more of.
+  for (const char* flag : {"with_entries", "include_project_completed", "include_drafts", "include_rates",
+                           "include_assignees", "disable_aggregations"}) {
+    if (auto value = query.boolean(flag); !value) return value.error();
   }
   constexpr std::int64_t kMaxMinutes = 100LL * 365 * 24 * 60;
   auto least = query.integer("estimated_mins_min", 0, kMaxMinutes);

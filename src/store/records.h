@@ -237,19 +237,25 @@ struct TaskQuery {
   std::vector<std::int64_t> parent_task_ids;
   bool without_parent = false;
   std::vector<std::int64_t> task_ids;  // these tasks only; empty = any
+  // In the task's name, its project's or its project's client's (ASCII case
+  // folded); with name_in_parent also in its parent task's, when visible.
   std::optional<std::string> name;
+  bool name_in_parent = false;
   ArchivedFilter archived = ArchivedFilter::Active;
   std::optional<bool> pinned;
   // The Swagger's other filters; empty or absent: no filter.
   std::string priorities;  // comma-separated: none, low, medium, high
   std::optional<bool> is_private;
-  std::vector<std::int64_t> tag_ids;         // tasks with any of them
-  std::vector<std::int64_t> creator_ids;     // toggl_user_id
-  std::optional<bool> has_time_entries;      // live ones
-  std::optional<bool> has_dates;             // a start or an end date
-  std::optional<std::string> overlap_start;  // start_date: tasks whose end_date is on or after it
-  std::optional<std::string> overlap_end;    // end_date: tasks whose start_date is on or before it
-  std::vector<std::int64_t> client_ids;      // of the task's project; with without_client, no client too
+  std::vector<std::int64_t> tag_ids;                // tasks with any of them
+  std::vector<std::int64_t> creator_ids;            // toggl_user_id
+  std::optional<bool> has_time_entries;             // live ones
+  std::optional<bool> has_dates;                    // a start or an end date
+  std::optional<std::string> overlap_start;         // start_date: tasks whose end_date is on or after it
+  std::optional<std::string> overlap_end;           // end_date: tasks whose start_date is on or before it
+  std::optional<std::string> active_by;             // active_by_date: tasks with a date and no start after it
+  std::optional<std::string> start_from, start_to;  // legacy start_date_from/_to: start_date within
+  std::optional<std::string> end_from, end_to;      // legacy end_date_from/_to: end_date within
+  std::vector<std::int64_t> client_ids;             // of the task's project; with without_client, no client too
   bool without_client = false;
   std::optional<std::int64_t> estimated_min, estimated_max;
   bool matches_nothing = false;  // a filter only what focusd has not (statuses, time blocks, ...) passes

@@ -252,6 +252,73 @@ TEST_F(Tasks, TheSwaggersFiltersNarrowTheList) {
   expect_validation(call(owner, "GET", tasks() + "?estimated_mins_min=-1"), "estimated_mins_min");
 }
 
+// `name` finds a task by its own name, its project's or its client's (the
+// Swagger's "task name, project name, or client name"); include_parent_matches
+// adds the subtasks of a parent of that name the caller sees.
+TEST_F(Tasks, TheNameFilterReadsTheProjectTheClientAndWithParentMatchesTheParent) {
+  auto client = create(owner, "/api/workspaces/" + std::to_string(owner.workspace_id) + "/clients", {{"name", "Acme"}});
+  auto billed = create_project({{"name", "Billed"}, {"client_id", client.at("id")}});
+  const auto invoice = create_task({{"name", "Invoice"}, {"project_id", billed}});
+  create_task({{"name", "Line item"}, {"project_id", open}, {"parent_task_id", invoice}});
+  const auto hidden = create_task({{"name", "Plan"}, {"project_id", open}, {"private", true}});
+  create_task({{"name", "Step"}, {"project_id", open}, {"parent_task_id", hidden}});
+  create_task({{"name", "Loose"}});
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names(owner, tasks() + "?name=acme"), Names{"Invoice"});  // the client's name
+  EXPECT_EQ(names(owner, tasks() + "?name=BILL"), Names{"Invoice"});  // the project's name
+  EXPECT_EQ(names(owner, tasks() + "?name=invo"), Names{"Invoice"});  // its own
+  EXPECT_EQ(names(owner, tasks() + "?name=open"), (Names{"Line item", "Plan", "Step"}));
+  EXPECT_EQ(names(owner, tasks() + "?name=invoice&include_parent_matches=true"), (Names{"Invoice", "Line item"}));
+  EXPECT_EQ(names(owner, tasks() + "?name=plan&include_parent_matches=true"), (Names{"Plan", "Step"}));
+  // A parent the caller may not see is not matched through its subtasks.
+  EXPECT_EQ(names(member, tasks() + "?name=plan&include_parent_matches=true"), Names{});
+  EXPECT_EQ(names(member, tasks() + "?name=step"), Names{"Step"});
+  // A deleted client is no longer the project's to match.
+  ASSERT_EQ(call(owner, "DELETE",
+                 "/api/workspaces/" + std::to_string(owner.workspace_id) + "/clients/" +
+                     std::to_string(client.at("id").as_int64()))
+                .status,
+            204);
+  EXPECT_EQ(names(owner, tasks() + "?name=acme"), Names{});
+  expect_validation(call(owner, "GET", tasks() + "?include_parent_matches=perhaps"), "include_parent_matches");
+}
+
+TEST_F(Tasks, StatesActiveByDateAndTheLegacyDateRanges) {
+  create_task({{"name", "March"}, {"project_id", open}, {"start_date", "2026-03-01"}, {"end_date", "2026-03-10"}});
+  create_task({{"name", "Due"}, {"project_id", open}, {"end_date", "2026-02-01"}});
+  create_task({{"name", "Later"}, {"project_id", open}, {"start_date", "2026-05-01"}});
+  const auto tracked = create_task({{"name", "Tracked"}, {"project_id", open}});
+  ASSERT_EQ(call_json(owner, "POST", task(tracked) + "/time-entries",
+                      object{{"type", "activity"}, {"start", "2026-03-02T10:00:00Z"}, {"duration", 60}})
+                .status,
+            201);
+  using Names = std::vector<std::string>;
+  const Names all{"Due", "Later", "March", "Tracked"};
+  // active_by_date: a date, and no start after it (an overdue end stays in).
+  EXPECT_EQ(names(owner, tasks() + "?active_by_date=2026-03-05"), (Names{"Due", "March"}));
+  EXPECT_EQ(names(owner, tasks() + "?active_by_date=2026-01-01"), Names{"Due"});
+  // The legacy names: dates_overlap_* are start_date/end_date; *_from/_to bound one date.
+  EXPECT_EQ(names(owner, tasks() + "?dates_overlap_start=2026-03-05&dates_overlap_end=2026-04-01"), Names{"March"});
+  EXPECT_EQ(names(owner, tasks() + "?start_date_from=2026-02-01"), (Names{"Later", "March"}));
+  EXPECT_EQ(names(owner, tasks() + "?start_date_from=2026-02-01&start_date_to=2026-04-01"), Names{"March"});
+  EXPECT_EQ(names(owner, tasks() + "?end_date_to=2026-02-28"), Names{"Due"});
+  EXPECT_EQ(names(owner, tasks() + "?end_date_from=2026-02-28"), Names{"March"});
+  // state: every task is active and not timeblocked; tracked ones have entries.
+  EXPECT_EQ(names(owner, tasks() + "?state=active"), all);
+  EXPECT_EQ(names(owner, tasks() + "?state=not_timeblocked,done"), all);
+  EXPECT_EQ(names(owner, tasks() + "?state=tracked"), Names{"Tracked"});
+  EXPECT_EQ(names(owner, tasks() + "?state=not_tracked"), (Names{"Due", "Later", "March"}));
+  EXPECT_EQ(names(owner, tasks() + "?state=tracked&has_time_entries=false"), Names{});
+  EXPECT_EQ(names(owner, tasks() + "?state=done"), Names{});
+  EXPECT_EQ(names(owner, tasks() + "?state[]=timeblocked&state[]=done"), Names{});
+  EXPECT_EQ(names(owner, tasks() + "?timeblock_start_from=2026-03-01T00:00:00Z"), Names{});
+  EXPECT_EQ(names(owner, tasks() + "?with_entries=true&include_drafts=true&disable_aggregations=false"), all);
+  expect_validation(call(owner, "GET", tasks() + "?state=started"), "state");
+  expect_validation(call(owner, "GET", tasks() + "?active_by_date=tomorrow"), "active_by_date");
+  expect_validation(call(owner, "GET", tasks() + "?end_date_to=2026-02-30"), "end_date_to");
+  expect_validation(call(owner, "GET", tasks() + "?with_entries=1x"), "with_entries");
+}
+
 // The ids of a stream's tasks, in order, after checking how it came: one bare
 // JSON array, in chunks.
 std::vector<std::int64_t> streamed_ids(const HttpResponse& res) {

@@ -176,14 +176,23 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
     // $1 viewer, $2 sees_all, $3 workspace, $4 archived (0 active, 1 archived, 2 all), $5 pinned, $6 name,
     // $7 projects, $8 parents, $9 without project, $10 without parent, $11 tasks, $12 priorities
     // (comma-separated), $13 private, $14 tags, $15 creators, $16 has time entries, $17 has dates,
-    // $18 and $19 the dates overlapped, $20 clients, $21 without client, $22 and $23 the estimate's bounds.
+    // $18 and $19 the dates overlapped, $20 clients, $21 without client, $22 and $23 the estimate's bounds,
+    // $24 the name also in the parent's, $25 active by, $26 to $29 the legacy start and end date ranges;
+    // the page's $30 limit and $31 offset.
     const std::string where =
         "WHERE t.workspace_id = $3 AND t.deleted_at IS NULL AND " + kTaskVisible +
         " AND ($4::int = 2 OR (t.archived_at IS NULL) = ($4::int = 0))"
         " AND ($5::boolean IS NULL OR " +
         kTaskPinned +
         " = $5::boolean)"
-        " AND ($6::text IS NULL OR strpos(focusd_fold(t.name), focusd_fold($6::text)) > 0)"
+        " AND ($6::text IS NULL OR strpos(focusd_fold(t.name), focusd_fold($6::text)) > 0"
+        "  OR strpos(focusd_fold(p.name), focusd_fold($6::text)) > 0"
+        "  OR EXISTS (SELECT 1 FROM clients c WHERE c.id = p.client_id AND c.deleted_at IS NULL"
+        "   AND strpos(focusd_fold(c.name), focusd_fold($6::text)) > 0)"
+        "  OR ($24::boolean AND EXISTS (SELECT 1 FROM tasks np LEFT JOIN projects npp ON npp.id = np.project_id"
+        "   WHERE np.id = t.parent_task_id AND strpos(focusd_fold(np.name), focusd_fold($6::text)) > 0 AND " +
+        task_visible("np", "npp") +
+        ")))"
         " AND ((cardinality($7::bigint[]) = 0 AND NOT $9::boolean) OR t.project_id = ANY($7::bigint[])"
         "  OR ($9::boolean AND t.project_id IS NULL))"
         " AND ((cardinality($8::bigint[]) = 0 AND NOT $10::boolean) OR t.parent_task_id IN"
@@ -204,13 +213,18 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
         " AND ((cardinality($20::bigint[]) = 0 AND NOT $21::boolean) OR p.client_id = ANY($20::bigint[])"
         "  OR ($21::boolean AND p.client_id IS NULL))"
         " AND ($22::bigint IS NULL OR t.estimated_mins >= $22::bigint)"
-        " AND ($23::bigint IS NULL OR t.estimated_mins <= $23::bigint)";
+        " AND ($23::bigint IS NULL OR t.estimated_mins <= $23::bigint)"
+        " AND ($25::text IS NULL OR ((t.start_date IS NOT NULL OR t.end_date IS NOT NULL)"
+        "  AND (t.start_date IS NULL OR t.start_date <= $25::text)))"
+        " AND ($26::text IS NULL OR t.start_date >= $26::text) AND ($27::text IS NULL OR t.start_date <= $27::text)"
+        " AND ($28::text IS NULL OR t.end_date >= $28::text) AND ($29::text IS NULL OR t.end_date <= $29::text)";
     Params params(q.viewer.user_id, q.viewer.sees_all, q.workspace_id, static_cast<int>(q.archived), q.pinned, q.name,
                   id_array(q.project_ids), id_array(q.parent_task_ids), q.without_project, q.without_parent,
                   id_array(q.task_ids));
     params.add(q.priorities).add(q.is_private).add(id_array(q.tag_ids)).add(id_array(q.creator_ids));
     params.add(q.has_time_entries).add(q.has_dates).add(q.overlap_start).add(q.overlap_end);
     params.add(id_array(q.client_ids)).add(q.without_client).add(q.estimated_min).add(q.estimated_max);
+    params.add(q.name_in_parent).add(q.active_by).add(q.start_from).add(q.start_to).add(q.end_from).add(q.end_to);
     TaskList list;
     if (q.count_total) {
       list.total = db.exec("SELECT count(*) FROM tasks t LEFT JOIN projects p ON p.id = t.project_id " + where, params)
@@ -219,7 +233,7 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
     params.add(q.page.per_page).add(q.page.offset());
     list.items = read_tasks(db.exec(
         kTaskColumns + where + sql::order_clause(q.order, task_order_columns(), "focusd_fold(t.name)", "t.id", true) +
-            " LIMIT $24 OFFSET $25",
+            " LIMIT $30 OFFSET $31",
         params));
     return list;
   });

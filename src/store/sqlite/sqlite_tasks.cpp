@@ -181,12 +181,19 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
   return read([&](Connection& db) -> Result<TaskList> {
     // ?14 priorities (comma-separated), ?15 private, ?16 tags, ?17 creators, ?18 has time entries,
     // ?19 has dates, ?20 and ?21 the dates overlapped, ?22 clients, ?23 without client, ?24 and ?25
-    // the estimate's bounds.
+    // the estimate's bounds, ?26 the name also in the parent's, ?27 active by, ?28 to ?31 the legacy
+    // start and end date ranges.
     const std::string where =
         std::string("WHERE t.workspace_id = ?3 AND t.deleted_at IS NULL AND ") + kTaskVisible +
         " AND (?4 = 2 OR (t.archived_at IS NULL) = (?4 = 0))"
         " AND (?5 IS NULL OR pinned = ?5)"
-        " AND (?6 IS NULL OR instr(lower(t.name), lower(?6)) > 0)"
+        " AND (?6 IS NULL OR instr(lower(t.name), lower(?6)) > 0 OR instr(lower(p.name), lower(?6)) > 0"
+        "  OR EXISTS (SELECT 1 FROM clients c WHERE c.id = p.client_id AND c.deleted_at IS NULL"
+        "   AND instr(lower(c.name), lower(?6)) > 0)"
+        "  OR (?26 AND EXISTS (SELECT 1 FROM tasks np LEFT JOIN projects npp ON npp.id = np.project_id"
+        "   WHERE np.id = t.parent_task_id AND instr(lower(np.name), lower(?6)) > 0 AND " +
+        task_visible("np", "npp") +
+        ")))"
         " AND ((json_array_length(?7) = 0 AND NOT ?9) OR t.project_id IN"
         "  (SELECT value FROM json_each(?7)) OR (?9 AND t.project_id IS NULL))"
         " AND ((json_array_length(?8) = 0 AND NOT ?10) OR t.parent_task_id IN"
@@ -206,7 +213,11 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
         " AND (?20 IS NULL OR t.end_date >= ?20) AND (?21 IS NULL OR t.start_date <= ?21)"
         " AND ((json_array_length(?22) = 0 AND NOT ?23) OR p.client_id IN"
         "  (SELECT value FROM json_each(?22)) OR (?23 AND p.client_id IS NULL))"
-        " AND (?24 IS NULL OR t.estimated_mins >= ?24) AND (?25 IS NULL OR t.estimated_mins <= ?25)";
+        " AND (?24 IS NULL OR t.estimated_mins >= ?24) AND (?25 IS NULL OR t.estimated_mins <= ?25)"
+        " AND (?27 IS NULL OR ((t.start_date IS NOT NULL OR t.end_date IS NOT NULL)"
+        "  AND (t.start_date IS NULL OR t.start_date <= ?27)))"
+        " AND (?28 IS NULL OR t.start_date >= ?28) AND (?29 IS NULL OR t.start_date <= ?29)"
+        " AND (?30 IS NULL OR t.end_date >= ?30) AND (?31 IS NULL OR t.end_date <= ?31)";
     const auto flag = [](const std::optional<bool>& b) {
       return b ? std::optional<std::int64_t>(*b ? 1 : 0) : std::nullopt;
     };
@@ -218,7 +229,8 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
       stmt.bind(16, json_ids(q.tag_ids)).bind(17, json_ids(q.creator_ids)).bind(18, flag(q.has_time_entries));
       stmt.bind(19, flag(q.has_dates)).bind(20, q.overlap_start).bind(21, q.overlap_end);
       stmt.bind(22, json_ids(q.client_ids)).bind(23, q.without_client ? 1 : 0);
-      stmt.bind(24, q.estimated_min).bind(25, q.estimated_max);
+      stmt.bind(24, q.estimated_min).bind(25, q.estimated_max).bind(26, q.name_in_parent ? 1 : 0);
+      stmt.bind(27, q.active_by).bind(28, q.start_from).bind(29, q.start_to).bind(30, q.end_from).bind(31, q.end_to);
     };
     TaskList list;
     if (q.count_total) {
