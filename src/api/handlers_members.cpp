@@ -1,6 +1,7 @@
 // Project members, organization groups and roles.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <limits>
 
 #include "api/handlers.h"
 #include "api/handlers_common.h"
@@ -176,7 +177,11 @@ awaitable<Result<Reply>> update_group(Call& call) {
   co_return json_response(http::status::ok, group_json(*group));
 }
 
+// The Swagger's `workspace_id` query parameter (for Focus's permission check)
+// must be an id when given; focusd's check is the organization role.
 awaitable<Result<Reply>> delete_group(Call& call) {
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_CHECK(query.integer("workspace_id", 1, std::numeric_limits<std::int64_t>::max()));
   FOCUSD_CO_TRY(role, co_await organization_role(call));
   FOCUSD_CO_CHECK(domain::require_organization_admin(role, "manage groups"));
   const std::int64_t organization_id = call.params.get(PathId::Organization);

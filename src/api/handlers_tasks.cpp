@@ -19,8 +19,10 @@ namespace {
 constexpr std::int64_t kStreamPage = 500;  // tasks read from the store at a time by …/tasks/stream
 
 const std::vector<std::string_view> kTaskOrder = {
-    "name",   "project_id", "parent_task_id", "estimated_mins", "priority", "start_date", "end_date",
-    "pinned", "created_at", "updated_at",     "position",       "billable", "user_id",    "relevance"};
+    "name",      "project_id",      "parent_task_id",     "estimated_mins",   "priority",  "start_date",
+    "end_date",  "pinned",          "created_at",         "updated_at",       "position",  "billable",
+    "user_id",   "relevance",       "last_activity",      "tag_ids",          "status_id", "priority_at",
+    "assignees", "timeblock_start", "timeblock_now_diff", "sub_tasks_grouped"};
 
 }  // namespace
 
@@ -195,8 +197,10 @@ Status swagger_filters(const Query& query, TaskQuery& q) {
     if (!*target) *target = std::move(*date);
   }
   if (auto states = task_states(query, q); !states) return states;
-  if (!query.list("timeblock_start_from").empty() || !query.list("timeblock_start_until").empty()) {
-    q.matches_nothing = true;  // no task here has a time block
+  for (const char* bound : {"timeblock_start_from", "timeblock_start_until"}) {
+    auto value = query.date_time(bound);
+    if (!value) return value.error();
+    if (*value) q.matches_nothing = true;  // no task here has a time block
   }
   auto in_parent = query.boolean("include_parent_matches");
   if (!in_parent) return in_parent.error();

@@ -21,12 +21,10 @@ constexpr std::int64_t kStreamPage = 500;  // entries read from the store at a t
 
 // date_from and date_to: required RFC 3339 date-times, any offset.
 Result<std::string> range_end(const Query& query, const char* name) {
-  auto text = query.text(name);
-  if (!text) return text.error();
-  if (!*text) return invalid(name, "is required (an RFC 3339 date-time)");
-  auto normalized = normalize_date_time(**text);
-  if (!normalized) return invalid(name, "must be an RFC 3339 date-time, e.g. 2026-01-02T00:00:00Z");
-  return *normalized;
+  auto value = query.date_time(name);
+  if (!value) return value.error();
+  if (!*value) return invalid(name, "is required (an RFC 3339 date-time)");
+  return std::move(**value);
 }
 
 // type, archived and order_by, which every entry list takes.
@@ -125,8 +123,8 @@ awaitable<Result<Reply>> stop_tracking(Call& call) {
   }
   FOCUSD_CO_TRY(stop, domain::read_stop_tracking(body, now_rfc3339()));
   const Viewer viewer = domain::viewer_of(access);
-  auto stopped =
-      co_await in_store_write(call, [&](Store& s) { return s.stop_time_entry(access.workspace_id, viewer, stop); });
+  auto stopped = co_await in_store_write(
+      call, [&](Store& s) { return s.stop_time_entry(access.workspace_id, viewer, stop, domain::check_stop); });
   if (!stopped) co_return stopped.error();
   co_return entry_response(http::status::ok, *stopped);
 }

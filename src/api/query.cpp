@@ -78,6 +78,14 @@ Result<std::optional<std::string>> Query::date(std::string_view name) const {
   return value;
 }
 
+Result<std::optional<std::string>> Query::date_time(std::string_view name) const {
+  auto value = text(name);
+  if (!value || !*value) return value;
+  auto normalized = normalize_date_time(**value);
+  if (!normalized) return invalid(std::string(name), "must be an RFC 3339 date-time, e.g. 2026-01-02T00:00:00Z");
+  return std::optional<std::string>(std::move(*normalized));
+}
+
 std::vector<std::string> Query::list(std::string_view name) const {
   std::vector<std::string> items;
   for (const auto& [key, index, value] : params_) {

@@ -30,6 +30,8 @@ class Query {
   Result<std::optional<std::int64_t>> integer(std::string_view name, std::int64_t min, std::int64_t max) const;
   // A calendar date YYYY-MM-DD; nullopt when absent.
   Result<std::optional<std::string>> date(std::string_view name) const;
+  // An RFC 3339 date-time with any offset, as UTC with `Z`; nullopt when absent.
+  Result<std::optional<std::string>> date_time(std::string_view name) const;
   // All values of an array parameter, comma lists split, empty items dropped.
   std::vector<std::string> list(std::string_view name) const;
   // Every value of a parameter in the order given, as it is (no comma split),

@@ -329,6 +329,13 @@ Result<StartFromDescription> read_start_from_description(const boost::json::obje
   return in;
 }
 
+Status check_stop(std::string_view start, std::string_view stop) {
+  const std::int64_t from = unix_seconds(start).value_or(0), to = unix_seconds(stop).value_or(0);
+  if (to < from) return invalid("end", "must not be before the entry's start");
+  if (to - from > kMaxDurationSeconds) return invalid("end", "must be at most 10 years after the entry's start");
+  return Ok{};
+}
+
 Result<std::string> read_stop_tracking(const boost::json::object& body, const std::string& now) {
   if (auto known = json_read::only(body, {"end"}); !known) return known.error();
   const auto* end = body.if_contains("end");

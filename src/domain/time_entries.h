@@ -78,6 +78,11 @@ struct StartFromDescription {
 // empty (focusd has none). InvalidArgument names the field.
 Result<StartFromDescription> read_start_from_description(const boost::json::object& body, const std::string& now);
 
+// Whether an entry that started at `start` may stop at `stop` (both RFC 3339
+// UTC): not before its start, and at most 10 years after it (the longest
+// duration). InvalidArgument naming `end` otherwise.
+Status check_stop(std::string_view start, std::string_view stop);
+
 // POST …/tracking/stop: {end} (a date-time with any offset), or no body at
 // all (an empty object): `now`.
 Result<std::string> read_stop_tracking(const boost::json::object& body, const std::string& now);

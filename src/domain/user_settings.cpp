@@ -12,7 +12,7 @@ namespace focusd::domain {
 
 namespace {
 
-enum class Kind { Bool, String, Integer, Object };
+enum class Kind { Bool, String, Integer, Minutes, Object };  // Minutes: an integer of at least 1
 
 struct Field {
   std::string_view name;
@@ -62,8 +62,8 @@ const std::vector<Field>& fields() {
       {"plan_tour_dismissed", Bool, {}},
       {"platform_nudges", Object, {}},
       {"pomodoro_mode_auto_start_break", Bool, {}},
-      {"pomodoro_mode_break_duration_mins", Integer, {}},
-      {"pomodoro_mode_session_duration_mins", Integer, {}},
+      {"pomodoro_mode_break_duration_mins", Minutes, {}},
+      {"pomodoro_mode_session_duration_mins", Minutes, {}},
       {"pomodoro_mode_sound_enabled", Bool, {}},
       {"send_daily_brief", Bool, {}},
       {"send_timer_notifications", Bool, {}},
@@ -72,12 +72,12 @@ const std::vector<Field>& fields() {
       {"show_google_calendar_events", Bool, {}},
       {"start_week_on", Integer, {"0", "1"}, 1},
       {"switch_to_focus_dismissed", Bool, {}},
-      {"sync_external_calendar", String, {}},
+      {"sync_external_calendar", String, {"never", "always", "ask"}},
       {"theme", String, {"auto", "light", "dark"}, "auto"},
       {"time_block_color", String, {}},
       {"time_format", String, {"12h", "24h"}, "24h"},
       {"time_tracking_mode", String, {"focus", "pomodoro"}},
-      {"time_tracking_mode_duration_mins", Integer, {}},
+      {"time_tracking_mode_duration_mins", Minutes, {}},
       {"time_tracking_mode_enabled", Bool, {}},
       {"time_tracking_mode_fullscreen", Bool, {}},
       {"timezone", String, {}, "UTC"},
@@ -132,6 +132,9 @@ Status check(const Field& field, const boost::json::value& value) {
       if (!value.is_string()) return invalid(name, "must be a string");
       if (value.as_string().size() > kMaxStringBytes) return invalid(name, "is too long");
       if (!allowed(field, value.as_string())) return invalid(name, choices_text(field));
+      return Ok{};
+    case Minutes:
+      if (!value.is_int64() || value.as_int64() < 1) return invalid(name, "must be an integer of at least 1");
       return Ok{};
     case Integer: {
       if (!value.is_int64() && !value.is_uint64()) return invalid(name, "must be an integer");

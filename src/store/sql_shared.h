@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "store/records.h"
+#include "store/sql_order.h"
 
 namespace focusd::sql {
 
@@ -41,6 +42,18 @@ struct LinkTables {
 };
 inline constexpr LinkTables kProjectLinks{"project_id", "project_tags", "project_pins"};
 inline constexpr LinkTables kTaskLinks{"task_id", "task_tags", "task_pins"};
+
+// The task order_by fields of what focusd has not (statuses, priority times,
+// assignees, time blocks, grouping), appended to `columns`: the same for every
+// task, a typed NULL (a bare constant is no key to PostgreSQL), so ties go on
+// to the next key.
+inline OrderColumns with_task_orders_without_value(OrderColumns columns) {
+  for (std::string_view field :
+       {"status_id", "priority_at", "assignees", "timeblock_start", "timeblock_now_diff", "sub_tasks_grouped"}) {
+    columns.emplace_back(field, "CAST(NULL AS INTEGER)");
+  }
+  return columns;
+}
 
 // The columns of a tag read with its owner, over `LINKS l JOIN tags t`.
 inline constexpr std::string_view kLinkedTagColumns =

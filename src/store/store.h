@@ -321,10 +321,13 @@ class Store {
   // The user's running entry, even if its project or task was deleted (the
   // timer is theirs to see and stop); NotFound when none runs.
   virtual Result<TimeEntryRecord> running_time_entry(std::int64_t workspace_id, const Viewer& user) = 0;
-  // Stops the user's running entry at `stop`; NotFound when none runs,
-  // InvalidArgument naming `end` when `stop` is before its start.
+  // Whether the running entry started at `start` may stop at `stop`
+  // (domain::check_stop), asked inside the stop's transaction. An error it
+  // returns is returned and nothing is written.
+  using StopRule = std::function<Status(std::string_view start, std::string_view stop)>;
+  // Stops the user's running entry at `stop`; NotFound when none runs.
   virtual Result<TimeEntryRecord> stop_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                                  const std::string& stop) = 0;
+                                                  const std::string& stop, const StopRule& stop_rule) = 0;
   virtual Result<TimeEntryRecord> find_time_entry(std::int64_t workspace_id, std::int64_t id, const Viewer& viewer) = 0;
   // Live entries by start, newest first unless !descending, then by id.
   virtual Result<std::vector<TimeEntryRecord>> list_time_entries(const TimeEntryQuery& query) = 0;

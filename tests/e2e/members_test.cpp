@@ -89,8 +89,11 @@ TEST_F(Members, MembershipThroughAGroup) {
   auto mine = call(bob, "GET", groups() + "/me").json();
   EXPECT_EQ(mine, (boost::json::array{object{{"id", group_id}, {"name", "Design"}, {"emoji", "🎨"}}}));
 
-  // Deleting the group takes its project role with it.
-  ASSERT_EQ(call(owner, "DELETE", groups() + "/" + std::to_string(group_id)).status, 200);
+  // Deleting the group takes its project role with it. The Swagger's workspace_id must be an id.
+  const std::string one_group = groups() + "/" + std::to_string(group_id);
+  expect_validation(call(owner, "DELETE", one_group + "?workspace_id=abc"), "workspace_id");
+  EXPECT_EQ(call(alice, "GET", project(secret)).status, 200);
+  ASSERT_EQ(call(owner, "DELETE", one_group + "?workspace_id=" + std::to_string(owner.workspace_id)).status, 200);
   EXPECT_EQ(call(alice, "GET", project(secret)).status, 404);
 }
 

@@ -152,6 +152,9 @@ TEST_F(Tasks, AnInvisibleTaskIsNeitherNamedAsAParentNorCountedAsASubtask) {
   const std::string under_secret = tasks() + "?parent_task_id=" + std::to_string(secret);
   EXPECT_TRUE(names(member, under_secret).empty());
   EXPECT_TRUE(names(member, tasks() + "?parent_task_id=999999").empty());
+  // ... and a subtask of it is among those without a parent, as it answers.
+  EXPECT_EQ(names(member, tasks() + "?parent_task_id="), (std::vector<std::string>{"Child", "Parent"}));
+  EXPECT_EQ(names(owner, tasks() + "?parent_task_id="), (std::vector<std::string>{"Parent", "secret plan"}));
   EXPECT_EQ(names(owner, under_secret), std::vector<std::string>{"Child"});
   const auto stream = call(member, "GET", tasks() + "/stream?parent_task_id=" + std::to_string(secret));
   ASSERT_EQ(stream.status, 200) << stream.body;
@@ -273,14 +276,39 @@ TEST_F(Tasks, TheNameFilterReadsTheProjectTheClientAndWithParentMatchesTheParent
   // A parent the caller may not see is not matched through its subtasks.
   EXPECT_EQ(names(member, tasks() + "?name=plan&include_parent_matches=true"), Names{});
   EXPECT_EQ(names(member, tasks() + "?name=step"), Names{"Step"});
-  // A deleted client is no longer the project's to match.
+  // A deleted client stays the project's (and answers in it): it still matches.
   ASSERT_EQ(call(owner, "DELETE",
                  "/api/workspaces/" + std::to_string(owner.workspace_id) + "/clients/" +
                      std::to_string(client.at("id").as_int64()))
                 .status,
             204);
-  EXPECT_EQ(names(owner, tasks() + "?name=acme"), Names{});
+  EXPECT_EQ(names(owner, tasks() + "?name=acme"), Names{"Invoice"});
+  // A deleted parent is no longer seen: its subtasks are not found through it.
+  ASSERT_EQ(call(owner, "DELETE", task(invoice)).status, 204);
+  EXPECT_EQ(names(owner, tasks() + "?name=invoice&include_parent_matches=true"), Names{});
   expect_validation(call(owner, "GET", tasks() + "?include_parent_matches=perhaps"), "include_parent_matches");
+}
+
+// Every order_by of the Swagger's enum is taken: tag_ids by the sorted array,
+// last_activity by updated_at, and what focusd has not (statuses, assignees,
+// time blocks, ...) ties every task, so the id decides.
+TEST_F(Tasks, EveryOrderOfTheSwaggerIsTaken) {
+  const std::string tags = "/api/workspaces/" + std::to_string(owner.workspace_id) + "/tags";
+  const auto t1 = create(owner, tags, {{"name", "t1"}, {"color", "#000000"}}).at("id");
+  const auto t2 = create(owner, tags, {{"name", "t2"}, {"color", "#000000"}}).at("id");
+  create_task({{"name", "A"}, {"tag_ids", {t2}}});
+  create_task({{"name", "B"}, {"tag_ids", {t2, t1}}});
+  create_task({{"name", "C"}});
+  create_task({{"name", "D"}, {"tag_ids", {t1}}});
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names(owner, tasks() + "?order_by=tag_ids"), (Names{"C", "D", "B", "A"}));
+  EXPECT_EQ(names(owner, tasks() + "?order_by=-tag_ids"), (Names{"A", "B", "D", "C"}));
+  for (const char* tie : {"status_id", "-status_id", "assignees", "timeblock_start", "timeblock_now_diff",
+                          "priority_at", "sub_tasks_grouped"}) {
+    EXPECT_EQ(names(owner, tasks() + "?order_by=" + tie), (Names{"A", "B", "C", "D"})) << tie;
+  }
+  EXPECT_EQ(names(owner, tasks() + "?order_by=status_id,-name"), (Names{"D", "C", "B", "A"}));
+  EXPECT_EQ(names(owner, tasks() + "?order_by=last_activity").size(), 4u);
 }
 
 TEST_F(Tasks, StatesActiveByDateAndTheLegacyDateRanges) {
@@ -317,6 +345,8 @@ TEST_F(Tasks, StatesActiveByDateAndTheLegacyDateRanges) {
   expect_validation(call(owner, "GET", tasks() + "?active_by_date=tomorrow"), "active_by_date");
   expect_validation(call(owner, "GET", tasks() + "?end_date_to=2026-02-30"), "end_date_to");
   expect_validation(call(owner, "GET", tasks() + "?with_entries=1x"), "with_entries");
+  expect_validation(call(owner, "GET", tasks() + "?timeblock_start_from=garbage"), "timeblock_start_from");
+  expect_validation(call(owner, "GET", tasks() + "?timeblock_start_until=2026-03-01"), "timeblock_start_until");
 }
 
 // The ids of a stream's tasks, in order, after checking how it came: one bare

@@ -31,7 +31,8 @@ TEST(Settings, PatchChangesOnlyWhatItNamesAndNullResets) {
   auto client = server.client();
   auto headers = with(alice.basic(), kJson);
   auto res = client.request("PATCH", "/api/users/me/settings", headers,
-                            R"({"theme":"dark","timezone":"Europe/Tallinn","start_week_on":0})");
+                            R"({"theme":"dark","timezone":"Europe/Tallinn","start_week_on":0,)"
+                            R"("pomodoro_mode_session_duration_mins":1,"sync_external_calendar":"ask"})");
   ASSERT_EQ(res.status, 200) << res.body;
   res = client.request("PATCH", "/api/users/me/settings", headers, R"({"time_format":"12h","theme":null})");
   ASSERT_EQ(res.status, 200) << res.body;
@@ -40,6 +41,8 @@ TEST(Settings, PatchChangesOnlyWhatItNamesAndNullResets) {
   EXPECT_EQ(body.at("timezone").as_string(), "Europe/Tallinn");
   EXPECT_EQ(body.at("start_week_on").as_int64(), 0);
   EXPECT_EQ(body.at("time_format").as_string(), "12h");
+  EXPECT_EQ(body.at("pomodoro_mode_session_duration_mins").as_int64(), 1);
+  EXPECT_EQ(body.at("sync_external_calendar").as_string(), "ask");
 }
 
 // One client finds its organization only here: each organization of the user
@@ -85,6 +88,12 @@ TEST(Settings, BadPatchesAre400NamingTheField) {
       {R"({"start_week_on":3})", "start_week_on"},
       {R"({"start_week_on":"1"})", "start_week_on"},
       {R"({"shortcuts_enabled":"yes"})", "shortcuts_enabled"},
+      // The Swagger's minimums and enums of the PATCH payload.
+      {R"({"pomodoro_mode_session_duration_mins":0})", "pomodoro_mode_session_duration_mins"},
+      {R"({"pomodoro_mode_break_duration_mins":-5})", "pomodoro_mode_break_duration_mins"},
+      {R"({"time_tracking_mode_duration_mins":0})", "time_tracking_mode_duration_mins"},
+      {R"({"pomodoro_mode_session_duration_mins":2.5})", "pomodoro_mode_session_duration_mins"},
+      {R"({"sync_external_calendar":"sometimes"})", "sync_external_calendar"},
       {R"({"no_such_setting":true})", "no_such_setting"},
       {R"({"current_workspace_id":-4})", "current_workspace_id"},
       {R"({"current_workspace_id":)" + std::to_string(bob.workspace_id) + "}", "current_workspace_id"},

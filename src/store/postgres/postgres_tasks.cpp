@@ -29,6 +29,14 @@ std::string task_visible(const std::string& t, const std::string& p) {
 
 const std::string kTaskVisible = task_visible("t", "p");
 
+// Whether task `t` has a parent `vp` the viewer sees (for which `also` holds
+// too): a hidden parent is none, for the filters as in the answer.
+std::string parent_visible(const std::string& also = "") {
+  return "EXISTS (SELECT 1 FROM tasks vp LEFT JOIN projects vpp ON vpp.id = vp.project_id"
+         " WHERE vp.id = t.parent_task_id AND " +
+         task_visible("vp", "vpp") + also + ")";
+}
+
 // Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt LEFT JOIN projects
 // ptp` (the parent task and its project); $1 = viewer, $2 = viewer sees all.
 const std::string kTaskColumns =
@@ -128,23 +136,31 @@ Status check_references(Connection& db, std::int64_t workspace_id, const Viewer&
   return Ok{};
 }
 
+// The task's live tag ids, sorted; NULL for none.
+constexpr std::string_view kTagIdsKey =
+    "(SELECT array_agg(tt.tag_id ORDER BY tt.tag_id) FROM task_tags tt"
+    " JOIN tags tg ON tg.id = tt.tag_id AND tg.deleted_at IS NULL WHERE tt.task_id = t.id)";
+
 const sql::OrderColumns& task_order_columns() {
-  static const sql::OrderColumns kColumns = {{"name", "focusd_fold(t.name)"},
-                                             {"project_id", "t.project_id"},
-                                             {"parent_task_id", "t.parent_task_id"},
-                                             {"estimated_mins", "t.estimated_mins"},
-                                             {"priority",
-                                              "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
-                                              " WHEN 'medium' THEN 2 ELSE 3 END"},
-                                             {"start_date", "t.start_date"},
-                                             {"end_date", "t.end_date"},
-                                             {"pinned", kTaskPinned},
-                                             {"created_at", "t.created_at"},
-                                             {"updated_at", "t.updated_at"},
-                                             {"position", "t.position"},
-                                             {"billable", "t.billable"},
-                                             {"user_id", "t.creator_id"},
-                                             {"relevance", "focusd_fold(t.name)"}};
+  static const sql::OrderColumns kColumns =
+      sql::with_task_orders_without_value({{"name", "focusd_fold(t.name)"},
+                                           {"project_id", "t.project_id"},
+                                           {"parent_task_id", "t.parent_task_id"},
+                                           {"estimated_mins", "t.estimated_mins"},
+                                           {"priority",
+                                            "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
+                                            " WHEN 'medium' THEN 2 ELSE 3 END"},
+                                           {"start_date", "t.start_date"},
+                                           {"end_date", "t.end_date"},
+                                           {"pinned", kTaskPinned},
+                                           {"created_at", "t.created_at"},
+                                           {"updated_at", "t.updated_at"},
+                                           {"position", "t.position"},
+                                           {"billable", "t.billable"},
+                                           {"user_id", "t.creator_id"},
+                                           {"relevance", "focusd_fold(t.name)"},
+                                           {"last_activity", "t.updated_at"},
+                                           {"tag_ids", kTagIdsKey}});
   return kColumns;
 }
 
@@ -187,19 +203,17 @@ Result<TaskList> PostgresStore::list_tasks(const TaskQuery& q) {
         " = $5::boolean)"
         " AND ($6::text IS NULL OR strpos(focusd_fold(t.name), focusd_fold($6::text)) > 0"
         "  OR strpos(focusd_fold(p.name), focusd_fold($6::text)) > 0"
-        "  OR EXISTS (SELECT 1 FROM clients c WHERE c.id = p.client_id AND c.deleted_at IS NULL"
+        "  OR EXISTS (SELECT 1 FROM clients c WHERE c.id = p.client_id"
         "   AND strpos(focusd_fold(c.name), focusd_fold($6::text)) > 0)"
-        "  OR ($24::boolean AND EXISTS (SELECT 1 FROM tasks np LEFT JOIN projects npp ON npp.id = np.project_id"
-        "   WHERE np.id = t.parent_task_id AND strpos(focusd_fold(np.name), focusd_fold($6::text)) > 0 AND " +
-        task_visible("np", "npp") +
-        ")))"
+        "  OR ($24::boolean AND " +
+        parent_visible(" AND vp.deleted_at IS NULL AND strpos(focusd_fold(vp.name), focusd_fold($6::text)) > 0") +
+        "))"
         " AND ((cardinality($7::bigint[]) = 0 AND NOT $9::boolean) OR t.project_id = ANY($7::bigint[])"
         "  OR ($9::boolean AND t.project_id IS NULL))"
-        " AND ((cardinality($8::bigint[]) = 0 AND NOT $10::boolean) OR t.parent_task_id IN"
-        "  (SELECT fp.id FROM tasks fp LEFT JOIN projects fpp ON fpp.id = fp.project_id"
-        "   WHERE fp.id = ANY($8::bigint[]) AND " +
-        task_visible("fp", "fpp") +
-        ") OR ($10::boolean AND t.parent_task_id IS NULL))"
+        " AND ((cardinality($8::bigint[]) = 0 AND NOT $10::boolean)"
+        "  OR (t.parent_task_id = ANY($8::bigint[]) AND " +
+        parent_visible() + ") OR ($10::boolean AND (t.parent_task_id IS NULL OR NOT " + parent_visible() +
+        ")))"
         " AND (cardinality($11::bigint[]) = 0 OR t.id = ANY($11::bigint[]))"
         " AND ($12::text = '' OR t.priority = ANY(string_to_array($12::text, ',')))"
         " AND ($13::boolean IS NULL OR t.private = $13::boolean)"

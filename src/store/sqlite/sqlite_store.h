@@ -113,8 +113,8 @@ class SqliteStore final : public Store {
   Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user,
                                            const TimeEntryFields& fields) override;
   Result<TimeEntryRecord> running_time_entry(std::int64_t workspace_id, const Viewer& user) override;
-  Result<TimeEntryRecord> stop_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                          const std::string& stop) override;
+  Result<TimeEntryRecord> stop_time_entry(std::int64_t workspace_id, const Viewer& user, const std::string& stop,
+                                          const StopRule& stop_rule) override;
   Result<TimeEntryRecord> find_time_entry(std::int64_t workspace_id, std::int64_t id, const Viewer& viewer) override;
   Result<std::vector<TimeEntryRecord>> list_time_entries(const TimeEntryQuery& query) override;
   Result<std::vector<TimeEntryRecord>> time_entries_by_ids(std::int64_t workspace_id,

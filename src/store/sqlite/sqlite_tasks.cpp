@@ -26,6 +26,14 @@ std::string task_visible(const std::string& t, const std::string& p) {
 
 const std::string kTaskVisible = task_visible("t", "p");
 
+// Whether task `t` has a parent `vp` the viewer sees (for which `also` holds
+// too): a hidden parent is none, for the filters as in the answer.
+std::string parent_visible(const std::string& also = "") {
+  return "EXISTS (SELECT 1 FROM tasks vp LEFT JOIN projects vpp ON vpp.id = vp.project_id"
+         " WHERE vp.id = t.parent_task_id AND " +
+         task_visible("vp", "vpp") + also + ")";
+}
+
 // Over `tasks t LEFT JOIN projects p LEFT JOIN tasks pt LEFT JOIN projects
 // ptp` (the parent task and its project); ?1 = viewer, ?2 = viewer sees all.
 const std::string kTaskColumns =
@@ -154,23 +162,32 @@ std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id
 
 namespace {
 
+// The task's live tag ids, sorted, as text that sorts as the arrays do (each
+// id zero-padded); NULL for none.
+constexpr std::string_view kTagIdsKey =
+    "(SELECT group_concat(printf('%020d', tag_id), ',') FROM (SELECT tt.tag_id FROM task_tags tt"
+    " JOIN tags tg ON tg.id = tt.tag_id AND tg.deleted_at IS NULL WHERE tt.task_id = t.id ORDER BY tt.tag_id))";
+
 const sql::OrderColumns& task_order_columns() {
-  static const sql::OrderColumns kColumns = {{"name", "t.name COLLATE NOCASE"},
-                                             {"project_id", "t.project_id"},
-                                             {"parent_task_id", "t.parent_task_id"},
-                                             {"estimated_mins", "t.estimated_mins"},
-                                             {"priority",
-                                              "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
-                                              " WHEN 'medium' THEN 2 ELSE 3 END"},
-                                             {"start_date", "t.start_date"},
-                                             {"end_date", "t.end_date"},
-                                             {"pinned", "pinned"},
-                                             {"created_at", "t.created_at"},
-                                             {"updated_at", "t.updated_at"},
-                                             {"position", "t.position"},
-                                             {"billable", "t.billable"},
-                                             {"user_id", "t.creator_id"},
-                                             {"relevance", "t.name COLLATE NOCASE"}};
+  static const sql::OrderColumns kColumns =
+      sql::with_task_orders_without_value({{"name", "t.name COLLATE NOCASE"},
+                                           {"project_id", "t.project_id"},
+                                           {"parent_task_id", "t.parent_task_id"},
+                                           {"estimated_mins", "t.estimated_mins"},
+                                           {"priority",
+                                            "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
+                                            " WHEN 'medium' THEN 2 ELSE 3 END"},
+                                           {"start_date", "t.start_date"},
+                                           {"end_date", "t.end_date"},
+                                           {"pinned", "pinned"},
+                                           {"created_at", "t.created_at"},
+                                           {"updated_at", "t.updated_at"},
+                                           {"position", "t.position"},
+                                           {"billable", "t.billable"},
+                                           {"user_id", "t.creator_id"},
+                                           {"relevance", "t.name COLLATE NOCASE"},
+                                           {"last_activity", "t.updated_at"},
+                                           {"tag_ids", kTagIdsKey}});
   return kColumns;
 }
 
@@ -188,19 +205,16 @@ Result<TaskList> SqliteStore::list_tasks(const TaskQuery& q) {
         " AND (?4 = 2 OR (t.archived_at IS NULL) = (?4 = 0))"
         " AND (?5 IS NULL OR pinned = ?5)"
         " AND (?6 IS NULL OR instr(lower(t.name), lower(?6)) > 0 OR instr(lower(p.name), lower(?6)) > 0"
-        "  OR EXISTS (SELECT 1 FROM clients c WHERE c.id = p.client_id AND c.deleted_at IS NULL"
-        "   AND instr(lower(c.name), lower(?6)) > 0)"
-        "  OR (?26 AND EXISTS (SELECT 1 FROM tasks np LEFT JOIN projects npp ON npp.id = np.project_id"
-        "   WHERE np.id = t.parent_task_id AND instr(lower(np.name), lower(?6)) > 0 AND " +
-        task_visible("np", "npp") +
-        ")))"
+        "  OR EXISTS (SELECT 1 FROM clients c WHERE c.id = p.client_id AND instr(lower(c.name), lower(?6)) > 0)"
+        "  OR (?26 AND " +
+        parent_visible(" AND vp.deleted_at IS NULL AND instr(lower(vp.name), lower(?6)) > 0") +
+        "))"
         " AND ((json_array_length(?7) = 0 AND NOT ?9) OR t.project_id IN"
         "  (SELECT value FROM json_each(?7)) OR (?9 AND t.project_id IS NULL))"
-        " AND ((json_array_length(?8) = 0 AND NOT ?10) OR t.parent_task_id IN"
-        "  (SELECT fp.id FROM tasks fp LEFT JOIN projects fpp ON fpp.id = fp.project_id"
-        "   WHERE fp.id IN (SELECT value FROM json_each(?8)) AND " +
-        task_visible("fp", "fpp") +
-        ") OR (?10 AND t.parent_task_id IS NULL))"
+        " AND ((json_array_length(?8) = 0 AND NOT ?10)"
+        "  OR (t.parent_task_id IN (SELECT value FROM json_each(?8)) AND " +
+        parent_visible() + ") OR (?10 AND (t.parent_task_id IS NULL OR NOT " + parent_visible() +
+        ")))"
         " AND (json_array_length(?13) = 0 OR t.id IN (SELECT value FROM json_each(?13)))"
         " AND (?14 = '' OR instr(',' || ?14 || ',', ',' || t.priority || ',') > 0)"
         " AND (?15 IS NULL OR t.private = ?15)"

@@ -254,12 +254,12 @@ Result<TimeEntryRecord> SqliteStore::running_time_entry(std::int64_t workspace_i
 }
 
 Result<TimeEntryRecord> SqliteStore::stop_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                                     const std::string& stop) {
+                                                     const std::string& stop, const StopRule& stop_rule) {
   return write([&](Connection& db) -> Result<TimeEntryRecord> {
     Transaction tx(db);
     auto current = running(db, workspace_id, user.user_id);
     if (!current) return make_error(ErrorCode::NotFound, "no time entry is running");
-    if (stop < current->second) return invalid("end", "must not be before the entry's start");
+    if (auto allowed = stop_rule(current->second, stop); !allowed) return allowed.error();
     stop_at(db, current->first, stop, now_rfc3339());
     auto stopped = find(db, workspace_id, current->first, user, Scope::Timer);
     tx.commit();

@@ -2153,11 +2153,25 @@ TEST_P(StoreContract, TheTimerRunsOneEntryPerUserAndWorkspaceAndStartStopsTheRun
   // ... or at its own start, when the new one starts earlier.
   const TimeEntryRecord third = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T08:00:00Z")));
   EXPECT_EQ(must(store_->find_time_entry(a.workspace, second.id, a.bob)).fields.stop, "2026-03-01T10:00:00Z");
-  EXPECT_TRUE(invalid_field(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T07:59:59Z"), "end"));
-  const TimeEntryRecord stopped = must(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T08:00:00Z"));
+  EXPECT_TRUE(
+      invalid_field(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T07:59:59Z", domain::check_stop), "end"));
+  // The rule is asked with the entry's start and the stop; its refusal writes nothing.
+  std::vector<std::pair<std::string, std::string>> asked;
+  auto refuse = [&](std::string_view start, std::string_view stop) -> Status {
+    asked.emplace_back(std::string(start), std::string(stop));
+    return refusal("the stop rule");
+  };
+  EXPECT_TRUE(
+      fails_with(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:00:00Z", refuse), ErrorCode::Forbidden));
+  EXPECT_EQ(asked,
+            (std::vector<std::pair<std::string, std::string>>{{"2026-03-01T08:00:00Z", "2026-03-01T09:00:00Z"}}));
+  EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, third.id);
+  const TimeEntryRecord stopped =
+      must(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T08:00:00Z", domain::check_stop));
   EXPECT_EQ(stopped.id, third.id);
   EXPECT_EQ(stopped.fields.stop, "2026-03-01T08:00:00Z") << "end == start is a valid entry";
-  EXPECT_TRUE(fails_with(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:00:00Z"), ErrorCode::NotFound));
+  EXPECT_TRUE(fails_with(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:00:00Z", domain::check_stop),
+                         ErrorCode::NotFound));
   EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound));
 }
 
@@ -2346,7 +2360,7 @@ TEST_P(StoreContract, AnEntryOfADeletedProjectOrTaskIsOutOfSightUntilRestored) {
   // The running entry stays its owner's timer: seen and stopped, and a new start stops it.
   ASSERT_TRUE(succeeded(store_->set_task_deleted(t.id, true)));
   EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.owner)).id, id);
-  EXPECT_EQ(must(store_->stop_time_entry(a.workspace, a.owner, "2026-03-01T10:00:00Z")).id, id);
+  EXPECT_EQ(must(store_->stop_time_entry(a.workspace, a.owner, "2026-03-01T10:00:00Z", domain::check_stop)).id, id);
   EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.owner), ErrorCode::NotFound));
   EXPECT_TRUE(fails_with(store_->find_time_entry(a.workspace, id, a.owner), ErrorCode::NotFound));
 }
@@ -2663,7 +2677,7 @@ TEST_P(StoreContract, ActsOnEntriesAllOrNoneAndARestoredTimerMustBeFree) {
   ASSERT_TRUE(succeeded(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-02T10:00:00Z"))));
   EXPECT_TRUE(fails_with(store_->act_on_time_entries(a.workspace, a.bob, {first.id}, TimeEntryAct::Restore, allow),
                          ErrorCode::Conflict));
-  ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-02T11:00:00Z")));
+  ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-02T11:00:00Z", domain::check_stop)));
   EXPECT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, {first.id}, TimeEntryAct::Restore, allow)));
   EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, first.id);
 }
@@ -2677,7 +2691,7 @@ TEST_P(StoreContract, AProjectsTotalLeavesOutRunningDeletedAndDeletedTasksEntrie
   timer.task_id = copy.id;
   ASSERT_TRUE(succeeded(store_->start_time_entry(a.workspace, a.bob, timer)));
   EXPECT_EQ(seconds(), 0);
-  ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:10:00Z")));
+  ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:10:00Z", domain::check_stop)));
   EXPECT_EQ(seconds(), 600);
   TimeEntryWrite loose = stopped_at("2026-03-01T11:00:00Z", 60);
   loose.fields.project_id = site.id;
