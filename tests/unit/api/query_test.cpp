@@ -41,6 +41,16 @@ TEST(Query, Booleans) {
   EXPECT_FALSE(parse("/x?b=").boolean("b"));
 }
 
+TEST(Query, DateTimesTakeAnyOffsetAndAnswerUtc) {
+  EXPECT_EQ(parse("/x?t=2026-03-01T10:00:00%2B02:00").date_time("t")->value(), "2026-03-01T08:00:00Z");
+  EXPECT_FALSE(parse("/x").date_time("t")->has_value());
+  for (const char* bad : {"/x?t=2026-03-01", "/x?t=garbage", "/x?t=", "/x?t=2026-02-30T00:00:00Z"}) {
+    auto refused = parse(bad).date_time("t");
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().values.count("t"), 1u) << bad;
+  }
+}
+
 TEST(Query, PagesAndTheirBounds) {
   auto page = parse("/x").page();
   EXPECT_EQ(page->page, 1);

@@ -64,6 +64,16 @@ TEST(TimeEntries, StopTakesNowOrAnEnd) {
   }
 }
 
+TEST(TimeEntries, AStopIsNotBeforeTheStartNorMoreThanTenYearsAfterIt) {
+  EXPECT_TRUE(check_stop("2026-03-01T08:00:00Z", "2026-03-01T08:00:00Z"));
+  EXPECT_TRUE(check_stop("2026-03-01T08:00:00Z", "2036-03-08T08:00:00Z"));  // 3,660 days
+  for (const char* stop : {"2026-03-01T07:59:59Z", "2036-03-08T08:00:01Z", "9999-12-31T23:59:59Z"}) {
+    auto refused = check_stop("2026-03-01T08:00:00Z", stop);
+    ASSERT_FALSE(refused) << stop;
+    EXPECT_EQ(refused.error().values.count("end"), 1u) << stop;
+  }
+}
+
 TEST(TimeEntries, ARunningEntrysDurationIsMinusItsStartAndAStoppedOnesIsItsLength) {
   TimeEntryFields f;
   f.start = "2026-03-01T09:00:00Z";
