@@ -1,5 +1,6 @@
 // The Projects page: list, create, get, replace, patch, delete, archive,
 // unarchive, restore, children, parents, pin and unpin.
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -101,6 +102,37 @@ Result<ArchivedFilter> archived_filter(const Query& query) {
   return invalid("archived", "must be true, false or empty");
 }
 
+// The Swagger's filters beyond the seed's. focusd has no completed projects,
+// no assignees, no custom fields: a filter asking for them matches nothing,
+// one asking for their absence everything. only_me narrows an owner's or
+// admin's list to what a member sees: public projects and their own.
+Status swagger_filters(const Query& query, ProjectQuery& q) {
+  auto completed = query.text("completed");
+  if (!completed) return completed.error();
+  if (*completed && !(*completed)->empty()) {
+    auto flag = query.boolean("completed");
+    if (!flag) return flag.error();
+    if (**flag) q.matches_nothing = true;
+  }
+  auto assignees = query.ids("assignee_user_id");
+  if (!assignees) return assignees.error();
+  const auto given = query.indexed("assignee_user_id");
+  const bool without = std::any_of(given.begin(), given.end(), [](const auto& v) { return v.value.empty(); });
+  if (!assignees->empty() && !without) q.matches_nothing = true;
+  if (!query.list("cf_filter").empty()) q.matches_nothing = true;
+  auto only_me = query.boolean("only_me");
+  if (!only_me) return only_me.error();
+  if (only_me->value_or(false)) {
+    if (!q.user_ids.empty()) return invalid("only_me", "cannot be combined with user_id");
+    q.viewer.sees_all = false;
+  }
+  for (const char* flag :
+       {"include_rollover", "include_idle_recurring_templates", "include_drafts", "include_locked_private"}) {
+    if (auto value = query.boolean(flag); !value) return value.error();
+  }
+  return Ok{};
+}
+
 // The list query: every filter of the page, checked.
 Result<ProjectQuery> read_list_query(const Query& query, const WorkspaceAccess& access) {
   ProjectQuery q;
@@ -144,6 +176,7 @@ Result<ProjectQuery> read_list_query(const Query& query, const WorkspaceAccess& 
     if (!legacy_value) return legacy_value.error();
     *target = *value ? *value : *legacy_value;
   }
+  if (auto read = swagger_filters(query, q); !read) return read.error();
   return q;
 }
 

@@ -125,6 +125,7 @@ struct ProjectQuery {
   std::vector<std::int64_t> user_ids;  // projects any of these users can access
   std::optional<std::string> start_date;
   std::optional<std::string> end_date;
+  bool matches_nothing = false;  // a filter only what focusd has not (completion, assignees, ...) passes
   Ordering order;
   Page page;
 };

@@ -178,5 +178,29 @@ TEST_F(ProjectList, UserFilterShowsWhatThoseUsersCanAccess) {
   EXPECT_EQ(res.status, 403);
 }
 
+// The Swagger's filters beyond the seed's, of what focusd has not (completion,
+// assignees, custom fields), and only_me.
+TEST_F(ProjectList, TheSwaggersOtherFilters) {
+  const Names active{"Member's", "Mobile app", "Secret web", "Website"};
+  EXPECT_EQ(list("?completed=false"), active);
+  EXPECT_EQ(list("?completed="), active);
+  EXPECT_EQ(list("?completed=true"), Names{});  // no project here is completed
+  EXPECT_EQ(call(owner, "GET", projects() + "?completed=true").json().at("total").as_int64(), 0);
+  EXPECT_EQ(list("?assignee_user_id="), active);  // none has a user assignee
+  EXPECT_EQ(list("?assignee_user_id=" + std::to_string(member.user_id)), Names{});
+  EXPECT_EQ(list("?cf_filter=1:x"), Names{});
+  EXPECT_EQ(list("?include_drafts=true&include_rollover=false&include_locked_private=true"), active);
+  // only_me: what a member sees, public projects and their own, even to the owner.
+  create_project({{"name", "Their secret"}, {"private", true}}, &member);
+  EXPECT_EQ(list(""), (Names{"Member's", "Mobile app", "Secret web", "Their secret", "Website"}));
+  EXPECT_EQ(list("?only_me=true"), active);
+  EXPECT_EQ(list("?only_me=true", &member), (Names{"Member's", "Mobile app", "Their secret", "Website"}));
+  expect_validation(call(owner, "GET", projects() + "?only_me=true&user_id=" + std::to_string(owner.user_id)),
+                    "only_me");
+  expect_validation(call(owner, "GET", projects() + "?completed=soon"), "completed");
+  expect_validation(call(owner, "GET", projects() + "?assignee_user_id=x"), "assignee_user_id");
+  expect_validation(call(owner, "GET", projects() + "?include_drafts=2"), "include_drafts");
+}
+
 }  // namespace
 }  // namespace focusd::test

@@ -254,6 +254,7 @@ Result<ProjectList> PostgresStore::list_projects(const ProjectQuery& q) {
   // bytes, so such a filter matches nothing (and PostgreSQL refuses a NUL in text).
   constexpr std::size_t kLongestName = 255;
   if (q.name && (q.name->find('\0') != std::string::npos || q.name->size() > kLongestName)) return ProjectList{};
+  if (q.matches_nothing) return ProjectList{};
   return snapshot([&](Connection& db) -> Result<ProjectList> {
     // Only the filters asked for are written, each with its own parameter
     // after $1 viewer, $2 sees_all, $3 workspace: a statement per combination,

@@ -247,6 +247,7 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
   // to its NUL, and refuses one past 50,000 bytes.
   constexpr std::size_t kLongestName = 255;
   if (q.name && (q.name->find('\0') != std::string::npos || q.name->size() > kLongestName)) return ProjectList{};
+  if (q.matches_nothing) return ProjectList{};
   const auto name_match = trigram_query(q.name);
   const auto name_pattern = like_pattern(q.name);
   return read([&](Connection& db) -> Result<ProjectList> {
