@@ -1,6 +1,5 @@
 // The Projects page: list, create, get, replace, patch, delete, archive,
 // unarchive, restore, children, parents, pin and unpin.
-#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -116,9 +115,7 @@ Status swagger_filters(const Query& query, ProjectQuery& q) {
   }
   auto assignees = query.ids("assignee_user_id");
   if (!assignees) return assignees.error();
-  const auto given = query.indexed("assignee_user_id");
-  const bool without = std::any_of(given.begin(), given.end(), [](const auto& v) { return v.value.empty(); });
-  if (!assignees->empty() && !without) q.matches_nothing = true;
+  if (!assignees->empty() && !query.has_empty("assignee_user_id")) q.matches_nothing = true;
   if (!query.list("cf_filter").empty()) q.matches_nothing = true;
   auto only_me = query.boolean("only_me");
   if (!only_me) return only_me.error();
@@ -126,11 +123,8 @@ Status swagger_filters(const Query& query, ProjectQuery& q) {
     if (!q.user_ids.empty()) return invalid("only_me", "cannot be combined with user_id");
     q.viewer.sees_all = false;
   }
-  for (const char* flag :
-       {"include_rollover", "include_idle_recurring_templates", "include_drafts", "include_locked_private"}) {
-    if (auto value = query.boolean(flag); !value) return value.error();
-  }
-  return Ok{};
+  return query.booleans(
+      {"include_rollover", "include_idle_recurring_templates", "include_drafts", "include_locked_private"});
 }
 
 // The list query: every filter of the page, checked.

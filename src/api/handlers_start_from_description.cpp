@@ -155,7 +155,7 @@ Result<boost::json::object> start_described(Store& s, const WorkspaceAccess& acc
   if (!settings) return settings.error();
   in.timer.task_id = task->id;
   in.timer.timezone = domain::timezone_setting(*settings);
-  auto started = s.start_time_entry(access.workspace_id, viewer, in.timer);
+  auto started = s.start_time_entry(access.workspace_id, viewer, in.timer, domain::check_stop_by_start);
   if (!started) return started.error();
   result["task"] = task_json(*task, access);
   result["time_entry"] = entry_json(*started);

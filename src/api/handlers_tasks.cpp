@@ -106,9 +106,7 @@ Result<ArchivedFilter> archived_filter(const Query& query) {
 Result<std::pair<std::vector<std::int64_t>, bool>> id_filter(const Query& query, std::string_view name) {
   auto ids = query.ids(name);
   if (!ids) return ids.error();
-  const auto values = query.indexed(name);
-  const bool none = std::any_of(values.begin(), values.end(), [](const auto& v) { return v.value.empty(); });
-  return std::pair{std::move(*ids), none};
+  return std::pair{std::move(*ids), query.has_empty(name)};
 }
 
 // True when one of `values` is not among `allowed`.
@@ -206,9 +204,10 @@ Status swagger_filters(const Query& query, TaskQuery& q) {
   if (!in_parent) return in_parent.error();
   q.name_in_parent = in_parent->value_or(false);
   // Flags that add what focusd has not, or show what it has no more of.
-  for (const char* flag : {"with_entries", "include_project_completed", "include_drafts", "include_rates",
-                           "include_assignees", "disable_aggregations"}) {
-    if (auto value = query.boolean(flag); !value) return value.error();
+  if (auto flags = query.booleans({"with_entries", "include_project_completed", "include_drafts", "include_rates",
+                                   "include_assignees", "disable_aggregations"});
+      !flags) {
+    return flags;
   }
   constexpr std::int64_t kMaxMinutes = 100LL * 365 * 24 * 60;
   auto least = query.integer("estimated_mins_min", 0, kMaxMinutes);
@@ -237,6 +236,10 @@ Result<TaskQuery> task_query(const Query& query, const WorkspaceAccess& access) 
   auto name = query.text("name");
   if (!name) return name.error();
   q.name = std::move(*name);
+  // No task, project or client name holds a NUL or passes 255 bytes: such a
+  // filter matches nothing (PostgreSQL would read it only up to its NUL).
+  constexpr std::size_t kLongestName = 255;
+  if (q.name && (q.name->find('\0') != std::string::npos || q.name->size() > kLongestName)) q.matches_nothing = true;
   auto archived = archived_filter(query);
   if (!archived) return archived.error();
   q.archived = *archived;

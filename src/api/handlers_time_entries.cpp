@@ -108,7 +108,7 @@ awaitable<Result<Reply>> start_tracking(Call& call) {
     auto settings = s.user_settings(viewer.user_id);  // the entry keeps its owner's timezone of the moment
     if (!settings) return settings.error();
     fields.timezone = domain::timezone_setting(*settings);
-    return s.start_time_entry(access.workspace_id, viewer, fields);
+    return s.start_time_entry(access.workspace_id, viewer, fields, domain::check_stop_by_start);
   });
   if (!started) co_return started.error();
   co_return entry_response(http::status::ok, *started);

@@ -90,8 +90,8 @@ Result<domain::OrganizationUserFilter> organization_user_filter(const Query& que
       given_without(query.list("active_status"), "active")) {
     f.matches_nothing = true;
   }
-  for (const char* flag : {"include_working_hours", "include_rates", "include_custom_fields"}) {
-    if (auto value = query.boolean(flag); !value) return value.error();
+  if (auto flags = query.booleans({"include_working_hours", "include_rates", "include_custom_fields"}); !flags) {
+    return flags.error();
   }
   auto only_admins = query.boolean("only_admins");
   if (!only_admins) return only_admins.error();
@@ -215,9 +215,6 @@ awaitable<Result<Reply>> list_workspaces(Call& call) {
 // Every member of the organization sees all its users: focusd has no guests
 // (whom Focus shows only the users they share projects with).
 awaitable<Result<Reply>> list_organization_users(Call& call) {
-  FOCUSD_CO_TRY(query, query_of(call));
-  FOCUSD_CO_TRY(filter, organization_user_filter(query));
-  FOCUSD_CO_TRY(in_workspaces, query.ids("workspaces"));
   const std::int64_t organization_id = call.params.get(PathId::Organization);
   struct Organization {
     std::vector<WorkspaceRecord> workspaces;
@@ -233,6 +230,10 @@ awaitable<Result<Reply>> list_organization_users(Call& call) {
                   if (!groups) return groups.error();
                   return Organization{std::move(*workspaces), std::move(*users), std::move(*groups)};
                 }));
+  // The query is judged after the membership, as everywhere: 404 to an outsider whatever it asks.
+  FOCUSD_CO_TRY(query, query_of(call));
+  FOCUSD_CO_TRY(filter, organization_user_filter(query));
+  FOCUSD_CO_TRY(in_workspaces, query.ids("workspaces"));
   // Every user reaches every workspace of the organization: the filter keeps
   // them all when it names one of those, and nobody otherwise.
   const bool ours = std::any_of(org.workspaces.begin(), org.workspaces.end(), [&](const WorkspaceRecord& w) {

@@ -1,5 +1,6 @@
 #include "api/query.h"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -108,6 +109,18 @@ std::vector<Query::Indexed> Query::indexed(std::string_view name) const {
     if (key == name) items.push_back(Indexed{index, value.value_or("")});
   }
   return items;
+}
+
+bool Query::has_empty(std::string_view name) const {
+  return std::any_of(params_.begin(), params_.end(),
+                     [&](const Param& p) { return p.key == name && (!p.value || p.value->empty()); });
+}
+
+Status Query::booleans(std::initializer_list<std::string_view> names) const {
+  for (auto name : names) {
+    if (auto value = boolean(name); !value) return value.error();
+  }
+  return Ok{};
 }
 
 Result<std::vector<std::int64_t>> Query::ids(std::string_view name) const {

@@ -4,6 +4,7 @@
 // Every getter reports a malformed value as InvalidArgument naming the parameter.
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ class Query {
   std::vector<Indexed> indexed(std::string_view name) const;
   // An array of positive 64-bit ids.
   Result<std::vector<std::int64_t>> ids(std::string_view name) const;
+  // True when one of the parameter's values is empty (`x=`): the Swagger's
+  // "also those without one" of an id filter.
+  bool has_empty(std::string_view name) const;
+  // Each of these parameters, when given, must be a boolean (flags that
+  // change nothing in focusd, checked all the same).
+  Status booleans(std::initializer_list<std::string_view> names) const;
   // page >= 1 (default 1) and per_page in 1..max_per_page (default 50).
   Result<Page> page(std::int64_t max_per_page = 200) const;
   // order_by keys, each `field` or `-field` with field in `allowed`.

@@ -1,6 +1,7 @@
 #include "domain/organization_users.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "common/strings.h"
 
@@ -13,7 +14,8 @@ bool named(const std::vector<T>& list, const T& item) {
   return list.empty() || std::find(list.begin(), list.end(), item) != list.end();
 }
 
-bool keeps(const OrganizationUserFilter& f, const OrganizationUserView& v) {
+// `needle`: the filter's text, folded.
+bool keeps(const OrganizationUserFilter& f, const std::string& needle, const OrganizationUserView& v) {
   const OrganizationUserRecord& u = *v.user;
   if (!named(f.user_ids, u.user_id) || !named(f.org_user_ids, u.id) || !named(f.roles, u.role)) return false;
   if (f.only_admins && u.role == OrgRole::Member) return false;
@@ -22,8 +24,7 @@ bool keeps(const OrganizationUserFilter& f, const OrganizationUserView& v) {
       std::none_of(v.groups.begin(), v.groups.end(), [&](const GroupRecord* g) { return named(f.group_ids, g->id); })) {
     return false;
   }
-  if (f.text.empty()) return true;
-  const std::string needle = ascii_lower(f.text);
+  if (needle.empty()) return true;
   return ascii_lower(u.fullname).find(needle) != std::string::npos ||
          ascii_lower(u.email).find(needle) != std::string::npos;
 }
@@ -43,15 +44,16 @@ std::vector<OrganizationUserView> select_organization_users(const std::vector<Or
     std::string name;  // display name, folded
     OrganizationUserView view;
   };
+  std::unordered_map<std::int64_t, std::vector<const GroupRecord*>> groups_of;  // by user id
+  for (const auto& group : groups) {
+    for (const auto& member : group.users) groups_of[member.user_id].push_back(&group);
+  }
+  const std::string needle = ascii_lower(filter.text);
   std::vector<Ranked> kept;
   for (const auto& user : users) {
     OrganizationUserView view{&user, {}};
-    for (const auto& group : groups) {
-      const bool in = std::any_of(group.users.begin(), group.users.end(),
-                                  [&](const GroupUser& member) { return member.user_id == user.user_id; });
-      if (in) view.groups.push_back(&group);
-    }
-    if (!keeps(filter, view)) continue;
+    if (auto in = groups_of.find(user.user_id); in != groups_of.end()) view.groups = in->second;
+    if (!keeps(filter, needle, view)) continue;
     const auto pin = std::find(filter.pinned_ids.begin(), filter.pinned_ids.end(), user.id);
     kept.push_back(
         {static_cast<std::size_t>(pin - filter.pinned_ids.begin()), ascii_lower(display_name(user)), std::move(view)});

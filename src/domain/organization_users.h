@@ -3,6 +3,7 @@
 // same rules on every store, applied to the organization's users and groups.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 

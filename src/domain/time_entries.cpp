@@ -329,11 +329,26 @@ Result<StartFromDescription> read_start_from_description(const boost::json::obje
   return in;
 }
 
-Status check_stop(std::string_view start, std::string_view stop) {
-  const std::int64_t from = unix_seconds(start).value_or(0), to = unix_seconds(stop).value_or(0);
-  if (to < from) return invalid("end", "must not be before the entry's start");
-  if (to - from > kMaxDurationSeconds) return invalid("end", "must be at most 10 years after the entry's start");
+namespace {
+
+Status check_stop_of(std::string_view start, std::string_view stop, const char* field) {
+  const auto from = unix_seconds(start), to = unix_seconds(stop);
+  if (!from || !to) return make_error(ErrorCode::Internal, "an entry's start or stop is no timestamp");
+  if (*to < *from) return invalid(field, "must not be before the running entry's start");
+  if (*to - *from > kMaxDurationSeconds) {
+    return invalid(field, "must be at most 10 years after the running entry's start");
+  }
   return Ok{};
+}
+
+}  // namespace
+
+Status check_stop(std::string_view start, std::string_view stop) {
+  return check_stop_of(start, stop, "end");
+}
+
+Status check_stop_by_start(std::string_view start, std::string_view stop) {
+  return check_stop_of(start, stop, "start");
 }
 
 Result<std::string> read_stop_tracking(const boost::json::object& body, const std::string& now) {

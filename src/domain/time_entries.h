@@ -80,8 +80,10 @@ Result<StartFromDescription> read_start_from_description(const boost::json::obje
 
 // Whether an entry that started at `start` may stop at `stop` (both RFC 3339
 // UTC): not before its start, and at most 10 years after it (the longest
-// duration). InvalidArgument naming `end` otherwise.
+// duration). InvalidArgument naming `end` otherwise (tracking/stop's end).
 Status check_stop(std::string_view start, std::string_view stop);
+// check_stop for the running entry a new start stops: naming `start`.
+Status check_stop_by_start(std::string_view start, std::string_view stop);
 
 // POST …/tracking/stop: {end} (a date-time with any offset), or no body at
 // all (an empty object): `now`.

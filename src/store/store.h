@@ -311,20 +311,20 @@ class Store {
   // entry whose project or task is deleted is out of sight. One entry at most
   // runs (stop unset) per user and workspace.
   //
+  // Whether the running entry started at `start` may stop at `stop`
+  // (domain::check_stop), asked inside the transaction of whatever stops it.
+  // An error it returns is returned and nothing is written.
+  using StopRule = std::function<Status(std::string_view start, std::string_view stop)>;
   // Starts an entry for `user` (its user_id), first stopping the user's
   // running one at the new start (or at its own start, if that is later), in
   // one transaction. The task and project must be live and visible to the
   // user (InvalidArgument naming the field); an entry on a task takes the
   // task's project unless fields.project_id names another.
   virtual Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                                   const TimeEntryFields& fields) = 0;
+                                                   const TimeEntryFields& fields, const StopRule& stop_rule) = 0;
   // The user's running entry, even if its project or task was deleted (the
   // timer is theirs to see and stop); NotFound when none runs.
   virtual Result<TimeEntryRecord> running_time_entry(std::int64_t workspace_id, const Viewer& user) = 0;
-  // Whether the running entry started at `start` may stop at `stop`
-  // (domain::check_stop), asked inside the stop's transaction. An error it
-  // returns is returned and nothing is written.
-  using StopRule = std::function<Status(std::string_view start, std::string_view stop)>;
   // Stops the user's running entry at `stop`; NotFound when none runs.
   virtual Result<TimeEntryRecord> stop_time_entry(std::int64_t workspace_id, const Viewer& user,
                                                   const std::string& stop, const StopRule& stop_rule) = 0;

@@ -384,6 +384,7 @@ TEST_F(OrganizationUsers, BadInputAndOutsiders) {
   expect_validation(call(owner, "GET", users("?include_rates=2")), "include_rates");
   expect_validation(call(owner, "GET", users("?per_page=201")), "per_page");
   EXPECT_EQ(call(outsider, "GET", users()).status, 404);
+  EXPECT_EQ(call(outsider, "GET", users("?sort_dir=up")).status, 404);  // whatever it asks
   EXPECT_EQ(call(owner, "GET", "/api/organizations/999999/users").status, 404);
   EXPECT_EQ(server.client().get(users(), {}).status, 401);
 }

@@ -287,6 +287,9 @@ TEST_F(Tasks, TheNameFilterReadsTheProjectTheClientAndWithParentMatchesTheParent
   ASSERT_EQ(call(owner, "DELETE", task(invoice)).status, 204);
   EXPECT_EQ(names(owner, tasks() + "?name=invoice&include_parent_matches=true"), Names{});
   expect_validation(call(owner, "GET", tasks() + "?include_parent_matches=perhaps"), "include_parent_matches");
+  // A NUL is in no name: not a filter on what comes before it.
+  EXPECT_EQ(names(owner, tasks() + "?name=Line%00xyz"), Names{});
+  EXPECT_EQ(names(owner, tasks() + "?name=" + std::string(256, 'a')), Names{});
 }
 
 // Every order_by of the Swagger's enum is taken: tag_ids by the sorted array,

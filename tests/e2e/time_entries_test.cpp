@@ -157,9 +157,13 @@ TEST_F(TimeEntries, StartStopsTheRunningEntryAndStopChecksItsEnd) {
   EXPECT_EQ(old.json().at("duration").as_int64(), 1800) << "stopped at the new start";
   expect_validation(stop(owner, R"({"end":"2026-03-01T08:29:59Z"})"), "end");
   expect_validation(stop(owner, R"({"end":"2026-03-01"})"), "end");
-  // No longer than the longest duration (10 years), as every other way of ending an entry.
+  // No longer than the longest duration (10 years), as every other way of ending an entry:
+  // neither by an end nor by a new start, which then starts nothing.
   expect_validation(stop(owner, R"({"end":"9999-03-01T08:30:00Z"})"), "end");
   expect_validation(stop(owner, R"({"end":"2036-03-09T08:30:00Z"})"), "end");  // 3,661 days
+  const auto running = call(owner, "GET", ws() + "/tracking/current").json().at("id").as_int64();
+  expect_validation(start(owner, {{"type", "activity"}, {"start", "2036-03-09T08:30:00Z"}}), "start");
+  EXPECT_EQ(call(owner, "GET", ws() + "/tracking/current").json().at("id").as_int64(), running);
   auto stopped = stop(owner, R"({"end":"2026-03-01T08:30:00Z"})");
   ASSERT_EQ(stopped.status, 200);
   EXPECT_EQ(stopped.json().at("duration").as_int64(), 0) << "end == start is valid";

@@ -126,8 +126,8 @@ class PostgresStore final : public Store {
                              const std::optional<std::string>& to) override;
 
   // postgres_time_entries.cpp and postgres_tasks.cpp
-  Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                           const TimeEntryFields& fields) override;
+  Result<TimeEntryRecord> start_time_entry(std::int64_t workspace_id, const Viewer& user, const TimeEntryFields& fields,
+                                           const StopRule& stop_rule) override;
   Result<TimeEntryRecord> running_time_entry(std::int64_t workspace_id, const Viewer& user) override;
   Result<TimeEntryRecord> stop_time_entry(std::int64_t workspace_id, const Viewer& user, const std::string& stop,
                                           const StopRule& stop_rule) override;

@@ -236,7 +236,7 @@ bool is_member(Connection& db, std::int64_t workspace_id, std::int64_t user_id) 
 }  // namespace
 
 Result<TimeEntryRecord> PostgresStore::start_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                                        const TimeEntryFields& fields) {
+                                                        const TimeEntryFields& fields, const StopRule& stop_rule) {
   return write([&](Connection& db) -> Result<TimeEntryRecord> {
     lock_user(db, user.user_id);
     auto f = resolve(db, workspace_id, user, {fields, fields.project_id.has_value(), false});
@@ -244,7 +244,9 @@ Result<TimeEntryRecord> PostgresStore::start_time_entry(std::int64_t workspace_i
     f->stop.reset();
     const std::string now = now_rfc3339();
     if (auto current = running(db, workspace_id, user.user_id)) {
-      stop_at(db, current->first, std::max(current->second, f->start), now);
+      const Timestamp stop = std::max(current->second, f->start);
+      if (auto allowed = stop_rule(current->second, stop); !allowed) return allowed.error();
+      stop_at(db, current->first, stop, now);
     }
     const std::int64_t id = insert(db, workspace_id, user.user_id, *f, now);
     return find(db, workspace_id, id, user, Scope::Timer);

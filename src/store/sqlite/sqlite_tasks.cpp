@@ -163,7 +163,9 @@ std::optional<TaskRecord> visible_task(Connection& db, std::int64_t workspace_id
 namespace {
 
 // The task's live tag ids, sorted, as text that sorts as the arrays do (each
-// id zero-padded); NULL for none.
+// id zero-padded); NULL for none. group_concat takes the rows in the
+// subquery's order: SQLite does not flatten an ordered subquery into an
+// aggregate (its rule 16), and SQLite 3.40 has no ORDER BY inside it.
 constexpr std::string_view kTagIdsKey =
     "(SELECT group_concat(printf('%020d', tag_id), ',') FROM (SELECT tt.tag_id FROM task_tags tt"
     " JOIN tags tg ON tg.id = tt.tag_id AND tg.deleted_at IS NULL WHERE tt.task_id = t.id ORDER BY tt.tag_id))";

@@ -228,7 +228,7 @@ bool is_member(Connection& db, std::int64_t workspace_id, std::int64_t user_id) 
 }  // namespace
 
 Result<TimeEntryRecord> SqliteStore::start_time_entry(std::int64_t workspace_id, const Viewer& user,
-                                                      const TimeEntryFields& fields) {
+                                                      const TimeEntryFields& fields, const StopRule& stop_rule) {
   return write([&](Connection& db) -> Result<TimeEntryRecord> {
     Transaction tx(db);
     auto f = resolve(db, workspace_id, user, {fields, fields.project_id.has_value(), false});
@@ -236,7 +236,9 @@ Result<TimeEntryRecord> SqliteStore::start_time_entry(std::int64_t workspace_id,
     f->stop.reset();
     const std::string now = now_rfc3339();
     if (auto current = running(db, workspace_id, user.user_id)) {
-      stop_at(db, current->first, std::max(current->second, f->start), now);
+      const Timestamp stop = std::max(current->second, f->start);
+      if (auto allowed = stop_rule(current->second, stop); !allowed) return allowed.error();
+      stop_at(db, current->first, stop, now);
     }
     const std::int64_t id = insert(db, workspace_id, user.user_id, *f, now);
     auto started = find(db, workspace_id, id, user, Scope::Timer);

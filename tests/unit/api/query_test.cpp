@@ -51,6 +51,18 @@ TEST(Query, DateTimesTakeAnyOffsetAndAnswerUtc) {
   }
 }
 
+TEST(Query, AnEmptyValueAndFlagsThatMustBeBooleans) {
+  EXPECT_TRUE(parse("/x?id=").has_empty("id"));
+  EXPECT_TRUE(parse("/x?id=3&id=").has_empty("id"));
+  EXPECT_TRUE(parse("/x?id").has_empty("id"));
+  EXPECT_FALSE(parse("/x?id=3").has_empty("id"));
+  EXPECT_FALSE(parse("/x?other=").has_empty("id"));
+  EXPECT_TRUE(parse("/x?a=true&b=0").booleans({"a", "b", "c"}));
+  auto refused = parse("/x?a=true&b=maybe").booleans({"a", "b"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().values.count("b"), 1u);
+}
+
 TEST(Query, PagesAndTheirBounds) {
   auto page = parse("/x").page();
   EXPECT_EQ(page->page, 1);

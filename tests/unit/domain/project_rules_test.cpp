@@ -1,17 +1,36 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string_view>
+
 #include <boost/json/parse.hpp>
 
 #include "domain/project_access.h"
 #include "domain/project_input.h"
 #include "domain/project_managers.h"
 #include "domain/project_tree.h"
+#include "domain/roles.h"
 
 namespace focusd::domain {
 namespace {
 
 boost::json::object obj(const char* text) {
   return boost::json::parse(text).as_object();
+}
+
+TEST(Roles, EveryPermissionHasItsOwnIdAndEveryOrganizationRoleItsRoleId) {
+  std::map<std::int64_t, std::string_view> names;
+  for (const auto& role : roles()) {
+    for (auto permission : role.permissions) {
+      const std::int64_t id = permission_id(permission);
+      EXPECT_GT(id, 0) << permission;
+      EXPECT_EQ(names.emplace(id, permission).first->second, permission) << id;
+    }
+  }
+  for (OrgRole role : {OrgRole::Owner, OrgRole::Admin, OrgRole::Member}) {
+    EXPECT_EQ(organization_role_of(organization_role_id(role)), role);
+  }
+  EXPECT_FALSE(organization_role_of(kProjectManagerRoleId));
 }
 
 TEST(ProjectInput, CreateNeedsANameAndTakesDefaults) {

@@ -71,7 +71,9 @@ TEST(TimeEntries, AStopIsNotBeforeTheStartNorMoreThanTenYearsAfterIt) {
     auto refused = check_stop("2026-03-01T08:00:00Z", stop);
     ASSERT_FALSE(refused) << stop;
     EXPECT_EQ(refused.error().values.count("end"), 1u) << stop;
+    EXPECT_EQ(check_stop_by_start("2026-03-01T08:00:00Z", stop).error().values.count("start"), 1u) << stop;
   }
+  EXPECT_EQ(check_stop("garbage", "2026-03-01T08:00:00Z").error().code, ErrorCode::Internal);
 }
 
 TEST(TimeEntries, ARunningEntrysDurationIsMinusItsStartAndAStoppedOnesIsItsLength) {

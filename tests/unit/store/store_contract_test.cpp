@@ -2139,7 +2139,8 @@ TimeEntryFields entry_at(const std::string& start, const std::string& type = "ac
 TEST_P(StoreContract, TheTimerRunsOneEntryPerUserAndWorkspaceAndStartStopsTheRunningOne) {
   const Org a = make_org("a.test");
   EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound));
-  const TimeEntryRecord first = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T09:00:00Z")));
+  const TimeEntryRecord first =
+      must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T09:00:00Z"), domain::check_stop_by_start));
   EXPECT_EQ(first.user_id, a.bob.user_id);
   EXPECT_FALSE(first.fields.stop);
   EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, first.id);
@@ -2147,11 +2148,13 @@ TEST_P(StoreContract, TheTimerRunsOneEntryPerUserAndWorkspaceAndStartStopsTheRun
   const std::int64_t second_workspace = must(store_->create_workspace(a.id, "Second"));
   EXPECT_TRUE(fails_with(store_->running_time_entry(second_workspace, a.bob), ErrorCode::NotFound)) << "per workspace";
   // A new start stops the running entry at the new start.
-  const TimeEntryRecord second = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T10:00:00Z")));
+  const TimeEntryRecord second =
+      must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T10:00:00Z"), domain::check_stop_by_start));
   EXPECT_EQ(must(store_->find_time_entry(a.workspace, first.id, a.bob)).fields.stop, "2026-03-01T10:00:00Z");
   EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, second.id);
   // ... or at its own start, when the new one starts earlier.
-  const TimeEntryRecord third = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T08:00:00Z")));
+  const TimeEntryRecord third =
+      must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T08:00:00Z"), domain::check_stop_by_start));
   EXPECT_EQ(must(store_->find_time_entry(a.workspace, second.id, a.bob)).fields.stop, "2026-03-01T10:00:00Z");
   EXPECT_TRUE(
       invalid_field(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T07:59:59Z", domain::check_stop), "end"));
@@ -2165,6 +2168,13 @@ TEST_P(StoreContract, TheTimerRunsOneEntryPerUserAndWorkspaceAndStartStopsTheRun
       fails_with(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:00:00Z", refuse), ErrorCode::Forbidden));
   EXPECT_EQ(asked,
             (std::vector<std::pair<std::string, std::string>>{{"2026-03-01T08:00:00Z", "2026-03-01T09:00:00Z"}}));
+  EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, third.id);
+  // A start that would stop it asks the rule too; its refusal starts nothing.
+  asked.clear();
+  EXPECT_TRUE(fails_with(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T09:30:00Z"), refuse),
+                         ErrorCode::Forbidden));
+  EXPECT_EQ(asked,
+            (std::vector<std::pair<std::string, std::string>>{{"2026-03-01T08:00:00Z", "2026-03-01T09:30:00Z"}}));
   EXPECT_EQ(must(store_->running_time_entry(a.workspace, a.bob)).id, third.id);
   const TimeEntryRecord stopped =
       must(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T08:00:00Z", domain::check_stop));
@@ -2181,7 +2191,8 @@ TEST_P(StoreContract, ConcurrentStartsLeaveExactlyOneRunningEntry) {
   std::atomic<int> started{0};
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      if (store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T09:00:0" + std::to_string(i) + "Z"))) {
+      if (store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-01T09:00:0" + std::to_string(i) + "Z"),
+                                   domain::check_stop_by_start)) {
         ++started;
       }
     });
@@ -2224,11 +2235,12 @@ TEST_P(StoreContract, ATimeEntrysReferencesMustBeLiveAndVisibleAndATaskBringsIts
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.reason);
-    EXPECT_TRUE(invalid_field(store_->start_time_entry(a.workspace, a.bob, c.fields), c.field));
+    EXPECT_TRUE(
+        invalid_field(store_->start_time_entry(a.workspace, a.bob, c.fields, domain::check_stop_by_start), c.field));
     EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound)) << "nothing written";
   }
-  const TimeEntryRecord on_task =
-      must(store_->start_time_entry(a.workspace, a.bob, with([&](auto& f) { f.task_id = on_open.id; })));
+  const TimeEntryRecord on_task = must(store_->start_time_entry(
+      a.workspace, a.bob, with([&](auto& f) { f.task_id = on_open.id; }), domain::check_stop_by_start));
   EXPECT_EQ(on_task.fields.project_id, open.id);
   EXPECT_EQ(on_task.task_name, "On open");
   EXPECT_EQ(on_task.project_name, "Open");
@@ -2236,7 +2248,8 @@ TEST_P(StoreContract, ATimeEntrysReferencesMustBeLiveAndVisibleAndATaskBringsIts
                                                                     f.start = "2026-03-01T10:00:00Z";
                                                                     f.task_id = on_open.id;
                                                                     f.project_id = other.id;
-                                                                  })));
+                                                                  }),
+                                                                  domain::check_stop_by_start));
   EXPECT_EQ(elsewhere.fields.task_id, on_open.id);
   EXPECT_EQ(elsewhere.fields.project_id, other.id) << "a named project overrides the task's";
 }
@@ -2248,18 +2261,19 @@ TEST_P(StoreContract, AnEntrysTagsAreItsOwnElseItsTasks) {
   const TaskRecord tagged = task(a, a.owner, {.name = "Tagged", .tag_ids = {red.id}});
   TimeEntryFields inherits = entry_at("2026-03-01T09:00:00Z");
   inherits.task_id = tagged.id;
-  const TimeEntryRecord first = must(store_->start_time_entry(a.workspace, a.owner, inherits));
+  const TimeEntryRecord first =
+      must(store_->start_time_entry(a.workspace, a.owner, inherits, domain::check_stop_by_start));
   EXPECT_FALSE(first.fields.tag_ids);
   EXPECT_EQ(ids(first.tags), std::vector<std::int64_t>{red.id});
   TimeEntryFields own = inherits;
   own.start = "2026-03-01T10:00:00Z";
   own.tag_ids = std::vector<std::int64_t>{blue.id};
-  const TimeEntryRecord second = must(store_->start_time_entry(a.workspace, a.owner, own));
+  const TimeEntryRecord second = must(store_->start_time_entry(a.workspace, a.owner, own, domain::check_stop_by_start));
   EXPECT_EQ(second.fields.tag_ids, std::vector<std::int64_t>{blue.id});
   EXPECT_EQ(ids(second.tags), std::vector<std::int64_t>{blue.id});
   own.start = "2026-03-01T11:00:00Z";
   own.tag_ids = std::vector<std::int64_t>{};  // an empty override: no tags, not the task's
-  EXPECT_TRUE(must(store_->start_time_entry(a.workspace, a.owner, own)).tags.empty());
+  EXPECT_TRUE(must(store_->start_time_entry(a.workspace, a.owner, own, domain::check_stop_by_start)).tags.empty());
 }
 
 TEST_P(StoreContract, TimeEntriesAreListedByStartInTheirRangeWithTheirFilters) {
@@ -2268,7 +2282,7 @@ TEST_P(StoreContract, TimeEntriesAreListedByStartInTheirRangeWithTheirFilters) {
   auto start = [&](const std::string& at, std::optional<std::int64_t> task_id, const std::string& type) {
     TimeEntryFields f = entry_at(at, type);
     f.task_id = task_id;
-    return must(store_->start_time_entry(a.workspace, a.owner, f)).id;
+    return must(store_->start_time_entry(a.workspace, a.owner, f, domain::check_stop_by_start)).id;
   };
   const auto before = start("2026-02-28T23:59:59Z", t.id, "activity");
   const auto first = start("2026-03-01T00:00:00Z", t.id, "activity");
@@ -2319,7 +2333,7 @@ TEST_P(StoreContract, VisibilityOfTimeEntriesIsTheDomainsRule) {
           entry_at("2026-03-01T09:" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) + ":00Z");
       ++minute;
       if (p) f.project_id = p->id;
-      TimeEntryRecord facts = must(store_->start_time_entry(a.workspace, user, f));
+      TimeEntryRecord facts = must(store_->start_time_entry(a.workspace, user, f, domain::check_stop_by_start));
       facts.project_private = p != nullptr && p->fields.is_private;
       for (const auto& seat : seats) {
         SCOPED_TRACE(std::string(seat.who) + " sees an entry of user " + std::to_string(user.user_id) + " in " +
@@ -2348,7 +2362,7 @@ TEST_P(StoreContract, AnEntryOfADeletedProjectOrTaskIsOutOfSightUntilRestored) {
   const TaskRecord t = task(a, a.owner, {.name = "T", .project_id = p.id});
   TimeEntryFields f = entry_at("2026-03-01T09:00:00Z");
   f.task_id = t.id;
-  const auto id = must(store_->start_time_entry(a.workspace, a.owner, f)).id;
+  const auto id = must(store_->start_time_entry(a.workspace, a.owner, f, domain::check_stop_by_start)).id;
   ASSERT_TRUE(succeeded(store_->set_task_deleted(t.id, true)));
   EXPECT_TRUE(fails_with(store_->find_time_entry(a.workspace, id, a.owner), ErrorCode::NotFound));
   ASSERT_TRUE(succeeded(store_->set_task_deleted(t.id, false)));
@@ -2671,10 +2685,12 @@ TEST_P(StoreContract, ActsOnEntriesAllOrNoneAndARestoredTimerMustBeFree) {
   EXPECT_FALSE(must(store_->find_time_entry(a.workspace, ids[0], a.bob)).archived_at);
 
   // A deleted running entry comes back only while no other runs.
-  const auto first = must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-02T09:00:00Z")));
+  const auto first =
+      must(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-02T09:00:00Z"), domain::check_stop_by_start));
   ASSERT_TRUE(succeeded(store_->act_on_time_entries(a.workspace, a.bob, {first.id}, TimeEntryAct::Delete, allow)));
   EXPECT_TRUE(fails_with(store_->running_time_entry(a.workspace, a.bob), ErrorCode::NotFound));
-  ASSERT_TRUE(succeeded(store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-02T10:00:00Z"))));
+  ASSERT_TRUE(succeeded(
+      store_->start_time_entry(a.workspace, a.bob, entry_at("2026-03-02T10:00:00Z"), domain::check_stop_by_start)));
   EXPECT_TRUE(fails_with(store_->act_on_time_entries(a.workspace, a.bob, {first.id}, TimeEntryAct::Restore, allow),
                          ErrorCode::Conflict));
   ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-02T11:00:00Z", domain::check_stop)));
@@ -2689,7 +2705,7 @@ TEST_P(StoreContract, AProjectsTotalLeavesOutRunningDeletedAndDeletedTasksEntrie
   const auto seconds = [&] { return must(store_->find_project(a.workspace, site.id, a.owner, false)).tracked_seconds; };
   TimeEntryFields timer = entry_at("2026-03-01T09:00:00Z");
   timer.task_id = copy.id;
-  ASSERT_TRUE(succeeded(store_->start_time_entry(a.workspace, a.bob, timer)));
+  ASSERT_TRUE(succeeded(store_->start_time_entry(a.workspace, a.bob, timer, domain::check_stop_by_start)));
   EXPECT_EQ(seconds(), 0);
   ASSERT_TRUE(succeeded(store_->stop_time_entry(a.workspace, a.bob, "2026-03-01T09:10:00Z", domain::check_stop)));
   EXPECT_EQ(seconds(), 600);
