@@ -23,7 +23,7 @@ void write_entry_members(JsonWriter& w, const TimeEntryRecord& e) {
   if (f.description) w.key("description").string(*f.description);
   w.key("type").string(f.type);
   w.key("billable").boolean(f.billable);
-  w.key("billable_source").string("manual");
+  w.key("billable_source").string(f.billable_from_task ? "task_default" : "manual");
   w.key("start").string(f.start);
   w.key("tracked_at").string(f.start);
   w.key("duration").number(domain::duration_of(f));

@@ -67,10 +67,12 @@ Result<TimeEntryFields> read_start_tracking(const boost::json::object& body, con
         nullable(*v, f.description, [](auto& x) { return json_read::text(x, "description", kMaxDescriptionBytes); });
     if (!read) return read.error();
   }
+  f.billable_from_task = true;  // the task's (else the project's), unless given
   if (const auto* v = body.if_contains("billable"); v && !v->is_null()) {
     auto billable = json_read::boolean(*v, "billable");
     if (!billable) return billable.error();
     f.billable = *billable;
+    f.billable_from_task = false;
   }
   if (const auto* v = body.if_contains("tag_ids"); v && !v->is_null()) {
     auto ids = json_read::ids(*v, "tag_ids");
@@ -217,6 +219,7 @@ Result<TimeEntryInput> read_time_entry_input(const boost::json::object& body, En
     auto billable = json_read::boolean(*v, "billable");
     if (!billable) return billable.error();
     f.billable = *billable;
+    f.billable_from_task = false;
     in.write.billable_default = false;
   }
 
@@ -252,6 +255,7 @@ Result<StartFromDescription> read_start_from_description(const boost::json::obje
   StartFromDescription in;
   if (auto type = read_type(body, true, in.timer); !type) return type.error();
   in.timer.start = now;
+  in.timer.billable_from_task = true;  // the task's, unless given
   if (auto start = read_start(body); !start) {
     return start.error();
   } else if (*start) {
@@ -306,6 +310,7 @@ Result<StartFromDescription> read_start_from_description(const boost::json::obje
     auto billable = json_read::boolean(*v, "billable");
     if (!billable) return billable.error();
     in.timer.billable = in.new_task.billable = *billable;
+    in.timer.billable_from_task = false;
   }
   if (const auto* v = body.if_contains("description")) {
     auto text = json_read::text(*v, "description", kMaxDescriptionBytes);

@@ -326,6 +326,9 @@ struct TimeEntryFields {
   std::optional<std::string> description;
   std::string type = "activity";  // activity | break
   bool billable = false;
+  // billable_source task_default: `billable` was taken from the task's (or its
+  // project's) default, not given. On a start, asks for that default.
+  bool billable_from_task = false;
   std::optional<std::vector<std::int64_t>> tag_ids;  // the entry's own tags; nullopt: its task's
   Timestamp start;
   std::optional<Timestamp> stop;  // nullopt while it runs

@@ -335,6 +335,42 @@ TEST_F(TimeEntries, AnEntryOnWhatItsOwnerMayNotSeeNamesNeither) {
   EXPECT_EQ(call(owner, "GET", entry(on_secret)).json().at("project_id").as_int64(), secret);  // it stays
 }
 
+// billable_source says where `billable` came from: the task's default
+// (task_default) when none was given, on a start as on a write, or the writer
+// (manual); an edit that does not touch billable keeps it.
+TEST_F(TimeEntries, BillableSourceSaysWhereBillableCameFrom) {
+  const std::int64_t site = create_project({{"name", "Site"}});
+  const auto billed =
+      create(owner, ws() + "/tasks", object{{"name", "Billed"}, {"project_id", site}, {"billable", true}})
+          .at("id")
+          .as_int64();
+  auto started = start(owner, {{"type", "activity"}, {"task_id", billed}, {"start", "2026-03-01T09:00:00Z"}});
+  ASSERT_EQ(started.status, 200) << started.body;
+  EXPECT_TRUE(started.json().at("billable").as_bool()) << "the task's";
+  EXPECT_EQ(started.json().at("billable_source").as_string(), "task_default");
+  auto own = start(owner, {{"type", "activity"}, {"task_id", billed}, {"billable", false}});
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_FALSE(own.json().at("billable").as_bool());
+  EXPECT_EQ(own.json().at("billable_source").as_string(), "manual");
+  ASSERT_EQ(stop(owner).status, 200);
+
+  auto written = call_json(owner, "POST", ws() + "/tasks/" + std::to_string(billed) + "/time-entries",
+                           object{{"type", "activity"}, {"start", "2026-03-02T09:00:00Z"}, {"duration", 60}});
+  ASSERT_EQ(written.status, 201) << written.body;
+  const std::int64_t id = written.json().at("id").as_int64();
+  EXPECT_EQ(written.json().at("billable_source").as_string(), "task_default");
+  auto source = [&] {
+    auto e = call(owner, "GET", entry(id)).json();
+    return std::pair{e.at("billable").as_bool(), std::string(e.at("billable_source").as_string())};
+  };
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"description", "kept"}}).status, 204);
+  EXPECT_EQ(source(), std::pair(true, std::string("task_default")));
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"billable", false}}).status, 204);
+  EXPECT_EQ(source(), std::pair(false, std::string("manual")));
+  ASSERT_EQ(call_json(owner, "PATCH", entry(id), object{{"reset_billable_to_default", true}}).status, 204);
+  EXPECT_EQ(source(), std::pair(true, std::string("task_default")));
+}
+
 // The aggregates follow every change of an entry: stop, write, edit,
 // delete, restore, a move to another task or project, and its task's delete.
 TEST_F(TimeEntries, AProjectsAndATasksTotalsFollowEveryChangeOfTheirEntries) {

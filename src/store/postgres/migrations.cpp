@@ -373,6 +373,9 @@ CREATE TABLE time_entry_tags (
       // The name of an attachment's bytes in the blob store when it is not
       // their digest: an upload the S3 store streamed as it came.
       {3, "ALTER TABLE attachments ADD COLUMN blob text;"},
+      // Whether an entry's billable came from its task's default
+      // (billable_source task_default) rather than from its writer.
+      {4, "ALTER TABLE time_entries ADD COLUMN billable_default boolean NOT NULL DEFAULT false;"},
   };
   return kMigrations;
 }

@@ -32,7 +32,8 @@ const std::string kEntryColumns =
     " CASE WHEN $2::boolean OR e.project_id IS NULL THEN false ELSE p.private AND " +
     my_rank("e.project_id") +
     " IS NULL END,"
-    " CASE WHEN $2::boolean OR e.task_id IS NULL THEN false ELSE t.private AND t.creator_id <> $1 END"
+    " CASE WHEN $2::boolean OR e.task_id IS NULL THEN false ELSE t.private AND t.creator_id <> $1 END,"
+    " e.billable_default"
     " FROM time_entries e LEFT JOIN tasks t ON t.id = e.task_id LEFT JOIN projects p ON p.id = e.project_id ";
 
 // domain::may_see_time_entry, for the database to filter by; an entry whose
@@ -70,6 +71,7 @@ TimeEntryRecord read_entry(const Rows& r, int i) {
   e.project_role = sql::role_of_rank(r.int64(i, 20));
   e.project_hidden = r.boolean(i, 21);
   e.task_hidden = e.project_hidden || r.boolean(i, 22);  // a task of a project out of sight is out of sight too
+  e.fields.billable_from_task = r.boolean(i, 23);
   return e;
 }
 
@@ -169,6 +171,7 @@ Result<TimeEntryFields> resolve(Connection& db, std::int64_t workspace_id, const
     return invalid("project_id", "no such project in this workspace");
   }
   if (w.billable_default) {
+    f.billable_from_task = true;
     if (task) {
       f.billable = task->fields.billable;
     } else if (f.project_id) {
@@ -204,10 +207,11 @@ std::int64_t insert(Connection& db, std::int64_t workspace_id, std::int64_t user
   const std::int64_t id =
       db.exec(
             "INSERT INTO time_entries (workspace_id, user_id, task_id, project_id, description, type, billable,"
-            " tag_override, start, stop, seconds, timezone, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, focusd_seconds($9, $10), $11, $12, $12) RETURNING id",
+            " tag_override, start, stop, seconds, timezone, created_at, updated_at, billable_default)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, focusd_seconds($9, $10), $11, $12, $12, $13)"
+            " RETURNING id",
             Params(workspace_id, user_id, f.task_id, f.project_id, f.description, f.type, f.billable,
-                   f.tag_ids.has_value(), f.start, f.stop, f.timezone, now))
+                   f.tag_ids.has_value(), f.start, f.stop, f.timezone, now, f.billable_from_task))
           .int64(0, 0);
   if (f.tag_ids) write_tags(db, id, f.tag_ids);
   return id;
@@ -239,7 +243,7 @@ Result<TimeEntryRecord> PostgresStore::start_time_entry(std::int64_t workspace_i
                                                         const TimeEntryFields& fields, const StopRule& stop_rule) {
   return write([&](Connection& db) -> Result<TimeEntryRecord> {
     lock_user(db, user.user_id);
-    auto f = resolve(db, workspace_id, user, {fields, fields.project_id.has_value(), false});
+    auto f = resolve(db, workspace_id, user, {fields, fields.project_id.has_value(), fields.billable_from_task});
     if (!f) return f.error();
     f->stop.reset();
     const std::string now = now_rfc3339();
@@ -344,10 +348,10 @@ Status PostgresStore::edit_time_entries(std::int64_t workspace_id, const Viewer&
       if (!f) return f.error();
       db.exec(
           "UPDATE time_entries SET task_id = $2, project_id = $3, description = $4, type = $5, billable = $6,"
-          " tag_override = $7, start = $8, stop = $9, seconds = focusd_seconds($8, $9), updated_at = $10"
-          " WHERE id = $1",
+          " tag_override = $7, start = $8, stop = $9, seconds = focusd_seconds($8, $9), updated_at = $10,"
+          " billable_default = $11 WHERE id = $1",
           Params(id, f->task_id, f->project_id, f->description, f->type, f->billable, f->tag_ids.has_value(), f->start,
-                 f->stop, now));
+                 f->stop, now, f->billable_from_task));
       write_tags(db, id, f->tag_ids);
     }
     return Ok{};

@@ -357,6 +357,11 @@ CREATE INDEX projects_by_parent ON projects(parent_project_id) WHERE parent_proj
       {12, R"sql(
 ALTER TABLE attachments ADD COLUMN blob TEXT;
 )sql"},
+      // Whether an entry's billable came from its task's default
+      // (billable_source task_default) rather than from its writer.
+      {13, R"sql(
+ALTER TABLE time_entries ADD COLUMN billable_default INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return kMigrations;
 }

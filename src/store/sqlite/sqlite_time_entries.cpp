@@ -30,7 +30,8 @@ const std::string kEntryColumns =
     " CASE WHEN ?2 OR e.project_id IS NULL THEN 0 ELSE p.private = 1 AND " +
     my_rank("e.project_id") +
     " IS NULL END,"
-    " CASE WHEN ?2 OR e.task_id IS NULL THEN 0 ELSE t.private = 1 AND t.creator_id <> ?1 END"
+    " CASE WHEN ?2 OR e.task_id IS NULL THEN 0 ELSE t.private = 1 AND t.creator_id <> ?1 END,"
+    " e.billable_default"
     " FROM time_entries e LEFT JOIN tasks t ON t.id = e.task_id LEFT JOIN projects p ON p.id = e.project_id ";
 
 // domain::may_see_time_entry, for the database to filter by; an entry whose
@@ -68,6 +69,7 @@ TimeEntryRecord read_entry(const Statement& s) {
   e.project_role = sqlite::role_of_rank(s.int64(20));
   e.project_hidden = s.int64(21) != 0;
   e.task_hidden = e.project_hidden || s.int64(22) != 0;  // a task of a project out of sight is out of sight too
+  e.fields.billable_from_task = s.int64(23) != 0;
   return e;
 }
 
@@ -156,6 +158,7 @@ Result<TimeEntryFields> resolve(Connection& db, std::int64_t workspace_id, const
     return invalid("project_id", "no such project in this workspace");
   }
   if (w.billable_default) {
+    f.billable_from_task = true;
     if (task) {
       f.billable = task->fields.billable;
     } else if (f.project_id) {
@@ -192,10 +195,10 @@ std::int64_t insert(Connection& db, std::int64_t workspace_id, std::int64_t user
                     const std::string& now) {
   db.prepare(
         "INSERT INTO time_entries (workspace_id, user_id, task_id, project_id, description, type, billable,"
-        " tag_override, start, stop, seconds, timezone, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, unixepoch(?10) - unixepoch(?9), ?11, ?12, ?12)")
+        " tag_override, start, stop, seconds, timezone, created_at, updated_at, billable_default)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, unixepoch(?10) - unixepoch(?9), ?11, ?12, ?12, ?13)")
       .bind_all(workspace_id, user_id, f.task_id, f.project_id, f.description, f.type, f.billable ? 1 : 0,
-                f.tag_ids ? 1 : 0, f.start, f.stop, f.timezone, now)
+                f.tag_ids ? 1 : 0, f.start, f.stop, f.timezone, now, f.billable_from_task ? 1 : 0)
       .run();
   const std::int64_t id = db.last_insert_id();
   if (f.tag_ids) write_tags(db, id, f.tag_ids);
@@ -231,7 +234,7 @@ Result<TimeEntryRecord> SqliteStore::start_time_entry(std::int64_t workspace_id,
                                                       const TimeEntryFields& fields, const StopRule& stop_rule) {
   return write([&](Connection& db) -> Result<TimeEntryRecord> {
     Transaction tx(db);
-    auto f = resolve(db, workspace_id, user, {fields, fields.project_id.has_value(), false});
+    auto f = resolve(db, workspace_id, user, {fields, fields.project_id.has_value(), fields.billable_from_task});
     if (!f) return f.error();
     f->stop.reset();
     const std::string now = now_rfc3339();
@@ -346,10 +349,10 @@ Status SqliteStore::edit_time_entries(std::int64_t workspace_id, const Viewer& c
       if (!f) return f.error();
       db.prepare(
             "UPDATE time_entries SET task_id = ?2, project_id = ?3, description = ?4, type = ?5, billable = ?6,"
-            " tag_override = ?7, start = ?8, stop = ?9, seconds = unixepoch(?9) - unixepoch(?8), updated_at = ?10"
-            " WHERE id = ?1")
+            " tag_override = ?7, start = ?8, stop = ?9, seconds = unixepoch(?9) - unixepoch(?8), updated_at = ?10,"
+            " billable_default = ?11 WHERE id = ?1")
           .bind_all(id, f->task_id, f->project_id, f->description, f->type, f->billable ? 1 : 0, f->tag_ids ? 1 : 0,
-                    f->start, f->stop, now)
+                    f->start, f->stop, now, f->billable_from_task ? 1 : 0)
           .run();
       write_tags(db, id, f->tag_ids);
     }
