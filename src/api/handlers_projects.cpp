@@ -104,7 +104,8 @@ Result<ArchivedFilter> archived_filter(const Query& query) {
 // The Swagger's filters beyond the seed's. focusd has no completed projects,
 // no assignees, no custom fields: a filter asking for them matches nothing,
 // one asking for their absence everything. only_me narrows an owner's or
-// admin's list to what a member sees: public projects and their own.
+// admin's list to what a member sees: public projects and the private ones
+// they belong to (directly or through a group).
 Status swagger_filters(const Query& query, ProjectQuery& q) {
   auto completed = query.text("completed");
   if (!completed) return completed.error();
