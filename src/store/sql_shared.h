@@ -43,11 +43,31 @@ struct LinkTables {
 inline constexpr LinkTables kProjectLinks{"project_id", "project_tags", "project_pins"};
 inline constexpr LinkTables kTaskLinks{"task_id", "task_tags", "task_pins"};
 
-// The task order_by fields of what focusd has not (statuses, priority times,
-// assignees, time blocks, grouping), appended to `columns`: the same for every
-// task, a typed NULL (a bare constant is no key to PostgreSQL), so ties go on
-// to the next key.
-inline OrderColumns with_task_orders_without_value(OrderColumns columns) {
+// The task list's order_by fields over `tasks t`, given the backend's own
+// expressions for the folded name, the caller's pin and the sorted tag ids.
+// The fields of what focusd has not (statuses, priority times, assignees, time
+// blocks, grouping) are the same for every task, a typed NULL (a bare
+// constant is no key to PostgreSQL), so ties go on to the next key.
+inline OrderColumns task_order_columns(std::string_view folded_name, std::string_view pinned,
+                                       std::string_view tag_ids) {
+  OrderColumns columns = {{"name", folded_name},
+                          {"project_id", "t.project_id"},
+                          {"parent_task_id", "t.parent_task_id"},
+                          {"estimated_mins", "t.estimated_mins"},
+                          {"priority",
+                           "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
+                           " WHEN 'medium' THEN 2 ELSE 3 END"},
+                          {"start_date", "t.start_date"},
+                          {"end_date", "t.end_date"},
+                          {"pinned", pinned},
+                          {"created_at", "t.created_at"},
+                          {"updated_at", "t.updated_at"},
+                          {"position", "t.position"},
+                          {"billable", "t.billable"},
+                          {"user_id", "t.creator_id"},
+                          {"relevance", folded_name},
+                          {"last_activity", "t.updated_at"},
+                          {"tag_ids", tag_ids}};
   for (std::string_view field :
        {"status_id", "priority_at", "assignees", "timeblock_start", "timeblock_now_diff", "sub_tasks_grouped"}) {
     columns.emplace_back(field, "CAST(NULL AS INTEGER)");

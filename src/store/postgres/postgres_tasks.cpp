@@ -142,25 +142,7 @@ constexpr std::string_view kTagIdsKey =
     " JOIN tags tg ON tg.id = tt.tag_id AND tg.deleted_at IS NULL WHERE tt.task_id = t.id)";
 
 const sql::OrderColumns& task_order_columns() {
-  static const sql::OrderColumns kColumns =
-      sql::with_task_orders_without_value({{"name", "focusd_fold(t.name)"},
-                                           {"project_id", "t.project_id"},
-                                           {"parent_task_id", "t.parent_task_id"},
-                                           {"estimated_mins", "t.estimated_mins"},
-                                           {"priority",
-                                            "CASE t.priority WHEN 'none' THEN 0 WHEN 'low' THEN 1"
-                                            " WHEN 'medium' THEN 2 ELSE 3 END"},
-                                           {"start_date", "t.start_date"},
-                                           {"end_date", "t.end_date"},
-                                           {"pinned", kTaskPinned},
-                                           {"created_at", "t.created_at"},
-                                           {"updated_at", "t.updated_at"},
-                                           {"position", "t.position"},
-                                           {"billable", "t.billable"},
-                                           {"user_id", "t.creator_id"},
-                                           {"relevance", "focusd_fold(t.name)"},
-                                           {"last_activity", "t.updated_at"},
-                                           {"tag_ids", kTagIdsKey}});
+  static const sql::OrderColumns kColumns = sql::task_order_columns("focusd_fold(t.name)", kTaskPinned, kTagIdsKey);
   return kColumns;
 }
 
