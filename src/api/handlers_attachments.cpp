@@ -120,6 +120,7 @@ awaitable<Result<Reply>> create(Call& call, ParentKind kind, bool bulk) {
       bulk ? std::vector<std::string>{"names", "display_orders"} : std::vector<std::string>{"name", "display_order"},
       UploadLimits{bulk ? config.max_bulk_files : 1, config.max_upload_file_bytes, parts});
   multipart::Parser parser(boundary, parts, form);
+  form.parsed_by(parser);
   FOCUSD_CO_CHECK(co_await read_form(call, parser, form));
 
   FOCUSD_CO_TRY(uploads, bulk ? bulk_uploads(form, query, config.max_bulk_files) : single_upload(form, query));

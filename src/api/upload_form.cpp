@@ -138,8 +138,10 @@ Status UploadForm::on_part_data(std::string_view data) {
       return error;
     }
     if (body_left_ && max_after_file_) {
-      const std::uint64_t coming = *body_left_ - std::min(*body_left_, *max_after_file_);
-      file_->staging->expect_at_least(std::min(coming, limits_.max_file_bytes - file_bytes_));
+      // These bytes, and all but what may follow the file of those after them.
+      const std::uint64_t after = *body_left_ + (parser_ ? parser_->unparsed() : 0);
+      const std::uint64_t coming = data.size() + after - std::min(after, *max_after_file_);
+      file_->staging->expect_at_least(std::min(coming, limits_.max_file_bytes - (file_bytes_ - data.size())));
     }
     return file_->staging->write(data);
   }

@@ -68,6 +68,9 @@ class UploadForm final : public multipart::Handler {
   // bounded (multipart::max_bytes_after), so the rest of the body promises
   // its staging that many more bytes (Staging::expect_at_least).
   void body_left(std::optional<std::uint64_t> bytes) { body_left_ = bytes; }
+  // The parser that feeds this form: what of a piece it has yet to parse
+  // counts too (multipart::Parser::unparsed).
+  void parsed_by(const multipart::Parser& parser) { parser_ = &parser; }
 
   Status on_part_begin(const multipart::PartHeaders& headers) override;
   Status on_part_data(std::string_view data) override;
@@ -94,6 +97,7 @@ class UploadForm final : public multipart::Handler {
   std::uint64_t file_bytes_ = 0;  // bytes of the file part so far
   std::uint64_t bulk_bytes_ = 0;  // bytes of a bulk's files ended so far
   std::optional<std::uint64_t> body_left_;
+  const multipart::Parser* parser_ = nullptr;
   std::optional<std::uint64_t> max_after_file_;  // what may follow a file's data; nullopt: more files may
 };
 

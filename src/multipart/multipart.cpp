@@ -131,6 +131,7 @@ Status Parser::feed(std::string_view data) {
     const std::size_t slice = std::min(data.size(), kSlice);
     buffer_.append(data.substr(0, slice));
     data.remove_prefix(slice);
+    unfed_ = data.size();
     for (bool progressed = true; progressed;) {
       progressed = false;
       if (auto status = step(progressed); !status) return status;
@@ -152,6 +153,7 @@ Status Parser::feed_data(std::string_view& data) {
   const auto spanning = joined.find(delimiter_);
   if (spanning != std::string::npos && spanning < buffer_.size()) return Ok{};
   if (!buffer_.empty()) {
+    unparsed_ = data.size();
     if (auto status = handler_.on_part_data(buffer_); !status) return status;
     buffer_.clear();
   }
@@ -159,6 +161,7 @@ Status Parser::feed_data(std::string_view& data) {
   // Without a delimiter, all but the last d - 1 bytes (a possible start of one) are data.
   const std::size_t end = at == std::string_view::npos ? data.size() - (d - 1) : at;
   if (end > 0) {
+    unparsed_ = data.size() - end;
     if (auto status = handler_.on_part_data(data.substr(0, end)); !status) return status;
   }
   data.remove_prefix(end);
@@ -239,12 +242,14 @@ Status Parser::step(bool& progressed) {
         // Everything but a possible partial delimiter at the end is data.
         if (buffer_.size() >= delimiter_.size()) {
           const std::size_t safe = buffer_.size() - (delimiter_.size() - 1);
+          unparsed_ = buffer_.size() - safe + unfed_;
           if (auto status = handler_.on_part_data(std::string_view(buffer_).substr(0, safe)); !status) return status;
           buffer_.erase(0, safe);
         }
         return Ok{};
       }
       if (at > 0) {
+        unparsed_ = buffer_.size() - at + unfed_;
         if (auto status = handler_.on_part_data(std::string_view(buffer_).substr(0, at)); !status) return status;
       }
       if (auto status = handler_.on_part_end(); !status) return status;

@@ -59,6 +59,9 @@ class Parser {
   Status feed(std::string_view data);
   // The body has ended: InvalidArgument unless the closing boundary was seen.
   Status finish();
+  // During a handler's on_part_data(): how many of the bytes fed so far come
+  // after that data (not yet parsed).
+  std::size_t unparsed() const { return unparsed_; }
 
  private:
   enum class State { Preamble, AfterDelimiter, Headers, Data, Epilogue };
@@ -75,6 +78,8 @@ class Parser {
   bool at_body_start_ = true;  // nothing of the preamble dropped yet
   std::size_t parts_ = 0;
   std::size_t epilogue_bytes_ = 0;
+  std::size_t unfed_ = 0;     // bytes of the piece being fed not yet in buffer_ (while step() runs)
+  std::size_t unparsed_ = 0;  // unparsed()
 };
 
 }  // namespace focusd::multipart

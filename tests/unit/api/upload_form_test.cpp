@@ -553,5 +553,82 @@ TEST_F(UploadFormTest, UnpublishedStagingsAreRemovedWithTheForm) {
   EXPECT_TRUE(store_->list() && store_->list()->empty());
 }
 
+// A store that notes, for each promise a staging is made (expect_at_least),
+// how many bytes it was promised and how many it was then written.
+struct Promise {
+  std::uint64_t promised = 0;
+  std::uint64_t written = 0;
+};
+
+class PromiseLog final : public blob::BlobStore {
+ public:
+  explicit PromiseLog(blob::BlobStore& inner) : inner_(inner) {}
+  std::vector<Promise> promises;
+
+  Status prepare() override { return inner_.prepare(); }
+  bool shared() const override { return inner_.shared(); }
+  Status ping() override { return inner_.ping(); }
+  Result<std::unique_ptr<blob::Staging>> stage() override {
+    auto staged = inner_.stage();
+    if (!staged) return staged.error();
+    return std::unique_ptr<blob::Staging>(std::make_unique<Logged>(std::move(*staged), promises));
+  }
+  Result<ByteSource> open(std::string_view name, blob::ReadRange range) override { return inner_.open(name, range); }
+  Status remove(std::string_view name) override { return inner_.remove(name); }
+  Result<std::vector<std::string>> list() override { return inner_.list(); }
+  Result<std::vector<std::string>> recent() override { return inner_.recent(); }
+  Result<std::size_t> sweep_temps() override { return inner_.sweep_temps(); }
+  Result<std::size_t> count_temps() override { return inner_.count_temps(); }
+
+ private:
+  class Logged final : public blob::Staging {
+   public:
+    Logged(std::unique_ptr<blob::Staging> inner, std::vector<Promise>& log) : inner_(std::move(inner)), log_(log) {}
+    Status write(std::string_view bytes) override {
+      for (auto& promise : log_) promise.written += bytes.size();
+      return inner_->write(bytes);
+    }
+    void expect_at_least(std::uint64_t bytes) override { log_.push_back(Promise{bytes, 0}); }
+    Result<blob::BlobInfo> finish() override { return inner_->finish(); }
+    std::string_view head() const override { return inner_->head(); }
+    Status flush() override { return inner_->flush(); }
+    Result<bool> publish() override { return inner_->publish(); }
+
+   private:
+    std::unique_ptr<blob::Staging> inner_;
+    std::vector<Promise>& log_;
+  };
+
+  blob::BlobStore& inner_;
+};
+
+// A form of known length with one file promises its staging, from the file's
+// first bytes on, all of the file but what may follow it within the parser's
+// limits (so that S3 is sent all but that as it comes), and never more.
+TEST_F(UploadFormTest, AFileOfKnownLengthIsPromisedAllButWhatMayFollowIt) {
+  std::string file;
+  for (int i = 0; i < 300000; ++i) file += static_cast<char>((i * 131) ^ (i >> 9));
+  const std::string body = form_body({file_part("file", "f.bin", file), value_part("display_order", "1")});
+  const std::uint64_t may_follow = multipart::max_bytes_after(multipart::Limits{}, 1, 4096);
+  for (std::size_t piece : {std::size_t{4096}, std::size_t{65536}, std::size_t{256} << 10}) {
+    PromiseLog log(*store_);
+    UploadForm form(log, "file", {"display_order"}, UploadLimits{.max_files = 1});
+    multipart::Parser parser(kBoundary, multipart::Limits{}, form);
+    form.parsed_by(parser);
+    // As the upload handler feeds it: each piece once the body's length after it is known.
+    for (std::size_t at = 0; at < body.size(); at += piece) {
+      form.body_left(body.size() - std::min(body.size(), at + piece));
+      ASSERT_TRUE(parser.feed(std::string_view(body).substr(at, piece))) << piece;
+    }
+    ASSERT_TRUE(parser.finish());
+    ASSERT_FALSE(log.promises.empty()) << piece;
+    for (const Promise& promise : log.promises) EXPECT_GE(promise.written, promise.promised) << piece;
+    EXPECT_EQ(log.promises.front().written, file.size()) << piece;
+    EXPECT_LE(file.size() - log.promises.front().promised, may_follow) << piece;
+    ASSERT_TRUE(form.files()[0]);
+    EXPECT_EQ(finish(*form.files()[0]).sha256, auth::sha256_hex(file)) << piece;
+  }
+}
+
 }  // namespace
 }  // namespace focusd::api

@@ -53,6 +53,42 @@ Status parse_in_pieces(const std::string& body, std::size_t piece, Collect& out,
   return parser.finish();
 }
 
+// unparsed() says, during on_part_data, how many of the bytes fed come after
+// that data: the data's end in the body plus it is what was fed.
+TEST(Multipart, UnparsedCountsTheBytesFedAfterTheData) {
+  std::string data;
+  for (int i = 0; i < 20000; ++i) data += static_cast<char>(i % 7 == 0 ? '\r' : 'a' + i % 26);
+  const std::string head = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n";
+  const std::string body = head + data + "\r\n--XyZ--\r\n";
+  for (std::size_t piece : {std::size_t{1}, std::size_t{5}, std::size_t{100}, std::size_t{4096}, body.size()}) {
+    struct Check : Handler {
+      const Parser* parser = nullptr;
+      std::size_t start = 0;  // where the data starts in the body
+      std::size_t fed = 0;
+      std::size_t seen = 0;  // data bytes handed out so far
+      bool kept = true;
+      Status on_part_begin(const PartHeaders&) override { return Ok{}; }
+      Status on_part_data(std::string_view bytes) override {
+        seen += bytes.size();
+        kept = kept && start + seen + parser->unparsed() == fed;
+        return Ok{};
+      }
+      Status on_part_end() override { return Ok{}; }
+    } check;
+    check.start = head.size();
+    Parser parser("XyZ", Limits{}, check);
+    check.parser = &parser;
+    for (std::size_t at = 0; at < body.size(); at += piece) {
+      const std::string_view next = std::string_view(body).substr(at, piece);
+      check.fed += next.size();
+      ASSERT_TRUE(parser.feed(next)) << piece;
+    }
+    ASSERT_TRUE(parser.finish());
+    EXPECT_EQ(check.seen, data.size()) << piece;
+    EXPECT_TRUE(check.kept) << piece;
+  }
+}
+
 TEST(Multipart, ParsesPartsWhateverTheFeedSize) {
   for (std::size_t piece :
        {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{64}, kBody.size()}) {
