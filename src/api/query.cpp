@@ -1,7 +1,9 @@
 #include "api/query.h"
 
 #include <algorithm>
+#include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
 #include <charconv>
 
 #include "common/field_name.h"
@@ -19,6 +21,24 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   return value;
 }
 
+// The name of the first parameter of `query` (what follows the '?') that the
+// strict parser refuses, where its own name can be read; else "query".
+std::string malformed_param(std::string_view query) {
+  for (std::size_t start = 0; start <= query.size();) {
+    const std::size_t end = std::min(query.find('&', start), query.size());
+    const std::string_view piece = query.substr(start, end - start);
+    start = end + 1;
+    if (boost::urls::parse_query(piece)) continue;
+    auto key = boost::urls::parse_query(piece.substr(0, piece.find('=')));
+    if (!key || key->empty()) break;
+    const boost::urls::decode_view decoded = *(*key->begin()).key;
+    const std::string name(decoded.begin(), decoded.end());
+    if (name.empty()) break;
+    return std::string(parse_field_name(name).base);
+  }
+  return "query";
+}
+
 }  // namespace
 
 Result<Query> Query::parse(std::string_view target) {
@@ -33,7 +53,10 @@ Result<Query> Query::parse(std::string_view target) {
     normalized.replace(at, 1, normalized[at] == '[' ? "%5B" : "%5D");
   }
   auto url = boost::urls::parse_origin_form(normalized);
-  if (!url) return invalid("query", "malformed query string");
+  if (!url) {
+    const std::string name = malformed_param(std::string_view(normalized).substr(question + 1));
+    return invalid(name, name == "query" ? "malformed query string" : "malformed URL encoding");
+  }
   for (auto param : url->params()) {
     if (param.key.empty() && !param.has_value) continue;
     std::optional<std::string> value;

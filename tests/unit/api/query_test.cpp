@@ -95,6 +95,19 @@ TEST(Query, IdsAndDates) {
 
 TEST(Query, MalformedEncodingIsAnError) {
   EXPECT_FALSE(Query::parse("/x?a=%zz"));
+  // The error names the parameter whose encoding is broken, where its name can be read.
+  auto named = [](std::string_view target) {
+    auto query = Query::parse(target);
+    EXPECT_FALSE(query) << target;
+    if (query || query.error().values.size() != 1) return std::string();
+    return query.error().values.begin()->first;
+  };
+  EXPECT_EQ(named("/x?page=1&filter=%ZZ"), "filter");
+  EXPECT_EQ(named("/x?name=a%2"), "name");
+  EXPECT_EQ(named("/x?order_by[]=%zz&page=1"), "order_by");
+  EXPECT_EQ(named("/x?n%61me=%zz"), "name");
+  EXPECT_EQ(named("/x?a=1&%zz=1"), "query");
+  EXPECT_EQ(named("/x?=%zz"), "query");
 }
 
 TEST(CalendarDate, KnowsTheCalendar) {
