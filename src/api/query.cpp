@@ -22,21 +22,23 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
 }
 
 // The name of the first parameter of `query` (what follows the '?') that the
-// strict parser refuses, where its own name can be read; else "query".
-std::string malformed_param(std::string_view query) {
+// strict parser refuses, decoded as params() decodes names, where it can be
+// read and is printable ASCII (as every parameter's is); else nullopt.
+std::optional<std::string> malformed_param(std::string_view query) {
   for (std::size_t start = 0; start <= query.size();) {
     const std::size_t end = std::min(query.find('&', start), query.size());
     const std::string_view piece = query.substr(start, end - start);
     start = end + 1;
     if (boost::urls::parse_query(piece)) continue;
     auto key = boost::urls::parse_query(piece.substr(0, piece.find('=')));
-    if (!key || key->empty()) break;
-    const boost::urls::decode_view decoded = *(*key->begin()).key;
+    if (!key || key->empty()) return std::nullopt;
+    const boost::urls::decode_view decoded((*key->begin()).key, boost::urls::encoding_opts(true));
     const std::string name(decoded.begin(), decoded.end());
-    if (name.empty()) break;
+    const bool printable = std::all_of(name.begin(), name.end(), [](char c) { return c >= ' ' && c <= '~'; });
+    if (name.empty() || !printable) return std::nullopt;
     return std::string(parse_field_name(name).base);
   }
-  return "query";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -54,8 +56,9 @@ Result<Query> Query::parse(std::string_view target) {
   }
   auto url = boost::urls::parse_origin_form(normalized);
   if (!url) {
-    const std::string name = malformed_param(std::string_view(normalized).substr(question + 1));
-    return invalid(name, name == "query" ? "malformed query string" : "malformed URL encoding");
+    auto name = malformed_param(std::string_view(normalized).substr(question + 1));
+    if (!name) return invalid("query", "malformed query string");
+    return invalid(*name, "malformed URL encoding");
   }
   for (auto param : url->params()) {
     if (param.key.empty() && !param.has_value) continue;

@@ -106,8 +106,13 @@ TEST(Query, MalformedEncodingIsAnError) {
   EXPECT_EQ(named("/x?name=a%2"), "name");
   EXPECT_EQ(named("/x?order_by[]=%zz&page=1"), "order_by");
   EXPECT_EQ(named("/x?n%61me=%zz"), "name");
+  EXPECT_EQ(named("/x?page+size=%zz"), "page size");  // named as params() names it
+  EXPECT_EQ(named("/x?query=%zz"), "query");
+  EXPECT_EQ(Query::parse("/x?query=%zz").error().values.at("query"), "malformed URL encoding");
   EXPECT_EQ(named("/x?a=1&%zz=1"), "query");
   EXPECT_EQ(named("/x?=%zz"), "query");
+  EXPECT_EQ(named("/x?%FF=%zz"), "query");  // not echoed: the answer stays UTF-8
+  EXPECT_EQ(Query::parse("/x?%zz=1").error().values.at("query"), "malformed query string");
 }
 
 TEST(CalendarDate, KnowsTheCalendar) {

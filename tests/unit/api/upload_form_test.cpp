@@ -610,9 +610,14 @@ TEST_F(UploadFormTest, AFileOfKnownLengthIsPromisedAllButWhatMayFollowIt) {
   for (int i = 0; i < 300000; ++i) file += static_cast<char>((i * 131) ^ (i >> 9));
   const std::string body = form_body({file_part("file", "f.bin", file), value_part("display_order", "1")});
   const std::uint64_t may_follow = multipart::max_bytes_after(multipart::Limits{}, 1, 4096);
-  for (std::size_t piece : {std::size_t{4096}, std::size_t{65536}, std::size_t{256} << 10}) {
+  // At the default file limit, and at a limit of exactly this file's size (the promise's other cap).
+  for (auto [piece, max_file_bytes] :
+       std::vector<std::pair<std::size_t, std::uint64_t>>{{4096, UploadLimits{}.max_file_bytes},
+                                                          {65536, UploadLimits{}.max_file_bytes},
+                                                          {std::size_t{256} << 10, UploadLimits{}.max_file_bytes},
+                                                          {65536, file.size()}}) {
     PromiseLog log(*store_);
-    UploadForm form(log, "file", {"display_order"}, UploadLimits{.max_files = 1});
+    UploadForm form(log, "file", {"display_order"}, UploadLimits{.max_files = 1, .max_file_bytes = max_file_bytes});
     multipart::Parser parser(kBoundary, multipart::Limits{}, form);
     form.parsed_by(parser);
     // As the upload handler feeds it: each piece once the body's length after it is known.

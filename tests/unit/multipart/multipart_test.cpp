@@ -54,28 +54,47 @@ Status parse_in_pieces(const std::string& body, std::size_t piece, Collect& out,
 }
 
 // unparsed() says, during on_part_data, how many of the bytes fed come after
-// that data: the data's end in the body plus it is what was fed.
+// that data: the data's end in the body plus it is what was fed. Three parts,
+// so that a short one ends inside a piece with more of the piece to come.
 TEST(Multipart, UnparsedCountsTheBytesFedAfterTheData) {
-  std::string data;
-  for (int i = 0; i < 20000; ++i) data += static_cast<char>(i % 7 == 0 ? '\r' : 'a' + i % 26);
-  const std::string head = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n";
-  const std::string body = head + data + "\r\n--XyZ--\r\n";
+  auto bytes = [](std::size_t n) {
+    std::string data;
+    for (std::size_t i = 0; i < n; ++i) data += static_cast<char>(i % 7 == 0 ? '\r' : 'a' + i % 26);
+    return data;
+  };
+  const std::vector<std::string> data = {bytes(20000), "12345", bytes(9000)};
+  std::string body;
+  std::vector<std::size_t> starts;  // where each part's data starts in the body
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    body += (i == 0 ? "--XyZ" : "\r\n--XyZ");
+    body += "\r\nContent-Disposition: form-data; name=\"p" + std::to_string(i) + "\"\r\n\r\n";
+    starts.push_back(body.size());
+    body += data[i];
+  }
+  body += "\r\n--XyZ--\r\n";
   for (std::size_t piece : {std::size_t{1}, std::size_t{5}, std::size_t{100}, std::size_t{4096}, body.size()}) {
     struct Check : Handler {
       const Parser* parser = nullptr;
-      std::size_t start = 0;  // where the data starts in the body
+      std::vector<std::size_t> starts;
       std::size_t fed = 0;
-      std::size_t seen = 0;  // data bytes handed out so far
+      std::size_t part = 0;  // 1-based once a part began
+      std::size_t seen = 0;  // of the current part's data, handed out so far
+      std::size_t total = 0;
       bool kept = true;
-      Status on_part_begin(const PartHeaders&) override { return Ok{}; }
+      Status on_part_begin(const PartHeaders&) override {
+        ++part;
+        seen = 0;
+        return Ok{};
+      }
       Status on_part_data(std::string_view bytes) override {
         seen += bytes.size();
-        kept = kept && start + seen + parser->unparsed() == fed;
+        total += bytes.size();
+        kept = kept && starts[part - 1] + seen + parser->unparsed() == fed;
         return Ok{};
       }
       Status on_part_end() override { return Ok{}; }
     } check;
-    check.start = head.size();
+    check.starts = starts;
     Parser parser("XyZ", Limits{}, check);
     check.parser = &parser;
     for (std::size_t at = 0; at < body.size(); at += piece) {
@@ -84,7 +103,8 @@ TEST(Multipart, UnparsedCountsTheBytesFedAfterTheData) {
       ASSERT_TRUE(parser.feed(next)) << piece;
     }
     ASSERT_TRUE(parser.finish());
-    EXPECT_EQ(check.seen, data.size()) << piece;
+    EXPECT_EQ(check.part, 3u) << piece;
+    EXPECT_EQ(check.total, data[0].size() + data[1].size() + data[2].size()) << piece;
     EXPECT_TRUE(check.kept) << piece;
   }
 }
