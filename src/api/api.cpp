@@ -1,7 +1,5 @@
 #include "api/api.h"
 
-#include <strings.h>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +8,7 @@
 #include "api/json_util.h"
 #include "common/logging.h"
 #include "common/offload.h"
+#include "common/strings.h"
 #include "multipart/multipart.h"
 
 namespace focusd::api {
@@ -22,8 +21,7 @@ std::string_view path_of(std::string_view target) {
 bool is_json_media_type(std::string_view content_type) {
   auto type = content_type.substr(0, content_type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (type.size() == 16 && strncasecmp(type.data(), "application/json", 16) == 0) return true;
-  return type.size() > 5 && strncasecmp(type.data() + type.size() - 5, "+json", 5) == 0;
+  return iequals(type, "application/json") || (type.size() > 5 && iequals(type.substr(type.size() - 5), "+json"));
 }
 // An operation that takes no body (archive, pin, a DELETE, a GET) still
 // accepts what clients send for "nothing": no body, `{}` or `null`, of up to

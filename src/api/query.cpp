@@ -112,7 +112,7 @@ Result<std::optional<std::string>> Query::date_time(std::string_view name) const
   if (!value || !*value) return value;
   auto normalized = normalize_date_time(**value);
   if (!normalized) return invalid(std::string(name), "must be an RFC 3339 date-time, e.g. 2026-01-02T00:00:00Z");
-  return std::optional<std::string>(std::move(*normalized));
+  return normalized;
 }
 
 std::vector<std::string> Query::list(std::string_view name) const {
@@ -169,7 +169,7 @@ Result<std::optional<std::int64_t>> Query::integer(std::string_view name, std::i
   if (!value || *value < min || *value > max) {
     return invalid(std::string(name), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
   }
-  return std::optional<std::int64_t>(*value);
+  return value;
 }
 
 Result<Page> Query::page(std::int64_t max_per_page) const {

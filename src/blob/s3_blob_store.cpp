@@ -90,7 +90,7 @@ class Pipe {
       if (hung_up_) return false;
       const std::size_t end = (head_ + count_) % ring_.size();
       const std::size_t n = std::min({bytes.size(), ring_.size() - count_, ring_.size() - end});
-      std::copy_n(bytes.data(), n, ring_.data() + end);
+      bytes.copy(ring_.data() + end, n);
       count_ += n;
       bytes.remove_prefix(n);
       changed_.notify_all();
@@ -166,7 +166,7 @@ class S3Staging final : public Staging {
     lock.unlock();
     try {
       std::thread([parts = parts_] { parts->abort(); }).detach();
-    } catch (const std::system_error&) {  // no thread to be had: the sweep's, then
+    } catch (const std::system_error&) {  // NOLINT(bugprone-empty-catch): no thread to be had: the sweep's, then
     }
   }
 
@@ -576,7 +576,7 @@ class S3BlobStore final : public BlobStore {
       if (!length) return length.error();
       if (*length != *reply.content_length) return internal_error("S3 answered another range of " + key);
     }
-    return ByteSource{*reply.content_length, std::move(read->stream)};
+    return ByteSource{reply.content_length, std::move(read->stream)};
   }
 
   // True when S3's timestamp (ISO 8601) is older than the grace period.

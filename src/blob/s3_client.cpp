@@ -381,6 +381,7 @@ bool prepare(S3Client::Session& session, const S3Settings& s, const S3Request& r
     ok = ok && c.easy_setopt(easy, CURLOPT_POST, 1L) == CURLE_OK;
     ok = ok &&
          c.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size())) == CURLE_OK;
+    // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage): its size is set just above
     ok = ok && c.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data()) == CURLE_OK;
   } else if (method != "GET") {
     ok = ok && c.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method) == CURLE_OK;

@@ -292,6 +292,7 @@ void HttpServer::run() {
   asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
 
   std::vector<std::thread> workers;
+  workers.reserve(others_.size());
   for (auto& context : others_) {
     workers.emplace_back([this, &context] {
       auto busy = asio::make_work_guard(*context);  // until drain() stops it, connections or not

@@ -244,9 +244,8 @@ Transaction::~Transaction() {
   if (!connection_.in_transaction()) return;  // a COMMIT that failed ended it
   try {
     connection_.exec_script("ROLLBACK");
-  } catch (const PgError&) {
-    // The connection broke meanwhile: the server has rolled the transaction back.
-  }
+  } catch (const PgError&) {  // NOLINT(bugprone-empty-catch): the connection broke meanwhile, and the server
+  }                           // has rolled the transaction back
 }
 
 void Transaction::commit() {
