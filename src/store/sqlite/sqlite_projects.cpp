@@ -273,9 +273,9 @@ Result<ProjectList> SqliteStore::list_projects(const ProjectQuery& q) {
     std::string where = "WHERE p.workspace_id = ?3 AND p.deleted_at IS NULL";
     if (!q.viewer.sees_all) where += " AND " + kVisible;
     std::vector<std::function<void(Statement&)>> filters;
-    auto filter = [&](const std::string& condition, int index, const auto& value) {
+    auto filter = [&](const std::string& condition, int index, auto value) {
       where += " AND " + condition;
-      filters.emplace_back([index, value](Statement& stmt) { stmt.bind(index, value); });
+      filters.emplace_back([index, value = std::move(value)](Statement& stmt) { stmt.bind(index, value); });
     };
     if (q.pinned) filter(kPinnedExpr + " = ?4", 4, std::int64_t{*q.pinned ? 1 : 0});
     if (q.archived != ArchivedFilter::All) {
